@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { CollectionIdSchema, DataTypeSchema, EmptySchema, HealthReplySchema } from './common.schema';
+import { ErrorCodeSchema } from './errors';
+import { defineMessage } from './message';
+import { SearchFiltersSchema } from './retrieval.messages';
+import { Patterns } from './wire-names';
+
+export const ChatTurnSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().max(8000),
+});
+
+export const ChatRequestSchema = z
+  .object({
+    collectionId: CollectionIdSchema,
+    question: z.string().trim().min(1, 'question must not be empty').max(4000),
+    history: z.array(ChatTurnSchema).max(20).default([]),
+    topK: z.number().int().min(1).max(20).default(5),
+    filters: SearchFiltersSchema.optional(),
+  })
+  .strict();
+export type ChatRequest = z.input<typeof ChatRequestSchema>;
+
+export const CitationSchema = z.object({
+  n: z.number().int().positive(),
+  chunkId: z.string(),
+  documentId: z.string(),
+  filename: z.string(),
+  pageNumber: z.number().int(),
+  pageEnd: z.number().int(),
+  dataType: DataTypeSchema,
+  score: z.number(),
+  snippet: z.string(),
+  text: z.string(),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+/** The items of a chat stream, in order: one `sources`, any number of `token`, then `done` or `error`. */
+export const ChatEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sources'), standaloneQuestion: z.string(), sources: z.array(CitationSchema) }),
+  z.object({ type: z.literal('token'), text: z.string() }),
+  z.object({
+    type: z.literal('done'),
+    provider: z.string(),
+    citationsUsed: z.array(z.number().int()),
+    usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
+    timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }),
+  }),
+  z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string() }),
+]);
+export type ChatEvent = z.infer<typeof ChatEventSchema>;
+
+export const ChatStream = defineMessage(Patterns.chatStream, ChatRequestSchema, ChatEventSchema);
+export const ChatHealth = defineMessage(Patterns.chatHealth, EmptySchema, HealthReplySchema);

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { CollectionIdSchema, DataTypeSchema, EmptySchema, HealthReplySchema } from './common.schema';
+import { ErrorCodeSchema } from './errors';
+import { defineMessage } from './message';
+import { Patterns } from './wire-names';
+
+export const SourceTypeSchema = z.enum(['pdf', 'txt', 'md', 'html']);
+export type SourceType = z.infer<typeof SourceTypeSchema>;
+
+export const TaskIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{8,64}$/, 'invalid task id');
+
+export const IngestSubmitRequestSchema = z.object({
+  collectionId: CollectionIdSchema,
+  /** Display name shown in citations; already sanitised by the gateway. */
+  filename: z.string().min(1).max(255),
+  /** Key of the stored upload in the shared upload storage. */
+  storageKey: z.string().regex(/^[a-zA-Z0-9._/-]{1,200}$/).refine((k) => !k.includes('..'), 'no ".." in storage keys'),
+  sourceType: SourceTypeSchema,
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+});
+export type IngestSubmitRequest = z.infer<typeof IngestSubmitRequestSchema>;
+
+export const TaskStateSchema = z.enum(['PENDING', 'PROCESSING', 'SUCCESS', 'FAILURE']);
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
+export const TaskStageSchema = z.enum(['queued', 'partitioning', 'chunking', 'embedding', 'storing', 'done']);
+export type TaskStage = z.infer<typeof TaskStageSchema>;
+
+export const TaskSchema = z.object({
+  taskId: TaskIdSchema,
+  collectionId: CollectionIdSchema,
+  filename: z.string(),
+  state: TaskStateSchema,
+  progress: z.object({
+    stage: TaskStageSchema,
+    pagesDone: z.number().int(),
+    pagesTotal: z.number().int(),
+    percent: z.number(),
+  }),
+  counts: z.object({
+    pages: z.number().int(),
+    chunks: z.record(DataTypeSchema, z.number().int()),
+    imagesSkipped: z.number().int(),
+  }),
+  timing: z.object({
+    queuedAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+  }),
+  attempts: z.number().int(),
+  documentId: z.string().nullable(),
+  deduplicated: z.boolean(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const IngestSubmit = defineMessage(
+  Patterns.ingestSubmit,
+  IngestSubmitRequestSchema,
+  z.object({ taskId: TaskIdSchema, state: TaskStateSchema }),
+);
+
+export const IngestTaskGet = defineMessage(Patterns.ingestTaskGet, z.object({ taskId: TaskIdSchema }), TaskSchema);
+
+export const IngestTaskList = defineMessage(
+  Patterns.ingestTaskList,
+  z.object({ collectionId: CollectionIdSchema, limit: z.number().int().min(1).max(500).default(50) }),
+  z.object({ tasks: z.array(TaskSchema) }),
+);
+
+export const IngestHealth = defineMessage(Patterns.ingestHealth, EmptySchema, HealthReplySchema);

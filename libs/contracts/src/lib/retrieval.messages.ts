@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { CollectionIdSchema, DataTypeSchema, DocumentIdSchema, EmptySchema, HealthReplySchema } from './common.schema';
+import { defineMessage } from './message';
+import { Patterns } from './wire-names';
+
+/** Identifies the embedding space; a table built with one embedder refuses queries from another. */
+export const EmbedderInfoSchema = z.object({ id: z.string().min(1), dimensions: z.number().int().positive() });
+export type EmbedderInfo = z.infer<typeof EmbedderInfoSchema>;
+
+export const ChunkInputSchema = z.object({
+  chunkId: z.string().min(1).max(128),
+  chunkIndex: z.number().int().nonnegative(),
+  text: z.string().min(1),
+  dataType: DataTypeSchema,
+  pageNumber: z.number().int().positive(),
+  pageEnd: z.number().int().positive(),
+  /** Float32 little-endian vector, base64: a quarter of the size of JSON numbers on the bus. */
+  vector: z.string().min(1),
+});
+export type ChunkInput = z.infer<typeof ChunkInputSchema>;
+
+export const DocumentSummarySchema = z.object({
+  documentId: z.string(),
+  collectionId: CollectionIdSchema,
+  filename: z.string(),
+  contentHash: z.string(),
+  pages: z.number().int(),
+  chunks: z.number().int(),
+  ingestedAt: z.string(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
+
+export const SearchFiltersSchema = z
+  .object({
+    filenames: z.array(z.string().min(1).max(255)).max(50).optional(),
+    dataTypes: z.array(DataTypeSchema).max(3).optional(),
+    documentIds: z.array(DocumentIdSchema).max(100).optional(),
+  })
+  .strict();
+export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
+export const SearchModeSchema = z.enum(['vector', 'fts', 'hybrid']);
+export type SearchMode = z.infer<typeof SearchModeSchema>;
+
+export const SearchRequestSchema = z
+  .object({
+    collectionId: CollectionIdSchema,
+    query: z.string().trim().min(1, 'query must not be empty').max(4000),
+    mode: SearchModeSchema.default('hybrid'),
+    topK: z.number().int().min(1).max(50).default(5),
+    candidates: z.number().int().min(1).max(200).default(20),
+    fusion: z.enum(['linear', 'rrf']).default('linear'),
+    vectorWeight: z.number().min(0).max(1).default(0.7),
+    rerank: z.boolean().default(true),
+    filters: SearchFiltersSchema.optional(),
+  })
+  .strict();
+export type SearchRequest = z.input<typeof SearchRequestSchema>;
+
+export const SearchHitSchema = z.object({
+  rank: z.number().int(),
+  chunkId: z.string(),
+  documentId: z.string(),
+  filename: z.string(),
+  pageNumber: z.number().int(),
+  pageEnd: z.number().int(),
+  dataType: DataTypeSchema,
+  chunkIndex: z.number().int(),
+  text: z.string(),
+  scores: z.object({
+    vector: z.number().nullable(),
+    fts: z.number().nullable(),
+    fused: z.number(),
+    rerank: z.number().nullable(),
+  }),
+});
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+export const SearchReplySchema = z.object({
+  mode: SearchModeSchema,
+  results: z.array(SearchHitSchema),
+  timings: z.object({ embedMs: z.number(), vectorMs: z.number(), ftsMs: z.number(), totalMs: z.number() }),
+});
+export type SearchReply = z.infer<typeof SearchReplySchema>;
+
+export const RetrievalSearch = defineMessage(Patterns.retrievalSearch, SearchRequestSchema, SearchReplySchema);
+
+export const RetrievalDocumentReplace = defineMessage(
+  Patterns.retrievalDocumentReplace,
+  z.object({
+    collectionId: CollectionIdSchema,
+    documentId: DocumentIdSchema,
+    filename: z.string().min(1).max(255),
+    contentHash: z.string().regex(/^[a-f0-9]{64}$/),
+    pages: z.number().int().nonnegative(),
+    embedder: EmbedderInfoSchema,
+    chunks: z.array(ChunkInputSchema).max(100_000),
+  }),
+  z.object({ documentId: z.string(), chunksWritten: z.number().int(), replacedDocumentIds: z.array(z.string()) }),
+);
+
+export const RetrievalDocumentFind = defineMessage(
+  Patterns.retrievalDocumentFind,
+  z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema }),
+  z.object({ document: DocumentSummarySchema.nullable() }),
+);
+
+export const RetrievalDocumentDelete = defineMessage(
+  Patterns.retrievalDocumentDelete,
+  z
+    .object({
+      collectionId: CollectionIdSchema,
+      documentId: DocumentIdSchema.optional(),
+      filename: z.string().min(1).max(255).optional(),
+    })
+    .refine((v) => Boolean(v.documentId) !== Boolean(v.filename), 'give exactly one of documentId or filename'),
+  z.object({ deletedChunks: z.number().int(), documentIds: z.array(z.string()) }),
+);
+
+export const RetrievalDocumentList = defineMessage(
+  Patterns.retrievalDocumentList,
+  z.object({ collectionId: CollectionIdSchema }),
+  z.object({ documents: z.array(DocumentSummarySchema) }),
+);
+
+export const RetrievalCollectionList = defineMessage(
+  Patterns.retrievalCollectionList,
+  EmptySchema,
+  z.object({
+    collections: z.array(
+      z.object({ collectionId: CollectionIdSchema, documents: z.number().int(), chunks: z.number().int() }),
+    ),
+  }),
+);
+
+export const RetrievalCollectionDelete = defineMessage(
+  Patterns.retrievalCollectionDelete,
+  z.object({ collectionId: CollectionIdSchema }),
+  z.object({ deletedChunks: z.number().int() }),
+);
+
+export const RetrievalHealth = defineMessage(Patterns.retrievalHealth, EmptySchema, HealthReplySchema);

@@ -1,0 +1,41 @@
+/** Redis key layout of the bus; derived from the wire pattern names in libs/contracts. */
+export const busKeys = {
+  stream: (prefix: string, pattern: string) => `${prefix}:bus:req:${pattern}`,
+  replyChannel: (prefix: string, clientId: string) => `${prefix}:bus:rep:${clientId}`,
+  cancelChannel: (prefix: string) => `${prefix}:bus:cancel`,
+  /** All replicas of all services share one group name: each stream belongs to exactly one service. */
+  group: 'workers',
+};
+
+/** What travels in one stream entry. `replyTo` is absent for fire-and-forget events. */
+export interface BusEnvelope {
+  id: string;
+  pattern: string;
+  data: unknown;
+  replyTo?: string;
+  /** Epoch ms after which no replica should start the work: the caller has given up. */
+  deadline?: number;
+  correlationId?: string;
+}
+
+/** What travels back on a reply channel; mirrors Nest's WritePacket plus the request id. */
+export interface BusReply {
+  id: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+export interface StreamsTransportOptions {
+  redisUrl: string;
+  prefix: string;
+  /** Unique per replica; shows up in XINFO CONSUMERS. */
+  consumerName: string;
+  /** Messages one replica handles at once. */
+  concurrency?: number;
+  blockMs?: number;
+  /** Events left unacknowledged by a dead replica are claimed by another after this idle time. */
+  claimIdleMs?: number;
+  /** Upper bound kept per stream so an absent consumer cannot grow Redis without limit. */
+  maxStreamLength?: number;
+}

@@ -1,0 +1,110 @@
+import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { RequestContext } from '../context/request-context';
+import { createRedis, RedisClient, waitForRedis } from '../redis/redis.factory';
+import { BusEnvelope, busKeys, BusReply } from './bus-keys';
+
+export interface StreamsClientOptions {
+  redisUrl: string;
+  prefix: string;
+  /** A request not picked up by any replica within this time is dropped by the replicas. */
+  pickupTimeoutMs: number;
+  maxStreamLength?: number;
+}
+
+/** Client half of the Redis Streams transport: XADD to the pattern's stream, replies on a private channel. */
+export class RedisStreamsClient extends ClientProxy {
+  private pub?: RedisClient;
+  private sub?: RedisClient;
+  private connecting?: Promise<void>;
+  private readonly clientId = randomUUID();
+  private readonly replyChannel: string;
+
+  constructor(private readonly options: StreamsClientOptions) {
+    super();
+    this.replyChannel = busKeys.replyChannel(options.prefix, this.clientId);
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      this.pub = createRedis(this.options.redisUrl, 'bus-client-pub');
+      this.sub = createRedis(this.options.redisUrl, 'bus-client-sub');
+      this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
+      await Promise.all([waitForRedis(this.pub), waitForRedis(this.sub)]);
+      await this.sub.subscribe(this.replyChannel);
+    })().catch((err) => {
+      this.connecting = undefined;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.pub?.quit(), this.sub?.quit()]);
+    this.connecting = undefined;
+  }
+
+  unwrap<T>(): T {
+    return this.pub as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const id = randomUUID();
+    let finished = false;
+    this.routingMap.set(id, (p: WritePacket) => {
+      if (p.err || p.isDisposed) {
+        finished = true;
+        this.routingMap.delete(id);
+      }
+      callback(p);
+    });
+    const pattern = this.normalizePattern(packet.pattern);
+    const envelope: BusEnvelope = {
+      id,
+      pattern,
+      data: packet.data,
+      replyTo: this.replyChannel,
+      deadline: Date.now() + this.options.pickupTimeoutMs,
+      correlationId: RequestContext.correlationId(),
+    };
+    this.xadd(pattern, envelope).catch((err: Error) => {
+      this.routingMap.delete(id);
+      finished = true;
+      callback({ err: { code: 'SERVICE_UNAVAILABLE', message: `bus unavailable: ${err.message}` }, isDisposed: true });
+    });
+    return () => {
+      this.routingMap.delete(id);
+      if (!finished) {
+        // Tell whichever replica runs it that nobody is listening any more.
+        this.pub?.publish(busKeys.cancelChannel(this.options.prefix), id).catch(() => undefined);
+      }
+    };
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const pattern = this.normalizePattern(packet.pattern);
+    await this.xadd(pattern, {
+      id: randomUUID(),
+      pattern,
+      data: packet.data,
+      correlationId: RequestContext.correlationId(),
+    });
+    return undefined as T;
+  }
+
+  private async xadd(pattern: string, envelope: BusEnvelope): Promise<void> {
+    const max = String(this.options.maxStreamLength ?? 100_000);
+    await this.pub!.xadd(busKeys.stream(this.options.prefix, pattern), 'MAXLEN', '~', max, '*', 'm', JSON.stringify(envelope));
+  }
+
+  private onReply(message: string): void {
+    let reply: BusReply;
+    try {
+      reply = JSON.parse(message) as BusReply;
+    } catch {
+      return;
+    }
+    const cb = this.routingMap.get(reply.id);
+    if (cb) cb({ err: reply.err, response: reply.response, isDisposed: reply.isDisposed });
+  }
+}

@@ -1,0 +1,246 @@
+import { CustomTransportStrategy, MessageHandler, Server, WritePacket } from '@nestjs/microservices';
+import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context';
+import { Subscription } from 'rxjs';
+import { RequestContext } from '../context/request-context';
+import { createRedis, RedisClient } from '../redis/redis.factory';
+import { BusEnvelope, busKeys, BusReply, StreamsTransportOptions } from './bus-keys';
+
+export class BusContext extends BaseRpcContext<[string, string | undefined]> {
+  getPattern(): string {
+    return this.args[0];
+  }
+  getCorrelationId(): string | undefined {
+    return this.args[1];
+  }
+}
+
+type StreamEntries = [key: string, entries: [id: string, fields: string[]][]][];
+
+/**
+ * Nest transport over Redis Streams with one consumer group per stream.
+ *
+ * Nest's built-in Redis transport uses pub/sub, so every replica would run every message.
+ * Here each message pattern is a stream and all replicas read it through one consumer group:
+ * Redis hands each entry to exactly one replica. Replies go to the caller's own pub/sub channel.
+ * Requests are acknowledged on pickup (the caller owns the timeout); events are acknowledged after
+ * their handler ran, and entries a dead replica left pending are claimed by a live one.
+ */
+export class RedisStreamsServer extends Server implements CustomTransportStrategy {
+  private reader?: RedisClient;
+  private writer?: RedisClient;
+  private cancelSub?: RedisClient;
+  private closing = false;
+  private active = 0;
+  private slotWaiter?: () => void;
+  private readonly inflight = new Map<string, Subscription>();
+  private loops: Promise<void>[] = [];
+  private readonly concurrency: number;
+  private readonly blockMs: number;
+  private readonly claimIdleMs: number;
+
+  constructor(private readonly options: StreamsTransportOptions) {
+    super();
+    this.concurrency = options.concurrency ?? 64;
+    this.blockMs = options.blockMs ?? 2000;
+    this.claimIdleMs = options.claimIdleMs ?? 30_000;
+  }
+
+  on(): void {
+    throw new Error('RedisStreamsServer does not expose transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.writer as T;
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      this.reader = createRedis(this.options.redisUrl, `bus-reader-${this.options.consumerName}`);
+      this.writer = createRedis(this.options.redisUrl, `bus-writer-${this.options.consumerName}`);
+      this.cancelSub = createRedis(this.options.redisUrl, `bus-cancel-${this.options.consumerName}`);
+      const keys = this.streamKeys();
+      for (const key of keys) {
+        // '0' so requests queued before this group existed are still seen (their deadline filters stale ones).
+        await this.writer.xgroup('CREATE', key, busKeys.group, '0', 'MKSTREAM').catch((e: Error) => {
+          if (!e.message.includes('BUSYGROUP')) throw e;
+        });
+      }
+      await this.cancelSub.subscribe(busKeys.cancelChannel(this.options.prefix));
+      this.cancelSub.on('message', (_channel: string, id: string) => this.cancel(id));
+      if (keys.length > 0) {
+        this.loops = [this.readLoop(keys), this.claimLoop(keys)];
+      }
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.slotWaiter?.();
+    // Let in-flight handlers finish (bounded) so a rolling restart drops nothing it had accepted.
+    const until = Date.now() + 10_000;
+    while (this.active > 0 && Date.now() < until) await sleep(20);
+    for (const sub of this.inflight.values()) sub.unsubscribe();
+    this.reader?.disconnect();
+    await Promise.allSettled(this.loops);
+    await Promise.allSettled([this.writer?.quit(), this.cancelSub?.quit()]);
+  }
+
+  private streamKeys(): string[] {
+    return [...this.messageHandlers.keys()].map((p) => busKeys.stream(this.options.prefix, p));
+  }
+
+  private async readLoop(keys: string[]): Promise<void> {
+    const reader = this.reader!;
+    while (!this.closing) {
+      await this.waitForSlot();
+      if (this.closing) break;
+      const free = this.concurrency - this.active;
+      let res: StreamEntries | null;
+      try {
+        res = (await reader.call(
+          'XREADGROUP', 'GROUP', busKeys.group, this.options.consumerName,
+          'COUNT', String(free), 'BLOCK', String(this.blockMs),
+          'STREAMS', ...keys, ...keys.map(() => '>'),
+        )) as StreamEntries | null;
+      } catch (err) {
+        if (this.closing) break;
+        this.logger.error(`bus read failed: ${(err as Error).message}`);
+        await sleep(500);
+        continue;
+      }
+      if (!res) continue;
+      for (const [key, entries] of res) {
+        for (const [entryId, fields] of entries) this.dispatch(key, entryId, fields);
+      }
+    }
+  }
+
+  /** Picks up event entries that a crashed replica read but never acknowledged. */
+  private async claimLoop(keys: string[]): Promise<void> {
+    const interval = Math.max(1000, Math.floor(this.claimIdleMs / 2));
+    while (!this.closing) {
+      await sleep(interval, () => this.closing);
+      if (this.closing) break;
+      for (const key of keys) {
+        try {
+          const res = (await this.writer!.call(
+            'XAUTOCLAIM', key, busKeys.group, this.options.consumerName, String(this.claimIdleMs), '0-0', 'COUNT', '50',
+          )) as [string, [string, string[] | null][]];
+          for (const [entryId, fields] of res[1] ?? []) {
+            if (fields) this.dispatch(key, entryId, fields);
+            else await this.ack(key, entryId);
+          }
+        } catch (err) {
+          if (!this.closing) this.logger.error(`bus claim failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private dispatch(key: string, entryId: string, fields: string[]): void {
+    let env: BusEnvelope;
+    try {
+      env = JSON.parse(fields[fields.indexOf('m') + 1]) as BusEnvelope;
+    } catch {
+      this.logger.error(`dropping unreadable bus entry ${entryId} on ${key}`);
+      void this.ack(key, entryId);
+      return;
+    }
+    const handler = this.getHandlerByPattern(env.pattern);
+    if (!handler) {
+      void this.ack(key, entryId);
+      return;
+    }
+    if (env.deadline !== undefined && Date.now() > env.deadline) {
+      // The caller has already timed out; doing the work now would only waste it.
+      void this.ack(key, entryId);
+      return;
+    }
+    this.active++;
+    const store = { correlationId: env.correlationId ?? RequestContext.newId() };
+    void RequestContext.run(store, () =>
+      env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.handleEventEntry(key, entryId, env),
+    );
+  }
+
+  private async handleEventEntry(key: string, entryId: string, env: BusEnvelope): Promise<void> {
+    try {
+      await this.handleEvent(env.pattern, { pattern: env.pattern, data: env.data }, this.context(env));
+    } catch (err) {
+      this.logger.error(`event handler for ${env.pattern} failed: ${(err as Error).message}`);
+    } finally {
+      await this.ack(key, entryId);
+      this.release();
+    }
+  }
+
+  private async handleRequestEntry(key: string, entryId: string, env: BusEnvelope, handler: MessageHandler): Promise<void> {
+    await this.ack(key, entryId);
+    const replyTo = env.replyTo!;
+    const respond = async (packet: WritePacket) => {
+      const reply: BusReply = { id: env.id, ...packet };
+      await this.writer!.publish(replyTo, JSON.stringify(reply));
+    };
+    let sub: Subscription;
+    try {
+      const result$ = this.transformToObservable(await handler(env.data, this.context(env)));
+      sub = this.send(result$, respond);
+    } catch (err) {
+      await respond({ err: { code: 'INTERNAL', message: (err as Error).message }, isDisposed: true }).catch(() => undefined);
+      this.release();
+      return;
+    }
+    if (sub.closed) {
+      this.release();
+      return;
+    }
+    this.inflight.set(env.id, sub);
+    sub.add(() => {
+      this.inflight.delete(env.id);
+      this.release();
+    });
+  }
+
+  private context(env: BusEnvelope): BusContext {
+    return new BusContext([env.pattern, env.correlationId]);
+  }
+
+  /** The caller went away (e.g. the HTTP client disconnected): stop producing, which aborts upstream work. */
+  private cancel(id: string): void {
+    const sub = this.inflight.get(id);
+    if (sub) sub.unsubscribe();
+  }
+
+  private async ack(key: string, entryId: string): Promise<void> {
+    try {
+      await this.writer!.multi().xack(key, busKeys.group, entryId).xdel(key, entryId).exec();
+    } catch (err) {
+      if (!this.closing) this.logger.error(`bus ack failed: ${(err as Error).message}`);
+    }
+  }
+
+  private waitForSlot(): Promise<void> {
+    if (this.active < this.concurrency) return Promise.resolve();
+    return new Promise((resolve) => (this.slotWaiter = resolve));
+  }
+
+  private release(): void {
+    this.active--;
+    const w = this.slotWaiter;
+    this.slotWaiter = undefined;
+    w?.();
+  }
+}
+
+function sleep(ms: number, stop?: () => boolean): Promise<void> {
+  if (!stop) return new Promise((r) => setTimeout(r, ms));
+  // Sleeps in short steps so close() is not held up by a long claim interval.
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const tick = () => (stop() || Date.now() - started >= ms ? resolve() : setTimeout(tick, Math.min(200, ms)));
+    tick();
+  });
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Env helpers: every variable is a string in the environment, so coerce explicitly. */
+export const env = {
+  int: (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def),
+  num: (def: number, min = 0, max = Number.MAX_VALUE) => z.coerce.number().min(min).max(max).default(def),
+  bool: (def: boolean) => bool.default(def),
+  str: (def: string) => z.string().min(1).default(def),
+  optionalStr: () =>
+    z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+  url: (def?: string) => (def === undefined ? z.url().optional() : z.url().default(def)),
+  list: (def: string) => z.string().default(def).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+};
+
+/** Settings every service shares. */
+export const baseEnvShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379/0')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('rag'),
+  BUS_TIMEOUT_MS: env.int(5000, 100, 600_000),
+  BUS_CONCURRENCY: env.int(64, 1, 10_000),
+  HEALTH_PORT: env.int(0, 0, 65535),
+};
+
+export interface BaseConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: string;
+  redisUrl: string;
+  redisPrefix: string;
+  busTimeoutMs: number;
+  busConcurrency: number;
+  healthPort: number;
+}
+
+export function toBaseConfig(e: z.infer<z.ZodObject<typeof baseEnvShape>>): BaseConfig {
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    busTimeoutMs: e.BUS_TIMEOUT_MS,
+    busConcurrency: e.BUS_CONCURRENCY,
+    healthPort: e.HEALTH_PORT,
+  };
+}
+
+/** Validates the environment once; a bad value throws a ConfigError naming each variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const r = schema.safeParse(source);
+  if (r.success) return r.data;
+  throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}

@@ -1,0 +1,35 @@
+import Redis, { RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis;
+
+/** The one place that constructs ioredis clients, so connection policy is uniform. */
+export function createRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    lazyConnect: false,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...overrides,
+  });
+}
+
+/** Resolves once the client is ready, or rejects after `timeoutMs` with a readable reason. */
+export async function waitForRedis(client: Redis, timeoutMs = 5000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms (status ${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
+}

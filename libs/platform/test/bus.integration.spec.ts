@@ -1,0 +1,191 @@
+import { Controller, Inject, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { INestMicroservice } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { defineMessage, Pattern } from '@rag/contracts';
+import pino from 'pino';
+import { firstValueFrom, Observable, toArray } from 'rxjs';
+import { z } from 'zod';
+import {
+  BusClient,
+  BusContext,
+  BusExceptionFilter,
+  BusHandler,
+  BusPayload,
+  createRedis,
+  DomainError,
+  RedisStreamsClient,
+  RedisStreamsServer,
+  RequestContext,
+  testRedisUrl,
+  uniquePrefix,
+} from '../src';
+
+const Echo = defineMessage('test.echo' as Pattern, z.object({ n: z.number().int() }), z.object({ n: z.number(), replica: z.string() }));
+const Tokens = defineMessage('test.tokens' as Pattern, z.object({ count: z.number().int() }), z.string());
+const Nobody = defineMessage('test.nobody' as Pattern, z.object({}), z.object({}));
+const Ping = defineMessage('test.ping' as Pattern, z.object({ n: z.number() }), z.object({}));
+
+const REPLICA = 'REPLICA';
+const handled = { requests: [] as Array<{ n: number; replica: string }>, events: [] as Array<{ n: number; replica: string }> };
+const streamControl = { produced: [] as string[], release: () => undefined as void, tornDown: 0, correlationIds: [] as string[] };
+
+@Controller()
+class TestController {
+  constructor(@Inject(REPLICA) private readonly replica: string) {}
+
+  @BusHandler(Echo)
+  async echo(@BusPayload(Echo) p: { n: number }) {
+    await new Promise((r) => setTimeout(r, Math.random() * 5));
+    handled.requests.push({ n: p.n, replica: this.replica });
+    return { n: p.n, replica: this.replica };
+  }
+
+  @EventPattern(Ping.pattern)
+  ping(@Payload() p: { n: number }) {
+    handled.events.push({ n: p.n, replica: this.replica });
+  }
+
+  @MessagePattern(Tokens.pattern)
+  tokens(@BusPayload(Tokens) p: { count: number }, @Ctx() ctx: BusContext): Observable<string> {
+    streamControl.correlationIds.push(ctx.getCorrelationId() ?? '');
+    return new Observable<string>((sub) => {
+      let i = 0;
+      let stopped = false;
+      const emit = () => {
+        if (stopped) return;
+        const t = `tok${i}`;
+        streamControl.produced.push(t);
+        sub.next(t);
+        i++;
+        if (i === 1) {
+          // Hold the rest until the test has seen the first token on the client side.
+          streamControl.release = () => setImmediate(emit);
+          return;
+        }
+        if (i < p.count) setImmediate(emit);
+        else sub.complete();
+      };
+      emit();
+      return () => {
+        stopped = true;
+        streamControl.tornDown++;
+      };
+    });
+  }
+}
+
+const logger = pino({ level: 'silent' });
+
+async function startReplica(prefix: string, name: string): Promise<INestMicroservice> {
+  @Module({ controllers: [TestController], providers: [{ provide: REPLICA, useValue: name }] })
+  class ReplicaModule {}
+  const app = await NestFactory.createMicroservice(ReplicaModule, {
+    strategy: new RedisStreamsServer({ redisUrl: testRedisUrl(), prefix, consumerName: name, blockMs: 200, claimIdleMs: 2000 }),
+    logger: false,
+  });
+  app.useGlobalFilters(new BusExceptionFilter(logger));
+  await app.listen();
+  return app;
+}
+
+describe('Redis Streams bus (real Redis)', () => {
+  const prefix = uniquePrefix('bus');
+  let replicas: INestMicroservice[];
+  let bus: BusClient;
+
+  beforeAll(async () => {
+    replicas = [await startReplica(prefix, 'replica-a'), await startReplica(prefix, 'replica-b')];
+    bus = new BusClient(new RedisStreamsClient({ redisUrl: testRedisUrl(), prefix, pickupTimeoutMs: 1500 }), 1500);
+  });
+
+  afterAll(async () => {
+    await bus.close();
+    await Promise.all(replicas.map((r) => r.close()));
+    const redis = createRedis(testRedisUrl(), 'cleanup');
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('handles each request exactly once across two replicas, and both replicas share the load', async () => {
+    handled.requests = [];
+    const N = 300;
+    const replies = await Promise.all(Array.from({ length: N }, (_, n) => bus.request(Echo, { n })));
+    expect(replies.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, n) => n));
+    expect(handled.requests).toHaveLength(N);
+    expect(new Set(handled.requests.map((h) => h.n)).size).toBe(N);
+    const perReplica = new Map<string, number>();
+    for (const h of handled.requests) perReplica.set(h.replica, (perReplica.get(h.replica) ?? 0) + 1);
+    expect([...perReplica.keys()].sort()).toEqual(['replica-a', 'replica-b']);
+  });
+
+  it('delivers each event to exactly one replica', async () => {
+    handled.events = [];
+    const N = 200;
+    await Promise.all(Array.from({ length: N }, (_, n) => bus.emit(Ping, { n })));
+    const until = Date.now() + 5000;
+    while (handled.events.length < N && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // would reveal any duplicate delivery
+    expect(handled.events).toHaveLength(N);
+    expect(new Set(handled.events.map((e) => e.n)).size).toBe(N);
+  });
+
+  it('streams items in order, the first reaching the caller before the last is produced', async () => {
+    streamControl.produced = [];
+    const received: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      bus.stream(Tokens, { count: 5 }).subscribe({
+        next: (t) => {
+          received.push(t);
+          if (received.length === 1) {
+            expect(streamControl.produced).toEqual(['tok0']);
+            streamControl.release();
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    await done;
+    expect(received).toEqual(['tok0', 'tok1', 'tok2', 'tok3', 'tok4']);
+  });
+
+  it('carries the correlation id across the bus', async () => {
+    streamControl.correlationIds = [];
+    await RequestContext.run({ correlationId: 'corr-123' }, async () => {
+      const p = firstValueFrom(bus.stream(Tokens, { count: 2 }).pipe(toArray()));
+      await new Promise((r) => setTimeout(r, 100));
+      streamControl.release();
+      await p;
+    });
+    expect(streamControl.correlationIds).toContain('corr-123');
+  });
+
+  it('stops the producer when the caller unsubscribes', async () => {
+    streamControl.tornDown = 0;
+    const sub = bus.stream(Tokens, { count: 1000 }).subscribe();
+    const until = Date.now() + 2000;
+    while (streamControl.produced.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    sub.unsubscribe();
+    const until2 = Date.now() + 2000;
+    while (streamControl.tornDown === 0 && Date.now() < until2) await new Promise((r) => setTimeout(r, 10));
+    expect(streamControl.tornDown).toBe(1);
+  });
+
+  it('rejects an invalid payload at the receiver with VALIDATION_FAILED naming the field', async () => {
+    await expect(bus.request(Echo, { n: 'x' } as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('n:'),
+    });
+  });
+
+  it('fails with SERVICE_UNAVAILABLE within the timeout when nobody serves a pattern', async () => {
+    const t0 = Date.now();
+    const err = await bus.request(Nobody, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+});
