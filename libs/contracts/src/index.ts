@@ -5,3 +5,4 @@ export * from './lib/common.schema';
 export * from './lib/ingest.messages';
 export * from './lib/retrieval.messages';
 export * from './lib/chat.messages';
+export * from './lib/vector-codec';

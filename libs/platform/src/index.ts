@@ -13,3 +13,5 @@ export * from './bus/bus-exception.filter';
 export * from './bus/bus.module';
 export * from './bootstrap/start-service';
 export * from './testing/test-redis';
+export * from './redis/redis-lock';
+export * from './storage/upload-storage';

@@ -33,3 +33,17 @@ export async function waitForRedis(client: Redis, timeoutMs = 5000): Promise<voi
     client.on('ready', onReady);
   });
 }
+
+/** Splits a redis:// URL into ioredis options (Bull wants options, not a URL). */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isFinite(db) ? db : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}

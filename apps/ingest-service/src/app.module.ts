@@ -1,0 +1,43 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { createEmbedder, EMBEDDER } from '@rag/ai';
+import { QueueNames } from '@rag/contracts';
+import { AppLogger, BusModule, createUploadStorage, redisOptionsFromUrl, UPLOAD_STORAGE } from '@rag/platform';
+import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { IngestController } from './ingest.controller';
+import { PARTITIONER } from './partition/element';
+import { createPartitioner } from './partition/partitioner.factory';
+import { IngestPipelineService } from './pipeline/ingest-pipeline.service';
+import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
+import { TasksService } from './tasks/tasks.service';
+import { LOGGER } from './tokens';
+
+@Module({})
+export class AppModule {
+  static register(config: IngestConfig, logger: AppLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        BusModule.forRoot(config),
+        BullModule.forRoot({
+          redis: redisOptionsFromUrl(config.redisUrl),
+          prefix: `${config.redisPrefix}:bull`,
+          // A replica that dies mid-job loses its lock; after stalledInterval another replica resumes it.
+          settings: { lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 2 },
+        }),
+        BullModule.registerQueue({ name: QueueNames.ingest }),
+      ],
+      controllers: [IngestController],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
+        { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
+        { provide: PARTITIONER, useFactory: () => createPartitioner(config) },
+        IngestPipelineService,
+        IngestQueueAdapter,
+        TasksService,
+      ],
+    };
+  }
+}

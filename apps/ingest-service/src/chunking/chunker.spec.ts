@@ -1,0 +1,55 @@
+import { Element } from '../partition/element';
+import { chunkElements } from './chunker';
+
+const para = (words: number, page = 1, tag = 'w'): Element => ({
+  kind: 'text',
+  text: Array.from({ length: words }, (_, i) => `${tag}${i}`).join(' ') + '.',
+  page,
+});
+
+describe('chunkElements', () => {
+  it('starts a new chunk on a new page so citations keep the right page', () => {
+    const chunks = chunkElements([para(10, 1), para(10, 2), para(10, 3)], { maxTokens: 500, overlapTokens: 0 });
+    expect(chunks.map((c) => c.pageNumber)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps a paragraph that continues across a page break in one chunk with its page span', () => {
+    const chunks = chunkElements([{ kind: 'text', text: 'This sentence runs', page: 4 }, { kind: 'text', text: 'onto the next page.', page: 5, continued: true }], {
+      maxTokens: 500,
+      overlapTokens: 0,
+    });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]).toMatchObject({ pageNumber: 4, pageEnd: 5 });
+  });
+
+  it('repeats the heading at the top of each chunk under it', () => {
+    const chunks = chunkElements([{ kind: 'title', text: 'Dosage', page: 1 }, para(100, 1, 'a'), para(100, 1, 'b')], { maxTokens: 150, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    for (const c of chunks) expect(c.text.startsWith('Dosage')).toBe(true);
+  });
+
+  it('splits over-long paragraphs within the budget, with overlap', () => {
+    const text = Array.from({ length: 60 }, (_, i) => `Sentence number ${i} has some words.`).join(' ');
+    const chunks = chunkElements([{ kind: 'text', text, page: 1 }], { maxTokens: 80, overlapTokens: 20 });
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks) expect(c.text.split(/\s+/).length * 1.3).toBeLessThanOrEqual(80 + 12);
+    // The end of one chunk reappears at the start of the next.
+    const lastSentence = chunks[0].text.split('. ').pop()!;
+    expect(chunks[1].text).toContain(lastSentence.replace(/\.$/, ''));
+  });
+
+  it('splits long tables by rows, repeating the header and never cutting a row', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `<tr><td>drug ${i}</td><td>${i} mg</td></tr>`).join('');
+    const html = `<table><thead><tr><th>Drug</th><th>Dose</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const chunks = chunkElements([{ kind: 'table', text: 't', html, page: 7 }], { maxTokens: 60, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) {
+      expect(c.dataType).toBe('table_html');
+      expect(c.pageNumber).toBe(7);
+      expect(c.text).toContain('<thead><tr><th>Drug</th><th>Dose</th></tr></thead>');
+      expect(c.text.match(/<tr>/g)!.length).toBe(c.text.match(/<\/tr>/g)!.length);
+    }
+    const all = chunks.map((c) => c.text).join('');
+    for (let i = 0; i < 40; i++) expect(all).toContain(`<td>drug ${i}</td>`);
+  });
+});

@@ -1,0 +1,160 @@
+import { estimateTokens } from '@rag/ai';
+import { DataType } from '@rag/contracts';
+import { Element } from '../partition/element';
+
+export interface ChunkingOptions {
+  maxTokens: number;
+  overlapTokens: number;
+  /** Rows per table chunk are bounded by maxTokens; the header row is repeated in each. */
+}
+
+export interface Chunk {
+  index: number;
+  text: string;
+  dataType: DataType;
+  pageNumber: number;
+  pageEnd: number;
+}
+
+/**
+ * Structure-aware chunking. A heading starts a chunk and is kept at its top; paragraphs fill a
+ * chunk up to the token budget, and a new page starts a new chunk unless a paragraph runs across
+ * the break, so citations point at the page where the text is. Over-long paragraphs are split by
+ * sentence with overlap. Tables become their own chunks, split by rows with the header repeated.
+ */
+export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk[] {
+  const out: Chunk[] = [];
+  let buf: string[] = [];
+  let tokens = 0;
+  let start = 0;
+  let end = 0;
+  let heading = '';
+  const emit = () => {
+    const text = buf.join('\n').trim();
+    if (text) out.push({ index: out.length, text, dataType: 'text', pageNumber: start, pageEnd: end });
+    buf = [];
+    tokens = 0;
+  };
+  const add = (text: string, page: number) => {
+    if (buf.length === 0) {
+      start = page;
+      if (heading && text !== heading) {
+        buf.push(heading);
+        tokens += estimateTokens(heading);
+      }
+    }
+    buf.push(text);
+    tokens += estimateTokens(text);
+    end = page;
+  };
+
+  for (const el of elements) {
+    if (el.kind === 'table') {
+      emit();
+      out.push(...tableChunks(el, opts.maxTokens, out.length));
+      continue;
+    }
+    if (el.kind === 'image') continue;
+    if (buf.length && el.page !== end && !el.continued) emit();
+    if (el.kind === 'title') {
+      emit();
+      heading = el.text.slice(0, 300);
+      add(heading, el.page);
+      continue;
+    }
+    const t = estimateTokens(el.text);
+    if (t > opts.maxTokens) {
+      emit();
+      for (const piece of splitLong(el.text, opts.maxTokens, opts.overlapTokens)) {
+        add(piece, el.page);
+        emit();
+      }
+      continue;
+    }
+    if (tokens + t > opts.maxTokens && buf.length) {
+      const tail = overlapTail(buf.join(' '), opts.overlapTokens);
+      emit();
+      if (tail) add(tail, el.page);
+    }
+    add(el.text, el.page);
+  }
+  emit();
+  return out.map((c, i) => ({ ...c, index: i }));
+}
+
+function tableChunks(el: Element, maxTokens: number, base: number): Chunk[] {
+  const html = el.html ?? '';
+  const head = /<thead>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
+  const rows = html.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+  const bodyRows = head ? rows.slice(1) : rows;
+  const headTokens = estimateTokens(head.replace(/<[^>]+>/g, ' '));
+  const chunks: Chunk[] = [];
+  let cur: string[] = [];
+  let tokens = headTokens;
+  const emit = () => {
+    if (!cur.length && chunks.length) return;
+    chunks.push({
+      index: base + chunks.length,
+      text: `<table>${head}<tbody>${cur.join('')}</tbody></table>`,
+      dataType: 'table_html',
+      pageNumber: el.page,
+      pageEnd: el.page,
+    });
+    cur = [];
+    tokens = headTokens;
+  };
+  for (const r of bodyRows) {
+    // Never split inside a row: a row is the unit.
+    const t = estimateTokens(r.replace(/<[^>]+>/g, ' ')) + 2;
+    if (tokens + t > maxTokens && cur.length) emit();
+    cur.push(r);
+    tokens += t;
+  }
+  emit();
+  return chunks;
+}
+
+function sentences(text: string): string[] {
+  return text.match(/[^.!?]+[.!?]+(\s+|$)|[^.!?]+$/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
+}
+
+function splitLong(text: string, maxTokens: number, overlap: number): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  let t = 0;
+  for (const s of sentences(text)) {
+    const st = estimateTokens(s);
+    if (t + st > maxTokens && cur.length) {
+      out.push(cur.join(' '));
+      const tail = overlapTail(cur.join(' '), overlap);
+      cur = tail ? [tail] : [];
+      t = estimateTokens(tail);
+    }
+    if (st > maxTokens) {
+      // A single run-on "sentence": cut by words.
+      const words = s.split(/\s+/);
+      const per = Math.max(1, Math.floor(maxTokens / 1.3));
+      for (let i = 0; i < words.length; i += per) out.push(words.slice(i, i + per).join(' '));
+      continue;
+    }
+    cur.push(s);
+    t += st;
+  }
+  if (cur.length) out.push(cur.join(' '));
+  return out;
+}
+
+/** The last whole sentences worth about `overlap` tokens, carried into the next chunk. */
+function overlapTail(text: string, overlap: number): string {
+  if (overlap <= 0) return '';
+  const ss = sentences(text);
+  const tail: string[] = [];
+  let t = 0;
+  for (let i = ss.length - 1; i >= 0; i--) {
+    const st = estimateTokens(ss[i]);
+    if (t + st > overlap) break;
+    tail.unshift(ss[i]);
+    t += st;
+  }
+  return tail.join(' ');
+}

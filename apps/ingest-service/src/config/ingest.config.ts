@@ -1,0 +1,71 @@
+import { checkEmbedderEnv, EmbedderConfig, embedderEnvShape, openAiConnection, OpenAiConnection, toEmbedderConfig } from '@rag/ai';
+import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
+import { z } from 'zod';
+
+export interface IngestConfig extends BaseConfig {
+  uploadDir: string;
+  partitioner: 'local' | 'unstructured';
+  unstructured?: { url: string; apiKey?: string; strategy: string };
+  vision?: { model: string; connection: OpenAiConnection };
+  countImages: boolean;
+  chunking: { maxTokens: number; overlapTokens: number };
+  embedder: EmbedderConfig;
+  concurrency: number;
+  job: { timeoutMs: number; attempts: number; backoffMs: number; partitionTimeoutMs: number; storeTimeoutMs: number };
+}
+
+const schema = z
+  .object({
+    ...baseEnvShape,
+    ...embedderEnvShape,
+    UPLOAD_DIR: env.str('./data/uploads'),
+    PARTITIONER: z.enum(['local', 'unstructured']).default('local'),
+    UNSTRUCTURED_API_URL: z.url().optional(),
+    UNSTRUCTURED_API_KEY: z.string().optional(),
+    UNSTRUCTURED_STRATEGY: z.enum(['hi_res', 'fast', 'auto', 'ocr_only']).default('hi_res'),
+    VISION_MODEL: z.string().optional(),
+    COUNT_IMAGES: env.bool(true),
+    CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
+    CHUNK_OVERLAP_TOKENS: env.int(40, 0, 2000),
+    INGEST_CONCURRENCY: env.int(2, 1, 64),
+    JOB_TIMEOUT_MS: env.int(3_600_000, 1000),
+    JOB_ATTEMPTS: env.int(3, 1, 20),
+    JOB_BACKOFF_MS: env.int(5000, 0),
+    PARTITION_TIMEOUT_MS: env.int(600_000, 1000),
+    STORE_TIMEOUT_MS: env.int(300_000, 1000),
+  })
+  .superRefine((e, ctx) => {
+    checkEmbedderEnv(e, ctx);
+    if (e.PARTITIONER === 'unstructured' && !e.UNSTRUCTURED_API_URL) {
+      ctx.addIssue({ code: 'custom', path: ['UNSTRUCTURED_API_URL'], message: 'required when PARTITIONER=unstructured' });
+    }
+    if (e.VISION_MODEL && !e.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'required when VISION_MODEL is set' });
+    }
+    if (e.CHUNK_OVERLAP_TOKENS >= e.CHUNK_MAX_TOKENS) {
+      ctx.addIssue({ code: 'custom', path: ['CHUNK_OVERLAP_TOKENS'], message: 'must be smaller than CHUNK_MAX_TOKENS' });
+    }
+  })
+  .transform(
+    (e): IngestConfig => ({
+      ...toBaseConfig(e),
+      uploadDir: e.UPLOAD_DIR,
+      partitioner: e.PARTITIONER,
+      unstructured: e.UNSTRUCTURED_API_URL ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY } : undefined,
+      vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
+      countImages: e.COUNT_IMAGES,
+      chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
+      embedder: toEmbedderConfig(e),
+      concurrency: e.INGEST_CONCURRENCY,
+      job: {
+        timeoutMs: e.JOB_TIMEOUT_MS,
+        attempts: e.JOB_ATTEMPTS,
+        backoffMs: e.JOB_BACKOFF_MS,
+        partitionTimeoutMs: e.PARTITION_TIMEOUT_MS,
+        storeTimeoutMs: e.STORE_TIMEOUT_MS,
+      },
+    }),
+  );
+
+export const loadIngestConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');

@@ -1,0 +1,37 @@
+import { SourceType } from '@rag/contracts';
+
+export type ElementKind = 'title' | 'text' | 'list_item' | 'table' | 'image';
+
+/** One piece of a document in reading order; the page is 1-based. */
+export interface Element {
+  kind: ElementKind;
+  text: string;
+  /** Tables only: the table as HTML, header row kept. */
+  html?: string;
+  page: number;
+  /** Paragraph continues from the previous page (no sentence end before the break). */
+  continued?: boolean;
+}
+
+export interface PartitionInput {
+  bytes: Buffer;
+  sourceType: SourceType;
+  filename: string;
+}
+
+export interface PartitionResult {
+  pages: number;
+  elements: Element[];
+  imagesFound: number;
+  imagesSkipped: number;
+}
+
+export type PageProgress = (pagesDone: number, pagesTotal: number) => void;
+
+/** Port: turns a document's bytes into elements. */
+export interface Partitioner {
+  readonly name: string;
+  partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult>;
+}
+
+export const PARTITIONER = Symbol('PARTITIONER');

@@ -1,0 +1,25 @@
+import { Element, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
+import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
+import { partitionPdf } from './pdfjs.partitioner';
+
+/**
+ * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. Embedded images are
+ * counted and skipped (no OCR or vision model offline).
+ */
+export class LocalPartitioner implements Partitioner {
+  readonly name = 'local';
+
+  constructor(private readonly opts: { timeoutMs: number; countImages: boolean }) {}
+
+  async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
+    if (input.sourceType === 'pdf') {
+      const r = await partitionPdf(input.bytes, { countImages: this.opts.countImages, timeoutMs: this.opts.timeoutMs }, progress);
+      return { ...r, imagesSkipped: r.imagesFound };
+    }
+    const text = input.bytes.toString('utf8');
+    const elements: Element[] =
+      input.sourceType === 'md' ? partitionMarkdown(text) : input.sourceType === 'html' ? partitionHtml(text) : partitionText(text);
+    progress(1, 1);
+    return { pages: 1, elements, imagesFound: 0, imagesSkipped: 0 };
+  }
+}

@@ -1,0 +1,12 @@
+import { OpenAiAdapter } from '@rag/ai';
+import { IngestConfig } from '../config/ingest.config';
+import { Partitioner } from './element';
+import { ImageDescriber } from './image-describer';
+import { LocalPartitioner } from './local.partitioner';
+import { UnstructuredPartitioner } from './unstructured.partitioner';
+
+export function createPartitioner(config: IngestConfig): Partitioner {
+  const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
+  if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
+  return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages });
+}

@@ -1,0 +1,30 @@
+import { DataType, IngestSubmitRequest, TaskStage } from '@rag/contracts';
+
+export type IngestJobData = IngestSubmitRequest & { taskId: string };
+
+export interface IngestProgress {
+  stage: TaskStage;
+  pagesDone: number;
+  pagesTotal: number;
+  chunks: Record<DataType, number>;
+  imagesSkipped: number;
+}
+
+export interface IngestResult {
+  documentId: string;
+  pages: number;
+  chunks: Record<DataType, number>;
+  imagesSkipped: number;
+  deduplicated: boolean;
+}
+
+/** What the pipeline needs from a queued job; Bull's job is adapted to it, tests pass a fake. */
+export interface IngestJobPort {
+  readonly data: IngestJobData;
+  /** Attempts made before this one. */
+  readonly attemptsMade: number;
+  readonly maxAttempts: number;
+  reportProgress(p: IngestProgress): Promise<void>;
+  /** Marks the job so the queue does not retry it (the failure is permanent). */
+  discard(): void;
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Embedder, EMBEDDER } from '@rag/ai';
+import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
+import { AppLogger, BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { createHash } from 'node:crypto';
+import { chunkElements } from '../chunking/chunker';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+import { PARTITIONER, Partitioner } from '../partition/element';
+import { LOGGER } from '../tokens';
+import { IngestJobPort, IngestProgress, IngestResult } from './ingest-job';
+
+/** Failures that a retry cannot fix. */
+const PERMANENT: ReadonlySet<ErrorCode> = new Set([
+  'DOCUMENT_UNREADABLE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'VALIDATION_FAILED',
+  'EMBEDDER_MISMATCH',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+]);
+
+/** The id of a document is its content within its collection, so identical re-uploads collapse. */
+export function documentIdFor(collectionId: string, sha256: string): string {
+  return createHash('sha256').update(`${collectionId}\n${sha256}`).digest('hex').slice(0, 32);
+}
+
+/** Partition → chunk → embed → store, with progress; the one place ingest logic lives. */
+@Injectable()
+export class IngestPipelineService {
+  constructor(
+    @Inject(PARTITIONER) private readonly partitioner: Partitioner,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+    private readonly bus: BusClient,
+  ) {}
+
+  async run(job: IngestJobPort): Promise<IngestResult> {
+    const d = job.data;
+    const documentId = documentIdFor(d.collectionId, d.sha256);
+    const chunks: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
+    const progress: IngestProgress = { stage: 'partitioning', pagesDone: 0, pagesTotal: 0, chunks, imagesSkipped: 0 };
+    const report = (patch: Partial<IngestProgress>) => job.reportProgress(Object.assign(progress, patch));
+    try {
+      const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
+      if (existing.document) {
+        await this.storage.delete(d.storageKey);
+        await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
+        return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
+      }
+      await report({ stage: 'partitioning' });
+      const bytes = await this.storage.read(d.storageKey).catch((e: Error) => {
+        throw new DomainError('NOT_FOUND', `uploaded file is gone from storage: ${e.message}`);
+      });
+      let lastReport = 0;
+      const parts = await this.partitioner.partition({ bytes, sourceType: d.sourceType, filename: d.filename }, (done, total) => {
+        progress.pagesDone = done;
+        progress.pagesTotal = total;
+        // Progress writes go to Redis: at most ~4 per second.
+        if (Date.now() - lastReport > 250 || done === total) {
+          lastReport = Date.now();
+          void report({}).catch(() => undefined);
+        }
+      });
+      await report({ stage: 'chunking', pagesDone: parts.pages, pagesTotal: parts.pages, imagesSkipped: parts.imagesSkipped });
+      const pieces = chunkElements(parts.elements, this.config.chunking);
+      if (pieces.length === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'the document produced no text to index');
+      for (const p of pieces) chunks[p.dataType]++;
+
+      await report({ stage: 'embedding' });
+      const vectors = await this.embedder.embed(pieces.map((p) => p.text));
+
+      await report({ stage: 'storing' });
+      await this.bus.request(
+        RetrievalDocumentReplace,
+        {
+          collectionId: d.collectionId,
+          documentId,
+          filename: d.filename,
+          contentHash: d.sha256,
+          pages: parts.pages,
+          embedder: this.embedder.info,
+          chunks: pieces.map((p, i) => ({
+            chunkId: `${documentId}-${p.index}`,
+            chunkIndex: p.index,
+            text: p.text,
+            dataType: p.dataType,
+            pageNumber: p.pageNumber,
+            pageEnd: p.pageEnd,
+            vector: encodeVector(vectors[i]),
+          })),
+        },
+        { timeoutMs: this.config.job.storeTimeoutMs },
+      );
+      await this.storage.delete(d.storageKey);
+      await report({ stage: 'done' });
+      return { documentId, pages: parts.pages, chunks, imagesSkipped: parts.imagesSkipped, deduplicated: false };
+    } catch (err) {
+      const e = err instanceof DomainError ? err : new DomainError('INTERNAL', (err as Error).message ?? String(err));
+      const permanent = PERMANENT.has(e.code);
+      if (permanent) job.discard();
+      if (permanent || job.attemptsMade + 1 >= job.maxAttempts) {
+        // Final failure: the upload is no longer needed.
+        await this.storage.delete(d.storageKey).catch(() => undefined);
+      }
+      if (!(err instanceof DomainError)) this.logger.error({ err, taskId: d.taskId }, 'ingest failed unexpectedly');
+      throw new Error(`[${e.code}] ${e.message}`);
+    }
+  }
+}

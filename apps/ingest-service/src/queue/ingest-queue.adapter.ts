@@ -1,0 +1,90 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { QueueNames } from '@rag/contracts';
+import type { Job, JobStatus, Queue } from 'bull';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+import { IngestJobData, IngestProgress, IngestResult } from '../pipeline/ingest-job';
+import { IngestPipelineService } from '../pipeline/ingest-pipeline.service';
+
+export interface JobSnapshot {
+  id: string;
+  data: IngestJobData;
+  state: JobStatus | 'stuck';
+  progress: IngestProgress | null;
+  attemptsMade: number;
+  failedReason: string | null;
+  result: IngestResult | null;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/**
+ * The only code that talks to Bull. Jobs live in Redis: any replica may take any job, each job runs
+ * on one replica at a time (Bull's lock), stalled jobs of a dead replica are picked up again, and
+ * failed attempts are retried with exponential backoff.
+ */
+@Injectable()
+export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @InjectQueue(QueueNames.ingest) private readonly queue: Queue<IngestJobData>,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly pipeline: IngestPipelineService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.queue.process(this.config.concurrency, (job: Job<IngestJobData>) =>
+      this.pipeline.run({
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+        reportProgress: (p) => job.progress(p),
+        discard: () => job.discard(),
+      }),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Finish the jobs in hand; Bull hands unfinished ones to another replica if this one dies instead.
+    await this.queue.close();
+  }
+
+  async add(data: IngestJobData): Promise<void> {
+    const { job } = this.config;
+    await this.queue.add(data, {
+      jobId: data.taskId,
+      attempts: job.attempts,
+      backoff: { type: 'exponential', delay: job.backoffMs },
+      timeout: job.timeoutMs,
+      removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 },
+      removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
+    });
+  }
+
+  async get(id: string): Promise<JobSnapshot | null> {
+    const job = await this.queue.getJob(id);
+    if (!job) return null;
+    const progress = job.progress() as unknown;
+    return {
+      id: String(job.id),
+      data: job.data,
+      state: await job.getState(),
+      progress: progress && typeof progress === 'object' ? (progress as IngestProgress) : null,
+      attemptsMade: job.attemptsMade,
+      failedReason: job.failedReason ?? null,
+      result: (job.returnvalue as IngestResult | null) ?? null,
+      queuedAt: job.timestamp,
+      startedAt: job.processedOn ?? null,
+      finishedAt: job.finishedOn ?? null,
+    };
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    return { ...(await this.queue.getJobCounts()) };
+  }
+
+  /** Redis client of the queue, for small task indexes kept beside the jobs. */
+  redis() {
+    return this.queue.client;
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, ErrorCodes, IngestSubmitRequest, Task, TaskState } from '@rag/contracts';
+import { DomainError } from '@rag/platform';
+import { randomUUID } from 'node:crypto';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+import { IngestQueueAdapter, JobSnapshot } from '../queue/ingest-queue.adapter';
+
+/** Ingest tasks: a task is a queued job; its id is the job id. */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly queue: IngestQueueAdapter,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+  ) {}
+
+  async submit(req: IngestSubmitRequest): Promise<{ taskId: string; state: TaskState }> {
+    const taskId = randomUUID();
+    await this.queue.add({ ...req, taskId });
+    await this.queue.redis().zadd(this.indexKey(req.collectionId), Date.now(), taskId);
+    return { taskId, state: 'PENDING' };
+  }
+
+  async get(taskId: string): Promise<Task> {
+    const snap = await this.queue.get(taskId);
+    if (!snap) throw new DomainError('NOT_FOUND', `no task ${taskId}`);
+    return toTask(snap);
+  }
+
+  async list(collectionId: string, limit: number): Promise<Task[]> {
+    const key = this.indexKey(collectionId);
+    const ids = await this.queue.redis().zrevrange(key, 0, limit - 1);
+    const snaps = await Promise.all(ids.map((id) => this.queue.get(id)));
+    const gone = ids.filter((_, i) => !snaps[i]);
+    if (gone.length) await this.queue.redis().zrem(key, ...gone);
+    return snaps.filter((s): s is JobSnapshot => s !== null).map(toTask);
+  }
+
+  private indexKey(collectionId: string): string {
+    return `${this.config.redisPrefix}:tasks:${collectionId}`;
+  }
+}
+
+export function toTask(s: JobSnapshot): Task {
+  const state: TaskState =
+    s.state === 'completed' ? 'SUCCESS' : s.state === 'failed' ? 'FAILURE' : s.state === 'active' ? 'PROCESSING' : 'PENDING';
+  const p = s.progress;
+  const r = s.result;
+  const pagesTotal = r?.pages ?? p?.pagesTotal ?? 0;
+  const pagesDone = state === 'SUCCESS' ? pagesTotal : (p?.pagesDone ?? 0);
+  const stage = state === 'SUCCESS' ? 'done' : (p?.stage ?? 'queued');
+  const stageWeight = { queued: 0, partitioning: 0, chunking: 0.7, embedding: 0.75, storing: 0.9, done: 1 }[stage];
+  const percent =
+    state === 'SUCCESS' ? 100 : stage === 'partitioning' && pagesTotal ? Math.round((70 * pagesDone) / pagesTotal) : Math.round(stageWeight * 100);
+  return {
+    taskId: s.id,
+    collectionId: s.data.collectionId,
+    filename: s.data.filename,
+    state,
+    progress: { stage, pagesDone, pagesTotal, percent },
+    counts: {
+      pages: pagesTotal,
+      chunks: r?.chunks ?? p?.chunks ?? { text: 0, table_html: 0, image_summary: 0 },
+      imagesSkipped: r?.imagesSkipped ?? p?.imagesSkipped ?? 0,
+    },
+    timing: {
+      queuedAt: new Date(s.queuedAt).toISOString(),
+      startedAt: s.startedAt ? new Date(s.startedAt).toISOString() : null,
+      finishedAt: s.finishedAt ? new Date(s.finishedAt).toISOString() : null,
+      durationMs: s.startedAt && s.finishedAt ? s.finishedAt - s.startedAt : null,
+    },
+    attempts: s.attemptsMade,
+    documentId: r?.documentId ?? null,
+    deduplicated: r?.deduplicated ?? false,
+    error: state === 'FAILURE' ? parseFailure(s.failedReason) : null,
+  };
+}
+
+/** Failures are stored by Bull as text; the pipeline prefixes them with their code: "[CODE] message". */
+function parseFailure(reason: string | null): { code: ErrorCode; message: string } {
+  const m = /^\[([A-Z_]+)\] ([\s\S]*)$/.exec(reason ?? '');
+  if (m && (ErrorCodes as readonly string[]).includes(m[1])) return { code: m[1] as ErrorCode, message: m[2] };
+  if (/timed out/i.test(reason ?? '')) return { code: 'TIMEOUT', message: reason! };
+  return { code: 'INTERNAL', message: reason || 'unknown failure' };
+}

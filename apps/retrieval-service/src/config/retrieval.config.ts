@@ -1,0 +1,44 @@
+import { checkEmbedderEnv, EmbedderConfig, embedderEnvShape, toEmbedderConfig } from '@rag/ai';
+import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
+import { z } from 'zod';
+
+export interface RetrievalConfig extends BaseConfig {
+  lancedbUri: string;
+  tableName: string;
+  readConsistencyMs: number;
+  embedder: EmbedderConfig;
+  reranker: 'local' | 'none';
+  maintenanceIntervalMs: number;
+  vectorIndexMinRows: number;
+  writeLockTtlMs: number;
+}
+
+const schema = z
+  .object({
+    ...baseEnvShape,
+    ...embedderEnvShape,
+    LANCEDB_URI: env.str('./data/lancedb'),
+    LANCEDB_TABLE: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/).default('chunks'),
+    LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
+    RERANKER: z.enum(['local', 'none']).default('local'),
+    MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
+    VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
+    WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
+  })
+  .superRefine(checkEmbedderEnv)
+  .transform(
+    (e): RetrievalConfig => ({
+      ...toBaseConfig(e),
+      lancedbUri: e.LANCEDB_URI,
+      tableName: e.LANCEDB_TABLE,
+      readConsistencyMs: e.LANCEDB_READ_CONSISTENCY_MS,
+      embedder: toEmbedderConfig(e),
+      reranker: e.RERANKER,
+      maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
+      vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
+      writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
+    }),
+  );
+
+export const loadRetrievalConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
+export const RETRIEVAL_CONFIG = Symbol('RETRIEVAL_CONFIG');

@@ -1,0 +1,163 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace } from '@rag/contracts';
+import { createRedis, DomainError, RedisClient, RedisLock } from '@rag/platform';
+import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+import { sqlString } from '../storage/filter';
+import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
+
+type ReplaceRequest = RequestOf<typeof RetrievalDocumentReplace>;
+type DeleteRequest = RequestOf<typeof RetrievalDocumentDelete>;
+
+/**
+ * Document writes. All replicas serialise writes through one Redis lock, so two writers never
+ * race on a LanceDB commit; a failed commit is retried.
+ */
+@Injectable()
+export class DocumentsService implements OnModuleDestroy {
+  private readonly redis: RedisClient;
+  private readonly lock: RedisLock;
+  private readonly maintenanceLock: RedisLock;
+
+  constructor(
+    private readonly repo: LanceRepository,
+    @Inject(RETRIEVAL_CONFIG) config: RetrievalConfig,
+  ) {
+    this.redis = createRedis(config.redisUrl, 'retrieval-lock');
+    this.lock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-write:${config.tableName}`, config.writeLockTtlMs);
+    this.maintenanceLock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`, 30 * 60_000);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.withLock(() => retry(fn));
+  }
+
+  /** Runs `fn` only if no other replica is doing maintenance right now. */
+  async ifMaintenanceFree(fn: () => Promise<void>): Promise<void> {
+    const token = await this.maintenanceLock.tryAcquire();
+    if (!token) return;
+    try {
+      await fn();
+    } finally {
+      await this.maintenanceLock.release(token);
+    }
+  }
+
+  async replace(req: ReplaceRequest): Promise<{ documentId: string; chunksWritten: number; replacedDocumentIds: string[] }> {
+    this.repo.assertUsable(req.embedder);
+    const now = new Date().toISOString();
+    const rows: ChunkRow[] = req.chunks.map((c) => {
+      const vector = decodeVector(c.vector);
+      if (vector.length !== req.embedder.dimensions) {
+        throw new DomainError('VALIDATION_FAILED', `chunk ${c.chunkId} has ${vector.length} dimensions, expected ${req.embedder.dimensions}`);
+      }
+      return {
+        chunk_id: c.chunkId,
+        document_id: req.documentId,
+        collection_name: req.collectionId,
+        filename: req.filename,
+        page_number: c.pageNumber,
+        page_end: c.pageEnd,
+        data_type: c.dataType,
+        chunk_index: c.chunkIndex,
+        text: c.text,
+        content_hash: req.contentHash,
+        created_at: now,
+        vector,
+      };
+    });
+    // Same filename (a new version) or same document id (a retried job) is replaced as one commit.
+    const scope = `collection_name = ${sqlString(req.collectionId)} AND (filename = ${sqlString(req.filename)} OR document_id = ${sqlString(req.documentId)})`;
+    return this.withWriteLock(async () => {
+      const previous = await this.repo.findDocuments(scope);
+      await this.repo.replaceChunks(rows, scope);
+      const doc: DocumentRow = {
+        document_id: req.documentId,
+        collection_name: req.collectionId,
+        filename: req.filename,
+        content_hash: req.contentHash,
+        pages: req.pages,
+        chunks: rows.length,
+        ingested_at: now,
+      };
+      await this.repo.upsertDocument(doc, scope);
+      return {
+        documentId: req.documentId,
+        chunksWritten: rows.length,
+        replacedDocumentIds: previous.map((d) => d.document_id).filter((id) => id !== req.documentId),
+      };
+    });
+  }
+
+  async find(collectionId: string, documentId: string): Promise<DocumentSummary | null> {
+    const rows = await this.repo.findDocuments(
+      `collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`,
+    );
+    return rows[0] ? toSummary(rows[0]) : null;
+  }
+
+  async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {
+    const by = req.documentId ? `document_id = ${sqlString(req.documentId)}` : `filename = ${sqlString(req.filename!)}`;
+    const where = `collection_name = ${sqlString(req.collectionId)} AND ${by}`;
+    return this.withWriteLock(async () => {
+      const docs = await this.repo.findDocuments(where);
+      if (docs.length === 0) {
+        throw new DomainError('NOT_FOUND', `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`);
+      }
+      const deletedChunks = await this.repo.deleteWhere(where);
+      return { deletedChunks, documentIds: docs.map((d) => d.document_id) };
+    });
+  }
+
+  async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
+    const where = `collection_name = ${sqlString(collectionId)}`;
+    return this.withWriteLock(async () => {
+      const docs = await this.repo.findDocuments(where);
+      if (docs.length === 0) throw new DomainError('NOT_FOUND', `collection ${collectionId} has no documents`);
+      return { deletedChunks: await this.repo.deleteWhere(where) };
+    });
+  }
+
+  async listDocuments(collectionId: string): Promise<DocumentSummary[]> {
+    const rows = await this.repo.listDocuments(`collection_name = ${sqlString(collectionId)}`);
+    return rows.map(toSummary).sort((a, b) => a.filename.localeCompare(b.filename));
+  }
+
+  async listCollections(): Promise<Array<{ collectionId: string; documents: number; chunks: number }>> {
+    const byCollection = new Map<string, { documents: number; chunks: number }>();
+    for (const d of await this.repo.listDocuments()) {
+      const c = byCollection.get(d.collection_name) ?? { documents: 0, chunks: 0 };
+      c.documents++;
+      c.chunks += d.chunks;
+      byCollection.set(d.collection_name, c);
+    }
+    return [...byCollection.entries()].map(([collectionId, c]) => ({ collectionId, ...c })).sort((a, b) => a.collectionId.localeCompare(b.collectionId));
+  }
+}
+
+function toSummary(d: DocumentRow): DocumentSummary {
+  return {
+    documentId: d.document_id,
+    collectionId: d.collection_name,
+    filename: d.filename,
+    contentHash: d.content_hash,
+    pages: d.pages,
+    chunks: d.chunks,
+    ingestedAt: d.ingested_at,
+  };
+}
+
+/** LanceDB commits can conflict with a concurrent optimize or another process; retry a few times. */
+async function retry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof DomainError || i >= attempts || !/conflict|retry|commit/i.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** i));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppLogger } from '@rag/platform';
+import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+import { DocumentsService } from '../documents/documents.service';
+import { LanceRepository } from '../storage/lance.repository';
+import { LOGGER } from '../tokens';
+
+/**
+ * Periodic table care, off the request path: compaction and index refresh (under the write lock,
+ * so it never races a write), and a one-time vector index build once the table is large enough
+ * (searches keep running on the flat scan meanwhile).
+ */
+@Injectable()
+export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly repo: LanceRepository,
+    private readonly documents: DocumentsService,
+    @Inject(RETRIEVAL_CONFIG) private readonly config: RetrievalConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.maintenanceIntervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.documents.ifMaintenanceFree(async () => {
+        await this.documents.withWriteLock(() => this.repo.optimize());
+        if (await this.repo.ensureVectorIndex(this.config.vectorIndexMinRows)) this.logger.info('vector index built');
+      });
+    } catch (err) {
+      this.logger.warn({ err }, 'table maintenance failed; will retry next interval');
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller } from '@nestjs/common';
+import {
+  RequestOf,
+  RetrievalCollectionDelete,
+  RetrievalCollectionList,
+  RetrievalDocumentDelete,
+  RetrievalDocumentFind,
+  RetrievalDocumentList,
+  RetrievalDocumentReplace,
+  RetrievalSearch,
+  SearchRequestSchema,
+} from '@rag/contracts';
+import { BusHandler, BusPayload } from '@rag/platform';
+import { z } from 'zod';
+import { DocumentsService } from './documents/documents.service';
+import { SearchService } from './search/search.service';
+
+/** Bus transport only: translate messages to service calls. */
+@Controller()
+export class RetrievalController {
+  constructor(
+    private readonly search: SearchService,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  @BusHandler(RetrievalSearch)
+  onSearch(@BusPayload(RetrievalSearch) q: z.output<typeof SearchRequestSchema>) {
+    return this.search.search(q);
+  }
+
+  @BusHandler(RetrievalDocumentReplace)
+  onReplace(@BusPayload(RetrievalDocumentReplace) req: RequestOf<typeof RetrievalDocumentReplace>) {
+    return this.documents.replace(req);
+  }
+
+  @BusHandler(RetrievalDocumentFind)
+  async onFind(@BusPayload(RetrievalDocumentFind) req: RequestOf<typeof RetrievalDocumentFind>) {
+    return { document: await this.documents.find(req.collectionId, req.documentId) };
+  }
+
+  @BusHandler(RetrievalDocumentDelete)
+  onDelete(@BusPayload(RetrievalDocumentDelete) req: RequestOf<typeof RetrievalDocumentDelete>) {
+    return this.documents.delete(req);
+  }
+
+  @BusHandler(RetrievalDocumentList)
+  async onListDocuments(@BusPayload(RetrievalDocumentList) req: RequestOf<typeof RetrievalDocumentList>) {
+    return { documents: await this.documents.listDocuments(req.collectionId) };
+  }
+
+  @BusHandler(RetrievalCollectionList)
+  async onListCollections() {
+    return { collections: await this.documents.listCollections() };
+  }
+
+  @BusHandler(RetrievalCollectionDelete)
+  onDeleteCollection(@BusPayload(RetrievalCollectionDelete) req: RequestOf<typeof RetrievalCollectionDelete>) {
+    return this.documents.deleteCollection(req.collectionId);
+  }
+}

@@ -1,0 +1,42 @@
+import { ScoredChunk } from '../storage/lance.repository';
+import { linearFusion, rrfFusion } from './fusion';
+import { LexicalReranker } from './lexical.reranker';
+
+const chunk = (id: string, score: number, text = id): ScoredChunk => ({
+  chunk_id: id,
+  document_id: 'd',
+  filename: 'f.pdf',
+  page_number: 1,
+  page_end: 1,
+  data_type: 'text',
+  chunk_index: 0,
+  text,
+  score,
+});
+
+describe('fusion', () => {
+  it('linear fusion weights normalised scores and keeps per-stage scores', () => {
+    const out = linearFusion([chunk('a', 0.9), chunk('b', 0.5)], [chunk('b', 10), chunk('c', 2)], 0.7);
+    expect(out.map((c) => c.chunk.chunk_id)).toEqual(['a', 'b', 'c']);
+    const b = out.find((c) => c.chunk.chunk_id === 'b')!;
+    expect(b.vector).toBe(0.5);
+    expect(b.fts).toBe(10);
+    expect(b.fused).toBeCloseTo(0.3);
+  });
+
+  it('rrf rewards agreement between retrievers', () => {
+    const out = rrfFusion([chunk('a', 0.9), chunk('b', 0.8)], [chunk('b', 5), chunk('c', 4)]);
+    expect(out[0].chunk.chunk_id).toBe('b');
+  });
+
+  it('the lexical reranker prefers chunks covering more of the query', () => {
+    const fused = linearFusion(
+      [chunk('partial', 0.9, 'insulin therapy'), chunk('full', 0.85, 'insulin therapy in type 2 diabetes outcomes')],
+      [],
+      1,
+    );
+    const out = new LexicalReranker().rerank('insulin therapy type 2 diabetes outcomes', fused);
+    expect(out[0].chunk.chunk_id).toBe('full');
+    expect(out[0].rerank).not.toBeNull();
+  });
+});

@@ -1,0 +1,276 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import * as lancedb from '@lancedb/lancedb';
+import { Embedder, EMBEDDER } from '@rag/ai';
+import { DataType } from '@rag/contracts';
+import { DomainError } from '@rag/platform';
+import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+
+export interface ChunkRow {
+  chunk_id: string;
+  document_id: string;
+  collection_name: string;
+  filename: string;
+  page_number: number;
+  page_end: number;
+  data_type: DataType;
+  chunk_index: number;
+  text: string;
+  content_hash: string;
+  created_at: string;
+  vector: Float32Array;
+}
+
+export interface DocumentRow {
+  document_id: string;
+  collection_name: string;
+  filename: string;
+  content_hash: string;
+  pages: number;
+  chunks: number;
+  ingested_at: string;
+}
+
+export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name'>;
+export interface ScoredChunk extends StoredChunk {
+  score: number;
+}
+
+const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text'];
+
+/**
+ * The only code that touches LanceDB. Two tables: `chunks` (text, vector, metadata; one row per
+ * chunk, all collections) and `<chunks>_documents` (one row per document, for listings).
+ */
+@Injectable()
+export class LanceRepository implements OnModuleInit {
+  private db!: lancedb.Connection;
+  private chunks!: lancedb.Table;
+  private documents!: lancedb.Table;
+  private ftsReady = false;
+  private vectorIndexReady = false;
+  /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
+  private mismatch: string | null = null;
+
+  constructor(
+    @Inject(RETRIEVAL_CONFIG) private readonly config: RetrievalConfig,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.db = await lancedb.connect(this.config.lancedbUri, { readConsistencyInterval: this.config.readConsistencyMs / 1000 });
+    const { id, dimensions } = this.embedder.info;
+    const chunkSchema = new Schema(
+      [
+        new Field('chunk_id', new Utf8(), false),
+        new Field('document_id', new Utf8(), false),
+        new Field('collection_name', new Utf8(), false),
+        new Field('filename', new Utf8(), false),
+        new Field('page_number', new Int32(), false),
+        new Field('page_end', new Int32(), false),
+        new Field('data_type', new Utf8(), false),
+        new Field('chunk_index', new Int32(), false),
+        new Field('text', new Utf8(), false),
+        new Field('content_hash', new Utf8(), false),
+        new Field('created_at', new Utf8(), false),
+        new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
+      ],
+      new Map([
+        ['embedder_id', id],
+        ['embedder_dims', String(dimensions)],
+      ]),
+    );
+    const docSchema = new Schema([
+      new Field('document_id', new Utf8(), false),
+      new Field('collection_name', new Utf8(), false),
+      new Field('filename', new Utf8(), false),
+      new Field('content_hash', new Utf8(), false),
+      new Field('pages', new Int32(), false),
+      new Field('chunks', new Int32(), false),
+      new Field('ingested_at', new Utf8(), false),
+    ]);
+    // existOk: replicas starting together may race to create; the loser opens the winner's table.
+    this.chunks = await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
+    this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, { mode: 'create', existOk: true });
+    const meta = (await this.chunks.schema()).metadata;
+    const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
+    if (builtWith !== `${id}/${dimensions}`) {
+      this.mismatch = `table "${this.config.tableName}" was built with embedder ${builtWith}, this service is configured with ${id}/${dimensions}: re-ingest into a new LANCEDB_TABLE or restore the embedder settings`;
+    }
+    await this.refreshIndexState();
+  }
+
+  assertUsable(embedder?: { id: string; dimensions: number }): void {
+    if (this.mismatch) throw new DomainError('EMBEDDER_MISMATCH', this.mismatch);
+    const own = this.embedder.info;
+    if (embedder && (embedder.id !== own.id || embedder.dimensions !== own.dimensions)) {
+      throw new DomainError(
+        'EMBEDDER_MISMATCH',
+        `chunks were embedded with ${embedder.id}/${embedder.dimensions} but the table uses ${own.id}/${own.dimensions}`,
+      );
+    }
+  }
+
+  async vectorSearch(vector: Float32Array, where: string, limit: number): Promise<ScoredChunk[]> {
+    let q = this.chunks
+      .query()
+      .nearestTo(vector)
+      .distanceType('cosine')
+      .where(where)
+      .select([...RESULT_COLUMNS, '_distance'])
+      .limit(limit);
+    if (this.vectorIndexReady) q = q.nprobes(24).refineFactor(4);
+    const rows = await q.toArray();
+    // Cosine similarity: 1 - distance.
+    return rows.map((r) => toScored(r, 1 - Number(r._distance)));
+  }
+
+  async ftsSearch(text: string, where: string, limit: number): Promise<ScoredChunk[]> {
+    if (!this.ftsReady) {
+      await this.refreshIndexState();
+      if (!this.ftsReady) return []; // no row was ever written
+    }
+    const rows = await this.chunks
+      .query()
+      .fullTextSearch(text, { columns: ['text'] })
+      .where(where)
+      .select([...RESULT_COLUMNS, '_score'])
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => toScored(r, Number(r._score)));
+  }
+
+  async countChunks(where: string): Promise<number> {
+    return this.chunks.countRows(where);
+  }
+
+  async findDocuments(where: string): Promise<DocumentRow[]> {
+    const rows = await this.documents.query().where(where).limit(1_000_000).toArray();
+    return rows.map(toDocumentRow);
+  }
+
+  async listDocuments(where?: string): Promise<DocumentRow[]> {
+    let q = this.documents.query();
+    if (where) q = q.where(where);
+    return (await q.limit(1_000_000).toArray()).map(toDocumentRow);
+  }
+
+  /**
+   * Writes a document's chunks and removes every row in `scope` that is not among them, in one
+   * commit: readers see either the old version or the new one, never both or neither.
+   */
+  async replaceChunks(rows: ChunkRow[], scope: string): Promise<{ deleted: number }> {
+    const existing = await this.chunks.countRows(scope);
+    if (existing === 0) {
+      if (rows.length) await this.chunks.add(rows as unknown as Record<string, unknown>[]);
+      await this.ensureFtsIndex();
+      return { deleted: 0 };
+    }
+    if (rows.length === 0) {
+      await this.chunks.delete(scope);
+      return { deleted: existing };
+    }
+    const res = await this.chunks
+      .mergeInsert('chunk_id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .whenNotMatchedBySourceDelete({ where: scope })
+      .execute(rows as unknown as Record<string, unknown>[]);
+    await this.ensureFtsIndex();
+    return { deleted: res.numDeletedRows };
+  }
+
+  async upsertDocument(doc: DocumentRow, scope: string): Promise<void> {
+    await this.documents
+      .mergeInsert('document_id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .whenNotMatchedBySourceDelete({ where: scope })
+      .execute([doc as unknown as Record<string, unknown>]);
+  }
+
+  async deleteWhere(where: string): Promise<number> {
+    const n = await this.chunks.countRows(where);
+    if (n > 0) await this.chunks.delete(where);
+    await this.documents.delete(where);
+    return n;
+  }
+
+  /** Compacts small fragments, folds new rows into the indices and prunes old versions. */
+  async optimize(): Promise<void> {
+    const olderThan = new Date(Date.now() - 10 * 60_000);
+    await this.chunks.optimize({ cleanupOlderThan: olderThan });
+    await this.documents.optimize({ cleanupOlderThan: olderThan });
+  }
+
+  async ensureVectorIndex(minRows: number): Promise<boolean> {
+    await this.refreshIndexState();
+    if (this.vectorIndexReady) return false;
+    const rows = await this.chunks.countRows();
+    if (rows < minRows) return false;
+    const dims = this.embedder.info.dimensions;
+    await this.chunks.createIndex('vector', {
+      config: lancedb.Index.ivfPq({
+        distanceType: 'cosine',
+        numPartitions: Math.max(1, Math.round(Math.sqrt(rows))),
+        numSubVectors: dims % 16 === 0 ? dims / 16 : dims % 8 === 0 ? dims / 8 : 1,
+      }),
+    });
+    this.vectorIndexReady = true;
+    return true;
+  }
+
+  async stats(): Promise<Record<string, unknown>> {
+    return {
+      table: this.config.tableName,
+      rows: await this.chunks.countRows(),
+      version: await this.chunks.version(),
+      ftsIndex: this.ftsReady,
+      vectorIndex: this.vectorIndexReady,
+      embedder: this.embedder.info,
+    };
+  }
+
+  private async ensureFtsIndex(): Promise<void> {
+    if (this.ftsReady) return;
+    await this.refreshIndexState();
+    if (this.ftsReady) return;
+    await this.chunks.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }), replace: false }).catch((e: Error) => {
+      // Another replica created it first.
+      if (!/already exists/i.test(e.message)) throw e;
+    });
+    this.ftsReady = true;
+  }
+
+  private async refreshIndexState(): Promise<void> {
+    const indices = await this.chunks.listIndices();
+    this.ftsReady = indices.some((i) => i.columns.includes('text'));
+    this.vectorIndexReady = indices.some((i) => i.columns.includes('vector'));
+  }
+}
+
+function toScored(r: Record<string, unknown>, score: number): ScoredChunk {
+  return {
+    chunk_id: String(r.chunk_id),
+    document_id: String(r.document_id),
+    filename: String(r.filename),
+    page_number: Number(r.page_number),
+    page_end: Number(r.page_end),
+    data_type: r.data_type as DataType,
+    chunk_index: Number(r.chunk_index),
+    text: String(r.text),
+    score,
+  };
+}
+
+function toDocumentRow(r: Record<string, unknown>): DocumentRow {
+  return {
+    document_id: String(r.document_id),
+    collection_name: String(r.collection_name),
+    filename: String(r.filename),
+    content_hash: String(r.content_hash),
+    pages: Number(r.pages),
+    chunks: Number(r.chunks),
+    ingested_at: String(r.ingested_at),
+  };
+}
