@@ -2,6 +2,11 @@ import { DomainError } from '@rag/platform';
 import { Element, PageProgress, PartitionResult } from './element';
 import { layoutPage, TextRun } from './page-layout';
 
+// pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
+// text extraction never renders, so inert stand-ins keep the logs clean.
+const g = globalThis as Record<string, unknown>;
+g.DOMMatrix ??= class DOMMatrix {};
+g.Path2D ??= class Path2D {};
 // pdf.js 3 ships a CommonJS build; only this file loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');

@@ -34,7 +34,8 @@ export class UnstructuredPartitioner implements Partitioner {
         partitionParameters: {
           files: { content: new Uint8Array(input.bytes), fileName: input.filename },
           contentType: MIME[input.sourceType],
-          strategy: this.opts.strategy as 'hi_res',
+          // The SDK types strategy as a branded open enum; our config already restricts it to valid names.
+          strategy: this.opts.strategy as never,
           pdfInferTableStructure: true,
           extractImageBlockTypes: this.describer ? ['Image'] : undefined,
           splitPdfPage: false,

@@ -28,7 +28,9 @@ export async function startService(opts: StartServiceOptions): Promise<INestAppl
   app.enableShutdownHooks();
   if (opts.configureHttp) await opts.configureHttp(app);
   if (opts.bus) {
-    const ms = app.connectMicroservice(
+    // Registered on the app and inherited: a connected microservice cannot take filters of its own once created.
+    app.useGlobalFilters(new BusExceptionFilter(opts.logger));
+    app.connectMicroservice(
       {
         strategy: new RedisStreamsServer({
           redisUrl: opts.config.redisUrl,
@@ -37,9 +39,8 @@ export async function startService(opts: StartServiceOptions): Promise<INestAppl
           concurrency: opts.config.busConcurrency,
         }),
       },
-      { inheritAppConfig: false },
+      { inheritAppConfig: true },
     );
-    ms.useGlobalFilters(new BusExceptionFilter(opts.logger));
     await app.startAllMicroservices();
   }
   if (opts.httpPort > 0) {

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { BusErrorPayload } from '@rag/contracts';
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'pino';
@@ -7,11 +7,15 @@ import { isDomainError } from '../errors/domain-error';
 
 /** The bus transport's one error mapping: domain errors keep their code; anything else is logged once with an id. */
 @Catch()
-export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
+export class BusExceptionFilter implements ExceptionFilter<unknown> {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    return throwError(() => toBusError(exception, this.logger));
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    const payload = toBusError(exception, this.logger);
+    if (host.getType() === 'rpc') return throwError(() => payload);
+    // The private HTTP health endpoint of a bus service shares this filter.
+    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void } }>();
+    res.status(payload.code === 'INTERNAL' ? 500 : 400).json(payload);
   }
 }
 

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OpenAiAdapter } from '@rag/ai';
+import { AppLogger, BusModule } from '@rag/platform';
+import { ChatController } from './chat.controller';
+import { ChatService } from './chat/chat.service';
+import { CHAT_CONFIG, ChatConfig } from './config/chat.config';
+import { ExtractiveLlm } from './llm/extractive.llm';
+import { LLM_PROVIDER } from './llm/llm-provider';
+import { OpenAiLlm } from './llm/openai.llm';
+import { LOGGER } from './tokens';
+
+@Module({})
+export class AppModule {
+  static register(config: ChatConfig, logger: AppLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [BusModule.forRoot(config)],
+      controllers: [ChatController],
+      providers: [
+        { provide: CHAT_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: LLM_PROVIDER,
+          useFactory: () =>
+            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm(),
+        },
+        ChatService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ChatEvent, ChatRequestSchema, Citation, RetrievalSearch } from '@rag/contracts';
+import { AppLogger, BusClient, DomainError } from '@rag/platform';
+import { Observable } from 'rxjs';
+import { z } from 'zod';
+import { CHAT_CONFIG, ChatConfig } from '../config/chat.config';
+import { LLM_PROVIDER, LlmProvider } from '../llm/llm-provider';
+import { buildMessages } from '../prompt/prompt.builder';
+import { LOGGER } from '../tokens';
+
+type ChatQuery = z.output<typeof ChatRequestSchema>;
+
+/** Retrieval → prompt → streamed answer. Errors become an `error` event, never a silent hang. */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
+    @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+  ) {}
+
+  stream(q: ChatQuery): Observable<ChatEvent> {
+    return new Observable<ChatEvent>((sub) => {
+      const abort = new AbortController();
+      void this.run(q, abort.signal, (e) => sub.next(e))
+        .catch((err: unknown) => {
+          if (abort.signal.aborted) return;
+          const e = err instanceof DomainError ? err : null;
+          if (!e) this.logger.error({ err }, 'chat stream failed');
+          sub.next({ type: 'error', code: e?.code ?? 'UPSTREAM_ERROR', message: e?.message ?? `answer generation failed: ${(err as Error).message}` });
+        })
+        .finally(() => sub.complete());
+      // Unsubscribe (client went away) aborts the upstream completion.
+      return () => abort.abort();
+    });
+  }
+
+  private async run(q: ChatQuery, signal: AbortSignal, emit: (e: ChatEvent) => void): Promise<void> {
+    const t0 = performance.now();
+    const standalone = q.history.length ? await this.llm.rewrite(q.question, q.history) : q.question;
+    const found = await this.bus.request(
+      RetrievalSearch,
+      { collectionId: q.collectionId, query: standalone, topK: q.topK, filters: q.filters },
+      { timeoutMs: this.config.retrievalTimeoutMs },
+    );
+    const retrievalMs = performance.now() - t0;
+    const sources: Citation[] = found.results.map((r, i) => ({
+      n: i + 1,
+      chunkId: r.chunkId,
+      documentId: r.documentId,
+      filename: r.filename,
+      pageNumber: r.pageNumber,
+      pageEnd: r.pageEnd,
+      dataType: r.dataType,
+      score: r.scores.rerank ?? r.scores.fused,
+      snippet: snippet(r.text),
+      text: r.text,
+    }));
+    emit({ type: 'sources', standaloneQuestion: standalone, sources });
+
+    let answer = '';
+    let firstTokenMs: number | null = null;
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    const messages = buildMessages(standalone, sources, q.history);
+    for await (const piece of this.llm.generate({ messages, question: standalone, sources }, signal)) {
+      if (signal.aborted) return;
+      if (piece.usage) usage = piece.usage;
+      if (!piece.text) continue;
+      firstTokenMs ??= performance.now() - t0;
+      answer += piece.text;
+      emit({ type: 'token', text: piece.text });
+    }
+    const used = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= sources.length);
+    emit({
+      type: 'done',
+      provider: this.llm.name,
+      citationsUsed: used.sort((a, b) => a - b),
+      usage,
+      timings: { retrievalMs: round(retrievalMs), firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs), totalMs: round(performance.now() - t0) },
+    });
+  }
+}
+
+function snippet(text: string): string {
+  const plain = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain.length > 240 ? `${plain.slice(0, 237)}...` : plain;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

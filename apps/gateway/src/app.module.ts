@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppLogger, BusModule, createUploadStorage, UPLOAD_STORAGE } from '@rag/platform';
+import { ChatController } from './chat/chat.controller';
+import { CollectionsController } from './collections/collections.controller';
+import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
+import { HealthController } from './health/health.controller';
+import { AccessGuard } from './http/access.guard';
+import { SearchController } from './search/search.controller';
+import { TasksController } from './tasks/tasks.controller';
+import { UploadController } from './upload/upload.controller';
+import { UploadService } from './upload/upload.service';
+
+export const LOGGER = Symbol('LOGGER');
+
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig, logger: AppLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [BusModule.forRoot(config)],
+      controllers: [UploadController, TasksController, SearchController, ChatController, CollectionsController, HealthController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        UploadService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
+import {
+  CollectionIdSchema,
+  DocumentIdSchema,
+  RetrievalCollectionDelete,
+  RetrievalCollectionList,
+  RetrievalDocumentDelete,
+  RetrievalDocumentList,
+} from '@rag/contracts';
+import { BusClient } from '@rag/platform';
+import { z } from 'zod';
+import { ZodPipe } from '../http/zod-body.pipe';
+
+const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
+
+@Controller()
+export class CollectionsController {
+  constructor(private readonly bus: BusClient) {}
+
+  @Get('collections')
+  list() {
+    return this.bus.request(RetrievalCollectionList, {});
+  }
+
+  @Get('collections/:collectionId/documents')
+  documents(@Param('collectionId', collectionPipe()) collectionId: string) {
+    return this.bus.request(RetrievalDocumentList, { collectionId });
+  }
+
+  @Delete('collections/:collectionId')
+  deleteCollection(@Param('collectionId', collectionPipe()) collectionId: string) {
+    return this.bus.request(RetrievalCollectionDelete, { collectionId });
+  }
+
+  /** Removes a document's chunks everywhere they are stored. */
+  @Delete('embeddings/:collectionId/:documentId')
+  deleteDocument(
+    @Param('collectionId', collectionPipe()) collectionId: string,
+    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+  ) {
+    return this.bus.request(RetrievalDocumentDelete, { collectionId, documentId });
+  }
+
+  @Delete('embeddings/:collectionId')
+  deleteByFilename(
+    @Param('collectionId', collectionPipe()) collectionId: string,
+    @Query(new ZodPipe(z.object({ filename: z.string().min(1).max(255) }), 'query')) q: { filename: string },
+  ) {
+    return this.bus.request(RetrievalDocumentDelete, { collectionId, filename: q.filename });
+  }
+}

@@ -1,0 +1,53 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { createRedis, DomainError, RedisClient } from '@rag/platform';
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+
+const OPEN_PATHS = new Set(['/health', '/ready', '/metrics', '/openapi.json', '/docs']);
+
+/**
+ * API keys and rate limits in one guard, so the order is fixed: authenticate, then count.
+ * The counter lives in Redis (fixed one-minute window per key and route), so every gateway
+ * replica enforces the same budget.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate, OnModuleDestroy {
+  private readonly redis: RedisClient;
+
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
+    this.redis = createRedis(config.redisUrl, 'gateway-ratelimit');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    if (OPEN_PATHS.has(req.path)) return true;
+    const caller = this.authenticate(req);
+    if (this.config.rateLimit.enabled) await this.count(caller, `${req.method} ${req.route?.path ?? req.path}`);
+    return true;
+  }
+
+  private authenticate(req: Request): string {
+    if (!this.config.auth.enabled) return `ip:${req.ip}`;
+    const header = req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new DomainError('UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>');
+    const hash = createHash('sha256').update(m[1]).digest('hex');
+    if (!this.config.auth.keyHashes.has(hash)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+    return `key:${hash.slice(0, 16)}`;
+  }
+
+  private async count(caller: string, route: string): Promise<void> {
+    const window = Math.floor(Date.now() / 60_000);
+    const key = `${this.config.redisPrefix}:rl:${caller}:${route}:${window}`;
+    const [[, n]] = (await this.redis.multi().incr(key).pexpire(key, 61_000).exec()) as [[null, number], [null, number]];
+    if (n > this.config.rateLimit.perMinute) {
+      const retryAfterSeconds = Math.max(1, 60 - Math.floor((Date.now() % 60_000) / 1000));
+      throw new DomainError('RATE_LIMITED', `rate limit of ${this.config.rateLimit.perMinute} requests per minute exceeded for ${route}`, { retryAfterSeconds });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createLogger, runMain, startService } from '@rag/platform';
+import { AppModule } from './app.module';
+import { loadGatewayConfig } from './config/gateway.config';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { requestContextMiddleware, securityHeadersMiddleware } from './http/request-context.middleware';
+
+runMain('gateway', async () => {
+  const config = loadGatewayConfig();
+  const logger = createLogger('gateway', config.logLevel);
+  return startService({
+    name: 'gateway',
+    module: AppModule.register(config, logger),
+    config,
+    logger,
+    bus: false,
+    httpPort: config.port,
+    httpHost: config.host,
+    configureHttp: (app) => {
+      const http = app as NestExpressApplication;
+      http.set('trust proxy', 'loopback');
+      http.disable('x-powered-by');
+      http.use(requestContextMiddleware);
+      http.use(securityHeadersMiddleware);
+      http.useBodyParser('json', { limit: config.maxJsonBytes });
+      if (config.corsOrigins.length) http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+      http.useGlobalFilters(new HttpExceptionFilter(logger));
+    },
+  });
+});

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IngestSubmit, SourceType } from '@rag/contracts';
+import { BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import busboy from 'busboy';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { Transform, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+
+const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html' };
+
+interface StoredFile {
+  filename: string;
+  storageKey: string;
+  sourceType: SourceType;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** Display name for citations: no directories, no control characters, bounded length. */
+export function sanitizeFilename(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(-200);
+  return clean || 'upload';
+}
+
+/**
+ * Streams multipart files to upload storage (never whole in memory), hashing and checking type by
+ * magic bytes on the way, then submits one ingest task per file over the bus.
+ */
+@Injectable()
+export class UploadService {
+  constructor(
+    @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly bus: BusClient,
+  ) {}
+
+  async upload(collectionId: string, req: Request): Promise<Array<{ filename: string; taskId: string; sizeBytes: number }>> {
+    if (!/^multipart\/form-data/i.test(req.header('content-type') ?? '')) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'upload must be multipart/form-data with one or more files');
+    }
+    const stored = await this.receive(collectionId, req);
+    if (stored.length === 0) throw new DomainError('VALIDATION_FAILED', 'no file in the upload');
+    try {
+      return await Promise.all(
+        stored.map(async (f) => {
+          const { taskId } = await this.bus.request(IngestSubmit, { collectionId, ...f });
+          return { filename: f.filename, taskId, sizeBytes: f.sizeBytes };
+        }),
+      );
+    } catch (err) {
+      await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
+      throw err;
+    }
+  }
+
+  private receive(collectionId: string, req: Request): Promise<StoredFile[]> {
+    return new Promise((resolve, reject) => {
+      let bb: busboy.Busboy;
+      try {
+        bb = busboy({ headers: req.headers, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
+      } catch (err) {
+        reject(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${(err as Error).message}`));
+        return;
+      }
+      const stored: StoredFile[] = [];
+      const pending: Promise<void>[] = [];
+      let failure: DomainError | null = null;
+      const fail = (e: DomainError) => (failure ??= e);
+
+      bb.on('file', (_field, stream, info) => {
+        const filename = sanitizeFilename(info.filename ?? '');
+        const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
+        const sourceType = TYPES[ext];
+        if (!sourceType || failure) {
+          fail(failure ?? new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .txt, .md and .html files are accepted`));
+          stream.resume();
+          return;
+        }
+        const storageKey = `${collectionId}/${randomUUID()}.${sourceType}`;
+        const hash = createHash('sha256');
+        let size = 0;
+        let head = Buffer.alloc(0);
+        const inspect = new Transform({
+          transform(chunk: Buffer, _enc, cb: TransformCallback) {
+            size += chunk.length;
+            hash.update(chunk);
+            if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
+            cb(null, chunk);
+          },
+        });
+        pending.push(
+          (async () => {
+            const out = await this.storage.openWrite(storageKey);
+            await pipeline(stream, inspect, out);
+            if ((stream as unknown as { truncated?: boolean }).truncated) {
+              throw new DomainError('PAYLOAD_TOO_LARGE', `${filename} is larger than ${this.config.maxUploadBytes} bytes`);
+            }
+            const problem = checkMagic(sourceType, head, size);
+            if (problem) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: ${problem}`);
+            stored.push({ filename, storageKey, sourceType, sizeBytes: size, sha256: hash.digest('hex') });
+          })().catch(async (err: unknown) => {
+            await this.storage.delete(storageKey);
+            fail(err instanceof DomainError ? err : new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));
+          }),
+        );
+      });
+      bb.on('filesLimit', () => fail(new DomainError('PAYLOAD_TOO_LARGE', `at most ${this.config.maxFilesPerUpload} files per upload`)));
+      bb.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${err.message}`)));
+      bb.on('close', () => {
+        void Promise.all(pending).then(async () => {
+          if (failure) {
+            await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
+            reject(failure);
+          } else {
+            resolve(stored);
+          }
+        });
+      });
+      req.on('aborted', () => fail(new DomainError('VALIDATION_FAILED', 'client aborted the upload')));
+      req.pipe(bb);
+    });
+  }
+}
+
+/** Returns why the bytes do not match the claimed type, or null. */
+export function checkMagic(type: SourceType, head: Buffer, size: number): string | null {
+  if (size === 0) return 'file is empty';
+  if (type === 'pdf') return head.indexOf('%PDF-') >= 0 ? null : 'not a PDF (no %PDF- signature)';
+  if (head.includes(0)) return 'binary content in a text file';
+  if (type === 'html' && !/^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) return 'not HTML (does not start with a tag)';
+  return null;
+}
