@@ -23,7 +23,7 @@ export class ChatController {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     const send = (e: ChatEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-    const sub = this.bus.stream(ChatStream, body, { timeoutMs: this.config.chatIdleTimeoutMs }).subscribe({
+    const sub = this.bus.stream(ChatStream, body, { idleTimeoutMs: this.config.chatIdleTimeoutMs }).subscribe({
       next: send,
       error: (err: unknown) => {
         const e = err instanceof DomainError ? err : new DomainError('INTERNAL', 'chat stream failed');
@@ -41,7 +41,7 @@ export class ChatController {
   @HttpCode(200)
   async answer(@Body(new ZodPipe(ChatRequestSchema)) body: ChatRequest) {
     const acc = await lastValueFrom(
-      this.bus.stream(ChatStream, body, { timeoutMs: this.config.chatIdleTimeoutMs }).pipe(
+      this.bus.stream(ChatStream, body, { idleTimeoutMs: this.config.chatIdleTimeoutMs }).pipe(
         reduce(
           (a, e: ChatEvent) => {
             if (e.type === 'sources') a.sources = e.sources;

@@ -5,8 +5,10 @@ import { DomainError } from '../errors/domain-error';
 import { RedisStreamsClient } from './redis-streams.client';
 
 export interface RequestOptions {
-  /** Time allowed for the first reply (and, for streams, between two items). */
+  /** Time allowed for the first reply (default: the bus timeout). */
   timeoutMs?: number;
+  /** Streams only: time allowed between two items after the first (default: timeoutMs). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -33,8 +35,9 @@ export class BusClient {
     options: RequestOptions = {},
   ): Observable<ReplyOf<M>> {
     const ms = options.timeoutMs ?? this.defaultTimeoutMs;
+    // A service that is down fails fast on the first reply; a slow stream may pause longer between items.
     return this.client.send(contract.pattern, payload).pipe(
-      timeout({ each: ms }),
+      timeout({ first: ms, each: options.idleTimeoutMs ?? ms }),
       map((reply: unknown) => {
         const r = contract.reply.safeParse(reply);
         if (!r.success) {

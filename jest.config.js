@@ -1,0 +1,14 @@
+// All test projects; e2e runs the built services, so `npm test` builds first.
+module.exports = {
+  projects: [
+    '<rootDir>/libs/contracts',
+    '<rootDir>/libs/platform',
+    '<rootDir>/libs/ai',
+    '<rootDir>/apps/gateway',
+    '<rootDir>/apps/ingest-service',
+    '<rootDir>/apps/retrieval-service',
+    '<rootDir>/apps/chat-service',
+    '<rootDir>/tests/e2e',
+  ],
+  maxWorkers: 2,
+};

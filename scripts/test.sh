@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs all tests: lint, unit, integration (real Redis, real LanceDB in temp dirs) and e2e (all four
+# services as processes, called over HTTP). Uses a private redis-server on a free port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_node_modules
+ensure_redis_binary
+port=$(free_port)
+redis_dir=$(mktemp -d)
+redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+trap 'kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+
+echo "== lint"
+npx nx run-many -t lint --outputStyle=static
+echo "== build"
+npm run build --silent
+echo "== tests"
+mkdir -p tmp
+status=0
+npx jest -c jest.config.js --json --outputFile=tmp/jest-results.json "$@" || status=$?
+node -e 'const r=require("./tmp/jest-results.json");console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`+(r.numPendingTests?`, ${r.numPendingTests} skipped`:""))'
+exit $status

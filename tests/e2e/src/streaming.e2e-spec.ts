@@ -1,0 +1,75 @@
+import { FakeOpenAiServer } from './fake-openai.server';
+import { getJson, sseEvents, Stack } from './stack';
+
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('chat streaming through the bus with an OpenAI-compatible upstream', () => {
+  const llm = new FakeOpenAiServer();
+  let stack: Stack;
+  let base: string;
+
+  beforeAll(async () => {
+    await llm.start();
+    stack = new Stack({ BUS_TIMEOUT_MS: '1500' });
+    await Promise.all([
+      stack.start('retrieval-service'),
+      stack.start('chat-service', { LLM_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, OPENAI_MAX_RETRIES: '2' }),
+    ]);
+    base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await llm.stop();
+  });
+
+  it('delivers the first token to the HTTP client before the upstream has produced the last one', async () => {
+    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'empty', question: 'HOLD please' }));
+    const seen: string[] = [];
+    for await (const e of sseEvents(res)) {
+      seen.push(e.event === 'token' ? e.data.text : e.event);
+      if (e.event === 'token' && seen.filter((s) => s !== 'sources').length === 1) {
+        // The upstream is holding everything after "First" until we release it.
+        expect(e.data.text).toBe('First');
+        llm.release();
+      }
+    }
+    expect(seen).toEqual(['sources', 'First', ' token', ' by', ' token', ' [1].', 'done']);
+    const sys = llm.requests.at(-1)!.body.messages[0];
+    expect(sys.role).toBe('system');
+  });
+
+  it('turns an upstream error mid-stream into an error event, not a hang', async () => {
+    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'empty', question: 'FAIL_MIDSTREAM now' }));
+    const events = [];
+    for await (const e of sseEvents(res)) events.push(e);
+    expect(events.map((e) => e.event)).toEqual(['sources', 'token', 'error']);
+    expect(events.at(-1)!.data.code).toBe('UPSTREAM_ERROR');
+  });
+
+  it('retries a 429 from the upstream before the first token', async () => {
+    llm.fail429Next = 1;
+    const r = await getJson(fetch(`${base}/chat`, json({ collectionId: 'empty', question: 'retry me' })));
+    expect(r.answer).toBe('First token by token [1].');
+  });
+
+  it('aborts the upstream completion when the HTTP client disconnects', async () => {
+    const ctl = new AbortController();
+    const res = await fetch(`${base}/chat/stream`, { ...json({ collectionId: 'empty', question: 'HOLD again' }), signal: ctl.signal });
+    for await (const e of sseEvents(res)) if (e.event === 'token') break;
+    const before = llm.aborted;
+    ctl.abort();
+    const until = Date.now() + 5000;
+    while (llm.aborted === before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(llm.aborted).toBe(before + 1);
+  });
+
+  it('answers 503 within the bus timeout when a service is down', async () => {
+    await stack.services.find((s) => s.name === 'chat-service')!.stop();
+    const t0 = Date.now();
+    const r = await fetch(`${base}/chat`, json({ collectionId: 'empty', question: 'anyone there?' }));
+    expect(r.status).toBe(503);
+    expect((await getJson(r)).code).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await fetch(`${base}/ready`)).status).toBe(503);
+  });
+});

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from './stack';
+
+const BOOK = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol01.pdf');
+const BOOK2 = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol02.pdf');
+const queries = readFileSync(join(DATASETS, 'pubmedqa-books/queries.dev.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { question: string; filename: string; page: number });
+
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('the system over HTTP (all four services as processes, real Redis and LanceDB)', () => {
+  const stack = new Stack();
+  let base: string;
+
+  beforeAll(async () => {
+    await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
+    base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
+  });
+  afterAll(() => stack.stop());
+
+  it('is live and ready', async () => {
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const r = await fetch(`${base}/ready`);
+    const body = await getJson(r);
+    expect(r.status).toBe(200);
+    expect(body.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true, true]);
+  });
+
+  let documentId: string;
+  it('ingests a 100-page PDF with progress and page-accurate chunks', async () => {
+    const up = await upload(base, 'books', [{ name: 'pubmed-abstracts-vol01.pdf', data: readFileSync(BOOK) }]);
+    expect(up.status).toBe(202);
+    const task = await waitForTask(base, up.body.files[0].taskId);
+    expect(task).toMatchObject({ state: 'SUCCESS', counts: { pages: 100 }, progress: { pagesDone: 100, pagesTotal: 100, percent: 100 }, error: null });
+    expect(task.counts.chunks.text).toBeGreaterThanOrEqual(100);
+    expect(task.timing.durationMs).toBeGreaterThan(0);
+    documentId = task.documentId;
+    const list = await getJson(fetch(`${base}/tasks?collection_id=books`));
+    expect(list.tasks.map((t: { taskId: string }) => t.taskId)).toContain(task.taskId);
+  });
+
+  it('finds the gold page for the questions about that book (hybrid, local embedder)', async () => {
+    const mine = queries.filter((q) => q.filename === 'pubmed-abstracts-vol01.pdf');
+    expect(mine.length).toBeGreaterThan(10);
+    let top1 = 0;
+    for (const q of mine) {
+      const r = await getJson(fetch(`${base}/search`, json({ collectionId: 'books', query: q.question, topK: 5 })));
+      expect(r.results.length).toBeGreaterThan(0);
+      expect(r.results[0].scores).toHaveProperty('fused');
+      if (r.results[0].pageNumber === q.page) top1++;
+    }
+    expect(top1 / mine.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('does not duplicate chunks when the same content is uploaded again', async () => {
+    const before = await getJson(fetch(`${base}/collections`));
+    const up = await upload(base, 'books', [{ name: 'pubmed-abstracts-vol01.pdf', data: readFileSync(BOOK) }]);
+    const task = await waitForTask(base, up.body.files[0].taskId);
+    expect(task).toMatchObject({ state: 'SUCCESS', deduplicated: true, documentId });
+    expect(await getJson(fetch(`${base}/collections`))).toEqual(before);
+  });
+
+  it('replaces the old version when a new file is uploaded under the same name', async () => {
+    const up = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version one mentions aspirin dosing.' }]);
+    await waitForTask(base, up.body.files[0].taskId);
+    const up2 = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version two mentions metformin dosing instead.' }]);
+    await waitForTask(base, up2.body.files[0].taskId);
+    const docs = await getJson(fetch(`${base}/collections/versions/documents`));
+    expect(docs.documents).toHaveLength(1);
+    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
+    expect(hits.results).toHaveLength(0);
+  });
+
+  it('answers over SSE: sources first, then tokens, then done with citations to the gold page', async () => {
+    const q = queries.find((x) => x.filename === 'pubmed-abstracts-vol01.pdf')!;
+    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question: q.question }));
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const events = [];
+    for await (const e of sseEvents(res)) events.push(e);
+    expect(events[0].event).toBe('sources');
+    expect(events.at(-1)!.event).toBe('done');
+    const tokens = events.filter((e) => e.event === 'token');
+    expect(tokens.length).toBeGreaterThan(1);
+    const done = events.at(-1)!.data;
+    expect(done.provider).toBe('extractive');
+    const sources = events[0].data.sources;
+    const cited = done.citationsUsed.map((n: number) => sources[n - 1].pageNumber);
+    expect(cited).toContain(q.page);
+  });
+
+  it('answers as JSON on POST /chat', async () => {
+    const r = await fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' }));
+    const body = await getJson(r);
+    expect(r.status).toBe(200);
+    expect(body.answer).toMatch(/\[\d\]/);
+    expect(body.sources[0]).toMatchObject({ filename: 'pubmed-abstracts-vol01.pdf', pageNumber: 1 });
+  });
+
+  describe('bad input gets a clear 4xx with {statusCode, code, message, requestId}', () => {
+    it.each([
+      ['invalid collection id', () => upload(base, 'bad id!', [{ name: 'a.txt', data: 'hello there' }]), 400, 'VALIDATION_FAILED'],
+      ['unsupported type', () => upload(base, 'c', [{ name: 'virus.exe', data: 'MZ...' }]), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['text pretending to be a PDF', () => upload(base, 'c', [{ name: 'fake.pdf', data: 'just some text' }]), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['empty query', async () => { const r = await fetch(`${base}/search`, json({ collectionId: 'books', query: '  ' })); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
+      ['injection in collection id', async () => { const r = await fetch(`${base}/search`, json({ collectionId: "x' OR '1'='1", query: 'q' })); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
+      ['malformed JSON', async () => { const r = await fetch(`${base}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' }); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
+      ['unknown task', async () => { const r = await fetch(`${base}/tasks/00000000-0000-0000-0000-000000000000`); return { status: r.status, body: await getJson(r) }; }, 404, 'NOT_FOUND'],
+    ])('%s', async (_name, call, status, code) => {
+      const r = await call();
+      expect(r.status).toBe(status);
+      expect(r.body).toMatchObject({ statusCode: status, code, message: expect.any(String), requestId: expect.any(String) });
+    });
+  });
+
+  it('stores a path-traversal filename safely and cites it by its base name', async () => {
+    const up = await upload(base, 'safe', [{ name: '../../etc/passwd.txt', data: 'Traversal attempt content about warfarin.' }]);
+    expect(up.status).toBe(202);
+    expect(up.body.files[0].filename).toBe('passwd.txt');
+    expect((await waitForTask(base, up.body.files[0].taskId)).state).toBe('SUCCESS');
+  });
+
+  it('ends an encrypted PDF as FAILURE with a clear reason', async () => {
+    const up = await upload(base, 'bad', [{ name: 'locked.pdf', data: readFileSync(join(DATASETS, 'pdf-corpus/robustness/pdfplumber_password-example.pdf')) }]);
+    const task = await waitForTask(base, up.body.files[0].taskId);
+    expect(task.state).toBe('FAILURE');
+    expect(task.error).toEqual({ code: 'DOCUMENT_UNREADABLE', message: expect.stringContaining('password') });
+  });
+
+  it('deletes a document everywhere, then a whole collection', async () => {
+    const up = await upload(base, 'temp', [{ name: 'vol02.pdf', data: readFileSync(BOOK2) }]);
+    const task = await waitForTask(base, up.body.files[0].taskId);
+    const del = await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' });
+    expect(await getJson(del)).toMatchObject({ deletedChunks: task.counts.chunks.text, documentIds: [task.documentId] });
+    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'temp', query: 'patients' })));
+    expect(hits.results).toHaveLength(0);
+    expect((await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${base}/collections/versions`, { method: 'DELETE' })).status).toBe(200);
+    const cols = await getJson(fetch(`${base}/collections`));
+    expect(cols.collections.map((c: { collectionId: string }) => c.collectionId)).not.toContain('versions');
+  });
+
+  it('shares API-key auth and rate limits across two gateway replicas', async () => {
+    const key = 'test-key-123';
+    const hash = createHash('sha256').update(key).digest('hex');
+    const env = { AUTH_ENABLED: 'true', API_KEY_HASHES: hash, RATE_LIMIT_PER_MINUTE: '6' };
+    const [g1, g2] = await Promise.all([stack.start('gateway', env), stack.start('gateway', env)]);
+    const url = (g: { port: number }) => `http://127.0.0.1:${g.port}/collections`;
+    expect((await fetch(url(g1))).status).toBe(401);
+    expect((await fetch(url(g1), { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const auth = { headers: { authorization: `Bearer ${key}` } };
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await fetch(url(i % 2 ? g2 : g1), auth)).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    const limited = await fetch(url(g2), auth);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await getJson(limited)).code).toBe('RATE_LIMITED');
+  });
+});
