@@ -21,7 +21,12 @@ interface StoredFile {
 /** Display name for citations: no directories, no control characters, bounded length. */
 export function sanitizeFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(-200);
+  const clean = [...base]
+    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
+    .join('')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(-200);
   return clean || 'upload';
 }
 

@@ -143,7 +143,12 @@ function columnsOf(region: Line[]): Array<[number, number]> {
 function avgSegmentLength(region: Line[]): number {
   let n = 0;
   let len = 0;
-  for (const l of region) for (const s of l.segments) (n++, (len += s.text.length));
+  for (const l of region) {
+    for (const s of l.segments) {
+      n++;
+      len += s.text.length;
+    }
+  }
   return n ? len / n : 0;
 }
 
@@ -177,7 +182,10 @@ function nearest(cols: Array<[number, number]>, x: number): number {
   let bestD = Infinity;
   cols.forEach(([a, b], i) => {
     const d = Math.min(Math.abs(x - a), Math.abs(x - b));
-    if (d < bestD) (bestD = d), (best = i);
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
   });
   return best;
 }

@@ -8,7 +8,6 @@ const g = globalThis as Record<string, unknown>;
 g.DOMMatrix ??= class DOMMatrix {};
 g.Path2D ??= class Path2D {};
 // pdf.js 3 ships a CommonJS build; only this file loads it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
 
 const IMAGE_OPS = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineImageXObject, pdfjs.OPS.paintImageMaskXObject, pdfjs.OPS.paintImageXObjectRepeat]);

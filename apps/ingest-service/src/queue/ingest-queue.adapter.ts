@@ -39,7 +39,9 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
         attemptsMade: job.attemptsMade,
         maxAttempts: job.opts.attempts ?? 1,
         reportProgress: (p) => job.progress(p),
-        discard: () => job.discard(),
+        discard: () => {
+          void job.discard();
+        },
       }),
     );
   }
