@@ -90,7 +90,11 @@ export class LanceRepository implements OnModuleInit {
       new Field('ingested_at', new Utf8(), false),
     ]);
     // existOk: replicas starting together may race to create; the loser opens the winner's table.
-    this.chunks = await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
+    // An existing table is opened as it is (its schema tells which embedder built it).
+    const existing = new Set(await this.db.tableNames());
+    this.chunks = existing.has(this.config.tableName)
+      ? await this.db.openTable(this.config.tableName)
+      : await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
     this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, { mode: 'create', existOk: true });
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;

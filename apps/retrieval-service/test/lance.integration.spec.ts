@@ -1,0 +1,91 @@
+import { LocalHashEmbedder } from '@rag/ai';
+import { encodeVector } from '@rag/contracts';
+import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRetrievalConfig, RetrievalConfig } from '../src/config/retrieval.config';
+import { DocumentsService } from '../src/documents/documents.service';
+import { LexicalReranker } from '../src/search/lexical.reranker';
+import { SearchService } from '../src/search/search.service';
+import { LanceRepository } from '../src/storage/lance.repository';
+
+/** Two "replicas" (separate repository + service instances) on one real LanceDB directory and one Redis. */
+describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rag-lance-'));
+  const prefix = uniquePrefix('lance');
+  const embedder = new LocalHashEmbedder(64);
+  let config: RetrievalConfig;
+  const replicas: Array<{ repo: LanceRepository; docs: DocumentsService; search: SearchService }> = [];
+
+  beforeAll(async () => {
+    config = loadRetrievalConfig({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64' });
+    for (let i = 0; i < 2; i++) {
+      const repo = new LanceRepository(config, embedder);
+      await repo.onModuleInit();
+      const docs = new DocumentsService(repo, config);
+      replicas.push({ repo, docs, search: new SearchService(repo, embedder, new LexicalReranker()) });
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.docs.onModuleDestroy()));
+    const redis = createRedis(testRedisUrl(), 'cleanup');
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doc = async (collectionId: string, n: number, filename = `doc-${n}.pdf`) => {
+    const texts = Array.from({ length: 5 }, (_, i) => `document ${n} chunk ${i} about topic${n} and shared words`);
+    const vectors = await embedder.embed(texts);
+    // Like production ids: derived from collection and content, so unique across collections.
+    const documentId = createHash('sha256').update(`${collectionId}\n${n}`).digest('hex').slice(0, 32);
+    return {
+      collectionId,
+      documentId,
+      filename,
+      contentHash: 'f'.repeat(64),
+      pages: 5,
+      embedder: embedder.info,
+      chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
+    };
+  };
+
+  it('keeps every write when two replicas write at once', async () => {
+    const writes = Array.from({ length: 10 }, async (_, n) => replicas[n % 2].docs.replace((await doc('concurrent', n + 1)) as never));
+    await Promise.all(writes);
+    expect(await replicas[0].repo.countChunks("collection_name = 'concurrent'")).toBe(50);
+    const listed = await replicas[1].docs.listDocuments('concurrent');
+    expect(listed).toHaveLength(10);
+  });
+
+  it('is idempotent for a retried write and replaces a new version atomically', async () => {
+    await replicas[0].docs.replace((await doc('versions', 1, 'same.pdf')) as never);
+    await replicas[1].docs.replace((await doc('versions', 1, 'same.pdf')) as never);
+    expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
+    const res = await replicas[1].docs.replace((await doc('versions', 2, 'same.pdf')) as never);
+    expect(res.replacedDocumentIds).toHaveLength(1);
+    expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
+    const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true });
+    expect(hits.results).toHaveLength(0);
+  });
+
+  it('never widens a search through an injected collection name', async () => {
+    for (const mode of ['vector', 'fts', 'hybrid'] as const) {
+      const r = await replicas[0].search.search({ collectionId: "x' OR '1'='1", query: 'shared words', mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true });
+      expect(r.results).toHaveLength(0);
+    }
+    const ok = await replicas[0].search.search({ collectionId: 'concurrent', query: 'topic3', mode: 'hybrid', topK: 3, candidates: 20, fusion: 'rrf', vectorWeight: 0.7, rerank: true });
+    expect(ok.results[0].text).toContain('topic3');
+    expect(ok.results[0].scores.fts).not.toBeNull();
+  });
+
+  it('refuses a table built with another embedder', async () => {
+    const other = new LanceRepository(config, new LocalHashEmbedder(32));
+    await other.onModuleInit();
+    expect(() => other.assertUsable()).toThrow(/built with embedder local-hash-v1\/64/);
+  });
+});
