@@ -1,19 +1,19 @@
 import { Element, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
 import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
-import { partitionPdf } from './pdfjs.partitioner';
+import { parsePdfIsolated } from './isolated-pdf.parser';
 
 /**
  * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. Embedded images are
- * counted and skipped (no OCR or vision model offline).
+ * counted and skipped (no OCR or vision model offline). PDFs are parsed in a worker thread with a deadline.
  */
 export class LocalPartitioner implements Partitioner {
   readonly name = 'local';
 
-  constructor(private readonly opts: { timeoutMs: number; countImages: boolean }) {}
+  constructor(private readonly opts: { timeoutMs: number; countImages: boolean; maxHeapMb?: number }) {}
 
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
     if (input.sourceType === 'pdf') {
-      const r = await partitionPdf(input.bytes, { countImages: this.opts.countImages, timeoutMs: this.opts.timeoutMs }, progress);
+      const r = await parsePdfIsolated(input.bytes, { countImages: this.opts.countImages, timeoutMs: this.opts.timeoutMs, maxHeapMb: this.opts.maxHeapMb ?? 1024 }, progress);
       return { ...r, imagesSkipped: r.imagesFound };
     }
     const text = input.bytes.toString('utf8');
