@@ -12,7 +12,8 @@ ensure_redis_binary() {
 # Installs node modules when missing or older than the lock file.
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    # not `npm ci`: it rejects the lock because LanceDB optional packages for other platforms are not served here
+    npm install --no-audit --no-fund
   fi
 }
 

@@ -12,8 +12,8 @@ if ! node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL,{la
   ensure_redis_binary
   port=$(node -e 'console.log(new URL(process.env.REDIS_URL).port||6379)')
   echo "starting redis-server on 127.0.0.1:$port"
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --logfile "$PWD/data/redis.log" --dir /tmp 2>/dev/null \
-    || { mkdir -p data && redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --logfile "$PWD/data/redis.log" --dir /tmp; }
+  mkdir -p data
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --logfile "$PWD/data/redis.log" --dir "$PWD/data"
 fi
 
 npm run build --silent

@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OpenAiAdapter } from '@rag/ai';
-import { AppLogger, BusModule } from '@rag/platform';
+import { AppLogger, BusModule, LOGGER } from '@rag/platform';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat/chat.service';
 import { CHAT_CONFIG, ChatConfig } from './config/chat.config';
 import { ExtractiveLlm } from './llm/extractive.llm';
 import { LLM_PROVIDER } from './llm/llm-provider';
 import { OpenAiLlm } from './llm/openai.llm';
-import { LOGGER } from './tokens';
 
 @Module({})
 export class AppModule {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AppLogger, BusModule, createUploadStorage, UPLOAD_STORAGE } from '@rag/platform';
+import { AppLogger, BusModule, createUploadStorage, LOGGER, UPLOAD_STORAGE } from '@rag/platform';
 import { ChatController } from './chat/chat.controller';
 import { CollectionsController } from './collections/collections.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
@@ -10,8 +10,6 @@ import { SearchController } from './search/search.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UploadController } from './upload/upload.controller';
 import { UploadService } from './upload/upload.service';
-
-export const LOGGER = Symbol('LOGGER');
 
 @Module({})
 export class AppModule {

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { createEmbedder, EMBEDDER } from '@rag/ai';
 import { QueueNames } from '@rag/contracts';
-import { AppLogger, BusModule, createUploadStorage, redisOptionsFromUrl, UPLOAD_STORAGE } from '@rag/platform';
+import { AppLogger, BusModule, LOGGER, UPLOAD_STORAGE, createUploadStorage, redisOptionsFromUrl } from '@rag/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { IngestController } from './ingest.controller';
 import { PARTITIONER } from './partition/element';
@@ -10,7 +10,6 @@ import { createPartitioner } from './partition/partitioner.factory';
 import { IngestPipelineService } from './pipeline/ingest-pipeline.service';
 import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
 import { TasksService } from './tasks/tasks.service';
-import { LOGGER } from './tokens';
 
 @Module({})
 export class AppModule {

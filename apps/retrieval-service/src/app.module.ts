@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { createEmbedder, EMBEDDER } from '@rag/ai';
-import { AppLogger } from '@rag/platform';
+import { AppLogger, LOGGER } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from './config/retrieval.config';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health.controller';
@@ -9,7 +9,6 @@ import { RetrievalController } from './retrieval.controller';
 import { LexicalReranker, NoReranker, RERANKER } from './search/lexical.reranker';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
-import { LOGGER } from './tokens';
 
 @Module({})
 export class AppModule {

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatEvent, ChatRequestSchema, Citation, RetrievalSearch } from '@rag/contracts';
-import { AppLogger, BusClient, DomainError } from '@rag/platform';
+import { AppLogger, BusClient, DomainError, LOGGER } from '@rag/platform';
 import { Observable } from 'rxjs';
 import { z } from 'zod';
 import { CHAT_CONFIG, ChatConfig } from '../config/chat.config';
 import { LLM_PROVIDER, LlmProvider } from '../llm/llm-provider';
 import { buildMessages } from '../prompt/prompt.builder';
-import { LOGGER } from '../tokens';
 
 type ChatQuery = z.output<typeof ChatRequestSchema>;
 

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
-import { AppLogger, BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { AppLogger, BusClient, DomainError, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PARTITIONER, Partitioner } from '../partition/element';
-import { LOGGER } from '../tokens';
 import { IngestJobPort, IngestProgress, IngestResult } from './ingest-job';
 
 /** Failures that a retry cannot fix. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AppLogger } from '@rag/platform';
+import { AppLogger, LOGGER } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { DocumentsService } from '../documents/documents.service';
 import { LanceRepository } from '../storage/lance.repository';
-import { LOGGER } from '../tokens';
 
 /**
  * Periodic table care, off the request path: compaction and index refresh (under the write lock,

@@ -44,3 +44,6 @@ export class PinoNestLogger implements LoggerService {
     this.logger.trace({ context }, String(message));
   }
 }
+
+/** DI token for the service's pino logger. */
+export const LOGGER = Symbol('LOGGER');
