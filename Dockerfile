@@ -12,6 +12,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# A fresh named volume takes this directory's owner, so the unprivileged user can write to it.
+RUN mkdir -p /data && chown node:node /data
 USER node
 ARG SERVICE
 ENV SERVICE=${SERVICE}

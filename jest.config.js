@@ -11,4 +11,7 @@ module.exports = {
     '<rootDir>/tests/e2e',
   ],
   maxWorkers: 2,
+  // A global option: per-project testTimeout is ignored in multi-project runs. Integration and e2e
+  // tests start processes and must not fail on a busy 2-core machine.
+  testTimeout: 120_000,
 };
