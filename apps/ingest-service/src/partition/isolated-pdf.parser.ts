@@ -14,10 +14,10 @@ type WorkerMessage =
  * Parses a PDF in a worker thread with a deadline and a heap cap. pdf.js can spin synchronously on
  * crafted files; no timer in the same thread could stop that, terminating the worker does.
  */
-export function parsePdfIsolated(bytes: Buffer, opts: PdfOptions & { maxHeapMb: number }, progress: PageProgress): Promise<PartitionResult> {
+export function parsePdfIsolated(bytes: Buffer, opts: PdfOptions & { timeoutMs: number; maxHeapMb: number }, progress: PageProgress): Promise<PartitionResult> {
   const fromSource = __filename.endsWith('.ts');
   const file = join(__dirname, `pdf-parse.worker.${fromSource ? 'ts' : 'js'}`);
-  const workerData = { bytes, opts: { timeoutMs: opts.timeoutMs, countImages: opts.countImages, password: opts.password } };
+  const workerData = { bytes, opts: { countImages: opts.countImages, password: opts.password } satisfies PdfOptions };
   const resourceLimits = { maxOldGenerationSizeMb: opts.maxHeapMb };
   // Tests run from TypeScript sources: the worker compiles its own imports on the fly.
   const worker = fromSource

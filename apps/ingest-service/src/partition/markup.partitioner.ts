@@ -1,5 +1,5 @@
 import { Element } from './element';
-import { escapeHtml } from './page-layout';
+import { tableFromRows } from './page-layout';
 
 /** Plain text: blank lines separate paragraphs; everything is on page 1. */
 export function partitionText(text: string): Element[] {
@@ -31,7 +31,7 @@ export function partitionMarkdown(md: string): Element[] {
       i += 2;
       while (i < lines.length && /^\s*\|.*\|\s*$/.test(lines[i])) rows.push(cells(lines[i++]));
       i--;
-      out.push(tableFromRows(rows));
+      out.push(tableFromRows(rows, 1));
     } else if (/^\s*([-*+]|\d+[.)])\s+/.test(line)) {
       flush();
       out.push({ kind: 'list_item', text: line.trim(), page: 1 });
@@ -47,14 +47,6 @@ export function partitionMarkdown(md: string): Element[] {
 
 function cells(line: string): string[] {
   return line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
-}
-
-function tableFromRows(rows: string[][]): Element {
-  const [header, ...body] = rows;
-  const html =
-    '<table><thead><tr>' + header.map((c) => `<th>${escapeHtml(c)}</th>`).join('') + '</tr></thead><tbody>' +
-    body.map((r) => '<tr>' + r.map((c) => `<td>${escapeHtml(c)}</td>`).join('') + '</tr>').join('') + '</tbody></table>';
-  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page: 1 };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -83,7 +75,7 @@ export function partitionHtml(html: string): Element[] {
     last = re.lastIndex;
     if (tag === 'table') {
       const rows = [...m[2].matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((r) => [...r[1].matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map((c) => stripTags(c[1])));
-      if (rows.length) out.push(tableFromRows(rows));
+      if (rows.length) out.push(tableFromRows(rows, 1));
       continue;
     }
     const text = stripTags(m[2]);

@@ -167,14 +167,7 @@ function tableElement(region: Line[], cols: Array<[number, number]>, page: numbe
     }
     return cells.map((c) => c.join(' '));
   });
-  const [header, ...body] = rows;
-  const html =
-    '<table><thead><tr>' +
-    header.map((c) => `<th>${escapeHtml(c)}</th>`).join('') +
-    '</tr></thead><tbody>' +
-    body.map((r) => '<tr>' + r.map((c) => `<td>${escapeHtml(c)}</td>`).join('') + '</tr>').join('') +
-    '</tbody></table>';
-  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page };
+  return tableFromRows(rows, page);
 }
 
 function nearest(cols: Array<[number, number]>, x: number): number {
@@ -221,6 +214,18 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   }
   push();
   return out;
+}
+
+/** A table element from rows of cell texts; the first row becomes the header. */
+export function tableFromRows(rows: string[][], page: number): Element {
+  const [header, ...body] = rows;
+  const html =
+    '<table><thead><tr>' +
+    header.map((c) => `<th>${escapeHtml(c)}</th>`).join('') +
+    '</tr></thead><tbody>' +
+    body.map((r) => '<tr>' + r.map((c) => `<td>${escapeHtml(c)}</td>`).join('') + '</tr>').join('') +
+    '</tbody></table>';
+  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page };
 }
 
 export function escapeHtml(s: string): string {

@@ -15,7 +15,6 @@ const IMAGE_OPS = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineIma
 export interface PdfOptions {
   password?: string;
   countImages: boolean;
-  timeoutMs: number;
 }
 
 /** PDF → elements with pdf.js: positioned text per page, laid out by `layoutPage`. */
@@ -32,16 +31,12 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
     verbosity: 0,
     stopAtErrors: false,
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DomainError('DOCUMENT_UNREADABLE', `PDF parsing exceeded ${opts.timeoutMs} ms`)), opts.timeoutMs);
-  });
+  // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    return await Promise.race([read(task, opts, progress), timeout]);
+    return await read(task, opts, progress);
   } catch (err) {
     throw toDomainError(err);
   } finally {
-    clearTimeout(timer);
     await task.destroy().catch(() => undefined);
   }
 }

@@ -72,7 +72,7 @@ export class DocumentsService implements OnModuleDestroy {
     // Same filename (a new version) or same document id (a retried job) is replaced as one commit.
     const scope = `collection_name = ${sqlString(req.collectionId)} AND (filename = ${sqlString(req.filename)} OR document_id = ${sqlString(req.documentId)})`;
     return this.withWriteLock(async () => {
-      const previous = await this.repo.findDocuments(scope);
+      const previous = await this.repo.listDocuments(scope);
       await this.repo.replaceChunks(rows, scope);
       const doc: DocumentRow = {
         document_id: req.documentId,
@@ -93,7 +93,7 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   async find(collectionId: string, documentId: string): Promise<DocumentSummary | null> {
-    const rows = await this.repo.findDocuments(
+    const rows = await this.repo.listDocuments(
       `collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`,
     );
     return rows[0] ? toSummary(rows[0]) : null;
@@ -103,7 +103,7 @@ export class DocumentsService implements OnModuleDestroy {
     const by = req.documentId ? `document_id = ${sqlString(req.documentId)}` : `filename = ${sqlString(req.filename!)}`;
     const where = `collection_name = ${sqlString(req.collectionId)} AND ${by}`;
     return this.withWriteLock(async () => {
-      const docs = await this.repo.findDocuments(where);
+      const docs = await this.repo.listDocuments(where);
       if (docs.length === 0) {
         throw new DomainError('NOT_FOUND', `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`);
       }
@@ -115,7 +115,7 @@ export class DocumentsService implements OnModuleDestroy {
   async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
     const where = `collection_name = ${sqlString(collectionId)}`;
     return this.withWriteLock(async () => {
-      const docs = await this.repo.findDocuments(where);
+      const docs = await this.repo.listDocuments(where);
       if (docs.length === 0) throw new DomainError('NOT_FOUND', `collection ${collectionId} has no documents`);
       return { deletedChunks: await this.repo.deleteWhere(where) };
     });

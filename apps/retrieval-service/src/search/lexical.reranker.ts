@@ -16,10 +16,10 @@ export interface Reranker {
  */
 export class LexicalReranker implements Reranker {
   rerank(query: string, candidates: FusedCandidate[]): RankedCandidate[] {
-    const q = [...new Set(contentWords(query))];
+    const qw = contentWords(query);
+    const q = [...new Set(qw)];
     if (q.length === 0 || candidates.length === 0) return candidates.map((c) => ({ ...c, rerank: c.fused }));
     const qPairs = new Set<string>();
-    const qw = contentWords(query);
     for (let i = 0; i + 1 < qw.length; i++) qPairs.add(`${qw[i]} ${qw[i + 1]}`);
     const maxFused = Math.max(...candidates.map((c) => c.fused)) || 1;
     return candidates

@@ -148,11 +148,6 @@ export class LanceRepository implements OnModuleInit {
     return this.chunks.countRows(where);
   }
 
-  async findDocuments(where: string): Promise<DocumentRow[]> {
-    const rows = await this.documents.query().where(where).limit(1_000_000).toArray();
-    return rows.map(toDocumentRow);
-  }
-
   async listDocuments(where?: string): Promise<DocumentRow[]> {
     let q = this.documents.query();
     if (where) q = q.where(where);
