@@ -4,6 +4,8 @@ import { AppLogger, BusModule, LOGGER } from '@rag/platform';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat/chat.service';
 import { CHAT_CONFIG, ChatConfig } from './config/chat.config';
+import { CONVERSATION_STORE } from './conversation/conversation.store';
+import { RedisConversationRepository } from './conversation/redis-conversation.repository';
 import { ExtractiveLlm } from './llm/extractive.llm';
 import { LLM_PROVIDER } from './llm/llm-provider';
 import { OpenAiLlm } from './llm/openai.llm';
@@ -22,6 +24,11 @@ export class AppModule {
           provide: LLM_PROVIDER,
           useFactory: () =>
             config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm(),
+        },
+        {
+          provide: CONVERSATION_STORE,
+          useFactory: () =>
+            new RedisConversationRepository({ redisUrl: config.redisUrl, prefix: config.redisPrefix, ...config.conversation }),
         },
         ChatService,
       ],

@@ -5,11 +5,26 @@ import { ChatController } from './chat/chat.controller';
 import { CollectionsController } from './collections/collections.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { OpenApiController } from './openapi/openapi.controller';
 import { AccessGuard } from './http/access.guard';
 import { SearchController } from './search/search.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UploadController } from './upload/upload.controller';
 import { UploadService } from './upload/upload.service';
+
+/** Every HTTP controller; the OpenAPI test checks their routes against the documented table. */
+export const GATEWAY_CONTROLLERS = [
+  UploadController,
+  TasksController,
+  SearchController,
+  ChatController,
+  CollectionsController,
+  HealthController,
+  MetricsController,
+  OpenApiController,
+];
 
 @Module({})
 export class AppModule {
@@ -17,13 +32,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [BusModule.forRoot(config)],
-      controllers: [UploadController, TasksController, SearchController, ChatController, CollectionsController, HealthController],
+      controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
         { provide: APP_GUARD, useClass: AccessGuard },
         UploadService,
+        MetricsService,
       ],
     };
   }

@@ -4,6 +4,8 @@ import { createLogger, runMain, startService } from '@rag/platform';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config/gateway.config';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { metricsMiddleware } from './metrics/metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { requestContextMiddleware, securityHeadersMiddleware } from './http/request-context.middleware';
 
 runMain('gateway', async () => {
@@ -22,6 +24,7 @@ runMain('gateway', async () => {
       http.set('trust proxy', 'loopback');
       http.disable('x-powered-by');
       http.use(requestContextMiddleware);
+      http.use(metricsMiddleware(http.get(MetricsService)));
       http.use(securityHeadersMiddleware);
       http.useBodyParser('json', { limit: config.maxJsonBytes });
       if (config.corsOrigins.length) http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });

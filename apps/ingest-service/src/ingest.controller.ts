@@ -30,6 +30,6 @@ export class IngestController {
   @Get('health')
   @BusHandler(IngestHealth)
   async health(): Promise<HealthReply> {
-    return { service: 'ingest-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { queue: await this.queue.depth() } };
+    return { service: 'ingest-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { queue: await this.queue.depth(), jobs: await this.queue.outcomes() } };
   }
 }

@@ -6,3 +6,4 @@ export * from './lib/ingest.messages';
 export * from './lib/retrieval.messages';
 export * from './lib/chat.messages';
 export * from './lib/vector-codec';
+export * from './lib/http-api.schemas';

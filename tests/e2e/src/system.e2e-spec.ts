@@ -100,6 +100,39 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(body.sources[0]).toMatchObject({ filename: 'pubmed-abstracts-vol01.pdf', pageNumber: 1 });
   });
 
+  it('continues a conversation kept server-side by its id', async () => {
+    const first = await getJson(fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' })));
+    expect(first.conversationId).toMatch(/^[a-zA-Z0-9_-]{8,64}$/);
+    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question: 'and what was the success rate?', conversationId: first.conversationId }));
+    const events = [];
+    for await (const e of sseEvents(res)) events.push(e);
+    expect(events[0].data).toMatchObject({ conversationId: first.conversationId, standaloneQuestion: 'helicopter intubation by flight nurses and what was the success rate?' });
+    expect(events.at(-1)!.data).toMatchObject({ type: 'done', conversationId: first.conversationId });
+    const bad = await fetch(`${base}/chat`, json({ collectionId: 'books', question: 'x', conversationId: '../../etc' }));
+    expect(bad.status).toBe(400);
+  });
+
+  it('runs 50 concurrent streams to completion without mixing their tokens', async () => {
+    const questions = queries.slice(0, 50).map((q) => q.question);
+    // Extractive answers are deterministic: each stream must reproduce its own one-at-a-time answer exactly.
+    const expected: string[] = [];
+    for (const question of questions) expected.push((await getJson(fetch(`${base}/chat`, json({ collectionId: 'books', question })))).answer);
+    expect(new Set(expected).size).toBeGreaterThan(40);
+    const streams = await Promise.all(
+      questions.map(async (question) => {
+        const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question }));
+        const events = [];
+        for await (const e of sseEvents(res)) events.push(e);
+        return events;
+      }),
+    );
+    streams.forEach((events, i) => {
+      expect(events.map((e) => e.event).filter((t) => t !== 'token')).toEqual(['sources', 'done']);
+      expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(1);
+      expect(events.filter((e) => e.event === 'token').map((e) => e.data.text).join('')).toBe(expected[i]);
+    });
+  });
+
   describe('bad input gets a clear 4xx with {statusCode, code, message, requestId}', () => {
     it.each([
       ['invalid collection id', () => upload(base, 'bad id!', [{ name: 'a.txt', data: 'hello there' }]), 400, 'VALIDATION_FAILED'],
@@ -143,6 +176,33 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(cols.collections.map((c: { collectionId: string }) => c.collectionId)).not.toContain('versions');
   });
 
+  it('serves its OpenAPI document and Swagger UI, open even when keys are required', async () => {
+    const doc = await getJson(fetch(`${base}/openapi.json`));
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/upload/{collectionId}', '/tasks/{taskId}', '/search', '/chat/stream', '/metrics']));
+    const page = await fetch(`${base}/docs`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    for (const src of html.match(/\/docs\/[a-z0-9.-]+/g) ?? []) expect((await fetch(`${base}${src}`)).status).toBe(200);
+    expect((await fetch(`${base}/docs/..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('exposes Prometheus metrics: requests by route, search latency, queue depth, job outcomes', async () => {
+    await fetch(`${base}/search`, json({ collectionId: 'books', query: 'metrics probe' }));
+    const r = await fetch(`${base}/metrics`);
+    expect(r.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await r.text();
+    expect(text).toMatch(/rag_http_requests_total\{method="POST",route="\/search",status="200"\} \d+/);
+    expect(text).toMatch(/rag_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/search"\} \d+/);
+    expect(text).toMatch(/rag_search_duration_seconds_count\{mode="hybrid"\} [1-9]/);
+    expect(text).toMatch(/rag_ingest_queue_jobs\{state="completed"\} [1-9]/);
+    expect(text).toMatch(/rag_ingest_job_outcomes\{outcome="succeeded"\} [1-9]/);
+    expect(text).toMatch(/rag_ingest_job_outcomes\{outcome="failed"\} [1-9]/);
+    expect(text).toMatch(/rag_ingest_service_up 1/);
+    // Ids in paths are folded into the route pattern.
+    expect(text).toMatch(/route="\/tasks\/:taskId"/);
+  });
+
   it('shares API-key auth and rate limits across two gateway replicas', async () => {
     const key = 'test-key-123';
     const hash = createHash('sha256').update(key).digest('hex');
@@ -150,6 +210,8 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const [g1, g2] = await Promise.all([stack.start('gateway', env), stack.start('gateway', env)]);
     const url = (g: { port: number }) => `http://127.0.0.1:${g.port}/collections`;
     expect((await fetch(url(g1))).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${g1.port}/openapi.json`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${g1.port}/metrics`)).status).toBe(200);
     expect((await fetch(url(g1), { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const auth = { headers: { authorization: `Bearer ${key}` } };
     const statuses: number[] = [];

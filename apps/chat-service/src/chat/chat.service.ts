@@ -1,13 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatEvent, ChatRequestSchema, Citation, RetrievalSearch } from '@rag/contracts';
 import { AppLogger, BusClient, DomainError, LOGGER } from '@rag/platform';
+import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { z } from 'zod';
 import { CHAT_CONFIG, ChatConfig } from '../config/chat.config';
+import { CONVERSATION_STORE, ConversationStore } from '../conversation/conversation.store';
 import { LLM_PROVIDER, LlmProvider } from '../llm/llm-provider';
 import { buildMessages } from '../prompt/prompt.builder';
 
 type ChatQuery = z.output<typeof ChatRequestSchema>;
+
+/** Matches the contract's limit on one history turn. */
+const MAX_TURN_CHARS = 8000;
 
 /** Retrieval → prompt → streamed answer. Errors become an `error` event, never a silent hang. */
 @Injectable()
@@ -17,6 +22,7 @@ export class ChatService {
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
+    @Inject(CONVERSATION_STORE) private readonly conversations: ConversationStore,
   ) {}
 
   stream(q: ChatQuery): Observable<ChatEvent> {
@@ -37,7 +43,9 @@ export class ChatService {
 
   private async run(q: ChatQuery, signal: AbortSignal, emit: (e: ChatEvent) => void): Promise<void> {
     const t0 = performance.now();
-    const standalone = q.history.length ? await this.llm.rewrite(q.question, q.history) : q.question;
+    const conversationId = q.conversationId ?? randomUUID();
+    const history = q.history ?? (q.conversationId ? await this.conversations.load(q.conversationId) : []);
+    const standalone = history.length ? await this.llm.rewrite(q.question, history) : q.question;
     const found = await this.bus.request(
       RetrievalSearch,
       { collectionId: q.collectionId, query: standalone, topK: q.topK, filters: q.filters },
@@ -56,12 +64,12 @@ export class ChatService {
       snippet: snippet(r.text),
       text: r.text,
     }));
-    emit({ type: 'sources', standaloneQuestion: standalone, sources });
+    emit({ type: 'sources', conversationId, standaloneQuestion: standalone, sources });
 
     let answer = '';
     let firstTokenMs: number | null = null;
     let usage = { promptTokens: 0, completionTokens: 0 };
-    const messages = buildMessages(standalone, sources, q.history);
+    const messages = buildMessages(standalone, sources, history);
     for await (const piece of this.llm.generate({ messages, question: standalone, sources }, signal)) {
       if (signal.aborted) return;
       if (piece.usage) usage = piece.usage;
@@ -70,9 +78,17 @@ export class ChatService {
       answer += piece.text;
       emit({ type: 'token', text: piece.text });
     }
+    // Stored before `done`, so a client that sends its next question right after sees this turn.
+    await this.conversations
+      .append(conversationId, [
+        { role: 'user', content: q.question.slice(0, MAX_TURN_CHARS) },
+        { role: 'assistant', content: answer.slice(0, MAX_TURN_CHARS) },
+      ])
+      .catch((err: unknown) => this.logger.warn({ err, conversationId }, 'could not store the conversation turn'));
     const used = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= sources.length);
     emit({
       type: 'done',
+      conversationId,
       provider: this.llm.name,
       citationsUsed: used.sort((a, b) => a - b),
       usage,

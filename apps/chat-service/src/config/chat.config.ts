@@ -8,6 +8,7 @@ export interface ChatConfig extends BaseConfig {
   maxCompletionTokens: number;
   openai?: OpenAiConnection;
   retrievalTimeoutMs: number;
+  conversation: { ttlSeconds: number; maxTurns: number };
 }
 
 const schema = z
@@ -21,6 +22,8 @@ const schema = z
     OPENAI_MAX_RETRIES: env.int(3, 0, 10),
     OPENAI_TIMEOUT_MS: env.int(120_000, 1000),
     RETRIEVAL_TIMEOUT_MS: env.int(10_000, 100),
+    CONVERSATION_TTL_SECONDS: env.int(24 * 3600, 60),
+    CONVERSATION_MAX_TURNS: env.int(20, 2, 200),
   })
   .superRefine((e, ctx) => {
     if (e.LLM_PROVIDER === 'openai' && !e.OPENAI_API_KEY) {
@@ -38,6 +41,7 @@ const schema = z
         ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, maxRetries: e.OPENAI_MAX_RETRIES, timeoutMs: e.OPENAI_TIMEOUT_MS }
         : undefined,
       retrievalTimeoutMs: e.RETRIEVAL_TIMEOUT_MS,
+      conversation: { ttlSeconds: e.CONVERSATION_TTL_SECONDS, maxTurns: e.CONVERSATION_MAX_TURNS },
     }),
   );
 

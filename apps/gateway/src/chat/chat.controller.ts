@@ -58,6 +58,7 @@ export class ChatController {
       answer: acc.answer,
       sources: acc.sources,
       citationsUsed: acc.done?.citationsUsed ?? [],
+      conversationId: acc.done?.conversationId,
       provider: acc.done?.provider ?? null,
       usage: acc.done?.usage ?? null,
       timings: acc.done?.timings ?? null,

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import {
   CollectionIdSchema,
+  DeleteByFilenameQuerySchema,
   DocumentIdSchema,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
@@ -8,7 +9,6 @@ import {
   RetrievalDocumentList,
 } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
-import { z } from 'zod';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
@@ -44,7 +44,7 @@ export class CollectionsController {
   @Delete('embeddings/:collectionId')
   deleteByFilename(
     @Param('collectionId', collectionPipe()) collectionId: string,
-    @Query(new ZodPipe(z.object({ filename: z.string().min(1).max(255) }), 'query')) q: { filename: string },
+    @Query(new ZodPipe(DeleteByFilenameQuerySchema, 'query')) q: { filename: string },
   ) {
     return this.bus.request(RetrievalDocumentDelete, { collectionId, filename: q.filename });
   }

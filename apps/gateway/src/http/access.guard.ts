@@ -3,8 +3,8 @@ import { createRedis, DomainError, RedisClient } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+import { OPEN_PATHS } from '../openapi/api-routes';
 
-const OPEN_PATHS = new Set(['/health', '/ready', '/metrics', '/openapi.json', '/docs']);
 
 /**
  * API keys and rate limits in one guard, so the order is fixed: authenticate, then count.
@@ -25,9 +25,10 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request>();
-    if (OPEN_PATHS.has(req.path)) return true;
+    const route = (req.route as { path?: string } | undefined)?.path;
+    if (route && OPEN_PATHS.has(route)) return true;
     const caller = this.authenticate(req);
-    if (this.config.rateLimit.enabled) await this.count(caller, `${req.method} ${req.route?.path ?? req.path}`);
+    if (this.config.rateLimit.enabled) await this.count(caller, `${req.method} ${route ?? req.path}`);
     return true;
   }
 

@@ -2,14 +2,20 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RetrievalSearch, SearchRequest, SearchRequestSchema } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
 import { ZodPipe } from '../http/zod-body.pipe';
+import { MetricsService } from '../metrics/metrics.service';
 
 @Controller()
 export class SearchController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Post('search')
   @HttpCode(200)
-  search(@Body(new ZodPipe(SearchRequestSchema)) body: SearchRequest) {
-    return this.bus.request(RetrievalSearch, body);
+  async search(@Body(new ZodPipe(SearchRequestSchema)) body: SearchRequest) {
+    const reply = await this.bus.request(RetrievalSearch, body);
+    this.metrics.observeSearch(reply.mode, reply.timings.totalMs);
+    return reply;
   }
 }

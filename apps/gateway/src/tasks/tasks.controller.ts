@@ -1,13 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { IngestTaskGet, IngestTaskList, TaskIdSchema } from '@rag/contracts';
+import { IngestTaskGet, IngestTaskList, TaskIdSchema, TaskListQuery, TaskListQuerySchema } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
-import { z } from 'zod';
 import { ZodPipe } from '../http/zod-body.pipe';
-
-const ListQuery = z.object({
-  collection_id: z.string(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
 
 @Controller('tasks')
 export class TasksController {
@@ -19,7 +13,7 @@ export class TasksController {
   }
 
   @Get()
-  list(@Query(new ZodPipe(ListQuery, 'query')) q: z.output<typeof ListQuery>) {
+  list(@Query(new ZodPipe(TaskListQuerySchema, 'query')) q: TaskListQuery) {
     return this.bus.request(IngestTaskList, { collectionId: q.collection_id, limit: q.limit });
   }
 }

@@ -6,6 +6,8 @@ import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestJobData, IngestProgress, IngestResult } from '../pipeline/ingest-job';
 import { IngestPipelineService } from '../pipeline/ingest-pipeline.service';
 
+type JobOutcome = 'succeeded' | 'deduplicated' | 'failed' | 'retried';
+
 export interface JobSnapshot {
   id: string;
   data: IngestJobData;
@@ -33,17 +35,52 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.queue.process(this.config.concurrency, (job: Job<IngestJobData>) =>
-      this.pipeline.run({
-        data: job.data,
-        attemptsMade: job.attemptsMade,
-        maxAttempts: job.opts.attempts ?? 1,
-        reportProgress: (p) => job.progress(p),
-        discard: () => {
-          void job.discard();
-        },
-      }),
-    );
+    void this.queue.process(this.config.concurrency, async (job: Job<IngestJobData>) => {
+      let discarded = false;
+      try {
+        const result = await this.pipeline.run({
+          data: job.data,
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          reportProgress: (p) => job.progress(p),
+          discard: () => {
+            discarded = true;
+            void job.discard();
+          },
+        });
+        await this.countOutcome(result.deduplicated ? 'deduplicated' : 'succeeded', result.deduplicated ? 0 : result.pages);
+        return result;
+      } catch (err) {
+        const final = discarded || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await this.countOutcome(final ? 'failed' : 'retried', 0);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Job outcome counters in one Redis hash shared by all replicas, so /metrics shows monotonic
+   * totals whichever replica ran the job (Bull's own counts shrink as old jobs are removed).
+   */
+  private async countOutcome(outcome: JobOutcome, pages: number): Promise<void> {
+    const key = this.statsKey();
+    await this.queue.client
+      .multi()
+      .hincrby(key, outcome, 1)
+      .hincrby(key, 'pages', pages)
+      .exec()
+      .catch(() => undefined);
+  }
+
+  async outcomes(): Promise<Record<string, number>> {
+    const raw = await this.queue.client.hgetall(this.statsKey());
+    const out: Record<string, number> = { succeeded: 0, deduplicated: 0, failed: 0, retried: 0, pages: 0 };
+    for (const [k, v] of Object.entries(raw)) out[k] = Number(v);
+    return out;
+  }
+
+  private statsKey(): string {
+    return `${this.config.redisPrefix}:stats:ingest-jobs`;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -9,12 +9,18 @@ export const ChatTurnSchema = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string().max(8000),
 });
+export type ChatTurn = z.infer<typeof ChatTurnSchema>;
+
+export const ConversationIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{8,64}$/, 'conversation id must match ^[a-zA-Z0-9_-]{8,64}$');
 
 export const ChatRequestSchema = z
   .object({
     collectionId: CollectionIdSchema,
     question: z.string().trim().min(1, 'question must not be empty').max(4000),
-    history: z.array(ChatTurnSchema).max(20).default([]),
+    /** Earlier turns given by the client; when absent, the stored turns of `conversationId` are used. */
+    history: z.array(ChatTurnSchema).max(20).optional(),
+    /** Continue a conversation kept server-side (Redis, with a TTL); a new one is started when absent. */
+    conversationId: ConversationIdSchema.optional(),
     topK: z.number().int().min(1).max(20).default(5),
     filters: SearchFiltersSchema.optional(),
   })
@@ -37,10 +43,11 @@ export type Citation = z.infer<typeof CitationSchema>;
 
 /** The items of a chat stream, in order: one `sources`, any number of `token`, then `done` or `error`. */
 export const ChatEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('sources'), standaloneQuestion: z.string(), sources: z.array(CitationSchema) }),
+  z.object({ type: z.literal('sources'), conversationId: z.string(), standaloneQuestion: z.string(), sources: z.array(CitationSchema) }),
   z.object({ type: z.literal('token'), text: z.string() }),
   z.object({
     type: z.literal('done'),
+    conversationId: z.string(),
     provider: z.string(),
     citationsUsed: z.array(z.number().int()),
     usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),

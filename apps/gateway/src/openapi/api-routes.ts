@@ -1,0 +1,122 @@
+import {
+  ChatAnswerSchema,
+  ChatEventSchema,
+  ChatRequestSchema,
+  CollectionParamsSchema,
+  DeleteByFilenameQuerySchema,
+  DocumentParamsSchema,
+  LivenessReplySchema,
+  ReadinessReplySchema,
+  RetrievalCollectionDelete,
+  RetrievalCollectionList,
+  RetrievalDocumentDelete,
+  RetrievalDocumentList,
+  SearchReplySchema,
+  SearchRequestSchema,
+  TaskListQuerySchema,
+  TaskParamsSchema,
+  TaskSchema,
+  UploadReplySchema,
+} from '@rag/contracts';
+import { z } from 'zod';
+
+/** Version of the public HTTP API described by the OpenAPI document. */
+export const API_VERSION = '1.0.0';
+
+export interface ApiRoute {
+  method: 'get' | 'post' | 'delete';
+  /** Express-style path, as the controller declares it (`/tasks/:taskId`). */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Bodies that are not JSON (multipart upload) are described by hand. */
+  rawBody?: { contentType: string; schema: Record<string, unknown> };
+  status: number;
+  reply?: z.ZodType;
+  replyContentType?: string;
+  /** Open to anyone even when API keys are required. */
+  open?: boolean;
+  /** Served but left out of the document (static assets of /docs). */
+  hidden?: boolean;
+}
+
+/**
+ * Every public route, with the schemas its controller validates with. The OpenAPI document is
+ * generated from this table and a unit test checks it against the controllers' own routes.
+ */
+export const API_ROUTES: ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/upload/:collectionId',
+    tag: 'ingest',
+    summary: 'Upload one or more files into a collection',
+    description:
+      'multipart/form-data, any number of file fields (up to MAX_FILES_PER_UPLOAD). PDF, .txt, .md and .html; the type is checked by magic bytes. Returns one task per file at once; poll GET /tasks/{taskId}.',
+    params: CollectionParamsSchema,
+    rawBody: {
+      contentType: 'multipart/form-data',
+      schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } } },
+    },
+    status: 202,
+    reply: UploadReplySchema,
+  },
+  { method: 'get', path: '/tasks/:taskId', tag: 'ingest', summary: 'State, progress, counts, timing and failure reason of one ingest task', params: TaskParamsSchema, status: 200, reply: TaskSchema },
+  { method: 'get', path: '/tasks', tag: 'ingest', summary: 'Recent tasks of a collection, newest first', query: TaskListQuerySchema, status: 200, reply: z.object({ tasks: z.array(TaskSchema) }) },
+  {
+    method: 'post',
+    path: '/search',
+    tag: 'search',
+    summary: 'Hybrid, vector or full-text search without generation',
+    description: 'Each hit carries the score of every stage (vector, fts, fused, rerank) so callers can see why it ranked.',
+    body: SearchRequestSchema,
+    status: 200,
+    reply: SearchReplySchema,
+  },
+  {
+    method: 'post',
+    path: '/chat/stream',
+    tag: 'chat',
+    summary: 'Grounded answer as Server-Sent Events',
+    description:
+      'Events, in order: one `sources`, any number of `token`, then `done` (usage, timings, citations used) or `error`. Each frame is `event: <type>` and `data: <JSON>`; the JSON is described here. Closing the connection cancels the answer upstream.',
+    body: ChatRequestSchema,
+    status: 200,
+    reply: ChatEventSchema,
+    replyContentType: 'text/event-stream',
+  },
+  { method: 'post', path: '/chat', tag: 'chat', summary: 'Grounded answer as one JSON document', body: ChatRequestSchema, status: 200, reply: ChatAnswerSchema },
+  { method: 'get', path: '/collections', tag: 'collections', summary: 'Collections with document and chunk counts', status: 200, reply: RetrievalCollectionList.reply },
+  { method: 'get', path: '/collections/:collectionId/documents', tag: 'collections', summary: 'Documents of a collection', params: CollectionParamsSchema, status: 200, reply: RetrievalDocumentList.reply },
+  { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply },
+  { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: "Delete one document's chunks everywhere", params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply },
+  {
+    method: 'delete',
+    path: '/embeddings/:collectionId',
+    tag: 'collections',
+    summary: 'Delete every version of a document by filename',
+    params: CollectionParamsSchema,
+    query: DeleteByFilenameQuerySchema,
+    status: 200,
+    reply: RetrievalDocumentDelete.reply,
+  },
+  { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', status: 200, reply: LivenessReplySchema, open: true },
+  {
+    method: 'get',
+    path: '/ready',
+    tag: 'operations',
+    summary: 'Readiness: Redis, every service over the bus, and upload storage (503 when any check fails)',
+    status: 200,
+    reply: ReadinessReplySchema,
+    open: true,
+  },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', status: 200, replyContentType: 'text/plain', open: true },
+  { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', status: 200, replyContentType: 'application/json', open: true },
+  { method: 'get', path: '/docs', tag: 'operations', summary: 'Interactive API documentation (Swagger UI)', status: 200, replyContentType: 'text/html', open: true },
+  { method: 'get', path: '/docs/:file', tag: 'operations', summary: 'Swagger UI assets', status: 200, open: true, hidden: true },
+];
+
+export const OPEN_PATHS = new Set(API_ROUTES.filter((r) => r.open).map((r) => r.path));

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { CollectionIdSchema, DocumentIdSchema } from './common.schema';
+import { CitationSchema } from './chat.messages';
+import { TaskIdSchema } from './ingest.messages';
+
+/**
+ * Shapes that exist only on the gateway's public HTTP API (path/query parameters and replies that
+ * are not a bus message as is). The gateway validates with them and its OpenAPI document is
+ * generated from them, so the docs cannot drift from what is enforced.
+ */
+export const CollectionParamsSchema = z.object({ collectionId: CollectionIdSchema });
+export const TaskParamsSchema = z.object({ taskId: TaskIdSchema });
+export const DocumentParamsSchema = z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema });
+
+export const TaskListQuerySchema = z.object({
+  collection_id: CollectionIdSchema,
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
+
+export const DeleteByFilenameQuerySchema = z.object({ filename: z.string().min(1).max(255) });
+
+export const UploadReplySchema = z.object({
+  collectionId: CollectionIdSchema,
+  files: z.array(
+    z.object({
+      filename: z.string().describe('sanitised display name used in citations'),
+      taskId: TaskIdSchema,
+      sizeBytes: z.number().int(),
+    }),
+  ),
+});
+export type UploadReply = z.infer<typeof UploadReplySchema>;
+
+export const ChatAnswerSchema = z.object({
+  answer: z.string(),
+  sources: z.array(CitationSchema),
+  citationsUsed: z.array(z.number().int()),
+  provider: z.string().nullable(),
+  usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }).nullable(),
+  timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
+  conversationId: z.string().optional(),
+});
+export type ChatAnswer = z.infer<typeof ChatAnswerSchema>;
+
+export const LivenessReplySchema = z.object({ status: z.literal('ok'), service: z.string(), uptimeSeconds: z.number() });
+
+export const ReadinessReplySchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), ms: z.number(), error: z.string().optional() })),
+});
