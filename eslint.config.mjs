@@ -28,7 +28,9 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Test and benchmark harness (spawns the built services): for test projects only.
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
           ],
         },
       ],

@@ -9,6 +9,7 @@ module.exports = {
     '<rootDir>/apps/retrieval-service',
     '<rootDir>/apps/chat-service',
     '<rootDir>/tests/e2e',
+    '<rootDir>/bench',
   ],
   maxWorkers: 2,
   // A global option: per-project testTimeout is ignored in multi-project runs. Integration and e2e

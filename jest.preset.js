@@ -12,5 +12,6 @@ module.exports = {
     '^@rag/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@rag/platform$': path.join(__dirname, 'libs/platform/src/index.ts'),
     '^@rag/ai$': path.join(__dirname, 'libs/ai/src/index.ts'),
+    '^@rag/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },
 };

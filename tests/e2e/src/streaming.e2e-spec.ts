@@ -1,5 +1,5 @@
 import { FakeOpenAiServer } from './fake-openai.server';
-import { getJson, sseEvents, Stack, upload, waitForTask } from './stack';
+import { getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from './stack';
+import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
 
 const BOOK = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol01.pdf');
 const BOOK2 = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol02.pdf');

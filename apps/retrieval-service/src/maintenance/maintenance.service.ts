@@ -36,6 +36,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     try {
       await this.documents.ifMaintenanceFree(async () => {
         await this.documents.withWriteLock(() => this.repo.optimize());
+        if (await this.repo.ensureScalarIndices()) this.logger.info('scalar indices built');
         if (await this.repo.ensureVectorIndex(this.config.vectorIndexMinRows)) this.logger.info('vector index built');
       });
     } catch (err) {

@@ -219,6 +219,37 @@ export class LanceRepository implements OnModuleInit {
     return true;
   }
 
+  /** Bulk load for tooling (synthetic benchmark corpora): plain appends, indices built afterwards. */
+  async appendRows(chunks: ChunkRow[], documents: DocumentRow[]): Promise<void> {
+    if (chunks.length) await this.chunks.add(chunks as unknown as Record<string, unknown>[]);
+    if (documents.length) await this.documents.add(documents as unknown as Record<string, unknown>[]);
+  }
+
+  /** Rebuilds the full-text index over every row (after a bulk load). */
+  async rebuildFtsIndex(): Promise<void> {
+    await this.chunks.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }), replace: true });
+    this.ftsReady = true;
+  }
+
+  /**
+   * Scalar indices on the columns every search and delete filters by, so a prefilter on one
+   * collection does not scan the whole table. Cheap; built once the table has rows.
+   */
+  async ensureScalarIndices(): Promise<boolean> {
+    const indices = await this.chunks.listIndices();
+    const has = (col: string) => indices.some((i) => i.columns.includes(col));
+    let built = false;
+    if (!has('collection_name') && (await this.chunks.countRows()) > 0) {
+      await this.chunks.createIndex('collection_name', { config: lancedb.Index.bitmap(), replace: false });
+      built = true;
+    }
+    if (!has('document_id') && (await this.chunks.countRows()) > 0) {
+      await this.chunks.createIndex('document_id', { config: lancedb.Index.btree(), replace: false });
+      built = true;
+    }
+    return built;
+  }
+
   async stats(): Promise<Record<string, unknown>> {
     return {
       table: this.config.tableName,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testRedisUrl, uniquePrefix } from '@rag/platform';
 
-export const ROOT = resolve(__dirname, '../../..');
+export const ROOT = resolve(__dirname, '../../../..');
 export const DATASETS = resolve(ROOT, '../shared/datasets');
 
 export type ServiceName = 'gateway' | 'ingest-service' | 'retrieval-service' | 'chat-service';

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ChunkRow, DocumentRow } from '../storage/lance.repository';
+import { SyntheticCorpus } from './synthetic-corpus';
+import { argValue, openToolContext } from './tool-context';
+
+/**
+ * Writes N synthetic chunks straight into the configured LanceDB table with the service's own
+ * repository (schema, embedder metadata, indices exactly as the service builds them), then writes
+ * a sample of queries that have matches. Used by the benchmark harness.
+ *
+ *   node seed-synthetic.tool.js --rows 100000 --vocab vocab.json --queries-out q.json [--queries 500] [--seed 1]
+ */
+async function main(): Promise<void> {
+  const rows = Number(argValue('rows'));
+  const queryCount = Number(argValue('queries', '500'));
+  const batch = Number(argValue('batch', '10000'));
+  const vocabulary = JSON.parse(readFileSync(argValue('vocab'), 'utf8')) as Array<[string, number]>;
+  const corpus = new SyntheticCorpus(vocabulary, Number(argValue('seed', '1')));
+  const { repo, embedder, config } = await openToolContext();
+  const t0 = performance.now();
+  const every = Math.max(1, Math.floor(rows / queryCount));
+  const queries: Array<{ collectionId: string; query: string }> = [];
+  const now = new Date().toISOString();
+  for (let start = 0; start < rows; start += batch) {
+    const chunks: ChunkRow[] = [];
+    const documents: DocumentRow[] = [];
+    const end = Math.min(rows, start + batch);
+    const generated = [];
+    for (let i = start; i < end; i++) generated.push(corpus.chunk(i));
+    const vectors = await embedder.embed(generated.map((c) => c.text));
+    generated.forEach((c, k) => {
+      const i = start + k;
+      const documentId = createHash('sha256').update(`${c.collection}\n${c.documentIndex}`).digest('hex').slice(0, 32);
+      chunks.push({
+        chunk_id: `${documentId}-${c.chunkIndex}`,
+        document_id: documentId,
+        collection_name: c.collection,
+        filename: c.filename,
+        page_number: c.pageNumber,
+        page_end: c.pageNumber,
+        data_type: 'text',
+        chunk_index: c.chunkIndex,
+        text: c.text,
+        content_hash: documentId.padEnd(64, '0'),
+        created_at: now,
+        vector: vectors[k],
+      });
+      if (c.chunkIndex === 0) {
+        const n = Math.min(100, rows - i);
+        documents.push({ document_id: documentId, collection_name: c.collection, filename: c.filename, content_hash: documentId.padEnd(64, '0'), pages: Math.ceil(n / 2), chunks: n, ingested_at: now });
+      }
+      if (i % every === 0 && queries.length < queryCount) queries.push(corpus.queryFrom(c));
+    });
+    await repo.appendRows(chunks, documents);
+    process.stderr.write(`seed: ${end}/${rows} rows\n`);
+  }
+  const loadedMs = performance.now() - t0;
+  const ti = performance.now();
+  await repo.rebuildFtsIndex();
+  await repo.ensureScalarIndices();
+  const vectorIndex = await repo.ensureVectorIndex(config.vectorIndexMinRows);
+  await repo.optimize();
+  writeFileSync(argValue('queries-out'), JSON.stringify(queries));
+  process.stdout.write(
+    JSON.stringify({ rows, loadMs: Math.round(loadedMs), indexMs: Math.round(performance.now() - ti), vectorIndex, stats: await repo.stats() }) + '\n',
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`seed failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

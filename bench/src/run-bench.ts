@@ -1,0 +1,80 @@
+import { DATASETS, ROOT } from '@rag/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchContext } from './bench-context';
+import { BenchResults, commit, machine, meets, writeResults } from './report';
+import { ingestAndQuality } from './stages/ingest-quality.stage';
+import { robustness } from './stages/robustness.stage';
+import { searchAtScale } from './stages/scale.stage';
+import { tableExtraction } from './stages/tables.stage';
+
+export const STAGES = {
+  ingest: ingestAndQuality,
+  scale: searchAtScale,
+  tables: tableExtraction,
+  robustness,
+} as const;
+export type StageName = keyof typeof STAGES;
+
+export interface RunOptions {
+  quick: boolean;
+  only?: StageName[];
+  jsonPath: string;
+  mdPath: string;
+  log?: (msg: string) => void;
+}
+
+/** Runs the stages in order against real services, then writes the JSON and Markdown results. */
+export async function runBench(opts: RunOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'rag-bench-'));
+  const ctx: BenchContext = {
+    quick: opts.quick,
+    datasets: DATASETS,
+    workDir,
+    figures: [],
+    details: {},
+    log: opts.log ?? ((m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`)),
+  };
+  try {
+    for (const name of Object.keys(STAGES) as StageName[]) {
+      if (opts.only && !opts.only.includes(name)) continue;
+      ctx.log(`stage ${name}`);
+      // The scale stage needs a vocabulary from the ingest stage; alone, it makes its own.
+      await STAGES[name](ctx);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const results: BenchResults = {
+    machine: machine(),
+    date: new Date().toISOString(),
+    commit: commit(),
+    quick: opts.quick,
+    durationSeconds: (Date.now() - started) / 1000,
+    figures: ctx.figures,
+    details: ctx.details,
+  };
+  writeResults(results, opts.jsonPath, opts.mdPath);
+  return results;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyArg = args.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? (onlyArg.slice(7).split(',') as StageName[]) : undefined;
+  const out = quick ? join(ROOT, 'bench/results/quick') : join(ROOT, 'bench/results');
+  runBench({ quick, only, jsonPath: join(out, 'latest.json'), mdPath: quick ? join(out, 'RESULTS.md') : join(ROOT, 'bench/RESULTS.md') }).then(
+    (r) => {
+      const failing = r.figures.filter((f) => meets(f) === false);
+      process.stderr.write(`bench done in ${Math.round(r.durationSeconds)} s; ${r.figures.length} figures, ${failing.length} below their floor\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,158 @@
+import { RetrievalSearch } from '@rag/contracts';
+import { BusClient, RedisStreamsClient, testRedisUrl } from '@rag/platform';
+import { ROOT, Stack } from '@rag/testing';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchContext, figure } from '../bench-context';
+import { runNode } from '../child';
+import { percentiles, round } from '../stats';
+
+type Query = { collectionId: string; query: string };
+const TOOLS = join(ROOT, 'dist/apps/retrieval-service/apps/retrieval-service/src/tools');
+
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Stages 3 and 4: a synthetic table of N chunks written straight into LanceDB by the retrieval
+ * service's own repository, then hybrid search latency through the bus and in-process (same
+ * queries, same run), the retrieval service's memory, chat time to first byte, and POST /search
+ * throughput through the gateway under load from a second process.
+ */
+export async function searchAtScale(ctx: BenchContext): Promise<void> {
+  const sizes = ctx.quick ? [3000] : [100_000, 1_000_000];
+  if (!ctx.details.vocabPath || !existsSync(ctx.details.vocabPath as string)) {
+    // Run alone: take the vocabulary from the questions file (smaller, still real medical words).
+    const counts = new Map<string, number>();
+    for (const l of readFileSync(join(ctx.datasets, 'pubmedqa-books/queries.dev.jsonl'), 'utf8').trim().split('\n')) {
+      for (const w of (JSON.parse(l).question as string).toLowerCase().match(/[a-z][a-z-]{1,30}/g) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    ctx.details.vocabPath = join(ctx.workDir, 'vocab.json');
+    writeFileSync(ctx.details.vocabPath as string, JSON.stringify([...counts.entries()]));
+  }
+  const scale: Record<string, unknown> = {};
+  ctx.details.scale = scale;
+  for (const rows of sizes) scale[String(rows)] = await oneSize(ctx, rows, rows === sizes[0]);
+}
+
+async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean): Promise<Record<string, unknown>> {
+  const section = `Search at ${rows.toLocaleString('en')} chunks`;
+  const lanceDir = join(ctx.workDir, `lance-${rows}`);
+  const queriesPath = join(ctx.workDir, `queries-${rows}.json`);
+  const env = {
+    LANCEDB_URI: lanceDir,
+    REDIS_URL: testRedisUrl(),
+    LOG_LEVEL: 'warn',
+    VECTOR_INDEX_MIN_ROWS: ctx.quick ? '1000' : '50000',
+  };
+  ctx.log(`seeding ${rows} synthetic chunks`);
+  const seed = await runNode(
+    [join(TOOLS, 'seed-synthetic.tool.js'), '--rows', String(rows), '--vocab', ctx.details.vocabPath as string, '--queries-out', queriesPath, '--queries', ctx.quick ? '60' : '500'],
+    env,
+    ctx.log,
+  );
+  const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as Query[];
+
+  const stack = new Stack({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', BUS_TIMEOUT_MS: '10000', MAINTENANCE_INTERVAL_MS: '3600000' });
+  const bus = new BusClient(new RedisStreamsClient({ redisUrl: testRedisUrl(), prefix: stack.prefix, pickupTimeoutMs: 10_000 }), 10_000);
+  const out: Record<string, unknown> = { seed };
+  try {
+    const retrieval = await stack.start('retrieval-service', { LANCEDB_URI: lanceDir });
+    const rssIdleKb = procStatusKb(retrieval.proc.pid!, 'VmRSS');
+    const viaBus = async (): Promise<number[]> => {
+      const ms: number[] = [];
+      for (const q of queries) {
+        const t0 = performance.now();
+        await bus.request(RetrievalSearch, { ...q, topK: 5 });
+        ms.push(performance.now() - t0);
+      }
+      return ms;
+    };
+    const direct = async (): Promise<number[]> => {
+      const r = await runNode([join(TOOLS, 'direct-search.tool.js'), '--queries', queriesPath, '--warmup', '20'], env, ctx.log);
+      out.directStages = r.meanStageMs;
+      return r.latenciesMs;
+    };
+    for (const q of queries.slice(0, 20)) await bus.request(RetrievalSearch, { ...q, topK: 5 });
+    // Alternate the two paths so drift on a shared machine affects both alike.
+    const busMs = [...(await viaBus())];
+    const directMs = [...(await direct())];
+    busMs.push(...(await viaBus()));
+    directMs.push(...(await direct()));
+    const b = percentiles(busMs);
+    const d = percentiles(directMs);
+    const rssKb = procStatusKb(retrieval.proc.pid!, 'VmRSS');
+    const hwmKb = procStatusKb(retrieval.proc.pid!, 'VmHWM');
+    const is100k = rows === 100_000;
+    const is1m = rows === 1_000_000;
+    figure(ctx, { section, name: 'hybrid search through the bus: p50', value: b.p50, unit: 'ms', floor: is100k ? { op: '<=', value: 15, source: 'issue 4' } : is1m ? { op: '<=', value: 50, source: 'issue 4' } : undefined });
+    figure(ctx, { section, name: 'hybrid search through the bus: p95', value: b.p95, unit: 'ms' });
+    figure(ctx, { section, name: 'hybrid search through the bus: p99', value: b.p99, unit: 'ms', floor: is100k ? { op: '<=', value: 60, source: 'issue 4' } : undefined });
+    figure(ctx, { section, name: 'baseline: same search in-process on LanceDB (no bus): p50', value: d.p50, unit: 'ms' });
+    figure(ctx, { section, name: 'baseline: in-process p95 / p99', value: d.p95, unit: `ms / ${d.p99} ms` });
+    figure(ctx, { section, name: 'ratio bus / in-process at p50', value: round(b.p50 / d.p50, 2), unit: '×', floor: { op: '<=', value: 1.5, source: 'issue 4' } });
+    figure(ctx, { section, name: 'retrieval-service RSS after serving (peak in brackets)', value: round(rssKb / 1024, 0), unit: `MB (${round(hwmKb / 1024, 0)} MB)`, floor: is1m ? { op: '<=', value: 1024, source: 'issue 4' } : undefined });
+    Object.assign(out, { bus: b, direct: d, rssIdleMb: round(rssIdleKb / 1024, 0), rssMb: round(rssKb / 1024, 0), peakRssMb: round(hwmKb / 1024, 0), queries: queries.length });
+
+    if (withChatAndLoad) {
+      await stack.start('chat-service');
+      const gateway = await stack.start('gateway');
+      const base = `http://127.0.0.1:${gateway.port}`;
+      out.chat = await chatFirstByte(ctx, base, queries, section);
+      out.load = await load(ctx, base, queriesPath, section, rows === 100_000);
+    }
+  } finally {
+    await bus.close();
+    await stack.stop();
+  }
+  return out;
+}
+
+async function chatFirstByte(ctx: BenchContext, base: string, queries: Query[], section: string) {
+  const firstByte: number[] = [];
+  const firstToken: number[] = [];
+  let errors = 0;
+  for (const q of [...queries.slice(0, 10), ...queries].slice(0, ctx.quick ? 40 : 210)) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionId: q.collectionId, question: q.query }) });
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    let tb: number | null = null;
+    let tt: number | null = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      tb ??= performance.now() - t0;
+      text += dec.decode(value, { stream: true });
+      if (tt === null && text.includes('event: token')) tt = performance.now() - t0;
+    }
+    if (text.includes('event: error') || !text.includes('event: done')) errors++;
+    firstByte.push(tb ?? NaN);
+    if (tt !== null) firstToken.push(tt);
+  }
+  // The first 10 were warm-up.
+  const fb = percentiles(firstByte.slice(10));
+  const ft = percentiles(firstToken.slice(10));
+  figure(ctx, { section, name: 'chat SSE (extractive) time to first byte of the stream (sources event): p50', value: fb.p50, unit: 'ms', floor: section.includes('100,000') ? { op: '<=', value: 50, source: 'issue 5' } : undefined });
+  figure(ctx, { section, name: 'chat SSE (extractive) time to first answer token: p50', value: ft.p50, unit: 'ms' });
+  figure(ctx, { section, name: 'chat SSE streams ending in error', value: errors, unit: '' });
+  return { firstByte: fb, firstToken: ft, errors };
+}
+
+async function load(ctx: BenchContext, base: string, queriesPath: string, section: string, floors: boolean) {
+  const seconds = ctx.quick ? 3 : 20;
+  const connections = 16;
+  ctx.log(`load: ${connections} connections for ${seconds} s against POST /search`);
+  const r = await runNode(
+    ['-r', '@swc-node/register', join(ROOT, 'bench/src/load-generator.ts'), `${base}/search`, queriesPath, String(seconds), String(connections)],
+    { TS_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
+    ctx.log,
+  );
+  figure(ctx, { section, name: `POST /search through the gateway, ${connections} connections from a second process: throughput`, value: round(r.requestsPerSec, 0), unit: 'req/s', floor: floors ? { op: '>=', value: 500, source: 'issue 6' } : undefined });
+  figure(ctx, { section, name: 'under that load: latency p99', value: r.latencyMs.p99, unit: 'ms', floor: floors ? { op: '<=', value: 100, source: 'issue 6' } : undefined });
+  figure(ctx, { section, name: 'under that load: non-2xx responses and errors', value: r.non2xx + r.errors + r.timeouts, unit: '' });
+  return r;
+}
