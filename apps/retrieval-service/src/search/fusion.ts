@@ -7,12 +7,19 @@ export interface FusedCandidate {
   fused: number;
 }
 
-/** Min-max to [0,1] so scores from different retrievers can be mixed. */
-function normalise(scores: number[]): (s: number) => number {
+/** Min-max to [0,1] over the candidates: BM25 scores have no fixed scale. */
+function minMax(scores: number[]): (s: number) => number {
   const min = Math.min(...scores);
   const max = Math.max(...scores);
   return (s) => (max > min ? (s - min) / (max - min) : 1);
 }
+
+/**
+ * Cosine similarity already lives on a fixed scale, so it is only clamped to [0,1]. Min-max
+ * stretching it would turn the small, noisy gaps between near-equal vector scores into the full
+ * 0..1 range and let them outvote a clear full-text winner.
+ */
+const cosine = (s: number) => Math.min(1, Math.max(0, s));
 
 function merge(vector: ScoredChunk[], fts: ScoredChunk[]): Map<string, FusedCandidate> {
   const byId = new Map<string, FusedCandidate>();
@@ -25,13 +32,17 @@ function merge(vector: ScoredChunk[], fts: ScoredChunk[]): Map<string, FusedCand
   return byId;
 }
 
-/** Weighted sum of normalised scores; a chunk missing from one list gets 0 for it. */
-export function linearFusion(vector: ScoredChunk[], fts: ScoredChunk[], vectorWeight: number): FusedCandidate[] {
-  const nv = normalise(vector.map((c) => c.score));
-  const nf = normalise(fts.map((c) => c.score));
+/**
+ * Weighted sum of normalised scores (cosine as is, BM25 min-max). A full-text candidate the vector
+ * search did not return can bring its own cosine (`vectorScores`, computed from its stored vector),
+ * so it is not scored 0 just for ranking 21st there; anything else missing from a list gets 0 for it.
+ */
+export function linearFusion(vector: ScoredChunk[], fts: ScoredChunk[], vectorWeight: number, vectorScores?: Map<string, number>): FusedCandidate[] {
+  const nf = minMax(fts.map((c) => c.score));
   const out = [...merge(vector, fts).values()];
   for (const c of out) {
-    c.fused = vectorWeight * (c.vector === null ? 0 : nv(c.vector)) + (1 - vectorWeight) * (c.fts === null ? 0 : nf(c.fts));
+    if (c.vector === null && vectorScores?.has(c.chunk.chunk_id)) c.vector = vectorScores.get(c.chunk.chunk_id)!;
+    c.fused = vectorWeight * (c.vector === null ? 0 : cosine(c.vector)) + (1 - vectorWeight) * (c.fts === null ? 0 : nf(c.fts));
   }
   return out.sort((a, b) => b.fused - a.fused);
 }

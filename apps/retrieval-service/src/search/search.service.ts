@@ -26,10 +26,12 @@ export class SearchService {
     let vectorMs = 0;
     let ftsMs = 0;
 
+    let queryVector: Float32Array | null = null;
     const vectorPart = async (): Promise<ScoredChunk[]> => {
       if (q.mode === 'fts') return [];
       const te = performance.now();
       const [vec] = await this.embedder.embed([q.query]);
+      queryVector = vec;
       embedMs = performance.now() - te;
       const tv = performance.now();
       const rows = await this.repo.vectorSearch(vec, where, q.candidates);
@@ -39,13 +41,16 @@ export class SearchService {
     const ftsPart = async (): Promise<ScoredChunk[]> => {
       if (q.mode === 'vector') return [];
       const tf = performance.now();
-      const rows = await this.repo.ftsSearch(q.query, where, q.candidates);
+      const rows = await this.repo.ftsSearch(q.query, where, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear');
       ftsMs = performance.now() - tf;
       return rows;
     };
     const [vector, fts] = await Promise.all([vectorPart(), ftsPart()]);
 
-    const fused = q.fusion === 'rrf' ? rrfFusion(vector, fts) : linearFusion(vector, fts, q.mode === 'hybrid' ? q.vectorWeight : q.mode === 'vector' ? 1 : 0);
+    const fused =
+      q.fusion === 'rrf'
+        ? rrfFusion(vector, fts)
+        : linearFusion(vector, fts, q.mode === 'hybrid' ? q.vectorWeight : q.mode === 'vector' ? 1 : 0, missingCosines(queryVector, vector, fts));
     const ranked = q.rerank ? this.reranker.rerank(q.query, fused) : fused.map((c) => ({ ...c, rerank: null }));
 
     return {
@@ -68,3 +73,23 @@ export class SearchService {
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Cosine of the query with each full-text candidate that the vector search did not return. */
+function missingCosines(query: Float32Array | null, vector: ScoredChunk[], fts: ScoredChunk[]): Map<string, number> | undefined {
+  if (!query) return undefined;
+  const seen = new Set(vector.map((c) => c.chunk_id));
+  const out = new Map<string, number>();
+  for (const c of fts) {
+    if (!c.vector || seen.has(c.chunk_id) || c.vector.length !== query.length) continue;
+    let dot = 0;
+    let nq = 0;
+    let nc = 0;
+    for (let i = 0; i < query.length; i++) {
+      dot += query[i] * c.vector[i];
+      nq += query[i] * query[i];
+      nc += c.vector[i] * c.vector[i];
+    }
+    out.set(c.chunk_id, nq > 0 && nc > 0 ? dot / Math.sqrt(nq * nc) : 0);
+  }
+  return out;
+}

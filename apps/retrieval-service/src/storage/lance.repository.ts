@@ -34,6 +34,8 @@ export interface DocumentRow {
 export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name'>;
 export interface ScoredChunk extends StoredChunk {
   score: number;
+  /** Only when asked for (full-text candidates, to score them on the vector side too). */
+  vector?: Float32Array;
 }
 
 const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text'];
@@ -129,7 +131,7 @@ export class LanceRepository implements OnModuleInit {
     return rows.map((r) => toScored(r, 1 - Number(r._distance)));
   }
 
-  async ftsSearch(text: string, where: string, limit: number): Promise<ScoredChunk[]> {
+  async ftsSearch(text: string, where: string, limit: number, withVectors = false): Promise<ScoredChunk[]> {
     if (!this.ftsReady) {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
@@ -138,10 +140,14 @@ export class LanceRepository implements OnModuleInit {
       .query()
       .fullTextSearch(text, { columns: ['text'] })
       .where(where)
-      .select([...RESULT_COLUMNS, '_score'])
+      .select([...RESULT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score'])
       .limit(limit)
       .toArray();
-    return rows.map((r) => toScored(r, Number(r._score)));
+    return rows.map((r) => {
+      const scored = toScored(r, Number(r._score));
+      if (withVectors && r.vector) scored.vector = Float32Array.from(r.vector as Iterable<number>);
+      return scored;
+    });
   }
 
   async countChunks(where: string): Promise<number> {
