@@ -6,10 +6,14 @@ import { LocalPartitioner } from '../src/partition/local.partitioner';
 const DIR = resolve(__dirname, '../../../../shared/datasets/pdf-corpus/robustness');
 
 describe('local partitioner on the robustness corpus', () => {
+  // One warm parser thread for the whole corpus, as in the service; a file that passes the
+  // deadline gets its thread replaced.
+  const p = new LocalPartitioner({ timeoutMs: 20_000, countImages: true, workers: 1 });
+  afterAll(() => p.close());
+
   it('ends every file as parsed or with a clear DOCUMENT_UNREADABLE / UNSUPPORTED_MEDIA_TYPE reason', async () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.pdf'));
     expect(files.length).toBeGreaterThanOrEqual(70);
-    const p = new LocalPartitioner({ timeoutMs: 20_000, countImages: true });
     const outcome = { parsed: 0, failed: 0 };
     for (const f of files) {
       try {
@@ -29,7 +33,6 @@ describe('local partitioner on the robustness corpus', () => {
   }, 180_000);
 
   it('names the problem for encrypted, empty and non-PDF files', async () => {
-    const p = new LocalPartitioner({ timeoutMs: 60_000, countImages: false });
     const reason = (f: string) =>
       p.partition({ bytes: readFileSync(join(DIR, f)), sourceType: 'pdf', filename: f }, () => undefined).then(
         () => 'parsed',

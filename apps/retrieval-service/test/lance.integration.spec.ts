@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRetrievalConfig, RetrievalConfig } from '../src/config/retrieval.config';
 import { DocumentsService } from '../src/documents/documents.service';
+import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
 import { LanceRepository } from '../src/storage/lance.repository';
@@ -53,6 +54,21 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
     };
   };
+
+  it('folds new rows into the full-text index shortly after writes', async () => {
+    const cfg = { ...config, indexRefreshDelayMs: 100, maintenanceIntervalMs: 3_600_000 };
+    const logger = { info: () => undefined, warn: () => undefined } as never;
+    const maintenance = new MaintenanceService(replicas[0].repo, replicas[0].docs, cfg, logger);
+    maintenance.onApplicationBootstrap();
+    try {
+      for (let n = 100; n < 104; n++) await replicas[0].docs.replace(await doc('fresh', n));
+      const until = Date.now() + 15_000;
+      while ((await replicas[0].repo.ftsUnindexedRows()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(await replicas[0].repo.ftsUnindexedRows()).toBe(0);
+    } finally {
+      maintenance.onModuleDestroy();
+    }
+  });
 
   it('keeps every write when two replicas write at once', async () => {
     const writes = Array.from({ length: 10 }, async (_, n) => replicas[n % 2].docs.replace((await doc('concurrent', n + 1)) as never));

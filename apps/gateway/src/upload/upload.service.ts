@@ -65,7 +65,7 @@ export class UploadService {
     return new Promise((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
-        bb = busboy({ headers: req.headers, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
+        bb = busboy({ headers: req.headers, highWaterMark: 1 << 20, fileHwm: 1 << 20, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
       } catch (err) {
         reject(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${(err as Error).message}`));
         return;

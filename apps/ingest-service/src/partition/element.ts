@@ -32,6 +32,8 @@ export type PageProgress = (pagesDone: number, pagesTotal: number) => void;
 export interface Partitioner {
   readonly name: string;
   partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult>;
+  /** Releases workers or connections at shutdown. */
+  close?(): Promise<void>;
 }
 
 export const PARTITIONER = Symbol('PARTITIONER');

@@ -8,5 +8,6 @@ import { UnstructuredPartitioner } from './unstructured.partitioner';
 export function createPartitioner(config: IngestConfig): Partitioner {
   const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
   if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
-  return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages });
+  // One warm parser thread per concurrent job.
+  return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency });
 }

@@ -1,18 +1,23 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { DomainError } from '@rag/platform';
 import { partitionPdf, PdfOptions } from './pdfjs.partitioner';
 
-/** Runs pdf.js on one document inside a worker thread, so a pathological PDF can be killed. */
-const input = workerData as { bytes: Uint8Array; opts: PdfOptions };
+/** A pooled pdf.js parser: one document at a time, in a thread the pool can terminate. */
 if (parentPort) {
   const port = parentPort;
-  partitionPdf(Buffer.from(input.bytes), input.opts, (done, total) => port.postMessage({ type: 'progress', done, total })).then(
-    (result) => port.postMessage({ type: 'result', result }),
-    (err: unknown) =>
-      port.postMessage({
-        type: 'error',
-        code: err instanceof DomainError ? err.code : 'DOCUMENT_UNREADABLE',
-        message: err instanceof Error ? err.message : String(err),
-      }),
-  );
+  port.on('message', (msg: { id: number; bytes: Uint8Array; opts: PdfOptions }) => {
+    const { id } = msg;
+    partitionPdf(Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength), msg.opts, (done, total) =>
+      port.postMessage({ id, type: 'progress', done, total }),
+    ).then(
+      (result) => port.postMessage({ id, type: 'result', result }),
+      (err: unknown) =>
+        port.postMessage({
+          id,
+          type: 'error',
+          code: err instanceof DomainError ? err.code : 'DOCUMENT_UNREADABLE',
+          message: err instanceof Error ? err.message : String(err),
+        }),
+    );
+  });
 }

@@ -10,7 +10,6 @@ g.Path2D ??= class Path2D {};
 // pdf.js 3 ships a CommonJS build; only this file loads it.
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
 
-const IMAGE_OPS = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineImageXObject, pdfjs.OPS.paintImageMaskXObject, pdfjs.OPS.paintImageXObjectRepeat]);
 
 export interface PdfOptions {
   password?: string;
@@ -33,7 +32,9 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   });
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    return await read(task, opts, progress);
+    const result = await read(task, progress);
+    if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
+    return result;
   } catch (err) {
     throw toDomainError(err);
   } finally {
@@ -41,12 +42,11 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   }
 }
 
-async function read(task: ReturnType<typeof pdfjs.getDocument>, opts: PdfOptions, progress: PageProgress): Promise<PartitionResult> {
+async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress): Promise<PartitionResult> {
   const doc = await task.promise;
   const total = doc.numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
   const elements: Element[] = [];
-  let imagesFound = 0;
   let failedPages = 0;
   let lastError = '';
   for (let p = 1; p <= total; p++) {
@@ -67,10 +67,6 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, opts: PdfOptions
         if (prev.kind === 'text' && first.kind === 'text' && !/[.!?:;)"”]$/.test(prev.text)) first.continued = true;
       }
       elements.push(...pageElements);
-      if (opts.countImages) {
-        const ops = await page.getOperatorList();
-        for (const fn of ops.fnArray) if (IMAGE_OPS.has(fn)) imagesFound++;
-      }
       page.cleanup();
     } catch (err) {
       failedPages++;
@@ -85,7 +81,29 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, opts: PdfOptions
       `no extractable text on any of ${total} page(s): scanned pages need OCR (PARTITIONER=unstructured with hi_res)`,
     );
   }
-  return { pages: total, elements, imagesFound, imagesSkipped: 0 };
+  return { pages: total, elements, imagesFound: 0, imagesSkipped: 0 };
+}
+
+/**
+ * Image XObjects in the file, minus soft masks (the alpha channel of another image). Image
+ * XObjects are streams, and streams never sit inside compressed object streams, so their
+ * dictionaries are plain bytes: a scan finds them without interpreting any page (asking pdf.js
+ * for every page's operator list cost about as much as the text extraction itself). Inline
+ * images inside content streams are not counted.
+ */
+export function countImageXObjects(bytes: Buffer): number {
+  let images = 0;
+  for (let i = bytes.indexOf('/Image'); i >= 0; i = bytes.indexOf('/Image', i + 6)) {
+    const next = bytes[i + 6];
+    // "/Image" itself, not "/ImageB", "/ImageMask", ...
+    if (next !== undefined && /[A-Za-z0-9]/.test(String.fromCharCode(next))) continue;
+    if (/\/Subtype\s*$/.test(bytes.toString('latin1', Math.max(0, i - 24), i))) images++;
+  }
+  let masks = 0;
+  for (let i = bytes.indexOf('/SMask'); i >= 0; i = bytes.indexOf('/SMask', i + 6)) {
+    if (/^\s*\d+\s+\d+\s+R/.test(bytes.toString('latin1', i + 6, i + 30))) masks++;
+  }
+  return Math.max(0, images - masks);
 }
 
 function toDomainError(err: unknown): DomainError {

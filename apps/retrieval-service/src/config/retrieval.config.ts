@@ -9,6 +9,7 @@ export interface RetrievalConfig extends BaseConfig {
   embedder: EmbedderConfig;
   reranker: 'local' | 'none';
   maintenanceIntervalMs: number;
+  indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
   writeLockTtlMs: number;
 }
@@ -22,6 +23,7 @@ const schema = z
     LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
     RERANKER: z.enum(['local', 'none']).default('local'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
+    INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
     WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
   })
@@ -35,6 +37,7 @@ const schema = z
       embedder: toEmbedderConfig(e),
       reranker: e.RERANKER,
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
+      indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
       writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
     }),

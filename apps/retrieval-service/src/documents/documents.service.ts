@@ -31,8 +31,17 @@ export class DocumentsService implements OnModuleDestroy {
     await this.redis.quit();
   }
 
-  withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
-    return this.lock.withLock(() => retry(fn));
+  /** Listeners told after every committed write (the maintenance service refreshes indices). */
+  private readonly writeListeners: Array<() => void> = [];
+
+  onWrite(listener: () => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  async withWriteLock<T>(fn: () => Promise<T>, opts: { notify: boolean } = { notify: true }): Promise<T> {
+    const out = await this.lock.withLock(() => retry(fn));
+    if (opts.notify) for (const l of this.writeListeners) l();
+    return out;
   }
 
   /** Runs `fn` only if no other replica is doing maintenance right now. */

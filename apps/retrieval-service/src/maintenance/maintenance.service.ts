@@ -12,7 +12,9 @@ import { LanceRepository } from '../storage/lance.repository';
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
+  private soon?: NodeJS.Timeout;
   private running = false;
+  private dirty = false;
 
   constructor(
     private readonly repo: LanceRepository,
@@ -24,18 +26,37 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.maintenanceIntervalMs);
     this.timer.unref();
+    // Rows written since the last index update are still found (LanceDB scans them), but slowly:
+    // refresh the indices shortly after each burst of writes rather than only on the interval.
+    this.documents.onWrite(() => this.scheduleSoon());
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    clearTimeout(this.soon);
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
+  private scheduleSoon(): void {
+    this.dirty = true;
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.dirty = false;
+      void this.tick().then((ran) => {
+        this.soon = undefined;
+        // Writes during the refresh, or a refresh skipped because another was running: go again.
+        if (this.dirty || !ran) this.scheduleSoon();
+      });
+    }, this.config.indexRefreshDelayMs);
+    this.soon.unref();
+  }
+
+  /** Returns false when another tick was already running here. */
+  async tick(): Promise<boolean> {
+    if (this.running) return false;
     this.running = true;
     try {
       await this.documents.ifMaintenanceFree(async () => {
-        await this.documents.withWriteLock(() => this.repo.optimize());
+        await this.documents.withWriteLock(() => this.repo.optimize(), { notify: false });
         if (await this.repo.ensureScalarIndices()) this.logger.info('scalar indices built');
         if (await this.repo.ensureVectorIndex(this.config.vectorIndexMinRows)) this.logger.info('vector index built');
       });
@@ -44,5 +65,6 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     } finally {
       this.running = false;
     }
+    return true;
   }
 }

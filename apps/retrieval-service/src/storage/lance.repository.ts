@@ -256,8 +256,16 @@ export class LanceRepository implements OnModuleInit {
     return built;
   }
 
+  /** Rows the full-text index does not cover yet (found by a slower scan until the next refresh). */
+  async ftsUnindexedRows(): Promise<number> {
+    const idx = (await this.chunks.listIndices()).find((i) => i.columns.includes('text'));
+    if (!idx) return await this.chunks.countRows();
+    return (await this.chunks.indexStats(idx.name))?.numUnindexedRows ?? 0;
+  }
+
   async stats(): Promise<Record<string, unknown>> {
     return {
+      ftsUnindexedRows: await this.ftsUnindexedRows(),
       table: this.config.tableName,
       rows: await this.chunks.countRows(),
       version: await this.chunks.version(),

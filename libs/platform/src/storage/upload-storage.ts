@@ -27,7 +27,7 @@ export class LocalUploadStorage implements UploadStorage {
   async openWrite(key: string): Promise<Writable> {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
-    return createWriteStream(path, { flags: 'wx' });
+    return createWriteStream(path, { flags: 'wx', highWaterMark: 1 << 20 });
   }
 
   read(key: string): Promise<Buffer> {
