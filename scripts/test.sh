@@ -7,6 +7,7 @@ source scripts/lib.sh
 
 ensure_node_modules
 ensure_redis_binary
+ensure_chromium
 port=$(free_port)
 redis_dir=$(mktemp -d)
 redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
@@ -20,7 +21,17 @@ echo "== build"
 npm run build --silent
 echo "== tests"
 mkdir -p tmp
+rm -f tmp/jest-results.json tmp/vitest-results.json
 status=0
 npx jest -c jest.config.js --json --outputFile=tmp/jest-results.json "$@" || status=$?
-node -e 'const r=require("./tmp/jest-results.json");console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`+(r.numPendingTests?`, ${r.numPendingTests} skipped`:""))'
+if [ $# -eq 0 ]; then
+  echo "== web component tests (vitest, jsdom)"
+  npx vitest run --config apps/web/vite.config.ts --reporter=default --reporter=json --outputFile="$PWD/tmp/vitest-results.json" || status=$?
+fi
+node -e '
+const fs = require("fs");
+const line = (name, r) => `${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : "");
+console.log(line("jest", require("./tmp/jest-results.json")));
+if (fs.existsSync("tmp/vitest-results.json") && process.argv[1] === "0") console.log(line("vitest", require("./tmp/vitest-results.json")));
+' "$#"
 exit $status

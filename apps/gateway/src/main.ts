@@ -4,6 +4,7 @@ import { createLogger, runMain, startService } from '@rag/platform';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config/gateway.config';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { webClientMiddleware } from './http/web-client.middleware';
 import { metricsMiddleware } from './metrics/metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { requestContextMiddleware, securityHeadersMiddleware } from './http/request-context.middleware';
@@ -26,6 +27,8 @@ runMain('gateway', async () => {
       http.use(requestContextMiddleware);
       http.use(metricsMiddleware(http.get(MetricsService)));
       http.use(securityHeadersMiddleware);
+      const web = webClientMiddleware(config.webDir, logger);
+      if (web) http.use(web);
       http.useBodyParser('json', { limit: config.maxJsonBytes });
       if (config.corsOrigins.length) http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
       http.useGlobalFilters(new HttpExceptionFilter(logger));

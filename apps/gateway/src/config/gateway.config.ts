@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
 import { z } from 'zod';
 
@@ -12,6 +13,8 @@ export interface GatewayConfig extends BaseConfig {
   rateLimit: { perMinute: number; enabled: boolean };
   corsOrigins: string[];
   chatIdleTimeoutMs: number;
+  /** Built web client to serve at `/`, or null for an API-only gateway. */
+  webDir: string | null;
 }
 
 const schema = z
@@ -29,6 +32,8 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: env.int(600, 0),
     CORS_ORIGINS: env.list(''),
     CHAT_IDLE_TIMEOUT_MS: env.int(60_000, 1000),
+    /** Directory of the built web client; `off` serves none. Default: the build output next to this gateway's. */
+    WEB_DIR: env.str(resolve(__dirname, '../../../../../web')),
   })
   .superRefine((e, ctx) => {
     if (e.AUTH_ENABLED && e.API_KEY_HASHES.length === 0) {
@@ -51,6 +56,7 @@ const schema = z
       rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, enabled: e.RATE_LIMIT_PER_MINUTE > 0 },
       corsOrigins: e.CORS_ORIGINS,
       chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
+      webDir: e.WEB_DIR === 'off' ? null : e.WEB_DIR,
     }),
   );
 

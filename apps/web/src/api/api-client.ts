@@ -1,0 +1,117 @@
+import type { ChatEvent, DocumentSummary, Task, UploadReply } from '@rag/contracts';
+import { readSse } from './sse';
+
+/** An error from the gateway, with its code and, for 429, how long to wait. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** A sentence for the user: what happened and what to do. */
+  get explanation(): string {
+    if (this.status === 401) return 'This gateway requires an API key: enter a valid key.';
+    if (this.status === 429) return `Rate limited: try again in ${this.retryAfterSeconds ?? 60} s.`;
+    if (this.status === 503 || this.status === 0) return `Service unavailable: ${this.message}`;
+    return this.message;
+  }
+}
+
+export interface CollectionInfo {
+  collectionId: string;
+  documents: number;
+  chunks: number;
+}
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** The gateway's public HTTP API; nothing else is called. */
+export class ApiClient {
+  constructor(
+    private readonly base = '',
+    private apiKey: string | null = null,
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  setApiKey(key: string | null): void {
+    this.apiKey = key;
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.apiKey ? { ...extra, authorization: `Bearer ${this.apiKey}` } : extra;
+  }
+
+  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}${path}`, { ...init, headers: this.headers((init.headers as Record<string, string>) ?? {}) });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'SERVICE_UNAVAILABLE', 'the gateway cannot be reached');
+    }
+    if (!res.ok) throw await toApiError(res);
+    return (await res.json()) as T;
+  }
+
+  collections(): Promise<{ collections: CollectionInfo[] }> {
+    return this.call('/collections');
+  }
+
+  deleteCollection(id: string): Promise<{ deletedChunks: number }> {
+    return this.call(`/collections/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  documents(id: string): Promise<{ documents: DocumentSummary[] }> {
+    return this.call(`/collections/${encodeURIComponent(id)}/documents`);
+  }
+
+  deleteDocument(collectionId: string, documentId: string): Promise<{ deletedChunks: number }> {
+    return this.call(`/embeddings/${encodeURIComponent(collectionId)}/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
+  }
+
+  upload(collectionId: string, files: File[]): Promise<UploadReply> {
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    return this.call(`/upload/${encodeURIComponent(collectionId)}`, { method: 'POST', body: form });
+  }
+
+  task(taskId: string): Promise<Task> {
+    return this.call(`/tasks/${encodeURIComponent(taskId)}`);
+  }
+
+  /** Streams an answer; `signal` stops it (the gateway then cancels the work upstream). */
+  async *chat(body: { collectionId: string; question: string; history: ChatTurn[] }, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}/chat/stream`, {
+        method: 'POST',
+        headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      throw new ApiError(0, 'SERVICE_UNAVAILABLE', 'the gateway cannot be reached');
+    }
+    if (!res.ok || !res.body) throw await toApiError(res);
+    for await (const e of readSse(res.body, signal)) yield JSON.parse(e.data) as ChatEvent;
+  }
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: { code?: string; message?: string } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    // not JSON (a proxy's error page): keep the status line
+  }
+  const retry = Number(res.headers.get('retry-after'));
+  return new ApiError(res.status, body.code ?? 'INTERNAL', body.message ?? `${res.status} ${res.statusText}`, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}

@@ -1,0 +1,111 @@
+import type { DocumentSummary } from '@rag/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiClient, ApiError, CollectionInfo } from './api/api-client';
+import { ChatPanel } from './components/chat-panel';
+import { CollectionsPanel } from './components/collections-panel';
+import { DocumentsPanel } from './components/documents-panel';
+import { UploadPanel } from './components/upload-panel';
+import { savedApiKey, saveApiKey, savedCollections, saveCollections } from './lib/storage';
+
+export function App(props: { api?: ApiClient }) {
+  const api = useMemo(() => props.api ?? new ApiClient('', savedApiKey()), [props.api]);
+  const [collections, setCollections] = useState<CollectionInfo[]>([]);
+  const [local, setLocal] = useState<string[]>(savedCollections);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [needsKey, setNeedsKey] = useState(false);
+  const [key, setKey] = useState('');
+  // Files uploaded in this session, so a citation can open the PDF at its page.
+  const fileUrls = useRef(new Map<string, string>());
+
+  const fail = useCallback((err: unknown) => {
+    if (err instanceof ApiError && err.status === 401) setNeedsKey(true);
+    setError(err instanceof ApiError ? err.explanation : String(err));
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const { collections: server } = await api.collections();
+      const names = new Set(server.map((c) => c.collectionId));
+      setCollections([...server, ...local.filter((l) => !names.has(l)).map((collectionId) => ({ collectionId, documents: 0, chunks: 0 }))]);
+      if (selected) setDocuments((await api.documents(selected)).documents);
+      setError(null);
+    } catch (err) {
+      fail(err);
+    }
+  }, [api, local, selected, fail]);
+
+  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => {
+    if (!selected && collections.length) setSelected(collections[0].collectionId);
+  }, [collections, selected]);
+
+  return (
+    <div className="app">
+      <header>
+        <h1>ragstack</h1>
+        <p className="muted">Answers from your documents, with page citations.</p>
+        {needsKey && (
+          <form
+            className="api-key"
+            onSubmit={(e) => {
+              e.preventDefault();
+              api.setApiKey(key || null);
+              saveApiKey(key || null);
+              setNeedsKey(false);
+              void refresh();
+            }}
+          >
+            <label htmlFor="api-key">API key</label>
+            <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
+            <button type="submit">Save key</button>
+          </form>
+        )}
+      </header>
+      {error && (
+        <p className="error banner" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="layout">
+        <CollectionsPanel
+          collections={collections}
+          selected={selected}
+          onSelect={setSelected}
+          onCreate={(id) => {
+            const next = [...new Set([...local, id])];
+            setLocal(next);
+            saveCollections(next);
+            setSelected(id);
+          }}
+          onDelete={(id) => {
+            const next = local.filter((l) => l !== id);
+            setLocal(next);
+            saveCollections(next);
+            if (selected === id) setSelected(null);
+            api.deleteCollection(id).then(refresh, (err: unknown) => (err instanceof ApiError && err.status === 404 ? refresh() : fail(err)));
+          }}
+        />
+        {selected ? (
+          <main>
+            <UploadPanel
+              api={api}
+              collectionId={selected}
+              onUploaded={(files) => {
+                for (const { filename, file } of files) if (filename.toLowerCase().endsWith('.pdf')) fileUrls.current.set(filename, URL.createObjectURL(file));
+              }}
+              onTaskDone={() => void refresh()}
+            />
+            <DocumentsPanel documents={documents} onDelete={(d) => api.deleteDocument(selected, d.documentId).then(refresh, fail)} />
+            <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />
+          </main>
+        ) : (
+          <main>
+            <p>Create a collection to start.</p>
+          </main>
+        )}
+      </div>
+    </div>
+  );
+}

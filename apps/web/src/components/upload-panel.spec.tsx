@@ -1,0 +1,55 @@
+import type { Task } from '@rag/contracts';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, type ApiClient } from '../api/api-client';
+import { UploadPanel } from './upload-panel';
+
+const task = (taskId: string, patch: Partial<Task>): Task => ({
+  taskId,
+  collectionId: 'books',
+  filename: 'a.pdf',
+  state: 'PROCESSING',
+  progress: { stage: 'partitioning', pagesDone: 3, pagesTotal: 10, percent: 30 },
+  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0 },
+  timing: { queuedAt: '', startedAt: null, finishedAt: null, durationMs: null },
+  attempts: 1,
+  documentId: null,
+  deduplicated: false,
+  error: null,
+  ...patch,
+});
+
+afterEach(cleanup);
+
+describe('UploadPanel', () => {
+  it('shows one row per file with live progress, then the outcome or the failure reason', async () => {
+    const polls: Record<string, Task[]> = {
+      t1: [task('t1', {}), task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } })],
+      t2: [task('t2', { state: 'FAILURE', error: { code: 'DOCUMENT_UNREADABLE', message: 'PDF is encrypted and needs a password' } })],
+    };
+    const api = {
+      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }, { filename: 'locked.pdf', taskId: 't2', sizeBytes: 1 }] })),
+      task: vi.fn(async (id: string) => (polls[id].length > 1 ? polls[id].shift()! : polls[id][0])),
+    } as unknown as ApiClient;
+    const onTaskDone = vi.fn();
+    const onUploaded = vi.fn();
+    render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={onTaskDone} pollMs={5} />);
+    const files = [new File(['%PDF-1.4'], 'a.pdf'), new File(['%PDF-1.4'], 'locked.pdf')];
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
+    expect(await screen.findByLabelText('a.pdf progress')).toBeTruthy();
+    expect(await screen.findByText('done: 10 pages, 13 chunks')).toBeTruthy();
+    expect((await screen.findByRole('alert')).textContent).toBe('failed: PDF is encrypted and needs a password');
+    expect(onTaskDone).toHaveBeenCalled();
+    expect(onUploaded).toHaveBeenCalledWith([
+      { filename: 'a.pdf', file: files[0] },
+      { filename: 'locked.pdf', file: files[1] },
+    ]);
+  });
+
+  it('explains a rejected upload', async () => {
+    const api = { upload: vi.fn(async () => Promise.reject(new ApiError(429, 'RATE_LIMITED', 'slow down', 30))) } as unknown as ApiClient;
+    render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} />);
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'a.pdf')] } });
+    expect((await screen.findByRole('alert')).textContent).toBe('Rate limited: try again in 30 s.');
+  });
+});

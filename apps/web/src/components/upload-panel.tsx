@@ -1,0 +1,125 @@
+import type { Task } from '@rag/contracts';
+import { useEffect, useRef, useState } from 'react';
+import { ApiClient, ApiError } from '../api/api-client';
+
+interface Row {
+  key: string;
+  filename: string;
+  taskId?: string;
+  task?: Task;
+  error?: string;
+}
+
+const ACCEPT = '.pdf,.txt,.md,.html';
+
+/** Drag-and-drop (or pick) files; one row per file with live progress until SUCCESS or FAILURE. */
+export function UploadPanel(props: { api: ApiClient; collectionId: string; onUploaded: (files: Array<{ filename: string; file: File }>) => void; onTaskDone: () => void; pollMs?: number }) {
+  const { api, collectionId, onUploaded, onTaskDone, pollMs = 500 } = props;
+  const [rows, setRows] = useState<Row[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const pending = rows.filter((r) => r.taskId && !r.error && r.task?.state !== 'SUCCESS' && r.task?.state !== 'FAILURE');
+
+  useEffect(() => {
+    if (!pending.length) return;
+    const timer = setTimeout(async () => {
+      const updates = await Promise.all(
+        pending.map(async (r) => {
+          try {
+            return { key: r.key, task: await api.task(r.taskId!) };
+          } catch (err) {
+            return { key: r.key, error: err instanceof ApiError ? err.explanation : String(err) };
+          }
+        }),
+      );
+      setRows((prev) =>
+        prev.map((r) => {
+          const u = updates.find((x) => x.key === r.key);
+          return u ? { ...r, ...u } : r;
+        }),
+      );
+      if (updates.some((u) => u.task?.state === 'SUCCESS' || u.task?.state === 'FAILURE')) onTaskDone();
+    }, pollMs);
+    return () => clearTimeout(timer);
+  }, [rows]);
+
+  async function send(files: File[]) {
+    if (!files.length) return;
+    const batch = files.map((f, i) => ({ key: `${Date.now()}-${i}-${f.name}`, filename: f.name }));
+    setRows((prev) => [...batch, ...prev]);
+    try {
+      const reply = await api.upload(collectionId, files);
+      setRows((prev) => prev.map((r) => {
+        const i = batch.findIndex((b) => b.key === r.key);
+        return i >= 0 ? { ...r, filename: reply.files[i]?.filename ?? r.filename, taskId: reply.files[i]?.taskId } : r;
+      }));
+      onUploaded(files.map((file, i) => ({ filename: reply.files[i]?.filename ?? file.name, file })));
+    } catch (err) {
+      const message = err instanceof ApiError ? err.explanation : String(err);
+      setRows((prev) => prev.map((r) => (batch.some((b) => b.key === r.key) ? { ...r, error: message } : r)));
+    }
+  }
+
+  return (
+    <section aria-labelledby="upload-title" className="panel">
+      <h2 id="upload-title">Upload</h2>
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        role="button"
+        tabIndex={0}
+        aria-label={`Drop PDF, text, Markdown or HTML files here, or press Enter to choose files for ${collectionId}`}
+        onClick={() => input.current?.click()}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.current?.click())}
+        onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void send(Array.from(e.dataTransfer.files));
+        }}
+      >
+        Drop files here or choose files (PDF, .txt, .md, .html)
+      </div>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept={ACCEPT}
+        hidden
+        aria-label="Choose files to upload"
+        data-testid="file-input"
+        onChange={(e) => {
+          void send(Array.from(e.target.files ?? []));
+          e.target.value = '';
+        }}
+      />
+      {rows.length > 0 && (
+        <ul className="uploads" aria-label="Uploads">
+          {rows.map((r) => (
+            <li key={r.key} data-state={r.error ? 'FAILURE' : (r.task?.state ?? 'PENDING')}>
+              <span className="filename">{r.filename}</span> <UploadStatus row={r} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function UploadStatus({ row }: { row: Row }) {
+  if (row.error) return <span className="error" role="alert">{row.error}</span>;
+  const t = row.task;
+  if (!t) return <span className="muted">{row.taskId ? 'queued' : 'uploading…'}</span>;
+  if (t.state === 'FAILURE') return <span className="error" role="alert">failed: {t.error?.message ?? 'unknown reason'}</span>;
+  if (t.state === 'SUCCESS') {
+    const chunks = Object.values(t.counts.chunks).reduce((a, b) => a + b, 0);
+    return <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks`}</span>;
+  }
+  const { stage, pagesDone, pagesTotal, percent } = t.progress;
+  return (
+    <span>
+      <progress max={100} value={percent} aria-label={`${row.filename} progress`} /> {stage}
+      {pagesTotal > 0 ? ` ${pagesDone}/${pagesTotal} pages` : ''}
+    </span>
+  );
+}

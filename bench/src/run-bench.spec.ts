@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchResults } from './report';
+import { runBench } from './run-bench';
+
+/** The reduced benchmark: small sizes, every stage against the real services. Checks the harness, not timings. */
+describe('benchmark harness (quick variant)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rag-bench-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every stage and writes the JSON and Markdown results', async () => {
+    const results = await runBench({ quick: true, jsonPath: join(dir, 'latest.json'), mdPath: join(dir, 'RESULTS.md'), log: () => undefined });
+    const written = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchResults;
+    expect(written.figures.length).toBe(results.figures.length);
+    expect(written.machine.cores).toBeGreaterThan(0);
+    expect(written.commit).toMatch(/^[0-9a-f]{7,}|unknown/);
+    const sections = new Set(written.figures.map((f) => f.section));
+    expect([...sections]).toEqual(expect.arrayContaining(['Ingest', 'Retrieval quality', 'Search at 3,000 chunks', 'Table extraction', 'Robustness']));
+    for (const f of written.figures) expect(Number.isFinite(f.value)).toBe(true);
+    // Correctness figures that must hold at any size.
+    const value = (name: RegExp) => written.figures.find((f) => name.test(f.name))!.value!;
+    expect(value(/^hybrid: Recall@5/)).toBeGreaterThan(80);
+    expect(value(/hung \(not finished/)).toBe(0);
+    expect(value(/chat SSE streams ending in error/)).toBe(0);
+    expect(value(/non-2xx responses/)).toBe(0);
+    const md = readFileSync(join(dir, 'RESULTS.md'), 'utf8');
+    expect(md).toContain('| figure | value | floor | meets |');
+    expect(md).toContain(written.commit);
+  }, 600_000);
+});

@@ -1,0 +1,70 @@
+import { DATASETS, ROOT, Stack } from '@rag/testing';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+
+const BOOK = 'pubmed-abstracts-vol03.pdf';
+const question = readFileSync(join(DATASETS, 'pubmedqa-books/queries.dev.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { question: string; filename: string; page: number })
+  .find((q) => q.filename === BOOK)!;
+const ARTIFACTS = join(ROOT, 'tmp/artifacts');
+
+/** The web client in Debian's Chromium (playwright-core, no browser download), against all four services. */
+describe('web client in headless Chromium', () => {
+  const stack = new Stack();
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
+    base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack.stop();
+  });
+
+  it('uploads a book, shows progress to SUCCESS, and streams an answer citing the right page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.getByLabel('New collection').fill('webtest');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByTestId('file-input').setInputFiles(join(DATASETS, 'pubmedqa-books', BOOK));
+    await page.getByText('done: 100 pages', { exact: false }).waitFor({ timeout: 90_000 });
+    await page.getByRole('cell', { name: BOOK, exact: true }).waitFor();
+
+    await page.getByLabel('Question').fill(question.question);
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const gold = page.getByRole('button', { name: new RegExp(`^Citation \\d+: ${BOOK.replace(/\./g, '\\.')}, page ${question.page}$`) });
+    await gold.first().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Ask' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-chat.png'), fullPage: true });
+
+    await gold.first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href')).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
+    await page.screenshot({ path: join(ARTIFACTS, 'web-citation.png') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a phone-width screen without horizontal scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'webtest', exact: true }).click();
+    await page.getByLabel('Question').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-phone.png'), fullPage: true });
+  });
+});
