@@ -8,6 +8,16 @@ const para = (words: number, page = 1, tag = 'w'): Element => ({
 });
 
 describe('chunkElements', () => {
+  it('turns an image description into its own image_summary chunk at the image page', () => {
+    const chunks = chunkElements([para(10, 2, 'a'), { kind: 'image', text: 'Bar chart of HbA1c by arm.', page: 2 }, para(10, 2, 'b')], { maxTokens: 500, overlapTokens: 0 });
+    expect(chunks.map((c) => [c.dataType, c.pageNumber])).toEqual([
+      ['text', 2],
+      ['image_summary', 2],
+      ['text', 2],
+    ]);
+    expect(chunks[1].text).toBe('Bar chart of HbA1c by arm.');
+  });
+
   it('starts a new chunk on a new page so citations keep the right page', () => {
     const chunks = chunkElements([para(10, 1), para(10, 2), para(10, 3)], { maxTokens: 500, overlapTokens: 0 });
     expect(chunks.map((c) => c.pageNumber)).toEqual([1, 2, 3]);

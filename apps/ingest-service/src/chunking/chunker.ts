@@ -54,7 +54,12 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       out.push(...tableChunks(el, opts.maxTokens, out.length));
       continue;
     }
-    if (el.kind === 'image') continue;
+    if (el.kind === 'image') {
+      // A vision model's description of a figure: one chunk of its own, cited at its page.
+      emit();
+      if (el.text.trim()) out.push({ index: out.length, text: el.text.trim(), dataType: 'image_summary', pageNumber: el.page, pageEnd: el.page });
+      continue;
+    }
     if (buf.length && el.page !== end && !el.continued) emit();
     if (el.kind === 'title') {
       emit();

@@ -19,11 +19,24 @@ export interface PartitionInput {
   filename: string;
 }
 
+/** An embedded image decoded for a vision model (local partitioner). */
+export interface ExtractedImage {
+  page: number;
+  mime: string;
+  base64: string;
+  width: number;
+  height: number;
+  /** Text of the same page, as context for the description. */
+  caption: string;
+}
+
 export interface PartitionResult {
   pages: number;
   elements: Element[];
   imagesFound: number;
   imagesSkipped: number;
+  /** Decoded images, when asked for; the partitioner turns them into `image` elements. */
+  images?: ExtractedImage[];
 }
 
 export type PageProgress = (pagesDone: number, pagesTotal: number) => void;

@@ -1,23 +1,44 @@
 import { Element, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
+import { ImageDescriber } from './image-describer';
+import { DomainError } from '@rag/platform';
 import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
 import { PdfWorkerPool } from './pdf-worker.pool';
 
 /**
- * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. Embedded images are
- * counted and skipped (no OCR or vision model offline). PDFs are parsed in a worker thread with a deadline.
+ * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. PDFs are parsed in
+ * pooled worker threads with a deadline. Embedded images are decoded and described when a vision
+ * model is configured (image_summary chunks); otherwise they are counted and skipped.
  */
 export class LocalPartitioner implements Partitioner {
   readonly name = 'local';
   private readonly pool: PdfWorkerPool;
 
-  constructor(private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number }) {
+  constructor(
+    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number },
+    private readonly describer?: ImageDescriber,
+  ) {
     this.pool = new PdfWorkerPool({ size: opts.workers, timeoutMs: opts.timeoutMs, maxHeapMb: opts.maxHeapMb ?? 1024 });
   }
 
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
     if (input.sourceType === 'pdf') {
-      const r = await this.pool.parse(input.bytes, { countImages: this.opts.countImages }, progress);
-      return { ...r, imagesSkipped: r.imagesFound };
+      const extractImages = this.describer ? { minSide: this.opts.minImageSide ?? 64, max: this.opts.maxImages ?? 50 } : undefined;
+      const r = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages }, progress);
+      if (!this.describer || !r.images?.length) return { ...r, images: undefined, imagesSkipped: r.imagesFound };
+      const described: Element[] = [];
+      for (const img of r.images) {
+        const summary = await this.describer.describe(img.base64, img.mime, img.caption);
+        if (summary) described.push({ kind: 'image', text: summary, page: img.page });
+      }
+      if (!r.elements.length && !described.length) {
+        throw new DomainError('DOCUMENT_UNREADABLE', `no extractable text on any of ${r.pages} page(s) and no image could be described`);
+      }
+      return {
+        pages: r.pages,
+        elements: withImages(r.elements, described),
+        imagesFound: Math.max(r.imagesFound, r.images.length),
+        imagesSkipped: Math.max(r.imagesFound, r.images.length) - described.length,
+      };
     }
     const text = input.bytes.toString('utf8');
     const elements: Element[] =
@@ -29,4 +50,15 @@ export class LocalPartitioner implements Partitioner {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** Each image description goes after the last element of its page, keeping reading order. */
+function withImages(elements: Element[], images: Element[]): Element[] {
+  const out = [...elements];
+  for (const img of images) {
+    let at = out.length;
+    while (at > 0 && out[at - 1].page > img.page) at--;
+    out.splice(at, 0, img);
+  }
+  return out;
 }

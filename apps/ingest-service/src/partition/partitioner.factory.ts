@@ -9,5 +9,5 @@ export function createPartitioner(config: IngestConfig): Partitioner {
   const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
   if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
   // One warm parser thread per concurrent job.
-  return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency });
+  return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency }, describer);
 }

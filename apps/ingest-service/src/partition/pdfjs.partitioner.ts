@@ -1,5 +1,6 @@
 import { DomainError } from '@rag/platform';
-import { Element, PageProgress, PartitionResult } from './element';
+import { Element, ExtractedImage, PageProgress, PartitionResult } from './element';
+import { encodePng, RawImage } from './png.encoder';
 import { layoutPage, TextRun } from './page-layout';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
@@ -14,6 +15,8 @@ const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-
 export interface PdfOptions {
   password?: string;
   countImages: boolean;
+  /** Decode embedded images (for a vision model): only those at least `minSide` px on both sides, at most `max`. */
+  extractImages?: { minSide: number; max: number };
 }
 
 /** PDF → elements with pdf.js: positioned text per page, laid out by `layoutPage`. */
@@ -32,7 +35,7 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   });
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    const result = await read(task, progress);
+    const result = await read(task, progress, opts.extractImages);
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
   } catch (err) {
@@ -42,11 +45,12 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   }
 }
 
-async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress): Promise<PartitionResult> {
+async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress, extract?: PdfOptions['extractImages']): Promise<PartitionResult> {
   const doc = await task.promise;
   const total = doc.numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
   const elements: Element[] = [];
+  const images: ExtractedImage[] = [];
   let failedPages = 0;
   let lastError = '';
   for (let p = 1; p <= total; p++) {
@@ -67,6 +71,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
         if (prev.kind === 'text' && first.kind === 'text' && !/[.!?:;)"”]$/.test(prev.text)) first.continued = true;
       }
       elements.push(...pageElements);
+      if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, pageElements)));
       page.cleanup();
     } catch (err) {
       failedPages++;
@@ -75,13 +80,40 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
     if (p % 5 === 0 || p === total) progress(p, total);
   }
   if (failedPages === total) throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${lastError}`);
-  if (elements.length === 0) {
+  // An image-only document can still be indexed through its image descriptions.
+  if (elements.length === 0 && images.length === 0) {
     throw new DomainError(
       'DOCUMENT_UNREADABLE',
       `no extractable text on any of ${total} page(s): scanned pages need OCR (PARTITIONER=unstructured with hi_res)`,
     );
   }
-  return { pages: total, elements, imagesFound: 0, imagesSkipped: 0 };
+  return { pages: total, elements, imagesFound: 0, imagesSkipped: 0, images: images.slice(0, extract?.max ?? 0) };
+}
+
+type PdfPage = Awaited<ReturnType<Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>['getPage']>>;
+
+/** Decoded images painted on a page, as PNG, with the page's first text as a caption hint. */
+async function pageImages(page: PdfPage, pageNumber: number, opts: NonNullable<PdfOptions['extractImages']>, pageElements: Element[]): Promise<ExtractedImage[]> {
+  const ops = await page.getOperatorList();
+  const out: ExtractedImage[] = [];
+  const seen = new Set<string>();
+  const caption = pageElements.map((e) => e.text).join(' ').slice(0, 300);
+  for (let i = 0; i < ops.fnArray.length && out.length < opts.max; i++) {
+    if (ops.fnArray[i] !== pdfjs.OPS.paintImageXObject) continue;
+    const id = String((ops.argsArray[i] as unknown[])[0]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const store = id.startsWith('g_') ? page.commonObjs : page.objs;
+    let img: RawImage | undefined;
+    try {
+      img = store.get(id) as RawImage | undefined;
+    } catch {
+      continue; // not decoded (unsupported filter): skipped and counted by the caller
+    }
+    if (!img?.data || img.width < opts.minSide || img.height < opts.minSide || ![1, 2, 3].includes(img.kind)) continue;
+    out.push({ page: pageNumber, mime: 'image/png', base64: encodePng(img).toString('base64'), width: img.width, height: img.height, caption });
+  }
+  return out;
 }
 
 /**
