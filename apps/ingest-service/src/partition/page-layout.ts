@@ -9,11 +9,19 @@ export interface TextRun {
   size: number;
 }
 
+interface Piece {
+  x0: number;
+  x1: number;
+  text: string;
+}
+
 interface Segment {
   x0: number;
   x1: number;
   text: string;
   size: number;
+  /** The text runs the segment was joined from (table columns are found from these). */
+  pieces: Piece[];
 }
 
 interface Line {
@@ -93,8 +101,9 @@ function toSegments(runs: TextRun[]): Segment[] {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
+      last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str });
     } else {
-      segs.push({ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size });
+      segs.push({ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size, pieces: [{ x0: r.x, x1: r.x + r.width, text: r.str }] });
     }
   }
   for (const s of segs) s.text = s.text.replace(/\s+/g, ' ').trim();
@@ -128,8 +137,51 @@ function multiSegmentRun(lines: Line[], start: number): Line[] {
   return lines.slice(start, end + 1);
 }
 
-/** Column intervals: merged horizontal extents of all segments; the gaps between are white rivers. */
+/**
+ * Column intervals from white "rivers": x positions that (almost) no line of the region covers
+ * with text. Counting coverage per line, rather than merging extents, lets a title or a header
+ * spanning several columns pass without gluing those columns together.
+ */
 function columnsOf(region: Line[]): Array<[number, number]> {
+  const pieces = region.flatMap((l) => l.segments.flatMap((s) => s.pieces));
+  if (!pieces.length) return [];
+  const minX = Math.floor(Math.min(...pieces.map((p) => p.x0)));
+  const maxX = Math.ceil(Math.max(...pieces.map((p) => p.x1)));
+  const width = Math.max(1, maxX - minX + 1);
+  if (width > 5000) return mergedExtents(region);
+  const coverage = new Uint16Array(width);
+  for (const line of region) {
+    const row = new Uint8Array(width);
+    for (const s of line.segments) for (const p of s.pieces) row.fill(1, Math.max(0, Math.floor(p.x0) - minX), Math.min(width, Math.ceil(p.x1) - minX));
+    for (let x = 0; x < width; x++) coverage[x] += row[x];
+  }
+  // A river may be crossed by a few spanning lines (titles, group headers), never by most.
+  const crossings = region.length >= 4 ? Math.max(1, Math.floor(region.length * 0.12)) : 0;
+  const minGap = 0.4 * medianSize(region);
+  const cols: Array<[number, number]> = [];
+  let start = -1;
+  let gapStart = -1;
+  for (let x = 0; x <= width; x++) {
+    const text = x < width && coverage[x] > crossings;
+    if (text) {
+      if (start < 0) start = x;
+      else if (gapStart >= 0 && x - gapStart < minGap) {
+        // too narrow to be a column gap: a word space
+      } else if (gapStart >= 0) {
+        cols.push([start + minX, gapStart + minX]);
+        start = x;
+      }
+      gapStart = -1;
+    } else if (start >= 0 && gapStart < 0) {
+      gapStart = x;
+    }
+  }
+  if (start >= 0) cols.push([start + minX, (gapStart >= 0 ? gapStart : width) + minX]);
+  return cols.length ? cols : mergedExtents(region);
+}
+
+/** Fallback: merged horizontal extents of all segments. */
+function mergedExtents(region: Line[]): Array<[number, number]> {
   const spans = region.flatMap((l) => l.segments.map((s) => [s.x0, s.x1] as [number, number])).sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [a, b] of spans) {
@@ -160,12 +212,14 @@ function tableElement(region: Line[], cols: Array<[number, number]>, page: numbe
   const rows = region.map((l) => {
     const cells = cols.map(() => [] as string[]);
     for (const s of l.segments) {
-      const mid = (s.x0 + s.x1) / 2;
-      let ci = cols.findIndex(([a, b]) => mid >= a - 1 && mid <= b + 1);
-      if (ci < 0) ci = nearest(cols, mid);
-      cells[ci].push(s.text);
+      for (const p of s.pieces) {
+        const mid = (p.x0 + p.x1) / 2;
+        let ci = cols.findIndex(([a, b]) => mid >= a - 1 && mid <= b + 1);
+        if (ci < 0) ci = nearest(cols, mid);
+        cells[ci].push(p.text.trim());
+      }
     }
-    return cells.map((c) => c.join(' '));
+    return cells.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim());
   });
   return tableFromRows(rows, page);
 }
