@@ -30,8 +30,8 @@ export class LexicalReranker implements Reranker {
         let pairHits = 0;
         for (let i = 0; i + 1 < words.length; i++) if (qPairs.has(`${words[i]} ${words[i + 1]}`)) pairHits++;
         const proximity = qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0;
-        // Weights chosen on queries.dev.jsonl (bench/RESULTS.md): retrieval stays the main signal.
-        const rerank = 0.7 * (c.fused / maxFused) + 0.2 * coverage + 0.1 * proximity;
+        // Weights chosen on queries.dev.jsonl (see bench/RESULTS.md): retrieval stays the main signal.
+        const rerank = 0.6 * (c.fused / maxFused) + 0.3 * coverage + 0.1 * proximity;
         return { ...c, rerank };
       })
       .sort((a, b) => b.rerank - a.rerank);
