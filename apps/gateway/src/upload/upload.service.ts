@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IngestSubmit, SourceType } from '@rag/contracts';
 import { BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import busboy from 'busboy';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +15,6 @@ interface StoredFile {
   storageKey: string;
   sourceType: SourceType;
   sizeBytes: number;
-  sha256: string;
 }
 
 /** Display name for citations: no directories, no control characters, bounded length. */
@@ -85,13 +84,11 @@ export class UploadService {
           return;
         }
         const storageKey = `${collectionId}/${randomUUID()}.${sourceType}`;
-        const hash = createHash('sha256');
         let size = 0;
         let head = Buffer.alloc(0);
         const inspect = new Transform({
           transform(chunk: Buffer, _enc, cb: TransformCallback) {
             size += chunk.length;
-            hash.update(chunk);
             if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
             cb(null, chunk);
           },
@@ -105,7 +102,8 @@ export class UploadService {
             }
             const problem = checkMagic(sourceType, head, size);
             if (problem) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: ${problem}`);
-            stored.push({ filename, storageKey, sourceType, sizeBytes: size, sha256: hash.digest('hex') });
+            // No hashing here: the ingest service hashes the stored file, so an upload costs only its I/O.
+            stored.push({ filename, storageKey, sourceType, sizeBytes: size });
           })().catch(async (err: unknown) => {
             await this.storage.delete(storageKey);
             fail(err instanceof DomainError ? err : new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));

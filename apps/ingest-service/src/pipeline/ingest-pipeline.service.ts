@@ -37,11 +37,16 @@ export class IngestPipelineService {
 
   async run(job: IngestJobPort): Promise<IngestResult> {
     const d = job.data;
-    const documentId = documentIdFor(d.collectionId, d.sha256);
     const chunks: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
     const progress: IngestProgress = { stage: 'partitioning', pagesDone: 0, pagesTotal: 0, chunks, imagesSkipped: 0 };
     const report = (patch: Partial<IngestProgress>) => job.reportProgress(Object.assign(progress, patch));
     try {
+      const bytes = await this.storage.read(d.storageKey).catch((e: Error) => {
+        throw new DomainError('NOT_FOUND', `uploaded file is gone from storage: ${e.message}`);
+      });
+      // The gateway only streams bytes to storage; the content hash (the dedup key) is taken here.
+      const sha256 = d.sha256 ?? createHash('sha256').update(bytes).digest('hex');
+      const documentId = documentIdFor(d.collectionId, sha256);
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
         await this.storage.delete(d.storageKey);
@@ -49,9 +54,6 @@ export class IngestPipelineService {
         return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
       }
       await report({ stage: 'partitioning' });
-      const bytes = await this.storage.read(d.storageKey).catch((e: Error) => {
-        throw new DomainError('NOT_FOUND', `uploaded file is gone from storage: ${e.message}`);
-      });
       let lastReport = 0;
       const parts = await this.partitioner.partition({ bytes, sourceType: d.sourceType, filename: d.filename }, (done, total) => {
         progress.pagesDone = done;
@@ -77,7 +79,7 @@ export class IngestPipelineService {
           collectionId: d.collectionId,
           documentId,
           filename: d.filename,
-          contentHash: d.sha256,
+          contentHash: sha256,
           pages: parts.pages,
           embedder: this.embedder.info,
           chunks: pieces.map((p, i) => ({

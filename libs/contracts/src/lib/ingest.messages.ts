@@ -17,7 +17,8 @@ export const IngestSubmitRequestSchema = z.object({
   storageKey: z.string().regex(/^[a-zA-Z0-9._/-]{1,200}$/).refine((k) => !k.includes('..'), 'no ".." in storage keys'),
   sourceType: SourceTypeSchema,
   sizeBytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  /** Content hash if the sender computed one; otherwise the ingest service hashes the stored file. */
+  sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
 });
 export type IngestSubmitRequest = z.infer<typeof IngestSubmitRequestSchema>;
 
