@@ -101,13 +101,17 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async get(id: string): Promise<JobSnapshot | null> {
-    const job = await this.queue.getJob(id);
-    if (!job) return null;
+    const first = await this.queue.getJob(id);
+    if (!first) return null;
+    const state = await first.getState();
+    // The job's fields were read before its state: if it finished in between, read them again,
+    // or a FAILURE could be reported without its reason (seen once in the robustness benchmark).
+    const job = state === 'failed' || state === 'completed' ? ((await this.queue.getJob(id)) ?? first) : first;
     const progress = job.progress() as unknown;
     return {
       id: String(job.id),
       data: job.data,
-      state: await job.getState(),
+      state,
       progress: progress && typeof progress === 'object' ? (progress as IngestProgress) : null,
       attemptsMade: job.attemptsMade,
       failedReason: job.failedReason ?? null,
