@@ -36,9 +36,11 @@ export async function robustness(ctx: BenchContext): Promise<void> {
     });
     const crashed = stack.services.filter((s) => s.proc.exitCode !== null || s.proc.signalCode !== null).map((s) => s.name);
     const success = perFile.filter((p) => p.state === 'SUCCESS').length;
-    const clearFailure = perFile.filter((p) => p.state === 'FAILURE' && p.error?.message).length + rejected.length;
+    // A failure is clear when it names the problem: a domain code other than INTERNAL and a message.
+    const isClear = (p: (typeof perFile)[number]) => p.state === 'FAILURE' && Boolean(p.error?.message) && p.error?.code !== 'INTERNAL';
+    const clearFailure = perFile.filter(isClear).length + rejected.length;
     const hangs = perFile.filter((p) => p.state === 'HANG').length;
-    const unclear = perFile.filter((p) => p.state === 'FAILURE' && !p.error?.message).length;
+    const unclear = perFile.filter((p) => p.state === 'FAILURE' && !isClear(p)).length;
     figure(ctx, { section, name: `${files.length} PDFs of pdf-corpus/robustness: SUCCESS`, value: success, unit: 'files' });
     figure(ctx, { section, name: 'clear FAILURE (reason given) or 4xx at upload', value: clearFailure, unit: 'files' });
     figure(ctx, { section, name: 'hung (not finished in time), unclear failures, crashed services', value: hangs + unclear + crashed.length, unit: '', floor: { op: '<=', value: 0, source: 'issue 7' } });
