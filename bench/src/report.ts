@@ -40,7 +40,9 @@ export function machine(): BenchResults['machine'] {
 export function commit(): string {
   try {
     const sha = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-    const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? '-dirty' : '';
+    // The results files this run writes do not make the measured code dirty.
+    const changed = execSync('git status --porcelain --untracked-files=no -- . ":!bench/results" ":!bench/RESULTS.md"', { encoding: 'utf8' }).trim();
+    const dirty = changed ? '-dirty' : '';
     return sha + dirty;
   } catch {
     return 'unknown';
