@@ -36,7 +36,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   const doc = async (collectionId: string, n: number, filename = `doc-${n}.pdf`) => {
@@ -66,7 +66,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       while ((await replicas[0].repo.ftsUnindexedRows()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       expect(await replicas[0].repo.ftsUnindexedRows()).toBe(0);
     } finally {
-      maintenance.onModuleDestroy();
+      await maintenance.onModuleDestroy();
     }
   });
 

@@ -15,6 +15,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   private soon?: NodeJS.Timeout;
   private running = false;
   private dirty = false;
+  private stopped = false;
+  private inFlight: Promise<boolean> | null = null;
 
   constructor(
     private readonly repo: LanceRepository,
@@ -31,14 +33,17 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     this.documents.onWrite(() => this.scheduleSoon());
   }
 
-  onModuleDestroy(): void {
+  /** Stops scheduling and waits for a tick in progress, so the table is not touched after shutdown. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.soon);
+    await this.inFlight;
   }
 
   private scheduleSoon(): void {
     this.dirty = true;
-    if (this.soon) return;
+    if (this.soon || this.stopped) return;
     this.soon = setTimeout(() => {
       this.dirty = false;
       void this.tick().then((ran) => {
@@ -50,10 +55,15 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     this.soon.unref();
   }
 
-  /** Returns false when another tick was already running here. */
-  async tick(): Promise<boolean> {
-    if (this.running) return false;
+  /** Returns false when another tick was already running here (or the service is stopping). */
+  tick(): Promise<boolean> {
+    if (this.running || this.stopped) return Promise.resolve(false);
     this.running = true;
+    this.inFlight = this.runTick();
+    return this.inFlight;
+  }
+
+  private async runTick(): Promise<boolean> {
     try {
       await this.documents.ifMaintenanceFree(async () => {
         await this.documents.withWriteLock(() => this.repo.optimize(), { notify: false });
