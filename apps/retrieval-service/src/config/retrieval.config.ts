@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 export interface RetrievalConfig extends BaseConfig {
   lancedbUri: string;
+  /** Object-store options for LanceDB (e.g. aws_endpoint, aws_region); credentials may also come from the standard AWS_* / GOOGLE_* / AZURE_* variables. */
+  lancedbStorageOptions: Record<string, string>;
   tableName: string;
   readConsistencyMs: number;
   embedder: EmbedderConfig;
@@ -19,6 +21,19 @@ const schema = z
     ...baseEnvShape,
     ...embedderEnvShape,
     LANCEDB_URI: env.str('./data/lancedb'),
+    LANCEDB_STORAGE_OPTIONS: z
+      .string()
+      .default('{}')
+      .transform((raw, ctx) => {
+        try {
+          const v = JSON.parse(raw) as unknown;
+          if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+        } catch {
+          // reported below
+        }
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of string values, e.g. {"aws_endpoint":"http://minio:9000","allow_http":"true"}' });
+        return z.NEVER;
+      }),
     LANCEDB_TABLE: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/).default('chunks'),
     LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
     RERANKER: z.enum(['local', 'none']).default('local'),
@@ -32,6 +47,7 @@ const schema = z
     (e): RetrievalConfig => ({
       ...toBaseConfig(e),
       lancedbUri: e.LANCEDB_URI,
+      lancedbStorageOptions: e.LANCEDB_STORAGE_OPTIONS,
       tableName: e.LANCEDB_TABLE,
       readConsistencyMs: e.LANCEDB_READ_CONSISTENCY_MS,
       embedder: toEmbedderConfig(e),

@@ -60,7 +60,10 @@ export class LanceRepository implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.db = await lancedb.connect(this.config.lancedbUri, { readConsistencyInterval: this.config.readConsistencyMs / 1000 });
+    this.db = await lancedb.connect(this.config.lancedbUri, {
+      readConsistencyInterval: this.config.readConsistencyMs / 1000,
+      storageOptions: this.config.lancedbStorageOptions,
+    });
     const { id, dimensions } = this.embedder.info;
     const chunkSchema = new Schema(
       [
