@@ -29,3 +29,15 @@ ensure_chromium() {
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
+
+# Starts a throwaway redis-server on a free port (stopped and removed when the calling script exits)
+# and exports TEST_REDIS_URL, so tests and benchmarks never touch a shared Redis.
+start_private_redis() {
+  local port
+  port=$(free_port)
+  redis_dir=$(mktemp -d)
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+  trap 'kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  export TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+}

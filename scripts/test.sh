@@ -8,12 +8,7 @@ source scripts/lib.sh
 ensure_node_modules
 ensure_redis_binary
 ensure_chromium
-port=$(free_port)
-redis_dir=$(mktemp -d)
-redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
-trap 'kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
-for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-export TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+start_private_redis
 
 echo "== lint"
 npx nx run-many -t lint --outputStyle=static

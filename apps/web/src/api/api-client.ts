@@ -1,4 +1,4 @@
-import type { ChatEvent, DocumentSummary, Task, UploadReply } from '@rag/contracts';
+import type { ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, Task, UploadReply } from '@rag/contracts';
 import { readSse } from './sse';
 
 /** An error from the gateway, with its code and, for 429, how long to wait. */
@@ -21,16 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface CollectionInfo {
-  collectionId: string;
-  documents: number;
-  chunks: number;
-}
-
-export interface ChatTurn {
-  role: 'user' | 'assistant';
-  content: string;
-}
+export type CollectionInfo = ReplyOf<typeof RetrievalCollectionList>['collections'][number];
+export type { ChatTurn };
 
 /** The gateway's public HTTP API; nothing else is called. */
 export class ApiClient {
