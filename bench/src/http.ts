@@ -1,3 +1,4 @@
+import { upload } from '@rag/testing';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename } from 'node:path';
@@ -7,16 +8,9 @@ export const postJson = async (url: string, body: unknown): Promise<{ status: nu
   return { status: r.status, body: await r.json() };
 };
 
-export async function uploadFiles(base: string, collection: string, files: Array<string | { name: string; data: Buffer }>): Promise<{ status: number; body: any; ms: number }> {
-  const form = new FormData();
-  for (const f of files) {
-    const { name, data } = typeof f === 'string' ? { name: basename(f), data: readFileSync(f) } : f;
-    form.append('files', new Blob([new Uint8Array(data)]), name);
-  }
-  const t0 = performance.now();
-  const r = await fetch(`${base}/upload/${collection}`, { method: 'POST', body: form });
-  const body = await r.json();
-  return { status: r.status, body, ms: performance.now() - t0 };
+/** Uploads files (paths or in-memory) in one multipart request, through the test harness's client. */
+export function uploadFiles(base: string, collection: string, files: Array<string | { name: string; data: Buffer }>): Promise<{ status: number; body: any }> {
+  return upload(base, collection, files.map((f) => (typeof f === 'string' ? { name: basename(f), data: readFileSync(f) } : f)));
 }
 
 /** Polls tasks until each is SUCCESS or FAILURE, or the deadline passes (those are returned as still running). */

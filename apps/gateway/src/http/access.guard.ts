@@ -5,7 +5,6 @@ import type { Request } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { OPEN_PATHS } from '../openapi/api-routes';
 
-
 /**
  * API keys and rate limits in one guard, so the order is fixed: authenticate, then count.
  * The counter lives in Redis (fixed one-minute window per key and route), so every gateway

@@ -33,12 +33,8 @@ export class LocalPartitioner implements Partitioner {
       if (!r.elements.length && !described.length) {
         throw new DomainError('DOCUMENT_UNREADABLE', `no extractable text on any of ${r.pages} page(s) and no image could be described`);
       }
-      return {
-        pages: r.pages,
-        elements: withImages(r.elements, described),
-        imagesFound: Math.max(r.imagesFound, r.images.length),
-        imagesSkipped: Math.max(r.imagesFound, r.images.length) - described.length,
-      };
+      const imagesFound = Math.max(r.imagesFound, r.images.length);
+      return { pages: r.pages, elements: withImages(r.elements, described), imagesFound, imagesSkipped: imagesFound - described.length };
     }
     const text = input.bytes.toString('utf8');
     const elements: Element[] =

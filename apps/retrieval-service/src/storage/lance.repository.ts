@@ -38,6 +38,9 @@ export interface ScoredChunk extends StoredChunk {
   vector?: Float32Array;
 }
 
+/** One full-text index definition, for the service and for bulk loads alike. */
+const ftsIndex = () => lancedb.Index.fts({ withPosition: false });
+
 const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text'];
 
 /**
@@ -236,7 +239,7 @@ export class LanceRepository implements OnModuleInit {
 
   /** Rebuilds the full-text index over every row (after a bulk load). */
   async rebuildFtsIndex(): Promise<void> {
-    await this.chunks.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }), replace: true });
+    await this.chunks.createIndex('text', { config: ftsIndex(), replace: true });
     this.ftsReady = true;
   }
 
@@ -247,16 +250,13 @@ export class LanceRepository implements OnModuleInit {
   async ensureScalarIndices(): Promise<boolean> {
     const indices = await this.chunks.listIndices();
     const has = (col: string) => indices.some((i) => i.columns.includes(col));
-    let built = false;
-    if (!has('collection_name') && (await this.chunks.countRows()) > 0) {
-      await this.chunks.createIndex('collection_name', { config: lancedb.Index.bitmap(), replace: false });
-      built = true;
-    }
-    if (!has('document_id') && (await this.chunks.countRows()) > 0) {
-      await this.chunks.createIndex('document_id', { config: lancedb.Index.btree(), replace: false });
-      built = true;
-    }
-    return built;
+    const missing = [
+      { column: 'collection_name', config: () => lancedb.Index.bitmap() },
+      { column: 'document_id', config: () => lancedb.Index.btree() },
+    ].filter((i) => !has(i.column));
+    if (!missing.length || (await this.chunks.countRows()) === 0) return false;
+    for (const i of missing) await this.chunks.createIndex(i.column, { config: i.config(), replace: false });
+    return true;
   }
 
   /** Rows the full-text index does not cover yet (found by a slower scan until the next refresh). */
@@ -282,7 +282,7 @@ export class LanceRepository implements OnModuleInit {
     if (this.ftsReady) return;
     await this.refreshIndexState();
     if (this.ftsReady) return;
-    await this.chunks.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }), replace: false }).catch((e: Error) => {
+    await this.chunks.createIndex('text', { config: ftsIndex(), replace: false }).catch((e: Error) => {
       // Another replica created it first.
       if (!/already exists/i.test(e.message)) throw e;
     });
