@@ -24,7 +24,7 @@ describe('retrieval storage on an S3-compatible object store', () => {
 
   beforeAll(async () => {
     server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'rag', configs: [] }] });
-    const { port } = (await server.run()) as unknown as { port: number };
+    const { port } = await server.run();
     storageOptions = JSON.stringify({
       aws_endpoint: `http://127.0.0.1:${port}`,
       allow_http: 'true',

@@ -13,7 +13,7 @@ function controllerRoutes(): string[] {
   for (const ctrl of GATEWAY_CONTROLLERS) {
     const base = (Reflect.getMetadata(PATH_METADATA, ctrl) as string) ?? '';
     for (const name of Object.getOwnPropertyNames(ctrl.prototype)) {
-      const handler = (ctrl.prototype as Record<string, unknown>)[name];
+      const handler = (ctrl.prototype as unknown as Record<string, unknown>)[name];
       if (typeof handler !== 'function' || name === 'constructor') continue;
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
