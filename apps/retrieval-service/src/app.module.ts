@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { createEmbedder, EMBEDDER } from '@rag/ai';
+import { SearchReply } from '@rag/contracts';
 import { AppLogger, LOGGER } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from './config/retrieval.config';
 import { DocumentsService } from './documents/documents.service';
@@ -7,8 +8,12 @@ import { HealthController } from './health.controller';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RetrievalController } from './retrieval.controller';
 import { LexicalReranker, NoReranker, RERANKER } from './search/lexical.reranker';
+import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
+
+/** Rough bytes a cached reply holds: its strings (UTF-16) plus fixed overhead per hit. */
+const replyBytes = (r: SearchReply) => r.results.reduce((n, h) => n + 2 * (h.text.length + h.filename.length + h.chunkId.length + h.documentId.length) + 400, 400);
 
 @Module({})
 export class AppModule {
@@ -21,6 +26,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
         { provide: RERANKER, useFactory: () => (config.reranker === 'local' ? new LexicalReranker() : new NoReranker()) },
+        { provide: SEARCH_CACHE, useFactory: () => new SearchCache<SearchReply>(config.searchCacheBytes, replyBytes) },
         LanceRepository,
         SearchService,
         DocumentsService,

@@ -1,15 +1,19 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthReply, RetrievalHealth } from '@rag/contracts';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthReply, RetrievalHealth, SearchReply } from '@rag/contracts';
 import { BusHandler, replicaId } from '@rag/platform';
+import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { LanceRepository } from './storage/lance.repository';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly repo: LanceRepository) {}
+  constructor(
+    private readonly repo: LanceRepository,
+    @Inject(SEARCH_CACHE) private readonly cache: SearchCache<SearchReply>,
+  ) {}
 
   @Get('health')
   @BusHandler(RetrievalHealth)
   async health(): Promise<HealthReply> {
-    return { service: 'retrieval-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: await this.repo.stats() };
+    return { service: 'retrieval-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { ...(await this.repo.stats()), searchCache: this.cache.stats() } };
   }
 }

@@ -1,5 +1,5 @@
 import { LocalHashEmbedder } from '@rag/ai';
-import { encodeVector } from '@rag/contracts';
+import { encodeVector, SearchReply } from '@rag/contracts';
 import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { loadRetrievalConfig, RetrievalConfig } from '../src/config/retrieval.co
 import { DocumentsService } from '../src/documents/documents.service';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { LexicalReranker } from '../src/search/lexical.reranker';
+import { SearchCache } from '../src/search/search-cache';
 import { SearchService } from '../src/search/search.service';
 import { LanceRepository } from '../src/storage/lance.repository';
 
@@ -26,7 +27,9 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       const repo = new LanceRepository(config, embedder);
       await repo.onModuleInit();
       const docs = new DocumentsService(repo, config);
-      replicas.push({ repo, docs, search: new SearchService(repo, embedder, new LexicalReranker()) });
+      // Every replica caches replies, as in production: all tests below also check the cache never serves stale data.
+      const cache = new SearchCache<SearchReply>(1 << 20, () => 1000);
+      replicas.push({ repo, docs, search: new SearchService(repo, embedder, new LexicalReranker(), cache) });
     }
   });
 
@@ -87,6 +90,30 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
     const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true });
     expect(hits.results).toHaveLength(0);
+  });
+
+  it("serves repeated searches from a replica's cache until any replica writes", async () => {
+    const ask = { collectionId: 'cached', query: 'topic7 shared words', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true };
+    const v1 = await doc('cached', 7, 'cached.pdf');
+    await replicas[0].docs.replace(v1 as never);
+    const first = await replicas[1].search.search(ask);
+    const again = await replicas[1].search.search(ask);
+    expect(first.cached).toBe(false);
+    expect(again.cached).toBe(true);
+    expect(again.results).toEqual(first.results);
+    expect(again.results[0].text).toContain('document 7');
+
+    // A new version written by the other replica: the next search sees it, not the cached reply.
+    const v2 = await doc('cached', 7, 'cached.pdf');
+    v2.chunks = v2.chunks.map((c) => ({ ...c, text: c.text.replace('document 7', 'revised 7') }));
+    await replicas[0].docs.replace(v2 as never);
+    const afterWrite = await replicas[1].search.search(ask);
+    expect(afterWrite.cached).toBe(false);
+    expect(afterWrite.results[0].text).toContain('revised 7');
+
+    await replicas[0].docs.delete({ collectionId: 'cached', documentId: v1.documentId } as never);
+    const afterDelete = await replicas[1].search.search(ask);
+    expect(afterDelete.results).toHaveLength(0);
   });
 
   it('never widens a search through an injected collection name', async () => {

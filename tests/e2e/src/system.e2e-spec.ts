@@ -67,11 +67,18 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   it('replaces the old version when a new file is uploaded under the same name', async () => {
     const up = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version one mentions aspirin dosing.' }]);
     await waitForTask(base, up.body.files[0].taskId);
+    // Asked twice: the second reply comes from the retrieval cache, which the new version must not outlive.
+    const ask = () => getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
+    const first = await ask();
+    const again = await ask();
+    expect(first).toMatchObject({ cached: false, results: [expect.objectContaining({ text: expect.stringContaining('aspirin') })] });
+    expect(again.cached).toBe(true);
+    expect(again.results).toEqual(first.results);
     const up2 = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version two mentions metformin dosing instead.' }]);
     await waitForTask(base, up2.body.files[0].taskId);
     const docs = await getJson(fetch(`${base}/collections/versions/documents`));
     expect(docs.documents).toHaveLength(1);
-    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
+    const hits = await ask();
     expect(hits.results).toHaveLength(0);
   });
 
@@ -194,7 +201,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const text = await r.text();
     expect(text).toMatch(/rag_http_requests_total\{method="POST",route="\/search",status="200"\} \d+/);
     expect(text).toMatch(/rag_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/search"\} \d+/);
-    expect(text).toMatch(/rag_search_duration_seconds_count\{mode="hybrid"\} [1-9]/);
+    expect(text).toMatch(/rag_search_duration_seconds_count\{mode="hybrid",cache="(hit|miss)"\} [1-9]/);
     expect(text).toMatch(/rag_ingest_queue_jobs\{state="completed"\} [1-9]/);
     expect(text).toMatch(/rag_ingest_job_outcomes\{outcome="succeeded"\} [1-9]/);
     expect(text).toMatch(/rag_ingest_job_outcomes\{outcome="failed"\} [1-9]/);

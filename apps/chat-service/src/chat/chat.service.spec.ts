@@ -38,7 +38,7 @@ function fakeBus(results: SearchReply['results'] | Error) {
     request: async (_m: unknown, body: { query: string }) => {
       queries.push(body.query);
       if (results instanceof Error) throw results;
-      return { mode: 'hybrid', results, timings: { embedMs: 0, vectorMs: 0, ftsMs: 0, totalMs: 1 } };
+      return { mode: 'hybrid', cached: false, results, timings: { embedMs: 0, vectorMs: 0, ftsMs: 0, totalMs: 1 } };
     },
   };
   return bus;

@@ -28,8 +28,8 @@ export class MetricsService {
   });
   private readonly search = new Histogram({
     name: 'rag_search_duration_seconds',
-    help: 'Search time inside the retrieval service, by mode',
-    labelNames: ['mode'] as const,
+    help: 'Search time inside the retrieval service, by mode and whether its reply cache answered',
+    labelNames: ['mode', 'cache'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -57,8 +57,8 @@ export class MetricsService {
     this.duration.observe({ method, route }, seconds);
   }
 
-  observeSearch(mode: string, ms: number): void {
-    this.search.observe({ mode }, ms / 1000);
+  observeSearch(mode: string, cached: boolean, ms: number): void {
+    this.search.observe({ mode, cache: cached ? 'hit' : 'miss' }, ms / 1000);
   }
 
   get contentType(): string {

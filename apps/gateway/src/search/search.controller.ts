@@ -15,7 +15,7 @@ export class SearchController {
   @HttpCode(200)
   async search(@Body(new ZodPipe(SearchRequestSchema)) body: SearchRequest) {
     const reply = await this.bus.request(RetrievalSearch, body);
-    this.metrics.observeSearch(reply.mode, reply.timings.totalMs);
+    this.metrics.observeSearch(reply.mode, reply.cached, reply.timings.totalMs);
     return reply;
   }
 }

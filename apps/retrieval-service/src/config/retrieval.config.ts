@@ -14,6 +14,8 @@ export interface RetrievalConfig extends BaseConfig {
   indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
   writeLockTtlMs: number;
+  /** Memory for cached search replies per replica; 0 turns the cache off. */
+  searchCacheBytes: number;
 }
 
 const schema = z
@@ -41,6 +43,7 @@ const schema = z
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
     WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
+    SEARCH_CACHE_MB: env.int(64, 0, 16_384),
   })
   .superRefine(checkEmbedderEnv)
   .transform(
@@ -56,6 +59,7 @@ const schema = z
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
       writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
+      searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
     }),
   );
 

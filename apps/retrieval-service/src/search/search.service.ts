@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@rag/ai';
 import { SearchReply, SearchRequestSchema } from '@rag/contracts';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
 import { searchFilter } from '../storage/filter';
 import { linearFusion, rrfFusion } from './fusion';
 import { RERANKER, Reranker } from './lexical.reranker';
+import { SEARCH_CACHE, SearchCache } from './search-cache';
 
 type SearchQuery = z.output<typeof SearchRequestSchema>;
 
@@ -16,10 +17,21 @@ export class SearchService {
     private readonly repo: LanceRepository,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(RERANKER) private readonly reranker: Reranker,
+    @Optional() @Inject(SEARCH_CACHE) private readonly cache?: SearchCache<SearchReply>,
   ) {}
 
   async search(q: SearchQuery): Promise<SearchReply> {
     this.repo.assertUsable();
+    if (!this.cache?.enabled) return this.run(q);
+    const t0 = performance.now();
+    // The version this replica reads: a reply cached under it is what a fresh query would return.
+    const key = `${await this.repo.dataVersion()}\u0000${JSON.stringify(q)}`;
+    const { value, hit } = await this.cache.getOrCompute(key, () => this.run(q));
+    if (!hit) return value;
+    return { ...value, cached: true, timings: { embedMs: 0, vectorMs: 0, ftsMs: 0, totalMs: round(performance.now() - t0) } };
+  }
+
+  private async run(q: SearchQuery): Promise<SearchReply> {
     const t0 = performance.now();
     const where = searchFilter(q.collectionId, q.filters);
     let embedMs = 0;
@@ -55,6 +67,7 @@ export class SearchService {
 
     return {
       mode: q.mode,
+      cached: false,
       results: ranked.slice(0, q.topK).map((c, i) => ({
         rank: i + 1,
         chunkId: c.chunk.chunk_id,

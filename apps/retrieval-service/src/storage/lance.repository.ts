@@ -156,6 +156,11 @@ export class LanceRepository implements OnModuleInit {
     });
   }
 
+  /** The chunks table version this replica currently reads (moves on every commit, any replica). */
+  async dataVersion(): Promise<number> {
+    return this.chunks.version();
+  }
+
   async countChunks(where: string): Promise<number> {
     return this.chunks.countRows(where);
   }

@@ -78,6 +78,8 @@ export type SearchHit = z.infer<typeof SearchHitSchema>;
 
 export const SearchReplySchema = z.object({
   mode: SearchModeSchema,
+  /** True when served from the retrieval replica's cache (same query, same table version). */
+  cached: z.boolean(),
   results: z.array(SearchHitSchema),
   timings: z.object({ embedMs: z.number(), vectorMs: z.number(), ftsMs: z.number(), totalMs: z.number() }),
 });
