@@ -4,7 +4,6 @@ import { BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/plat
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
@@ -86,17 +85,17 @@ export class UploadService {
         const storageKey = `${collectionId}/${randomUUID()}.${sourceType}`;
         let size = 0;
         let head = Buffer.alloc(0);
-        const inspect = new Transform({
-          transform(chunk: Buffer, _enc, cb: TransformCallback) {
-            size += chunk.length;
-            if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
-            cb(null, chunk);
-          },
-        });
+        const inspect = (chunk: Buffer) => {
+          size += chunk.length;
+          if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
+        };
         pending.push(
           (async () => {
             const out = await this.storage.openWrite(storageKey);
-            await pipeline(stream, inspect, out);
+            // A second 'data' listener sees every chunk the pipe writes (no extra stream hop per chunk);
+            // attached in the same tick as the pipe, so nothing flows before both are in place.
+            stream.on('data', inspect);
+            await pipeline(stream, out);
             if ((stream as unknown as { truncated?: boolean }).truncated) {
               throw new DomainError('PAYLOAD_TOO_LARGE', `${filename} is larger than ${this.config.maxUploadBytes} bytes`);
             }
