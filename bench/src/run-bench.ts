@@ -65,8 +65,10 @@ if (require.main === module) {
   const quick = args.includes('--quick');
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = onlyArg ? (onlyArg.slice(7).split(',') as StageName[]) : undefined;
-  const out = quick ? join(ROOT, 'bench/results/quick') : join(ROOT, 'bench/results');
-  runBench({ quick, only, jsonPath: join(out, 'latest.json'), mdPath: quick ? join(out, 'RESULTS.md') : join(ROOT, 'bench/RESULTS.md') }).then(
+  // Only a full run replaces the published results; quick and partial runs write beside them.
+  const published = !quick && !only;
+  const out = join(ROOT, 'bench/results', quick ? 'quick' : only ? 'partial' : '');
+  runBench({ quick, only, jsonPath: join(out, 'latest.json'), mdPath: published ? join(ROOT, 'bench/RESULTS.md') : join(out, 'RESULTS.md') }).then(
     (r) => {
       const failing = r.figures.filter((f) => meets(f) === false);
       process.stderr.write(`bench done in ${Math.round(r.durationSeconds)} s; ${r.figures.length} figures, ${failing.length} below their floor\n`);

@@ -46,17 +46,15 @@ export class UploadService {
     }
     const stored = await this.receive(collectionId, req);
     if (stored.length === 0) throw new DomainError('VALIDATION_FAILED', 'no file in the upload');
-    try {
-      return await Promise.all(
-        stored.map(async (f) => {
-          const { taskId } = await this.bus.request(IngestSubmit, { collectionId, ...f });
-          return { filename: f.filename, taskId, sizeBytes: f.sizeBytes };
-        }),
-      );
-    } catch (err) {
-      await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
-      throw err;
+    const submitted = await Promise.allSettled(stored.map((f) => this.bus.request(IngestSubmit, { collectionId, ...f })));
+    const failed = submitted.flatMap((r, i) => (r.status === 'rejected' ? [{ file: stored[i], reason: r.reason as unknown }] : []));
+    if (failed.length) {
+      // Only files without a task are removed: queued ones are ingested, and a retry of the whole
+      // upload is deduplicated by content hash, so nothing is lost or stored twice.
+      await Promise.all(failed.map((f) => this.storage.delete(f.file.storageKey)));
+      throw failed[0].reason;
     }
+    return submitted.map((r, i) => ({ filename: stored[i].filename, taskId: (r as PromiseFulfilledResult<{ taskId: string }>).value.taskId, sizeBytes: stored[i].sizeBytes }));
   }
 
   private receive(collectionId: string, req: Request): Promise<StoredFile[]> {

@@ -16,7 +16,16 @@ export class TasksService {
   async submit(req: IngestSubmitRequest): Promise<{ taskId: string; state: TaskState }> {
     const taskId = randomUUID();
     await this.queue.add({ ...req, taskId });
-    await this.queue.redis().zadd(this.indexKey(req.collectionId), Date.now(), taskId);
+    const key = this.indexKey(req.collectionId);
+    const now = Date.now();
+    // Entries older than any job Bull still keeps can only point at removed jobs: trimmed here, so a
+    // collection's index stays bounded even if nobody lists it.
+    await this.queue
+      .redis()
+      .multi()
+      .zadd(key, now, taskId)
+      .zremrangebyscore(key, '-inf', now - IngestQueueAdapter.retentionSeconds * 1000)
+      .exec();
     return { taskId, state: 'PENDING' };
   }
 
