@@ -45,7 +45,7 @@ export async function ingestAndQuality(ctx: BenchContext): Promise<void> {
     const uploadMs: number[] = [];
     const bigTasks: string[] = [];
     // Two warm-up uploads (a fresh gateway's first multipart parse runs unoptimised code), then nine
-    // measured: single uploads on this shared VM vary by 2x, a median of nine is stable.
+    // measured: single uploads on this shared VM vary by 2-3x, so the median of more samples.
     const warmUp = 2;
     const measured = ctx.quick ? 3 : 9;
     // Each copy differs in its last bytes, so none is deduplicated. All written before timing starts.
