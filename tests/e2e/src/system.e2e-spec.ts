@@ -70,7 +70,9 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     // Asked twice: the second reply comes from the retrieval cache, which the new version must not outlive.
     const ask = () => getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
     const first = await ask();
-    const again = await ask();
+    // The index refresh a second after the write moves the table version once; at most one ask misses because of it.
+    let again = await ask();
+    if (!again.cached) again = await ask();
     expect(first).toMatchObject({ cached: false, results: [expect.objectContaining({ text: expect.stringContaining('aspirin') })] });
     expect(again.cached).toBe(true);
     expect(again.results).toEqual(first.results);
