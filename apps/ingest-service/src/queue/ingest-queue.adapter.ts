@@ -21,8 +21,6 @@ export interface JobSnapshot {
   finishedAt: number | null;
 }
 
-const TASK_RETENTION_SECONDS = 30 * 24 * 3600;
-
 /**
  * The only code that talks to Bull. Jobs live in Redis: any replica may take any job, each job runs
  * on one replica at a time (Bull's lock), stalled jobs of a dead replica are picked up again, and
@@ -91,7 +89,7 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Jobs are kept at most this long (failed ones; completed ones a week), so task indices need no older entries. */
-  static readonly retentionSeconds = TASK_RETENTION_SECONDS;
+  static readonly retentionSeconds = 30 * 24 * 3600;
 
   async add(data: IngestJobData): Promise<void> {
     const { job } = this.config;
@@ -101,7 +99,7 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
       backoff: { type: 'exponential', delay: job.backoffMs },
       timeout: job.timeoutMs,
       removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 },
-      removeOnFail: { age: TASK_RETENTION_SECONDS, count: 50_000 },
+      removeOnFail: { age: IngestQueueAdapter.retentionSeconds, count: 50_000 },
     });
   }
 
