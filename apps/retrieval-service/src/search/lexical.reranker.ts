@@ -17,18 +17,31 @@ export interface Reranker {
 export class LexicalReranker implements Reranker {
   rerank(query: string, candidates: FusedCandidate[]): RankedCandidate[] {
     const qw = contentWords(query);
-    const q = [...new Set(qw)];
-    if (q.length === 0 || candidates.length === 0) return candidates.map((c) => ({ ...c, rerank: c.fused }));
-    const qPairs = new Set<string>();
-    for (let i = 0; i + 1 < qw.length; i++) qPairs.add(`${qw[i]} ${qw[i + 1]}`);
+    // Each distinct query word gets a slot; pairs are keyed by their two slots.
+    const slot = new Map<string, number>();
+    for (const w of qw) if (!slot.has(w)) slot.set(w, slot.size);
+    if (slot.size === 0 || candidates.length === 0) return candidates.map((c) => ({ ...c, rerank: c.fused }));
+    const qPairs = new Set<number>();
+    for (let i = 0; i + 1 < qw.length; i++) qPairs.add(slot.get(qw[i])! * slot.size + slot.get(qw[i + 1])!);
     const maxFused = Math.max(...candidates.map((c) => c.fused)) || 1;
+    const seen = new Uint8Array(slot.size);
     return candidates
       .map((c) => {
         const words = contentWords(c.chunk.text);
-        const set = new Set(words);
-        const coverage = q.filter((w) => set.has(w)).length / q.length;
+        seen.fill(0);
+        let covered = 0;
         let pairHits = 0;
-        for (let i = 0; i + 1 < words.length; i++) if (qPairs.has(`${words[i]} ${words[i + 1]}`)) pairHits++;
+        let prev = -1;
+        for (const w of words) {
+          const s = slot.get(w) ?? -1;
+          if (s >= 0 && !seen[s]) {
+            seen[s] = 1;
+            covered++;
+          }
+          if (prev >= 0 && s >= 0 && qPairs.has(prev * slot.size + s)) pairHits++;
+          prev = s;
+        }
+        const coverage = covered / slot.size;
         const proximity = qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0;
         // Weights chosen on queries.dev.jsonl (see bench/RESULTS.md): retrieval stays the main signal.
         const rerank = 0.6 * (c.fused / maxFused) + 0.3 * coverage + 0.1 * proximity;

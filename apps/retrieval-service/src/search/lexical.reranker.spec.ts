@@ -1,0 +1,42 @@
+import { ScoredChunk } from '../storage/lance.repository';
+import { FusedCandidate } from './fusion';
+import { LexicalReranker } from './lexical.reranker';
+
+const candidate = (id: string, text: string, fused: number): FusedCandidate => ({
+  chunk: { chunk_id: id, text } as ScoredChunk,
+  vector: null,
+  fts: null,
+  fused,
+});
+
+describe('LexicalReranker', () => {
+  const reranker = new LexicalReranker();
+
+  it('blends the fused score with query coverage and adjacent query word pairs', () => {
+    const [top, second] = reranker.rerank('insulin resistance in obese children', [
+      candidate('few-words', 'insulin insulin insulin dose in adults', 1),
+      candidate('all-words', 'obese children often show insulin resistance', 0.8),
+    ]);
+    expect(top.chunk.chunk_id).toBe('all-words');
+    // 0.6 * 0.8 / 1 + 0.3 * 4/4 + 0.1 * (2 of the 3 query pairs: "obese children", "insulin resistance")
+    expect(top.rerank).toBeCloseTo(0.48 + 0.3 + 0.2 / 3, 10);
+    // 0.6 * 1 + 0.3 * 1/4 + 0 pairs
+    expect(second.rerank).toBeCloseTo(0.6 + 0.075, 10);
+  });
+
+  it('counts a query word once however often the chunk repeats it, and pairs only in query order', () => {
+    const [c] = reranker.rerank('renal failure', [candidate('c', 'failure renal failure renal failure', 1)]);
+    // both words covered; "renal failure" appears twice, capped at 1
+    expect(c.rerank).toBeCloseTo(0.6 + 0.3 + 0.1, 10);
+    const [d] = reranker.rerank('renal failure', [candidate('d', 'failure renal', 1)]);
+    expect(d.rerank).toBeCloseTo(0.6 + 0.3, 10);
+  });
+
+  it('leaves the fused order when the query has no content words', () => {
+    const out = reranker.rerank('the of', [candidate('a', 'x', 0.2), candidate('b', 'y', 0.9)]);
+    expect(out.map((c) => [c.chunk.chunk_id, c.rerank])).toEqual([
+      ['a', 0.2],
+      ['b', 0.9],
+    ]);
+  });
+});
