@@ -44,6 +44,22 @@ const ftsIndex = () => lancedb.Index.fts({ withPosition: false });
 const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text'];
 
 /**
+ * Rows per IVF partition when the vector index is built. LanceDB's optimize keeps IVF_RQ
+ * partitions between a quarter and four times its 4096-row target (joining smaller ones, splitting
+ * larger ones as the table grows); a build with far smaller partitions is joined back into a few
+ * huge ones on the next optimize, and every search then scans most of the table.
+ */
+export const VECTOR_PARTITION_ROWS = 4096;
+
+/**
+ * Partitions probed per vector search: about a tenth of them, never fewer than 10, so the work per
+ * query grows slowly with the table while recall holds (bench/RESULTS.md reports it against exact search).
+ */
+export function autoNprobes(indexedRows: number): number {
+  return Math.min(64, Math.max(10, Math.ceil(indexedRows / VECTOR_PARTITION_ROWS / 10)));
+}
+
+/**
  * The only code that touches LanceDB. Two tables: `chunks` (text, vector, metadata; one row per
  * chunk, all collections) and `<chunks>_documents` (one row per document, for listings).
  */
@@ -54,6 +70,9 @@ export class LanceRepository implements OnModuleInit {
   private documents!: lancedb.Table;
   private ftsReady = false;
   private vectorIndexReady = false;
+  /** Type of the vector index ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
+  private vectorIndexType: string | null = null;
+  private nprobes = 10;
   /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
   private mismatch: string | null = null;
 
@@ -123,7 +142,8 @@ export class LanceRepository implements OnModuleInit {
     }
   }
 
-  async vectorSearch(vector: Float32Array, where: string, limit: number): Promise<ScoredChunk[]> {
+  /** `exact` skips the vector index (benchmark tooling: the recall of the index against a flat scan). */
+  async vectorSearch(vector: Float32Array, where: string, limit: number, opts: { exact?: boolean } = {}): Promise<ScoredChunk[]> {
     let q = this.chunks
       .query()
       .nearestTo(vector)
@@ -131,7 +151,12 @@ export class LanceRepository implements OnModuleInit {
       .where(where)
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit);
-    if (this.vectorIndexReady) q = q.nprobes(24).refineFactor(4);
+    if (opts.exact) q = q.bypassVectorIndex();
+    else if (this.vectorIndexReady) {
+      q = q.nprobes(this.nprobes);
+      // 4-bit RaBitQ distances are close enough to rank without re-reading vectors; 32-byte PQ codes are not.
+      if (this.vectorIndexType === 'IvfPq') q = q.refineFactor(4);
+    }
     const rows = await q.toArray();
     // Cosine similarity: 1 - distance.
     return rows.map((r) => toScored(r, 1 - Number(r._distance)));
@@ -151,7 +176,8 @@ export class LanceRepository implements OnModuleInit {
       .toArray();
     return rows.map((r) => {
       const scored = toScored(r, Number(r._score));
-      if (withVectors && r.vector) scored.vector = Float32Array.from(r.vector as Iterable<number>);
+      // One copy of the Arrow child buffer; iterating the Arrow vector element by element cost ~1 ms a search.
+      if (withVectors && r.vector) scored.vector = new Float32Array((r.vector as { toArray(): Float32Array }).toArray());
       return scored;
     });
   }
@@ -219,20 +245,21 @@ export class LanceRepository implements OnModuleInit {
     await this.documents.optimize({ cleanupOlderThan: olderThan });
   }
 
+  /**
+   * Builds the vector index once the table has `minRows` rows (IVF with 4-bit RaBitQ codes: seconds
+   * to build, no refine step at search), or replaces an IVF_PQ index of an older version. Searches
+   * keep using the flat scan or the old index until the new one commits.
+   */
   async ensureVectorIndex(minRows: number): Promise<boolean> {
     await this.refreshIndexState();
-    if (this.vectorIndexReady) return false;
+    if (this.vectorIndexReady && this.vectorIndexType === 'IvfRq') return false;
     const rows = await this.chunks.countRows();
     if (rows < minRows) return false;
-    const dims = this.embedder.info.dimensions;
     await this.chunks.createIndex('vector', {
-      config: lancedb.Index.ivfPq({
-        distanceType: 'cosine',
-        numPartitions: Math.max(1, Math.round(Math.sqrt(rows))),
-        numSubVectors: dims % 16 === 0 ? dims / 16 : dims % 8 === 0 ? dims / 8 : 1,
-      }),
+      config: lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(rows / VECTOR_PARTITION_ROWS)), numBits: 4 }),
+      replace: true,
     });
-    this.vectorIndexReady = true;
+    await this.refreshIndexState();
     return true;
   }
 
@@ -278,7 +305,8 @@ export class LanceRepository implements OnModuleInit {
       rows: await this.chunks.countRows(),
       version: await this.chunks.version(),
       ftsIndex: this.ftsReady,
-      vectorIndex: this.vectorIndexReady,
+      vectorIndex: this.vectorIndexType,
+      nprobes: this.vectorIndexReady ? this.nprobes : null,
       embedder: this.embedder.info,
     };
   }
@@ -297,7 +325,10 @@ export class LanceRepository implements OnModuleInit {
   private async refreshIndexState(): Promise<void> {
     const indices = await this.chunks.listIndices();
     this.ftsReady = indices.some((i) => i.columns.includes('text'));
-    this.vectorIndexReady = indices.some((i) => i.columns.includes('vector'));
+    const vector = indices.find((i) => i.columns.includes('vector'));
+    this.vectorIndexReady = !!vector;
+    this.vectorIndexType = vector?.indexType ?? null;
+    if (vector) this.nprobes = autoNprobes(Number(vector.numIndexedRows ?? 0));
   }
 }
 

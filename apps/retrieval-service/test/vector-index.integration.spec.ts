@@ -1,0 +1,89 @@
+import * as lancedb from '@lancedb/lancedb';
+import { LocalHashEmbedder } from '@rag/ai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRetrievalConfig } from '../src/config/retrieval.config';
+import { searchFilter } from '../src/storage/filter';
+import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
+import { mulberry32 } from '../src/tools/synthetic-corpus';
+
+/** The vector index on a real LanceDB table: how it is built, survives optimize, replaces an old one. */
+describe('vector index (real LanceDB in a temp dir)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rag-vindex-'));
+  const embedder = new LocalHashEmbedder(64);
+  const config = loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64' });
+  const rand = mulberry32(7);
+  const vocabulary = Array.from({ length: 400 }, (_, i) => `term${i.toString(36)}`);
+  const text = () => Array.from({ length: 30 }, () => vocabulary[Math.floor(rand() ** 2 * vocabulary.length)]).join(' ');
+  const queries = Array.from({ length: 30 }, () => text().split(' ').slice(0, 6).join(' '));
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+
+  const open = async () => {
+    const repo = new LanceRepository(config, embedder);
+    await repo.onModuleInit();
+    return repo;
+  };
+
+  /** Share of the exact top 10 (flat scan, same collection filter) that the index returns. */
+  const recall = async (repo: LanceRepository) => {
+    let found = 0;
+    let expected = 0;
+    for (const q of queries) {
+      const [vec] = await embedder.embed([q]);
+      const where = searchFilter('a');
+      const exact = new Set((await repo.vectorSearch(vec, where, 10, { exact: true })).map((c) => c.chunk_id));
+      const approx = await repo.vectorSearch(vec, where, 10);
+      expect(approx.every((c) => c.chunk_id.startsWith('a-'))).toBe(true);
+      found += approx.filter((c) => exact.has(c.chunk_id)).length;
+      expected += exact.size;
+    }
+    return found / expected;
+  };
+
+  it('is built once the table has enough rows, as IVF with RaBitQ codes, and keeps its recall through optimize', async () => {
+    const repo = await open();
+    const rows: ChunkRow[] = [];
+    const texts = Array.from({ length: 3000 }, text);
+    const vectors = await embedder.embed(texts);
+    texts.forEach((t, i) => {
+      const collection = i % 2 ? 'b' : 'a';
+      rows.push({
+        chunk_id: `${collection}-${i}`,
+        document_id: `doc-${Math.floor(i / 100)}`,
+        collection_name: collection,
+        filename: `f${Math.floor(i / 100)}.pdf`,
+        page_number: 1,
+        page_end: 1,
+        data_type: 'text',
+        chunk_index: i % 100,
+        text: t,
+        content_hash: 'f'.repeat(64),
+        created_at: new Date(0).toISOString(),
+        vector: vectors[i],
+      });
+    });
+    await repo.appendRows(rows, []);
+    expect(await repo.ensureVectorIndex(5000)).toBe(false); // below the threshold: flat scan
+    expect(await repo.ensureVectorIndex(1000)).toBe(true);
+    expect(await repo.ensureVectorIndex(1000)).toBe(false); // built once
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq', nprobes: 10 });
+    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+
+    await repo.optimize();
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
+    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('replaces an IVF_PQ index left by an older version, and searches it meanwhile', async () => {
+    const table = await (await lancedb.connect(dir)).openTable(config.tableName);
+    await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: 2, numSubVectors: 4 }), replace: true });
+    const repo = await open();
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq' });
+    expect(await recall(repo)).toBeGreaterThan(0.5); // PQ with the refine step
+    expect(await repo.ensureVectorIndex(1000)).toBe(true);
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
+    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+  });
+});
