@@ -72,8 +72,11 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
       return ms;
     };
     const direct = async (): Promise<number[]> => {
-      const r = await runNode([join(TOOLS, 'direct-search.tool.js'), '--queries', queriesPath, '--warmup', '20'], env, ctx.log);
+      // The index's recall against a flat scan is measured once (it does not change between runs).
+      const recallQueries = out.vectorRecallAt20 === undefined ? '100' : '0';
+      const r = await runNode([join(TOOLS, 'direct-search.tool.js'), '--queries', queriesPath, '--warmup', '20', '--recall-queries', recallQueries], env, ctx.log);
       out.directStages = r.meanStageMs;
+      out.vectorRecallAt20 ??= r.vectorRecallAt20;
       return r.latenciesMs;
     };
     for (const q of queries.slice(0, 20)) await bus.request(RetrievalSearch, { ...q, topK: 5 });
@@ -95,6 +98,9 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     figure(ctx, { section, name: 'baseline: in-process p95', value: d.p95, unit: 'ms' });
     figure(ctx, { section, name: 'baseline: in-process p99', value: d.p99, unit: 'ms' });
     figure(ctx, { section, name: 'ratio bus / in-process at p50', value: round(b.p50 / d.p50, 2), unit: '×', floor: { op: '<=', value: 1.5, source: 'issue 4' } });
+    if (typeof out.vectorRecallAt20 === 'number') {
+      figure(ctx, { section, name: 'vector index: share of the exact top 20 (flat scan, same filter) it returns, 100 queries (word-salad vectors: a worst case)', value: round(out.vectorRecallAt20 * 100, 1), unit: '%' });
+    }
     figure(ctx, { section, name: `retrieval-service RSS after serving (peak ${round(hwmKb / 1024, 0)} MB)`, value: round(rssKb / 1024, 0), unit: 'MB', floor: is1m ? { op: '<=', value: 1024, source: 'issue 4' } : undefined });
     Object.assign(out, { bus: b, direct: d, rssIdleMb: round(rssIdleKb / 1024, 0), rssMb: round(rssKb / 1024, 0), peakRssMb: round(hwmKb / 1024, 0), queries: queries.length });
 
