@@ -1,9 +1,12 @@
 import * as lancedb from '@lancedb/lancedb';
 import { LocalHashEmbedder } from '@rag/ai';
+import { SearchReplySchema, SearchRequestSchema } from '@rag/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRetrievalConfig } from '../src/config/retrieval.config';
+import { LexicalReranker } from '../src/search/lexical.reranker';
+import { SearchService } from '../src/search/search.service';
 import { searchFilter } from '../src/storage/filter';
 import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
 import { mulberry32 } from '../src/tools/synthetic-corpus';
@@ -85,5 +88,16 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
     expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('answers through the index within the reply contract, also for a query of stop words only', async () => {
+    const repo = await open();
+    const search = new SearchService(repo, embedder, new LexicalReranker());
+    const ask = async (query: string) => SearchReplySchema.parse(await search.search(SearchRequestSchema.parse({ collectionId: 'a', query })));
+    const hit = await ask(queries[0]);
+    expect(hit.results.length).toBe(5);
+    expect(hit.results.every((r) => r.scores.vector === null || Number.isFinite(r.scores.vector))).toBe(true);
+    // It embeds to a zero vector, whose cosine distance to anything is undefined (NaN from the index).
+    expect((await ask('the of and in was')).results).toEqual([]);
   });
 });

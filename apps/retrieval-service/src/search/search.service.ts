@@ -43,8 +43,10 @@ export class SearchService {
       if (q.mode === 'fts') return [];
       const te = performance.now();
       const [vec] = await this.embedder.embed([q.query]);
-      queryVector = vec;
       embedMs = performance.now() - te;
+      // A query of stop words only embeds to zeros (local embedder): no direction, nothing to rank by.
+      if (!vec.some((x) => x !== 0)) return [];
+      queryVector = vec;
       const tv = performance.now();
       const rows = await this.repo.vectorSearch(vec, where, q.candidates);
       vectorMs = performance.now() - tv;

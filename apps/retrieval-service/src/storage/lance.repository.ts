@@ -158,8 +158,8 @@ export class LanceRepository implements OnModuleInit {
       if (this.vectorIndexType === 'IvfPq') q = q.refineFactor(4);
     }
     const rows = await q.toArray();
-    // Cosine similarity: 1 - distance.
-    return rows.map((r) => toScored(r, 1 - Number(r._distance)));
+    // Cosine similarity: 1 - distance. A row without a defined distance (zero vector) ranks nowhere.
+    return rows.filter((r) => Number.isFinite(Number(r._distance))).map((r) => toScored(r, 1 - Number(r._distance)));
   }
 
   async ftsSearch(text: string, where: string, limit: number, withVectors = false): Promise<ScoredChunk[]> {
