@@ -178,7 +178,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async handleRequestEntry(key: string, entryId: string, env: BusEnvelope, handler: MessageHandler): Promise<void> {
-    await this.ack(key, entryId);
+    // Acked at once (at most once: a caller that times out asks again), but not awaited: the ack and
+    // the reply go out in order on the same connection, and the handler need not wait a round trip.
+    void this.ack(key, entryId);
     const replyTo = env.replyTo!;
     const respond = async (packet: WritePacket) => {
       const reply: BusReply = { id: env.id, ...packet };
