@@ -16,6 +16,8 @@ export interface RetrievalConfig extends BaseConfig {
   writeLockTtlMs: number;
   /** Memory for cached search replies per replica; 0 turns the cache off. */
   searchCacheBytes: number;
+  /** Full-text search scores every row of the filter instead of using the index when the filter keeps at most this % of the table. */
+  ftsFlatSearchPercent: number;
 }
 
 const schema = z
@@ -44,6 +46,7 @@ const schema = z
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
     WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
+    FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
   })
   .superRefine(checkEmbedderEnv)
   .transform(
@@ -60,6 +63,7 @@ const schema = z
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
       writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
       searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
+      ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,
     }),
   );
 

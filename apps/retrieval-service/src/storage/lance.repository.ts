@@ -82,6 +82,10 @@ export class LanceRepository implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // LanceDB reads this once per process, at the first full-text search. Its default (10) scores
+    // every row of a filter that keeps <= 10% of the table one by one instead of using the index's
+    // top-k pruning: a collection of 10% of 1M chunks then costs a scan of 100k documents.
+    process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD = String(this.config.ftsFlatSearchPercent);
     this.db = await lancedb.connect(this.config.lancedbUri, {
       readConsistencyInterval: this.config.readConsistencyMs / 1000,
       storageOptions: this.config.lancedbStorageOptions,
