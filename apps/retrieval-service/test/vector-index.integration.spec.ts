@@ -77,6 +77,10 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     await repo.optimize();
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
     expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+
+    const tuned = new LanceRepository(loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_NPROBES: '3' }), embedder);
+    await tuned.onModuleInit();
+    expect(await tuned.stats()).toMatchObject({ vectorIndex: 'IvfRq', nprobes: 3 });
   });
 
   it('replaces an IVF_PQ index left by an older version, and searches it meanwhile', async () => {

@@ -13,6 +13,8 @@ export interface RetrievalConfig extends BaseConfig {
   maintenanceIntervalMs: number;
   indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
+  /** IVF partitions probed per vector search; 0 = about a tenth of them, at least 10. */
+  vectorNprobes: number;
   writeLockTtlMs: number;
   /** Memory for cached search replies per replica; 0 turns the cache off. */
   searchCacheBytes: number;
@@ -44,6 +46,7 @@ const schema = z
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
+    VECTOR_NPROBES: env.int(0, 0, 10_000),
     WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
@@ -61,6 +64,7 @@ const schema = z
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
+      vectorNprobes: e.VECTOR_NPROBES,
       writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
       searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
       ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,

@@ -332,7 +332,7 @@ export class LanceRepository implements OnModuleInit {
     const vector = indices.find((i) => i.columns.includes('vector'));
     this.vectorIndexReady = !!vector;
     this.vectorIndexType = vector?.indexType ?? null;
-    if (vector) this.nprobes = autoNprobes(Number(vector.numIndexedRows ?? 0));
+    if (vector) this.nprobes = this.config.vectorNprobes || autoNprobes(Number(vector.numIndexedRows ?? 0));
   }
 }
 
