@@ -52,8 +52,9 @@ const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'p
 export const VECTOR_PARTITION_ROWS = 4096;
 
 /**
- * Partitions probed per vector search: about a tenth of them, never fewer than 10, so the work per
- * query grows slowly with the table while recall holds (bench/RESULTS.md reports it against exact search).
+ * Partitions probed per vector search unless VECTOR_NPROBES says otherwise: about a tenth of them,
+ * never fewer than 10, so the work per query grows slowly with the table. What that costs in recall
+ * against exact search is in bench/RESULTS.md (and in the README for the real books).
  */
 export function autoNprobes(indexedRows: number): number {
   return Math.min(64, Math.max(10, Math.ceil(indexedRows / VECTOR_PARTITION_ROWS / 10)));
