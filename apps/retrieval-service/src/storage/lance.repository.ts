@@ -70,8 +70,7 @@ export class LanceRepository implements OnModuleInit {
   private chunks!: lancedb.Table;
   private documents!: lancedb.Table;
   private ftsReady = false;
-  private vectorIndexReady = false;
-  /** Type of the vector index ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
+  /** Type of the vector index, null before there is one ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
   private vectorIndexType: string | null = null;
   private nprobes = 10;
   /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
@@ -157,7 +156,7 @@ export class LanceRepository implements OnModuleInit {
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit);
     if (opts.exact) q = q.bypassVectorIndex();
-    else if (this.vectorIndexReady) {
+    else if (this.vectorIndexType) {
       q = q.nprobes(this.nprobes);
       // 4-bit RaBitQ distances are close enough to rank without re-reading vectors; 32-byte PQ codes are not.
       if (this.vectorIndexType === 'IvfPq') q = q.refineFactor(4);
@@ -257,7 +256,7 @@ export class LanceRepository implements OnModuleInit {
    */
   async ensureVectorIndex(minRows: number): Promise<boolean> {
     await this.refreshIndexState();
-    if (this.vectorIndexReady && this.vectorIndexType === 'IvfRq') return false;
+    if (this.vectorIndexType === 'IvfRq') return false;
     const rows = await this.chunks.countRows();
     if (rows < minRows) return false;
     await this.chunks.createIndex('vector', {
@@ -311,7 +310,7 @@ export class LanceRepository implements OnModuleInit {
       version: await this.chunks.version(),
       ftsIndex: this.ftsReady,
       vectorIndex: this.vectorIndexType,
-      nprobes: this.vectorIndexReady ? this.nprobes : null,
+      nprobes: this.vectorIndexType ? this.nprobes : null,
       embedder: this.embedder.info,
     };
   }
@@ -331,7 +330,6 @@ export class LanceRepository implements OnModuleInit {
     const indices = await this.chunks.listIndices();
     this.ftsReady = indices.some((i) => i.columns.includes('text'));
     const vector = indices.find((i) => i.columns.includes('vector'));
-    this.vectorIndexReady = !!vector;
     this.vectorIndexType = vector?.indexType ?? null;
     if (vector) this.nprobes = this.config.vectorNprobes || autoNprobes(Number(vector.numIndexedRows ?? 0));
   }
