@@ -62,9 +62,12 @@ export function toBaseConfig(e: z.infer<z.ZodObject<typeof baseEnvShape>>): Base
   };
 }
 
-/** Validates the environment once; a bad value throws a ConfigError naming each variable. */
+/** Validates the environment once; a bad value throws a ConfigError naming each variable. Empty values are unset. */
 export function loadConfig<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.output<S> {
-  const r = schema.safeParse(source);
+  // A variable set to nothing counts as unset: docker-compose's `${X:-}` passes an empty string,
+  // which would otherwise fail a URL check or coerce to 0 instead of taking the default.
+  const set = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const r = schema.safeParse(set);
   if (r.success) return r.data;
   throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
 }
