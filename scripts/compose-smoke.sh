@@ -28,6 +28,16 @@ wait_ready() {
   fail "gateway /ready not green within 180 s: $(curl -s "$base/ready" || true)"
 }
 json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);console.log($1)})"; }
+# api <what> <curl args...>: the reply body, or a FAILED line naming the step (not a bare set -e exit).
+api() {
+  local what=$1 out code
+  shift
+  out=$(curl -s -w '\n%{http_code}' -H "$auth" "$@") || fail "$what: request failed (curl exit $?)"
+  code=${out##*$'\n'}
+  out=${out%$'\n'*}
+  [[ $code == 2* ]] || fail "$what: HTTP $code: ${out:0:300}"
+  printf %s "$out"
+}
 
 "${compose[@]}" up -d --build --scale retrieval-service=2 --scale ingest-service=2
 wait_ready
@@ -36,26 +46,31 @@ echo "ready: $(curl -s "$base/ready")"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/search" -H 'content-type: application/json' -d '{"collectionId":"smoke","query":"x"}')
 [ "$code" = 401 ] || fail "search without an API key answered $code, not 401"
 
-task=$(curl -sf -H "$auth" -F "file=@$pdf" "$base/upload/smoke" | json 'r.files[0].taskId')
+task=$(api upload -F "file=@$pdf" "$base/upload/smoke")
+task=$(json 'r.files[0].taskId' <<<"$task")
 state=""
 for _ in $(seq 1 120); do
-  state=$(curl -sf -H "$auth" "$base/tasks/$task?collection_id=smoke" | json 'r.state')
+  state=$(api "task $task" "$base/tasks/$task?collection_id=smoke")
+  state=$(json 'r.state' <<<"$state")
   [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
   sleep 1
 done
 [ "$state" = SUCCESS ] || fail "ingest task $task ended as '$state'"
-echo "ingested: $(curl -sf -H "$auth" "$base/collections")"
+listing=$(api collections "$base/collections")
+echo "ingested: $listing"
 
-hits=$(curl -sf -H "$auth" -X POST "$base/search" -H 'content-type: application/json' \
-  -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}' | json 'r.results.length')
+hits=$(api search -X POST "$base/search" -H 'content-type: application/json' \
+  -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}')
+hits=$(json 'r.results.length' <<<"$hits")
 [ "$hits" -gt 0 ] || fail "search found nothing"
-# Read the whole stream first: grep -q would close the pipe early and fail curl under pipefail.
-stream=$(curl -sfN --max-time 60 -H "$auth" -X POST "$base/chat/stream" -H 'content-type: application/json' \
+# The whole stream is read, then searched: the sources event comes first.
+stream=$(api chat -N --max-time 60 -X POST "$base/chat/stream" -H 'content-type: application/json' \
   -d '{"collectionId":"smoke","question":"What did the trial find?"}')
 grep -q '^event: sources' <<<"$stream" || fail "chat stream sent no sources event"
 
 "${compose[@]}" restart
 wait_ready
-chunks=$(curl -sf -H "$auth" "$base/collections" | json 'r.collections.find(c=>c.collectionId==="smoke")?.chunks ?? 0')
+chunks=$(api collections "$base/collections")
+chunks=$(json 'r.collections.find(c=>c.collectionId==="smoke")?.chunks ?? 0' <<<"$chunks")
 [ "$chunks" -gt 0 ] || fail "the collection is gone after a restart"
 echo "compose smoke: passed ($hits hits, $chunks chunks kept across a restart)"
