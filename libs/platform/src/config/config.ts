@@ -17,11 +17,6 @@ export const env = {
   num: (def: number, min = 0, max = Number.MAX_VALUE) => z.coerce.number().min(min).max(max).default(def),
   bool: (def: boolean) => bool.default(def),
   str: (def: string) => z.string().min(1).default(def),
-  optionalStr: () =>
-    z
-      .string()
-      .optional()
-      .transform((v) => (v === '' ? undefined : v)),
   url: (def?: string) => (def === undefined ? z.url().optional() : z.url().default(def)),
   list: (def: string) => z.string().default(def).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 };
