@@ -1,4 +1,5 @@
 export * from './text/tokenize';
+export * from './text/sentences';
 export * from './embedding/embedder';
 export * from './embedding/local-hash.embedder';
 export * from './embedding/openai.embedder';

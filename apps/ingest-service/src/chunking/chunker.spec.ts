@@ -63,3 +63,20 @@ describe('chunkElements', () => {
     for (let i = 0; i < 40; i++) expect(all).toContain(`<td>drug ${i}</td>`);
   });
 });
+
+describe('chunkElements keeps every character', () => {
+  const letters = (s: string) => s.replace(/\s+/g, '');
+  it('splits long paragraphs full of decimals without dropping any of them', () => {
+    const sentence = (i: number) => `Farming in year ${i} was associated with PSV (OR 2.${i} [95% CI 1.2-4.${i}]) and p<.00${i}.`;
+    const text = Array.from({ length: 60 }, (_, i) => sentence(i)).join(' ');
+    const chunks = chunkElements([{ kind: 'text', text, page: 1 }], { maxTokens: 120, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(letters(chunks.map((c) => c.text).join(''))).toBe(letters(text));
+  });
+
+  it('chunks a long "title" (a lead paragraph in large type) as text, whole', () => {
+    const text = 'In 2019, heterosexual sex accounted for 23% of new HIV diagnoses. '.repeat(8);
+    const chunks = chunkElements([{ kind: 'title', text, page: 1 }], { maxTokens: 350, overlapTokens: 0 });
+    expect(letters(chunks.map((c) => c.text).join(''))).toBe(letters(text));
+  });
+});

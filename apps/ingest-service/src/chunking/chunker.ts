@@ -1,6 +1,9 @@
-import { estimateTokens } from '@rag/ai';
+import { estimateTokens, splitSentences } from '@rag/ai';
 import { DataType } from '@rag/contracts';
 import { Element } from '../partition/element';
+
+/** A longer "title" is a paragraph in a larger font: chunked as text, never cut to a heading. */
+const MAX_HEADING_CHARS = 300;
 
 export interface ChunkingOptions {
   maxTokens: number;
@@ -61,9 +64,9 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       continue;
     }
     if (buf.length && el.page !== end && !el.continued) emit();
-    if (el.kind === 'title') {
+    if (el.kind === 'title' && el.text.length <= MAX_HEADING_CHARS) {
       emit();
-      heading = el.text.slice(0, 300);
+      heading = el.text;
       add(heading, el.page);
       continue;
     }
@@ -119,15 +122,11 @@ function tableChunks(el: Element, maxTokens: number, base: number): Chunk[] {
   return chunks;
 }
 
-function sentences(text: string): string[] {
-  return text.match(/[^.!?]+[.!?]+(\s+|$)|[^.!?]+$/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
-}
-
 function splitLong(text: string, maxTokens: number, overlap: number): string[] {
   const out: string[] = [];
   let cur: string[] = [];
   let t = 0;
-  for (const s of sentences(text)) {
+  for (const s of splitSentences(text)) {
     const st = estimateTokens(s);
     if (t + st > maxTokens && cur.length) {
       out.push(cur.join(' '));
@@ -152,7 +151,7 @@ function splitLong(text: string, maxTokens: number, overlap: number): string[] {
 /** The last whole sentences worth about `overlap` tokens, carried into the next chunk. */
 function overlapTail(text: string, overlap: number): string {
   if (overlap <= 0) return '';
-  const ss = sentences(text);
+  const ss = splitSentences(text);
   const tail: string[] = [];
   let t = 0;
   for (let i = ss.length - 1; i >= 0; i--) {

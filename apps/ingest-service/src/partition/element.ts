@@ -30,9 +30,20 @@ export interface ExtractedImage {
   caption: string;
 }
 
+/** Something the partitioner could not read, reported with the task instead of dropped silently. */
+export interface PartitionWarning {
+  page: number;
+  code: 'PAGE_UNREADABLE' | 'PAGE_WITHOUT_TEXT';
+  message: string;
+}
+
 export interface PartitionResult {
   pages: number;
   elements: Element[];
+  /** Pages that could not be read, or that had no text, with the reason. */
+  warnings?: PartitionWarning[];
+  /** Running header/footer lines removed (recognised as repeated on most pages). */
+  repeatedLinesDropped?: number;
   imagesFound: number;
   imagesSkipped: number;
   /** Decoded images, when asked for; the partitioner turns them into `image` elements. */

@@ -7,6 +7,8 @@ export interface TextRun {
   y: number;
   width: number;
   size: number;
+  /** Direction of the text in degrees, counter-clockwise (0 = upright). */
+  angle?: number;
 }
 
 interface Piece {
@@ -33,14 +35,153 @@ interface Line {
 const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
 
 /**
- * Reading-order layout of one page from positioned text runs: lines, then tables (rows of cells
- * separated by whitespace columns that run through every row), two-column text, headings (larger
- * font), list items and paragraphs.
+ * Reading-order layout of one page from positioned text runs. Runs are joined into line fragments,
+ * and the page is cut recursively (XY-cut): at a white gutter that runs through the whole region
+ * (columns, read left to right), otherwise at the widest horizontal gap that is clearly wider than
+ * the line spacing (title, body, footnotes). Each leaf is a block: its lines become tables (only
+ * where the rows and short cells justify one), headings, list items and paragraphs.
  */
-export function layoutPage(runs: TextRun[], page: number, pageWidth: number): Element[] {
+export function layoutPage(runs: TextRun[], page: number): Element[] {
+  const groups = new Map<number, TextRun[]>();
+  for (const r of runs) {
+    const quarter = ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
+    const list = groups.get(quarter) ?? [];
+    list.push(quarter === 0 ? r : toTextFrame(r, quarter));
+    groups.set(quarter, list);
+  }
+  // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame.
+  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page));
+}
+
+/** A run rotated by quarter * 90 degrees, in coordinates where its text reads left to right. */
+function toTextFrame(r: TextRun, quarter: number): TextRun {
+  const t = (quarter * Math.PI) / 2;
+  const cos = Math.round(Math.cos(t));
+  const sin = Math.round(Math.sin(t));
+  return { ...r, x: r.x * cos + r.y * sin, y: -r.x * sin + r.y * cos, angle: 0 };
+}
+
+function layoutUpright(runs: TextRun[], page: number): Element[] {
   const lines = toLines(runs);
   if (lines.length === 0) return [];
   const body = medianSize(lines);
+  const frags: Fragment[] = [];
+  for (const l of lines) for (const seg of l.segments) frags.push({ y: l.y, size: seg.size, seg });
+  const out: Element[] = [];
+  for (const block of xyCut(frags, body)) out.push(...layoutBlock(regroup(block), page, body));
+  return out;
+}
+
+/** One line fragment: a segment with the baseline of its line. */
+interface Fragment {
+  y: number;
+  size: number;
+  seg: Segment;
+}
+
+const top = (f: Fragment) => f.y + 0.8 * f.size;
+const bottom = (f: Fragment) => f.y - 0.25 * f.size;
+
+/** Blocks of fragments in reading order. Iterative, so a page of thousands of lines cannot overflow the stack. */
+function xyCut(frags: Fragment[], body: number): Fragment[][] {
+  const out: Fragment[][] = [];
+  const stack: Fragment[][] = [frags];
+  while (stack.length) {
+    const region = stack.pop()!;
+    const parts = cutColumns(region, body) ?? cutRows(region, body);
+    if (!parts) {
+      out.push(region);
+      continue;
+    }
+    // Reversed onto the stack so the first part is taken next.
+    for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i]);
+  }
+  return out;
+}
+
+/** Splits at white gutters through the whole region (at least one em wide), or null. */
+function cutColumns(region: Fragment[], body: number): Fragment[][] | null {
+  if (region.length < 2) return null;
+  const sorted = [...region].sort((a, b) => a.seg.x0 - b.seg.x0);
+  const minGutter = Math.max(3, 0.9 * body);
+  const parts: Fragment[][] = [[sorted[0]]];
+  let reach = sorted[0].seg.x1;
+  for (let i = 1; i < sorted.length; i++) {
+    const f = sorted[i];
+    if (f.seg.x0 - reach >= minGutter) parts.push([f]);
+    else parts[parts.length - 1].push(f);
+    reach = Math.max(reach, f.seg.x1);
+  }
+  if (parts.length < 2) return null;
+  // Cells of a table share gutters too: a region whose parts line up row by row stays whole, for the table test.
+  if (alignedRows(parts) >= 3 && shortCells(region)) return null;
+  return parts;
+}
+
+/** Splits at the widest horizontal gap that is wider than line spacing, or null. */
+function cutRows(region: Fragment[], body: number): Fragment[][] | null {
+  if (region.length < 2) return null;
+  const sorted = [...region].sort((a, b) => top(b) - top(a));
+  let floor = bottom(sorted[0]);
+  let best = -1;
+  let bestGap = 0.7 * body;
+  for (let i = 1; i < sorted.length; i++) {
+    const gap = floor - top(sorted[i]);
+    if (gap > bestGap) {
+      bestGap = gap;
+      best = i;
+    }
+    floor = Math.min(floor, bottom(sorted[i]));
+  }
+  if (best < 0) return null;
+  return [sorted.slice(0, best), sorted.slice(best)];
+}
+
+/** Rows (by baseline) in which at least two of the parts have a fragment. */
+function alignedRows(parts: Fragment[][]): number {
+  const rows = new Map<number, Set<number>>();
+  parts.forEach((part, pi) => {
+    for (const f of part) {
+      const key = Math.round(f.y / Math.max(1, 0.5 * f.size));
+      const set = rows.get(key) ?? new Set<number>();
+      set.add(pi);
+      rows.set(key, set);
+    }
+  });
+  let n = 0;
+  for (const set of rows.values()) if (set.size >= 2) n++;
+  return n;
+}
+
+/** Table cells are short or numeric; prose lines are long. */
+function shortCells(frags: Fragment[]): boolean {
+  const lens = frags.map((f) => f.seg.text.length).sort((a, b) => a - b);
+  const median = lens[Math.floor(lens.length / 2)] ?? 0;
+  const numeric = frags.filter((f) => NUMERIC_CELL.test(f.seg.text)).length / Math.max(1, frags.length);
+  return median <= 24 || numeric >= 0.3;
+}
+
+/** A cell that is a number, a percentage or a measure, optionally with an interval: "12", "<1%", "2.3 (1.2-4.6)". */
+const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*\$?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6})?\)?(\s*[([][^)\]]{0,20}[)\]])?$/;
+
+/** Fragments of one block back into lines, top to bottom. */
+function regroup(block: Fragment[]): Line[] {
+  const sorted = [...block].sort((a, b) => b.y - a.y || a.seg.x0 - b.seg.x0);
+  const lines: Line[] = [];
+  for (const f of sorted) {
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.y - f.y) <= 0.45 * Math.max(last.size, f.size)) {
+      last.segments.push(f.seg);
+      last.size = Math.max(last.size, f.size);
+    } else {
+      lines.push({ y: f.y, size: f.size, segments: [f.seg] });
+    }
+  }
+  for (const l of lines) l.segments.sort((a, b) => a.x0 - b.x0);
+  return lines;
+}
+
+function layoutBlock(lines: Line[], page: number, body: number): Element[] {
   const out: Element[] = [];
   let i = 0;
   let pending: Line[] = [];
@@ -53,17 +194,17 @@ export function layoutPage(runs: TextRun[], page: number, pageWidth: number): El
     if (region.length >= 3) {
       const cols = columnsOf(region);
       if (cols.length >= 2) {
-        const avgLen = avgSegmentLength(region);
-        if (cols.length === 2 && avgLen > 35 && spans(cols, pageWidth)) {
-          // Two text columns: left column first, then the right one.
-          flush();
-          const left = region.map((l) => ({ ...l, segments: l.segments.filter((s) => s.x1 <= cols[0][1] + 1) }));
-          const right = region.map((l) => ({ ...l, segments: l.segments.filter((s) => s.x0 >= cols[1][0] - 1) }));
-          out.push(...paragraphs(left.filter((l) => l.segments.length), page, body));
-          out.push(...paragraphs(right.filter((l) => l.segments.length), page, body));
-        } else {
-          flush();
+        flush();
+        if (isTable(region, cols)) {
           out.push(tableElement(region, cols, page));
+        } else {
+          // Not a table: side-by-side text, read column by column.
+          // Every segment goes to exactly one column (the nearest), so none is lost between them.
+          const colOf = (seg: Segment) => columnIndex(cols, (seg.x0 + seg.x1) / 2);
+          cols.forEach((_, ci) => {
+            const col = region.map((l) => ({ ...l, segments: l.segments.filter((seg) => colOf(seg) === ci) }));
+            out.push(...paragraphs(col.filter((l) => l.segments.length), page, body));
+          });
         }
         i += region.length;
         continue;
@@ -74,6 +215,26 @@ export function layoutPage(runs: TextRun[], page: number, pageWidth: number): El
   }
   flush();
   return out;
+}
+
+/**
+ * A candidate table must be justified: most of its rows have cells in two or more columns, and
+ * its cells are short or numeric. Side-by-side prose (columns of long lines) never is one.
+ */
+function isTable(region: Line[], cols: Array<[number, number]>): boolean {
+  const multi = region.filter((l) => l.segments.length >= 2).length;
+  if (multi < 3 || multi < 0.6 * region.length) return false;
+  const frags = region.flatMap((l) => l.segments.map((seg) => ({ y: l.y, size: l.size, seg })));
+  if (!shortCells(frags)) {
+    // Wide description columns are fine when at least two other columns are short (a field dictionary).
+    if (cols.length < 3) return false;
+    const shortCols = cols.filter(([a, b]) => {
+      const inCol = frags.filter((f) => (f.seg.x0 + f.seg.x1) / 2 >= a - 1 && (f.seg.x0 + f.seg.x1) / 2 <= b + 1);
+      return inCol.length > 0 && shortCells(inCol);
+    }).length;
+    if (shortCols < 2) return false;
+  }
+  return true;
 }
 
 function toLines(runs: TextRun[]): Line[] {
@@ -192,36 +353,23 @@ function mergedExtents(region: Line[]): Array<[number, number]> {
   return merged;
 }
 
-function avgSegmentLength(region: Line[]): number {
-  let n = 0;
-  let len = 0;
-  for (const l of region) {
-    for (const s of l.segments) {
-      n++;
-      len += s.text.length;
-    }
-  }
-  return n ? len / n : 0;
-}
-
-function spans(cols: Array<[number, number]>, pageWidth: number): boolean {
-  return cols[0][1] - cols[0][0] > 0.25 * pageWidth && cols[1][1] - cols[1][0] > 0.25 * pageWidth;
-}
-
 function tableElement(region: Line[], cols: Array<[number, number]>, page: number): Element {
   const rows = region.map((l) => {
     const cells = cols.map(() => [] as string[]);
     for (const s of l.segments) {
       for (const p of s.pieces) {
-        const mid = (p.x0 + p.x1) / 2;
-        let ci = cols.findIndex(([a, b]) => mid >= a - 1 && mid <= b + 1);
-        if (ci < 0) ci = nearest(cols, mid);
-        cells[ci].push(p.text.trim());
+        cells[columnIndex(cols, (p.x0 + p.x1) / 2)].push(p.text.trim());
       }
     }
     return cells.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim());
   });
   return tableFromRows(rows, page);
+}
+
+/** The column holding x, else the nearest one. */
+function columnIndex(cols: Array<[number, number]>, x: number): number {
+  const inside = cols.findIndex(([a, b]) => x >= a - 1 && x <= b + 1);
+  return inside >= 0 ? inside : nearest(cols, x);
 }
 
 function nearest(cols: Array<[number, number]>, x: number): number {
@@ -241,7 +389,11 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   const out: Element[] = [];
   let cur: { kind: Element['kind']; lines: string[]; lastY: number; size: number } | null = null;
   const push = () => {
-    if (cur) out.push({ kind: cur.kind, text: cur.lines.join(' ').replace(/\s+/g, ' ').trim(), page });
+    if (cur) {
+      const text = cur.lines.join(' ').replace(/\s+/g, ' ').trim();
+      // Several lines of large type are a lead paragraph, not a heading.
+      out.push({ kind: cur.kind === 'title' && text.length > 200 ? 'text' : cur.kind, text, page });
+    }
     cur = null;
   };
   for (const l of lines) {

@@ -1,5 +1,6 @@
 import { DomainError } from '@rag/platform';
-import { Element, ExtractedImage, PageProgress, PartitionResult } from './element';
+import { Element, ExtractedImage, PageProgress, PartitionResult, PartitionWarning } from './element';
+import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { layoutPage, TextRun } from './page-layout';
 
@@ -49,37 +50,37 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   const doc = await task.promise;
   const total = doc.numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
-  const elements: Element[] = [];
+  const pageRuns: TextRun[][] = [];
   const images: ExtractedImage[] = [];
-  let failedPages = 0;
-  let lastError = '';
+  const warnings: PartitionWarning[] = [];
   for (let p = 1; p <= total; p++) {
     try {
       const page = await doc.getPage(p);
-      const viewport = page.getViewport({ scale: 1 });
-      const content = await page.getTextContent();
-      const runs: TextRun[] = [];
-      for (const item of content.items) {
-        if (!('str' in item) || !item.str) continue;
-        const [a, b, c, d, e, f] = item.transform as number[];
-        runs.push({ str: item.str, x: e, y: f, width: item.width || Math.abs(a) * item.str.length * 0.5, size: Math.hypot(c, d) || Math.hypot(a, b) || 10 });
+      const runs = await textRuns(page);
+      pageRuns.push(runs);
+      if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
+        warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: its text was not read (no OCR)` });
       }
-      const pageElements = layoutPage(runs, p, viewport.width);
-      if (pageElements.length && elements.length) {
-        const prev = elements[elements.length - 1];
-        const first = pageElements[0];
-        if (prev.kind === 'text' && first.kind === 'text' && !/[.!?:;)"”]$/.test(prev.text)) first.continued = true;
-      }
-      elements.push(...pageElements);
-      if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, pageElements)));
+      if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
       page.cleanup();
     } catch (err) {
-      failedPages++;
-      lastError = (err as Error).message;
+      pageRuns.push([]);
+      warnings.push({ page: p, code: 'PAGE_UNREADABLE', message: `page ${p} could not be read: ${(err as Error).message}` });
     }
     if (p % 5 === 0 || p === total) progress(p, total);
   }
-  if (failedPages === total) throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${lastError}`);
+  if (warnings.filter((w) => w.code === 'PAGE_UNREADABLE').length === total) throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${warnings[0].message}`);
+  const margins = dropRepeatedMargins(pageRuns);
+  const elements: Element[] = [];
+  margins.pages.forEach((runs, i) => {
+    const pageElements = layoutPage(runs, i + 1);
+    if (pageElements.length && elements.length) {
+      const prev = elements[elements.length - 1];
+      const first = pageElements[0];
+      if (prev.kind === 'text' && first.kind === 'text' && !/[.!?:;)"”]$/.test(prev.text)) first.continued = true;
+    }
+    elements.push(...pageElements);
+  });
   // An image-only document can still be indexed through its image descriptions.
   if (elements.length === 0 && images.length === 0) {
     throw new DomainError(
@@ -87,17 +88,46 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
       `no extractable text on any of ${total} page(s): scanned pages need OCR (PARTITIONER=unstructured with hi_res)`,
     );
   }
-  return { pages: total, elements, imagesFound: 0, imagesSkipped: 0, images: images.slice(0, extract?.max ?? 0) };
+  return {
+    pages: total,
+    elements,
+    imagesFound: 0,
+    imagesSkipped: 0,
+    images: images.slice(0, extract?.max ?? 0),
+    warnings,
+    repeatedLinesDropped: margins.droppedLines,
+  };
 }
 
 type PdfPage = Awaited<ReturnType<Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>['getPage']>>;
 
+/** Whether the page paints an image (asked only of pages without text, so the operator list is rarely built). */
+async function paintsImages(page: PdfPage): Promise<boolean> {
+  const ops = await page.getOperatorList();
+  const paint = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineImageXObject, pdfjs.OPS.paintImageMaskXObject]);
+  return ops.fnArray.some((fn: number) => paint.has(fn));
+}
+
+/** The page's text items as positioned runs (PDF user space), with their direction. */
+async function textRuns(page: PdfPage): Promise<TextRun[]> {
+  const content = await page.getTextContent();
+  const runs: TextRun[] = [];
+  for (const item of content.items) {
+    if (!('str' in item) || !item.str) continue;
+    const [a, b, c, d, e, f] = item.transform as number[];
+    const size = Math.hypot(c, d) || Math.hypot(a, b) || 10;
+    const angle = (Math.atan2(b, a) * 180) / Math.PI;
+    runs.push({ str: item.str, x: e, y: f, width: item.width || size * item.str.length * 0.5, size, angle });
+  }
+  return runs;
+}
+
 /** Decoded images painted on a page, as PNG, with the page's first text as a caption hint. */
-async function pageImages(page: PdfPage, pageNumber: number, opts: NonNullable<PdfOptions['extractImages']>, pageElements: Element[]): Promise<ExtractedImage[]> {
+async function pageImages(page: PdfPage, pageNumber: number, opts: NonNullable<PdfOptions['extractImages']>, runs: TextRun[]): Promise<ExtractedImage[]> {
   const ops = await page.getOperatorList();
   const out: ExtractedImage[] = [];
   const seen = new Set<string>();
-  const caption = pageElements.map((e) => e.text).join(' ').slice(0, 300);
+  const caption = runs.map((r) => r.str).join(' ').replace(/\s+/g, ' ').slice(0, 300);
   for (let i = 0; i < ops.fnArray.length && out.length < opts.max; i++) {
     if (ops.fnArray[i] !== pdfjs.OPS.paintImageXObject) continue;
     const id = String((ops.argsArray[i] as unknown[])[0]);

@@ -1,0 +1,90 @@
+import { TextRun } from './page-layout';
+
+/** What repeated-margin detection removed from a document. */
+export interface MarginResult {
+  pages: TextRun[][];
+  /** Lines dropped as running headers or footers, counted in the task. */
+  droppedLines: number;
+}
+
+/** How many lines at the top and at the bottom of a page can be a running header or footer. */
+const MARGIN_LINES = 2;
+
+/**
+ * Running headers and footers: a line among the top or bottom two of a page that recurs in the
+ * same place on at least half of the pages (and at least three), either word for word or differing
+ * only in one number that follows the page index ("Page 3 of 10", "MMWR ... 1637"). Those lines are
+ * removed before layout, so they neither split columns nor repeat in every chunk; the count is
+ * reported. A per-page heading such as "Abstract 3 (PMID 123, 1996)" differs in more than the
+ * page number and stays. Documents of fewer than three pages are left alone.
+ */
+export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
+  if (pages.length < 3) return { pages, droppedLines: 0 };
+  const groups = new Map<string, Array<{ page: number; line: MarginLine }>>();
+  pages.forEach((runs, page) => {
+    for (const line of marginLines(runs)) {
+      const key = line.where + line.text.replace(/\d+/g, '#');
+      const list = groups.get(key) ?? [];
+      if (!list.some((m) => m.page === page)) list.push({ page, line });
+      groups.set(key, list);
+    }
+  });
+  const min = Math.max(3, Math.ceil(pages.length / 2));
+  const drop = new Set<TextRun>();
+  let droppedLines = 0;
+  for (const members of groups.values()) {
+    if (members.length < min || !repeats(members)) continue;
+    droppedLines += members.length;
+    for (const m of members) for (const r of m.line.runs) drop.add(r);
+  }
+  return { pages: drop.size ? pages.map((runs) => runs.filter((r) => !drop.has(r))) : pages, droppedLines };
+}
+
+/** Same text on every page, or the same but for one number that moves with the page index. */
+function repeats(members: Array<{ page: number; line: MarginLine }>): boolean {
+  const texts = members.map((m) => m.line.text);
+  if (texts.every((t) => t === texts[0])) return true;
+  const numbers = texts.map((t) => t.match(/\d+/g)?.map(Number) ?? []);
+  const n = numbers[0].length;
+  for (let j = 0; j < n; j++) {
+    const offset = numbers[0][j] - members[0].page;
+    const tracks = members.every((m, i) => numbers[i][j] - m.page === offset);
+    const rest = (t: string) => {
+      let k = 0;
+      return t.replace(/\d+/g, (d) => (k++ === j ? '#' : d));
+    };
+    if (tracks && texts.every((t) => rest(t) === rest(texts[0]))) return true;
+  }
+  return false;
+}
+
+interface MarginLine {
+  where: 'top' | 'bottom';
+  text: string;
+  runs: TextRun[];
+}
+
+function marginLines(runs: TextRun[]): MarginLine[] {
+  const upright = runs.filter((r) => Math.abs(r.angle ?? 0) < 1 && r.str.trim());
+  const sorted = [...upright].sort((a, b) => b.y - a.y);
+  const lines: TextRun[][] = [];
+  for (const r of sorted) {
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last[0].y - r.y) <= 0.45 * Math.max(last[0].size, r.size)) last.push(r);
+    else lines.push([r]);
+  }
+  // A page of a few lines has no room for running headers; its lines are content.
+  if (lines.length <= 2 * MARGIN_LINES) return [];
+  const line = (where: MarginLine['where'], l: TextRun[]): MarginLine => ({
+    where,
+    runs: l,
+    text: [...l]
+      .sort((a, b) => a.x - b.x)
+      .map((r) => r.str)
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase(),
+  });
+  return [...lines.slice(0, MARGIN_LINES).map((l) => line('top', l)), ...lines.slice(-MARGIN_LINES).map((l) => line('bottom', l))];
+}
