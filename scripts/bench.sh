@@ -8,6 +8,7 @@ source scripts/lib.sh
 
 ensure_node_modules
 ensure_redis_binary
+ensure_poppler
 start_private_redis
 
 npm run build --silent

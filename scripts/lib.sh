@@ -26,6 +26,15 @@ ensure_chromium() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
 
+# Installs Debian's poppler-utils: pdftotext is the reference text layer of the text-fidelity test and benchmark.
+ensure_poppler() {
+  if command -v pdftotext >/dev/null 2>&1; then return 0; fi
+  echo "pdftotext not found: installing Debian package poppler-utils" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils >/dev/null
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }

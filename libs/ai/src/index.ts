@@ -1,5 +1,6 @@
 export * from './text/tokenize';
 export * from './text/sentences';
+export * from './text/text-coverage';
 export * from './embedding/embedder';
 export * from './embedding/local-hash.embedder';
 export * from './embedding/openai.embedder';

@@ -1,0 +1,26 @@
+import { textCoverage } from './text-coverage';
+
+describe('textCoverage', () => {
+  const ref = 'The mean time was 25.9 +/- 10.9 seconds in flight\nand the control setting took 13.2 seconds (p<.001) overall\n';
+
+  it('counts a line found whole, or cut exactly between two chunks, as kept', () => {
+    const chunks = [
+      { text: 'Intro. The mean time was 25.9 +/- 10.9 seconds in flight and the control', dataType: 'text' },
+      { text: 'Heading\nsetting took 13.2 seconds (p<.001) overall', dataType: 'text' },
+    ];
+    expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 2, coverage: 1, missing: [] });
+  });
+
+  it('reports a mangled numeric line as missing', () => {
+    const chunks = [{ text: 'The mean time was 25.9 +/- 10.9 seconds in flight and the control setting took 7]). 7]).', dataType: 'text' }];
+    const r = textCoverage(ref, chunks);
+    expect(r.kept).toBe(1);
+    expect(r.missing).toEqual(['and the control setting took 13.2 seconds (p<.001) overall']);
+  });
+
+  it('reads table chunks without their markup and counts missing running headers apart', () => {
+    const pages = [1, 2, 3, 4].map((i) => `Journal of Things 2014, volume 14 page ${i} of 4\nRow label one two three four ${i}\n`).join('\f');
+    const chunks = [1, 2, 3, 4].map((i) => ({ text: `<table><tr><td>Row label one</td><td>two three four ${i}</td></tr></table>`, dataType: 'table_html' }));
+    expect(textCoverage(pages, chunks)).toMatchObject({ lines: 8, kept: 4, runningDropped: 4, coverage: 1 });
+  });
+});

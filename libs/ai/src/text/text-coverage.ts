@@ -1,0 +1,72 @@
+/** A stored chunk as the coverage measure reads it. */
+export interface CoverageChunk {
+  text: string;
+  dataType: string;
+}
+
+export interface TextCoverage {
+  /** Reference lines of at least `minWords` words. */
+  lines: number;
+  /** Lines found in the chunks (whole, or cut exactly between two consecutive chunks). */
+  kept: number;
+  /** Missing lines that recur on most pages: running headers/footers, dropped on purpose and counted apart. */
+  runningDropped: number;
+  /** kept / (lines - runningDropped). */
+  coverage: number;
+  missing: string[];
+}
+
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]/g, '');
+
+/** Chunk text as a reader sees it: table markup removed, entities decoded. */
+export function plainChunkText(c: CoverageChunk): string {
+  if (c.dataType !== 'table_html') return c.text;
+  return c.text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * Line coverage of a reference text layer (e.g. `pdftotext -raw`, pages separated by form feeds)
+ * by a document's chunks in order, compared as lowercase letters and digits only. A line is kept
+ * when it appears whole in the joined chunks, or when it is cut exactly at a chunk boundary. A
+ * missing line whose digit-masked form recurs on at least half the pages is counted as a dropped
+ * running header or footer rather than as lost text.
+ */
+export function textCoverage(reference: string, chunks: CoverageChunk[], minWords = 6): TextCoverage {
+  const normed = chunks.map((c) => norm(plainChunkText(c)));
+  const hay = normed.join('');
+  const pages = reference.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
+  const mask = (l: string) => norm(l).replace(/[0-9]+/g, '#');
+  const onPages = new Map<string, number>();
+  for (const pg of pages) for (const k of new Set(pg.split('\n').map(mask))) onPages.set(k, (onPages.get(k) ?? 0) + 1);
+  const running = (l: string) => pages.length >= 3 && (onPages.get(mask(l)) ?? 0) >= Math.max(3, pages.length / 2);
+  const across = (l: string) => {
+    const w = l.trim().split(/\s+/);
+    for (let k = 1; k < w.length; k++) {
+      const a = norm(w.slice(0, k).join(' '));
+      const b = norm(w.slice(k).join(' '));
+      for (let i = 0; i + 1 < normed.length; i++) if (normed[i].endsWith(a) && normed[i + 1].includes(b)) return true;
+    }
+    return false;
+  };
+  const lines = reference.split(/[\n\f]/).filter((l) => l.trim().split(/\s+/).length >= minWords);
+  let kept = 0;
+  let runningDropped = 0;
+  const missing: string[] = [];
+  for (const l of lines) {
+    const n = norm(l);
+    if (!n || hay.includes(n) || across(l)) kept++;
+    else if (running(l)) runningDropped++;
+    else missing.push(l);
+  }
+  const counted = lines.length - runningDropped;
+  return { lines: lines.length, kept, runningDropped, coverage: counted ? kept / counted : 1, missing };
+}
