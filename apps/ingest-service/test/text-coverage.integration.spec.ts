@@ -1,6 +1,7 @@
 import { textCoverage } from '@rag/ai';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chunkElements } from '../src/chunking/chunker';
 import { LocalPartitioner } from '../src/partition/local.partitioner';
@@ -37,5 +38,24 @@ describe('text coverage of the local partitioner and chunker against pdftotext',
     const falseTables = r.elements.filter((e) => e.kind === 'table' && e.page !== 5 && e.page !== 6);
     expect(falseTables.map((t) => `p${t.page}: ${t.text.slice(0, 80)}`)).toEqual([]);
     expect(r.repeatedLinesDropped).toBeGreaterThan(0);
+  });
+
+  it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
+    try {
+      const mixed = join(dir, 'mixed.pdf');
+      // 5 text pages, then 3 scanned pages without a text layer.
+      execFileSync('pdfunite', [join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas.pdf'), join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'), mixed]);
+      const r = await partitioner.partition({ bytes: readFileSync(mixed), sourceType: 'pdf', filename: 'mixed.pdf' }, () => undefined);
+      expect(r.pages).toBe(8);
+      expect(r.warnings?.map((w) => [w.page, w.code])).toEqual([
+        [6, 'PAGE_WITHOUT_TEXT'],
+        [7, 'PAGE_WITHOUT_TEXT'],
+        [8, 'PAGE_WITHOUT_TEXT'],
+      ]);
+      expect(r.elements.some((e) => e.page > 5)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

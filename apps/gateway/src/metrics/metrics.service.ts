@@ -46,6 +46,11 @@ export class MetricsService {
     registers: [this.registry],
   });
   private readonly pages = new Gauge({ name: 'rag_ingest_pages', help: 'Pages ingested by successful jobs, counted in Redis; monotonic', registers: [this.registry] });
+  private readonly pagesUnread = new Gauge({
+    name: 'rag_ingest_pages_unread',
+    help: 'Pages of successful jobs whose text could not be read (unreadable, or images without a text layer); monotonic',
+    registers: [this.registry],
+  });
   private readonly ingestUp = new Gauge({ name: 'rag_ingest_service_up', help: '1 when the ingest service answered the last scrape', registers: [this.registry] });
 
   constructor(private readonly bus: BusClient) {
@@ -70,9 +75,10 @@ export class MetricsService {
       const health = await this.bus.request(IngestHealth, {}, { timeoutMs: 1500 });
       const details = (health.details ?? {}) as { queue?: Record<string, number>; jobs?: Record<string, number> };
       for (const [state, n] of Object.entries(details.queue ?? {})) this.queue.set({ state }, n);
-      const { pages, ...outcomes } = details.jobs ?? {};
+      const { pages, pagesUnread, ...outcomes } = details.jobs ?? {};
       for (const [outcome, n] of Object.entries(outcomes)) this.jobs.set({ outcome }, n);
       if (pages !== undefined) this.pages.set(pages);
+      if (pagesUnread !== undefined) this.pagesUnread.set(pagesUnread);
       this.ingestUp.set(1);
     } catch {
       this.ingestUp.set(0);

@@ -1,4 +1,4 @@
-import { DataType, IngestSubmitRequest, TaskStage } from '@rag/contracts';
+import { DataType, IngestSubmitRequest, TaskStage, TaskWarning } from '@rag/contracts';
 
 export type IngestJobData = IngestSubmitRequest & { taskId: string };
 
@@ -16,6 +16,9 @@ export interface IngestResult {
   chunks: Record<DataType, number>;
   imagesSkipped: number;
   deduplicated: boolean;
+  /** Missing from results stored by older versions. */
+  warnings?: TaskWarning[];
+  repeatedLinesDropped?: number;
 }
 
 /** What the pipeline needs from a queued job; Bull's job is adapted to it, tests pass a fake. */

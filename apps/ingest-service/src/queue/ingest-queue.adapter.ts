@@ -48,11 +48,11 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
             void job.discard();
           },
         });
-        await this.countOutcome(result.deduplicated ? 'deduplicated' : 'succeeded', result.deduplicated ? 0 : result.pages);
+        await this.countOutcome(result.deduplicated ? 'deduplicated' : 'succeeded', result.deduplicated ? 0 : result.pages, result.warnings?.length ?? 0);
         return result;
       } catch (err) {
         const final = discarded || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await this.countOutcome(final ? 'failed' : 'retried', 0);
+        await this.countOutcome(final ? 'failed' : 'retried', 0, 0);
         throw err;
       }
     });
@@ -62,19 +62,20 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
    * Job outcome counters in one Redis hash shared by all replicas, so /metrics shows monotonic
    * totals whichever replica ran the job (Bull's own counts shrink as old jobs are removed).
    */
-  private async countOutcome(outcome: JobOutcome, pages: number): Promise<void> {
+  private async countOutcome(outcome: JobOutcome, pages: number, pagesUnread: number): Promise<void> {
     const key = this.statsKey();
     await this.queue.client
       .multi()
       .hincrby(key, outcome, 1)
       .hincrby(key, 'pages', pages)
+      .hincrby(key, 'pagesUnread', pagesUnread)
       .exec()
       .catch(() => undefined);
   }
 
   async outcomes(): Promise<Record<string, number>> {
     const raw = await this.queue.client.hgetall(this.statsKey());
-    const out: Record<string, number> = { succeeded: 0, deduplicated: 0, failed: 0, retried: 0, pages: 0 };
+    const out: Record<string, number> = { succeeded: 0, deduplicated: 0, failed: 0, retried: 0, pages: 0, pagesUnread: 0 };
     for (const [k, v] of Object.entries(raw)) out[k] = Number(v);
     return out;
   }

@@ -70,7 +70,10 @@ export function toTask(s: JobSnapshot): Task {
       pages: pagesTotal,
       chunks: r?.chunks ?? p?.chunks ?? { text: 0, table_html: 0, image_summary: 0 },
       imagesSkipped: r?.imagesSkipped ?? p?.imagesSkipped ?? 0,
+      pagesUnread: r?.warnings?.length ?? 0,
+      repeatedLinesDropped: r?.repeatedLinesDropped ?? 0,
     },
+    warnings: r?.warnings ?? [],
     timing: {
       queuedAt: new Date(s.queuedAt).toISOString(),
       startedAt: s.startedAt ? new Date(s.startedAt).toISOString() : null,

@@ -10,7 +10,8 @@ const task = (taskId: string, patch: Partial<Task>): Task => ({
   filename: 'a.pdf',
   state: 'PROCESSING',
   progress: { stage: 'partitioning', pagesDone: 3, pagesTotal: 10, percent: 30 },
-  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0 },
+  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 0, repeatedLinesDropped: 0 },
+  warnings: [],
   timing: { queuedAt: '', startedAt: null, finishedAt: null, durationMs: null },
   attempts: 1,
   documentId: null,
@@ -44,6 +45,20 @@ describe('UploadPanel', () => {
       { filename: 'a.pdf', file: files[0] },
       { filename: 'locked.pdf', file: files[1] },
     ]);
+  });
+
+  it('shows a SUCCESS with unread pages as incomplete, naming the pages', async () => {
+    const warnings = [{ page: 4, code: 'PAGE_WITHOUT_TEXT' as const, message: 'page 4 is an image without a text layer: its text was not read (no OCR)' }];
+    const done = task('t1', { state: 'SUCCESS', warnings, counts: { pages: 10, chunks: { text: 9, table_html: 0, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 1, repeatedLinesDropped: 0 } });
+    const api = {
+      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }] })),
+      task: vi.fn(async () => done),
+    } as unknown as ApiClient;
+    render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} pollMs={5} />);
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['%PDF-1.4'], 'a.pdf')] } });
+    const status = await screen.findByRole('status');
+    expect(status.textContent).toBe('1 page(s) not read: p. 4');
+    expect(status.getAttribute('title')).toContain('no OCR');
   });
 
   it('explains a rejected upload', async () => {

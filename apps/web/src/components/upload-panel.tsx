@@ -113,7 +113,16 @@ function UploadStatus({ row }: { row: Row }) {
   if (t.state === 'FAILURE') return <span className="error" role="alert">failed: {t.error?.message ?? 'unknown reason'}</span>;
   if (t.state === 'SUCCESS') {
     const chunks = Object.values(t.counts.chunks).reduce((a, b) => a + b, 0);
-    return <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks`}</span>;
+    const done = <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks`}</span>;
+    if (!t.counts.pagesUnread) return done;
+    return (
+      <>
+        {done}{' '}
+        <span className="warning" role="status" title={t.warnings.map((w) => w.message).join('\n')}>
+          {t.counts.pagesUnread} page(s) not read: p. {t.warnings.map((w) => w.page).join(', ')}
+        </span>
+      </>
+    );
   }
   const { stage, pagesDone, pagesTotal, percent } = t.progress;
   return (

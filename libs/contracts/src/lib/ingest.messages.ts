@@ -28,6 +28,14 @@ export type TaskState = z.infer<typeof TaskStateSchema>;
 export const TaskStageSchema = z.enum(['queued', 'partitioning', 'chunking', 'embedding', 'storing', 'done']);
 export type TaskStage = z.infer<typeof TaskStageSchema>;
 
+/** Something of a document that was not read, reported instead of dropped silently. */
+export const TaskWarningSchema = z.object({
+  page: z.number().int().positive(),
+  code: z.enum(['PAGE_UNREADABLE', 'PAGE_WITHOUT_TEXT']),
+  message: z.string(),
+});
+export type TaskWarning = z.infer<typeof TaskWarningSchema>;
+
 export const TaskSchema = z.object({
   taskId: TaskIdSchema,
   collectionId: CollectionIdSchema,
@@ -43,7 +51,12 @@ export const TaskSchema = z.object({
     pages: z.number().int(),
     chunks: z.record(DataTypeSchema, z.number().int()),
     imagesSkipped: z.number().int(),
+    /** Pages whose text could not be read (see warnings); a SUCCESS with pagesUnread > 0 is incomplete. */
+    pagesUnread: z.number().int(),
+    /** Running header/footer lines recognised on most pages and left out of the chunks. */
+    repeatedLinesDropped: z.number().int(),
   }),
+  warnings: z.array(TaskWarningSchema),
   timing: z.object({
     queuedAt: z.string(),
     startedAt: z.string().nullable(),
