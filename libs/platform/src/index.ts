@@ -13,5 +13,6 @@ export * from './bus/bus-exception.filter';
 export * from './bus/bus.module';
 export * from './bootstrap/start-service';
 export * from './testing/test-redis';
+export * from './testing/redis-process';
 export * from './redis/redis-lock';
 export * from './storage/upload-storage';

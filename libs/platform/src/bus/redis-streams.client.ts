@@ -30,6 +30,9 @@ export class RedisStreamsClient extends ClientProxy {
       this.pub = createRedis(this.options.redisUrl, 'bus-client-pub');
       this.sub = createRedis(this.options.redisUrl, 'bus-client-sub');
       this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
+      // Replies published while the subscription is down are lost for good: fail the calls waiting
+      // for them now instead of at their timeout. ioredis re-subscribes when the connection is back.
+      this.sub.on('close', () => this.failInFlight('the bus connection to Redis was lost'));
       await Promise.all([waitForRedis(this.pub), waitForRedis(this.sub)]);
       await this.sub.subscribe(this.replyChannel);
     })().catch((err) => {
@@ -95,6 +98,13 @@ export class RedisStreamsClient extends ClientProxy {
   private async xadd(pattern: string, envelope: BusEnvelope): Promise<void> {
     const max = String(this.options.maxStreamLength ?? 100_000);
     await this.pub!.xadd(busKeys.stream(this.options.prefix, pattern), 'MAXLEN', '~', max, '*', 'm', JSON.stringify(envelope));
+  }
+
+  private failInFlight(reason: string): void {
+    for (const [id, cb] of [...this.routingMap.entries()]) {
+      this.routingMap.delete(id);
+      cb({ err: { code: 'SERVICE_UNAVAILABLE', message: reason }, isDisposed: true });
+    }
   }
 
   private onReply(message: string): void {

@@ -59,12 +59,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this.writer = createRedis(this.options.redisUrl, `bus-writer-${this.options.consumerName}`);
       this.cancelSub = createRedis(this.options.redisUrl, `bus-cancel-${this.options.consumerName}`);
       const keys = this.streamKeys();
-      for (const key of keys) {
-        // '0' so requests queued before this group existed are still seen (their deadline filters stale ones).
-        await this.writer.xgroup('CREATE', key, busKeys.group, '0', 'MKSTREAM').catch((e: Error) => {
-          if (!e.message.includes('BUSYGROUP')) throw e;
-        });
-      }
+      await this.ensureGroups(keys);
       await this.cancelSub.subscribe(busKeys.cancelChannel(this.options.prefix));
       this.cancelSub.on('message', (_channel: string, id: string) => this.cancel(id));
       if (keys.length > 0) {
@@ -88,6 +83,30 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     await Promise.allSettled([this.writer?.quit(), this.cancelSub?.quit()]);
   }
 
+  /**
+   * Creates the consumer group of every stream that lacks one. Called at start and again whenever
+   * Redis answers NOGROUP: a Redis that restarted without its data (or a failover to an empty
+   * replica) has lost the groups, and reading would fail forever.
+   */
+  private async ensureGroups(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      // '0' so requests queued before this group existed are still seen (their deadline filters stale ones).
+      await this.writer!.xgroup('CREATE', key, busKeys.group, '0', 'MKSTREAM').catch((e: Error) => {
+        if (!e.message.includes('BUSYGROUP')) throw e;
+      });
+    }
+  }
+
+  /** After a failed read or claim: re-creates lost groups, so the loop recovers by itself. */
+  private async recover(keys: string[], err: Error, what: string): Promise<void> {
+    if (/NOGROUP/.test(err.message)) {
+      this.logger.warn(`bus ${what}: consumer groups are gone (Redis restarted without its data?); re-creating them`);
+      await this.ensureGroups(keys).catch((e: Error) => this.logger.error(`bus group re-creation failed: ${e.message}`));
+    } else {
+      this.logger.error(`bus ${what} failed: ${err.message}`);
+    }
+  }
+
   private streamKeys(): string[] {
     return [...this.messageHandlers.keys()].map((p) => busKeys.stream(this.options.prefix, p));
   }
@@ -107,8 +126,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         )) as StreamEntries | null;
       } catch (err) {
         if (this.closing) break;
-        this.logger.error(`bus read failed: ${(err as Error).message}`);
-        await sleep(500);
+        await this.recover(keys, err as Error, 'read');
+        await sleep(200);
         continue;
       }
       if (!res) continue;
@@ -134,7 +153,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
             else await this.ack(key, entryId);
           }
         } catch (err) {
-          if (!this.closing) this.logger.error(`bus claim failed: ${(err as Error).message}`);
+          if (!this.closing) await this.recover(keys, err as Error, 'claim');
         }
       }
     }
