@@ -1,5 +1,5 @@
 import { DomainError, LocalUploadStorage } from '@rag/platform';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -56,6 +56,46 @@ describe('UploadService', () => {
     // a.txt has a task: its bytes stay for the ingest worker; b.txt has none: its bytes are gone.
     expect(submitted).toHaveLength(1);
     expect(readdirSync(join(dir, 'c1')).map((f) => `c1/${f}`)).toEqual(submitted);
+  });
+
+  /** A raw multipart body, possibly broken. */
+  function rawRequest(body: Buffer, boundary = 'spec-boundary') {
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const req = Object.assign(new PassThrough(), { headers, header: (name: string) => headers[name.toLowerCase() as keyof typeof headers] });
+    req.end(body);
+    return req as never;
+  }
+  const okBus = { request: async (_m: unknown, body: { filename: string }) => ({ taskId: `task-${body.filename}`, state: 'PENDING' }) };
+  const part = (filename: string, data: string) => `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
+
+  it('answers broken multipart bodies with a 400 reason, never a crash or a hang, and keeps no bytes', async () => {
+    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
+    const bodies = [
+      part('a.txt', 'truncated in the middle of the fi'), // no closing boundary
+      `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="a\u0001b.txt"\r\n\r\nx\r\n--spec-boundary--\r\n`,
+      `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="a\u0000b.txt"\r\n\r\nx\r\n--spec-boundary--\r\n`,
+      `--spec-boundary\r\n\u0001\u0002 not a header\r\n\r\nx\r\n--spec-boundary--\r\n`,
+      `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="x.txt"\r\n`,
+      `garbage without any boundary at all`,
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const outcome = await Promise.race([
+        service.upload(`broken${i}`, rawRequest(Buffer.from(body, 'latin1'))).then(
+          () => 'accepted',
+          (e: DomainError) => e.code,
+        ),
+        new Promise((r) => setTimeout(() => r('hang'), 3000)),
+      ]);
+      expect([i, outcome]).toEqual([i, expect.stringMatching(/^(VALIDATION_FAILED)$/)]);
+    }
+    for (const i of bodies.keys()) expect(existsSync(join(dir, `broken${i}`)) ? readdirSync(join(dir, `broken${i}`)) : []).toEqual([]);
+  });
+
+  it('keeps UTF-8 filenames intact', async () => {
+    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
+    const name = 'ünï©ødé—名前.txt';
+    const out = await service.upload('utf8', rawRequest(Buffer.from(`${part(name, 'text')}\r\n--spec-boundary--\r\n`, 'utf8')));
+    expect(out.map((f) => f.filename)).toEqual([name]);
   });
 
   it('returns one task per file when all are submitted', async () => {

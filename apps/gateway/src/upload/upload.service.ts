@@ -61,17 +61,47 @@ export class UploadService {
     return new Promise((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
-        bb = busboy({ headers: req.headers, highWaterMark: 1 << 20, fileHwm: 1 << 20, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
+        // Filenames as UTF-8 (busboy's default for header parameters is latin1, which garbles them).
+        bb = busboy({ headers: req.headers, defParamCharset: 'utf8', highWaterMark: 1 << 20, fileHwm: 1 << 20, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
       } catch (err) {
         reject(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${(err as Error).message}`));
         return;
       }
       const stored: StoredFile[] = [];
       const pending: Promise<void>[] = [];
+      const open = new Set<NodeJS.ReadableStream & { destroy(err?: Error): void }>();
       let failure: DomainError | null = null;
+      let finished = false;
       const fail = (e: DomainError) => (failure ??= e);
+      // Ends the request once: on busboy's close, or on an error after which busboy never closes.
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        void Promise.all(pending).then(async () => {
+          if (failure) {
+            await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
+            reject(failure);
+          } else {
+            resolve(stored);
+          }
+        });
+      };
+      const abort = (e: DomainError) => {
+        fail(e);
+        req.unpipe(bb);
+        req.resume();
+        for (const s of open) s.destroy(new Error(e.message));
+        finish();
+      };
 
       bb.on('file', (_field, stream, info) => {
+        // Listened to at once: a truncated body errors the file stream before storage is open.
+        stream.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
+        if (/[\u0000-\u001f\u007f]/.test(info.filename ?? '')) {
+          fail(new DomainError('VALIDATION_FAILED', 'a filename contains control characters'));
+          stream.resume();
+          return;
+        }
         const filename = sanitizeFilename(info.filename ?? '');
         const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
         const sourceType = TYPES[ext];
@@ -81,6 +111,8 @@ export class UploadService {
           return;
         }
         const storageKey = `${collectionId}/${randomUUID()}.${sourceType}`;
+        open.add(stream);
+        stream.once('close', () => open.delete(stream));
         let size = 0;
         let head = Buffer.alloc(0);
         const inspect = (chunk: Buffer) => {
@@ -108,18 +140,10 @@ export class UploadService {
         );
       });
       bb.on('filesLimit', () => fail(new DomainError('PAYLOAD_TOO_LARGE', `at most ${this.config.maxFilesPerUpload} files per upload`)));
-      bb.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${err.message}`)));
-      bb.on('close', () => {
-        void Promise.all(pending).then(async () => {
-          if (failure) {
-            await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
-            reject(failure);
-          } else {
-            resolve(stored);
-          }
-        });
-      });
-      req.on('aborted', () => fail(new DomainError('VALIDATION_FAILED', 'client aborted the upload')));
+      bb.on('error', (err: Error) => abort(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${err.message}`)));
+      bb.on('close', finish);
+      req.on('aborted', () => abort(new DomainError('VALIDATION_FAILED', 'client aborted the upload')));
+      req.on('error', (err: Error) => abort(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
       req.pipe(bb);
     });
   }

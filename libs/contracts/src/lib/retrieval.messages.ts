@@ -30,9 +30,16 @@ export const DocumentSummarySchema = z.object({
 });
 export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
 
+/** A stored document's display name: no control characters (NUL in a filter was a 500). */
+const FilenameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'filenames contain no control characters');
+
 export const SearchFiltersSchema = z
   .object({
-    filenames: z.array(z.string().min(1).max(255)).max(50).optional(),
+    filenames: z.array(FilenameSchema).max(50).optional(),
     dataTypes: z.array(DataTypeSchema).max(3).optional(),
     documentIds: z.array(DocumentIdSchema).max(100).optional(),
   })
