@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IngestSubmit, SourceType } from '@rag/contracts';
+import { hasControlCharacter, IngestSubmit, SourceType } from '@rag/contracts';
 import { BusClient, DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
@@ -97,7 +97,7 @@ export class UploadService {
       bb.on('file', (_field, stream, info) => {
         // Listened to at once: a truncated body errors the file stream before storage is open.
         stream.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
-        if (/[\u0000-\u001f\u007f]/.test(info.filename ?? '')) {
+        if (hasControlCharacter(info.filename ?? '')) {
           fail(new DomainError('VALIDATION_FAILED', 'a filename contains control characters'));
           stream.resume();
           return;

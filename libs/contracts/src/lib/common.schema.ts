@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/** True when the text holds an ASCII control character (NUL included) or DEL. */
+export function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Collection ids appear in URLs and LanceDB filters, so they are restricted to a safe alphabet. */
 export const CollectionIdSchema = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CollectionIdSchema, DataTypeSchema, DocumentIdSchema, EmptySchema, HealthReplySchema } from './common.schema';
+import { CollectionIdSchema, DataTypeSchema, DocumentIdSchema, EmptySchema, hasControlCharacter, HealthReplySchema } from './common.schema';
 import { defineMessage } from './message';
 import { Patterns } from './wire-names';
 
@@ -35,7 +35,7 @@ const FilenameSchema = z
   .string()
   .min(1)
   .max(255)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'filenames contain no control characters');
+  .refine((s) => !hasControlCharacter(s), 'filenames contain no control characters');
 
 export const SearchFiltersSchema = z
   .object({
