@@ -39,6 +39,18 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# Stops the private redis-server and removes its folder once it has exited (it may still be writing while it
+# shuts down); never changes the exit status of the calling script.
+stop_private_redis() {
+  local pid
+  pid=$(cat "$redis_dir/redis.pid" 2>/dev/null || true)
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "$redis_dir" 2>/dev/null || true
+}
+
 # Starts a throwaway redis-server on a free port (stopped and removed when the calling script exits)
 # and exports TEST_REDIS_URL, so tests and benchmarks never touch a shared Redis.
 start_private_redis() {
@@ -46,7 +58,7 @@ start_private_redis() {
   port=$(free_port)
   redis_dir=$(mktemp -d)
   redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
-  trap 'kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+  trap stop_private_redis EXIT
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   export TEST_REDIS_URL="redis://127.0.0.1:$port/0"
 }
