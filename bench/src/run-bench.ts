@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { BenchContext } from './bench-context';
 import { BenchResults, commit, machine, meets, writeResults } from './report';
 import { ingestAndQuality } from './stages/ingest-quality.stage';
+import { textFidelity } from './stages/fidelity.stage';
 import { robustness } from './stages/robustness.stage';
 import { searchAtScale } from './stages/scale.stage';
 import { tableExtraction } from './stages/tables.stage';
 
 export const STAGES = {
   ingest: ingestAndQuality,
+  fidelity: textFidelity,
   scale: searchAtScale,
   tables: tableExtraction,
   robustness,

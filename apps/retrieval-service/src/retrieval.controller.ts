@@ -3,6 +3,7 @@ import {
   RequestOf,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
+  RetrievalDocumentChunks,
   RetrievalDocumentDelete,
   RetrievalDocumentFind,
   RetrievalDocumentList,
@@ -41,6 +42,11 @@ export class RetrievalController {
   @BusHandler(RetrievalDocumentDelete)
   onDelete(@BusPayload(RetrievalDocumentDelete) req: RequestOf<typeof RetrievalDocumentDelete>) {
     return this.documents.delete(req);
+  }
+
+  @BusHandler(RetrievalDocumentChunks)
+  onChunks(@BusPayload(RetrievalDocumentChunks) req: RequestOf<typeof RetrievalDocumentChunks>) {
+    return this.documents.chunks(req.collectionId, req.documentId);
   }
 
   @BusHandler(RetrievalDocumentList)

@@ -39,6 +39,12 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(task.counts.chunks.text).toBeGreaterThanOrEqual(100);
     expect(task.timing.durationMs).toBeGreaterThan(0);
     documentId = task.documentId;
+    const stored = await getJson(fetch(`${base}/collections/books/documents/${documentId}/chunks`));
+    expect(stored.document).toMatchObject({ documentId, pages: 100 });
+    expect(stored.chunks.map((c: { chunkIndex: number }) => c.chunkIndex)).toEqual(stored.chunks.map((_: unknown, i: number) => i));
+    expect(new Set(stored.chunks.map((c: { pageNumber: number }) => c.pageNumber)).size).toBe(100);
+    const missing = await fetch(`${base}/collections/books/documents/${'0'.repeat(32)}/chunks`);
+    expect(missing.status).toBe(404);
     const list = await getJson(fetch(`${base}/tasks?collection_id=books`));
     expect(list.tasks.map((t: { taskId: string }) => t.taskId)).toContain(task.taskId);
   });

@@ -5,6 +5,7 @@ import {
   DocumentIdSchema,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
+  RetrievalDocumentChunks,
   RetrievalDocumentDelete,
   RetrievalDocumentList,
 } from '@rag/contracts';
@@ -25,6 +26,14 @@ export class CollectionsController {
   @Get('collections/:collectionId/documents')
   documents(@Param('collectionId', collectionPipe()) collectionId: string) {
     return this.bus.request(RetrievalDocumentList, { collectionId });
+  }
+
+  @Get('collections/:collectionId/documents/:documentId/chunks')
+  chunks(
+    @Param('collectionId', collectionPipe()) collectionId: string,
+    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+  ) {
+    return this.bus.request(RetrievalDocumentChunks, { collectionId, documentId });
   }
 
   @Delete('collections/:collectionId')

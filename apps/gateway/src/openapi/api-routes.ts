@@ -10,6 +10,7 @@ import {
   RetrievalCollectionDelete,
   RetrievalCollectionList,
   RetrievalDocumentDelete,
+  RetrievalDocumentChunks,
   RetrievalDocumentList,
   SearchReplySchema,
   SearchRequestSchema,
@@ -91,6 +92,15 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/chat', tag: 'chat', summary: 'Grounded answer as one JSON document', body: ChatRequestSchema, status: 200, reply: ChatAnswerSchema },
   { method: 'get', path: '/collections', tag: 'collections', summary: 'Collections with document and chunk counts', status: 200, reply: RetrievalCollectionList.reply },
   { method: 'get', path: '/collections/:collectionId/documents', tag: 'collections', summary: 'Documents of a collection', params: CollectionParamsSchema, status: 200, reply: RetrievalDocumentList.reply },
+  {
+    method: 'get',
+    path: '/collections/:collectionId/documents/:documentId/chunks',
+    tag: 'collections',
+    summary: "A document's stored chunks in order, with their pages and data types",
+    params: DocumentParamsSchema,
+    status: 200,
+    reply: RetrievalDocumentChunks.reply,
+  },
   { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply },
   { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: "Delete one document's chunks everywhere", params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply },
   {

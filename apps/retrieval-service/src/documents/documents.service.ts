@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace } from '@rag/contracts';
+import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
 import { createRedis, DomainError, RedisClient, RedisLock } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { sqlString } from '../storage/filter';
@@ -106,6 +106,17 @@ export class DocumentsService implements OnModuleDestroy {
       `collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`,
     );
     return rows[0] ? toSummary(rows[0]) : null;
+  }
+
+  /** A document's chunks in order, for reading it back (citations, fidelity checks). */
+  async chunks(collectionId: string, documentId: string): Promise<{ document: DocumentSummary; chunks: StoredChunkReply[] }> {
+    const document = await this.find(collectionId, documentId);
+    if (!document) throw new DomainError('NOT_FOUND', `no document ${documentId} in collection ${collectionId}`);
+    const rows = await this.repo.listChunks(`collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`);
+    return {
+      document,
+      chunks: rows.map((r) => ({ chunkId: r.chunk_id, chunkIndex: r.chunk_index, text: r.text, dataType: r.data_type, pageNumber: r.page_number, pageEnd: r.page_end })),
+    };
   }
 
   async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {

@@ -201,6 +201,12 @@ export class LanceRepository implements OnModuleInit {
     return (await q.limit(1_000_000).toArray()).map(toDocumentRow);
   }
 
+  /** Stored chunks matching `where`, without vectors, in chunk order. */
+  async listChunks(where: string): Promise<StoredChunk[]> {
+    const rows = await this.chunks.query().where(where).select(RESULT_COLUMNS).limit(1_000_000).toArray();
+    return rows.map((r) => toStoredChunk(r as Record<string, unknown>)).sort((a, b) => a.chunk_index - b.chunk_index);
+  }
+
   /**
    * Writes a document's chunks and removes every row in `scope` that is not among them, in one
    * commit: readers see either the old version or the new one, never both or neither.
@@ -336,6 +342,10 @@ export class LanceRepository implements OnModuleInit {
 }
 
 function toScored(r: Record<string, unknown>, score: number): ScoredChunk {
+  return { ...toStoredChunk(r), score };
+}
+
+function toStoredChunk(r: Record<string, unknown>): StoredChunk {
   return {
     chunk_id: String(r.chunk_id),
     document_id: String(r.document_id),
@@ -345,7 +355,6 @@ function toScored(r: Record<string, unknown>, score: number): ScoredChunk {
     data_type: r.data_type as DataType,
     chunk_index: Number(r.chunk_index),
     text: String(r.text),
-    score,
   };
 }
 

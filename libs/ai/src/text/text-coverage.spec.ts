@@ -23,4 +23,11 @@ describe('textCoverage', () => {
     const chunks = [1, 2, 3, 4].map((i) => ({ text: `<table><tr><td>Row label one</td><td>two three four ${i}</td></tr></table>`, dataType: 'table_html' }));
     expect(textCoverage(pages, chunks)).toMatchObject({ lines: 8, kept: 4, runningDropped: 4, coverage: 1 });
   });
+
+  it('counts a table row whose cells wrap as kept in cells, apart from verbatim lines, but never a row of another table', () => {
+    // pdftotext prints the visual row "Staffing shortage Use resources"; the table holds the wrapped cells whole.
+    const ref = 'Staffing shortage of nurses and Use resources efficiently in wards\nA line that is nowhere in any chunk at all\n';
+    const chunks = [{ text: '<table><tr><td>Staffing shortage of nurses and doctors</td><td>Use resources efficiently in wards</td></tr></table>', dataType: 'table_html' }];
+    expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 1, keptAsCells: 1, coverage: 0.5, verbatim: 0 });
+  });
 });

@@ -7,12 +7,19 @@ export interface CoverageChunk {
 export interface TextCoverage {
   /** Reference lines of at least `minWords` words. */
   lines: number;
-  /** Lines found in the chunks (whole, or cut exactly between two consecutive chunks). */
+  /** Lines found in the chunks (whole, or cut exactly between two consecutive chunks), including keptAsCells. */
   kept: number;
+  /**
+   * Of `kept`: lines not found verbatim whose every word is in one table chunk. A table keeps a
+   * wrapped cell whole, so the visual row that pdftotext prints as one line is not contiguous there.
+   */
+  keptAsCells: number;
   /** Missing lines that recur on most pages: running headers/footers, dropped on purpose and counted apart. */
   runningDropped: number;
   /** kept / (lines - runningDropped). */
   coverage: number;
+  /** (kept - keptAsCells) / (lines - runningDropped): lines found in reading order. */
+  verbatim: number;
   missing: string[];
 }
 
@@ -57,16 +64,33 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
     }
     return false;
   };
+  const tables = chunks.flatMap((c, i) => (c.dataType === 'table_html' ? [normed[i]] : []));
+  const inOneTable = (l: string) => {
+    const words = l.split(/\s+/).map(norm).filter(Boolean);
+    return tables.some((t) => words.every((w) => t.includes(w)));
+  };
   const lines = reference.split(/[\n\f]/).filter((l) => l.trim().split(/\s+/).length >= minWords);
   let kept = 0;
+  let keptAsCells = 0;
   let runningDropped = 0;
   const missing: string[] = [];
   for (const l of lines) {
     const n = norm(l);
     if (!n || hay.includes(n) || across(l)) kept++;
-    else if (running(l)) runningDropped++;
+    else if (inOneTable(l)) {
+      kept++;
+      keptAsCells++;
+    } else if (running(l)) runningDropped++;
     else missing.push(l);
   }
   const counted = lines.length - runningDropped;
-  return { lines: lines.length, kept, runningDropped, coverage: counted ? kept / counted : 1, missing };
+  return {
+    lines: lines.length,
+    kept,
+    keptAsCells,
+    runningDropped,
+    coverage: counted ? kept / counted : 1,
+    verbatim: counted ? (kept - keptAsCells) / counted : 1,
+    missing,
+  };
 }

@@ -132,6 +132,23 @@ export const RetrievalDocumentList = defineMessage(
   z.object({ documents: z.array(DocumentSummarySchema) }),
 );
 
+export const StoredChunkSchema = z.object({
+  chunkId: z.string(),
+  chunkIndex: z.number().int(),
+  text: z.string(),
+  dataType: DataTypeSchema,
+  pageNumber: z.number().int(),
+  pageEnd: z.number().int(),
+});
+export type StoredChunk = z.infer<typeof StoredChunkSchema>;
+
+/** A document's stored chunks in order (NOT_FOUND when the collection has no such document). */
+export const RetrievalDocumentChunks = defineMessage(
+  Patterns.retrievalDocumentChunks,
+  z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema }),
+  z.object({ document: DocumentSummarySchema, chunks: z.array(StoredChunkSchema) }),
+);
+
 export const RetrievalCollectionList = defineMessage(
   Patterns.retrievalCollectionList,
   EmptySchema,

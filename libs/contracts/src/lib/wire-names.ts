@@ -17,6 +17,7 @@ export const Patterns = {
   retrievalDocumentFind: 'retrieval.document.find',
   retrievalDocumentDelete: 'retrieval.document.delete',
   retrievalDocumentList: 'retrieval.document.list',
+  retrievalDocumentChunks: 'retrieval.document.chunks',
   retrievalCollectionList: 'retrieval.collection.list',
   retrievalCollectionDelete: 'retrieval.collection.delete',
   retrievalHealth: 'retrieval.health',
