@@ -47,7 +47,7 @@ const schema = z
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
     VECTOR_NPROBES: env.int(0, 0, 10_000),
-    WRITE_LOCK_TTL_MS: env.int(120_000, 1000),
+    WRITE_LOCK_TTL_MS: env.int(10_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
   })

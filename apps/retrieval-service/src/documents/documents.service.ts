@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
-import { createRedis, DomainError, RedisClient, RedisLock } from '@rag/platform';
+import { createRedis, DomainError, Lease, RedisClient, RedisLock } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { sqlString } from '../storage/filter';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
@@ -24,7 +24,7 @@ export class DocumentsService implements OnModuleDestroy {
   ) {
     this.redis = createRedis(config.redisUrl, 'retrieval-lock');
     this.lock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-write:${config.tableName}`, config.writeLockTtlMs);
-    this.maintenanceLock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`, 30 * 60_000);
+    this.maintenanceLock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`, 30_000);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -38,8 +38,8 @@ export class DocumentsService implements OnModuleDestroy {
     this.writeListeners.push(listener);
   }
 
-  async withWriteLock<T>(fn: () => Promise<T>, opts: { notify: boolean } = { notify: true }): Promise<T> {
-    const out = await this.lock.withLock(() => retry(fn));
+  async withWriteLock<T>(fn: (lease: Lease) => Promise<T>, opts: { notify: boolean } = { notify: true }): Promise<T> {
+    const out = await this.lock.withLock((lease) => retry(() => fn(lease)));
     if (opts.notify) for (const l of this.writeListeners) l();
     return out;
   }
@@ -80,8 +80,9 @@ export class DocumentsService implements OnModuleDestroy {
     });
     // Same filename (a new version) or same document id (a retried job) is replaced as one commit.
     const scope = `collection_name = ${sqlString(req.collectionId)} AND (filename = ${sqlString(req.filename)} OR document_id = ${sqlString(req.documentId)})`;
-    return this.withWriteLock(async () => {
+    return this.withWriteLock(async (lease) => {
       const previous = await this.repo.listDocuments(scope);
+      lease.assertHeld();
       await this.repo.replaceChunks(rows, scope);
       const doc: DocumentRow = {
         document_id: req.documentId,
@@ -92,6 +93,7 @@ export class DocumentsService implements OnModuleDestroy {
         chunks: rows.length,
         ingested_at: now,
       };
+      lease.assertHeld();
       await this.repo.upsertDocument(doc, scope);
       return {
         documentId: req.documentId,
@@ -122,11 +124,12 @@ export class DocumentsService implements OnModuleDestroy {
   async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {
     const by = req.documentId ? `document_id = ${sqlString(req.documentId)}` : `filename = ${sqlString(req.filename!)}`;
     const where = `collection_name = ${sqlString(req.collectionId)} AND ${by}`;
-    return this.withWriteLock(async () => {
+    return this.withWriteLock(async (lease) => {
       const docs = await this.repo.listDocuments(where);
       if (docs.length === 0) {
         throw new DomainError('NOT_FOUND', `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`);
       }
+      lease.assertHeld();
       const deletedChunks = await this.repo.deleteWhere(where);
       return { deletedChunks, documentIds: docs.map((d) => d.document_id) };
     });
@@ -134,9 +137,10 @@ export class DocumentsService implements OnModuleDestroy {
 
   async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
     const where = `collection_name = ${sqlString(collectionId)}`;
-    return this.withWriteLock(async () => {
+    return this.withWriteLock(async (lease) => {
       const docs = await this.repo.listDocuments(where);
       if (docs.length === 0) throw new DomainError('NOT_FOUND', `collection ${collectionId} has no documents`);
+      lease.assertHeld();
       return { deletedChunks: await this.repo.deleteWhere(where) };
     });
   }
