@@ -10,6 +10,7 @@ import { createPartitioner } from './partition/partitioner.factory';
 import { IngestPipelineService } from './pipeline/ingest-pipeline.service';
 import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
 import { TasksService } from './tasks/tasks.service';
+import { UploadReconcilerService } from './tasks/upload-reconciler.service';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         IngestPipelineService,
         IngestQueueAdapter,
         TasksService,
+        UploadReconcilerService,
       ],
     };
   }

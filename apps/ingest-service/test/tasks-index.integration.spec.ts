@@ -19,7 +19,8 @@ describe('task index (real Redis)', () => {
 
   it('drops entries older than any job Bull keeps when a task is submitted, without waiting for a listing', async () => {
     const queue = { add: async () => undefined, redis: () => redis };
-    const tasks = new TasksService(queue as unknown as IngestQueueAdapter, { redisPrefix: prefix } as never);
+    const storage = { put: async () => undefined };
+    const tasks = new TasksService(queue as unknown as IngestQueueAdapter, { redisPrefix: prefix } as never, storage as never);
     const key = `${prefix}:tasks:c1`;
     const tooOld = Date.now() - IngestQueueAdapter.retentionSeconds * 1000 - 60_000;
     await redis.zadd(key, tooOld, 'ancient-task', Date.now() - 60_000, 'recent-task');

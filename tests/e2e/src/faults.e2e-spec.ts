@@ -1,5 +1,7 @@
 import { RedisProcess } from '@rag/platform';
-import { getJson, Stack, upload, waitForTask } from '@rag/testing';
+import { DATASETS, getJson, Stack, upload, waitForTask } from '@rag/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -20,7 +22,7 @@ describe('the whole system across a Redis restart (real redis-server killed with
 
   beforeAll(async () => {
     redis = await RedisProcess.start();
-    stack = new Stack({ REDIS_URL: redis.url, BUS_TIMEOUT_MS: '2000' });
+    stack = new Stack({ REDIS_URL: redis.url, BUS_TIMEOUT_MS: '2000', RECONCILE_INTERVAL_MS: '1000', INGEST_CONCURRENCY: '1' });
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
     base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
   });
@@ -49,4 +51,21 @@ describe('the whole system across a Redis restart (real redis-server killed with
     const chat = await getJson(fetch(`${base}/chat`, json({ collectionId: 'faults', question: 'When is escalation to the registrar needed?' })));
     expect(chat.answer).toMatch(/92 percent/);
   }, 90_000);
+
+  it('loses no accepted upload when Redis restarts empty mid-ingest: each task id comes back and ends in SUCCESS', async () => {
+    const dir = join(DATASETS, 'pubmedqa-books');
+    const books = readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort().slice(3, 7);
+    const res = await upload(base, 'midway', books.map((b) => ({ name: b, data: readFileSync(join(dir, b)) })));
+    expect(res.status).toBe(202);
+    const ids: string[] = res.body.files.map((f: { taskId: string }) => f.taskId);
+    // The jobs are queued (and one is running) when Redis dies; it comes back with no keys at all.
+    await redis.kill();
+    await redis.start();
+    for (const id of ids) {
+      const task = await waitForTask(base, id, 60_000);
+      expect([id, task.state]).toEqual([id, 'SUCCESS']);
+    }
+    const docs = await getJson(fetch(`${base}/collections/midway/documents`));
+    expect(docs.documents.map((d: { filename: string }) => d.filename).sort()).toEqual([...books].sort());
+  }, 120_000);
 });

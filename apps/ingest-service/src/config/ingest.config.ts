@@ -11,6 +11,8 @@ export interface IngestConfig extends BaseConfig {
   chunking: { maxTokens: number; overlapTokens: number };
   embedder: EmbedderConfig;
   concurrency: number;
+  /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
+  reconcile: { intervalMs: number; graceMs: number };
   job: { timeoutMs: number; attempts: number; backoffMs: number; partitionTimeoutMs: number; storeTimeoutMs: number };
 }
 
@@ -33,6 +35,8 @@ const schema = z
     JOB_BACKOFF_MS: env.int(5000, 0),
     PARTITION_TIMEOUT_MS: env.int(600_000, 1000),
     STORE_TIMEOUT_MS: env.int(300_000, 1000),
+    RECONCILE_INTERVAL_MS: env.int(60_000, 0),
+    RECONCILE_GRACE_MS: env.int(120_000, 0),
   })
   .superRefine((e, ctx) => {
     checkEmbedderEnv(e, ctx);
@@ -57,6 +61,7 @@ const schema = z
       chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
       embedder: toEmbedderConfig(e),
       concurrency: e.INGEST_CONCURRENCY,
+      reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, graceMs: e.RECONCILE_GRACE_MS },
       job: {
         timeoutMs: e.JOB_TIMEOUT_MS,
         attempts: e.JOB_ATTEMPTS,

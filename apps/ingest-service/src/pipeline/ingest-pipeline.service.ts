@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PARTITIONER, Partitioner } from '../partition/element';
+import { manifestKey } from '../tasks/upload-manifest';
 import { IngestJobPort, IngestProgress, IngestResult } from './ingest-job';
 
 /** Failures that a retry cannot fix. */
@@ -35,6 +36,12 @@ export class IngestPipelineService {
     private readonly bus: BusClient,
   ) {}
 
+  /** The upload and its manifest, once the task has ended for good. */
+  private async discardUpload(storageKey: string): Promise<void> {
+    await this.storage.delete(storageKey);
+    await this.storage.delete(manifestKey(storageKey));
+  }
+
   async run(job: IngestJobPort): Promise<IngestResult> {
     const d = job.data;
     const chunks: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
@@ -49,7 +56,7 @@ export class IngestPipelineService {
       const documentId = documentIdFor(d.collectionId, sha256);
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
-        await this.storage.delete(d.storageKey);
+        await this.discardUpload(d.storageKey);
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
         return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
       }
@@ -94,7 +101,7 @@ export class IngestPipelineService {
         },
         { timeoutMs: this.config.job.storeTimeoutMs },
       );
-      await this.storage.delete(d.storageKey);
+      await this.discardUpload(d.storageKey);
       await report({ stage: 'done' });
       const warnings = parts.warnings ?? [];
       if (warnings.length) this.logger.warn({ taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) }, 'ingested with unread pages');
@@ -105,7 +112,7 @@ export class IngestPipelineService {
       if (permanent) job.discard();
       if (permanent || job.attemptsMade + 1 >= job.maxAttempts) {
         // Final failure: the upload is no longer needed.
-        await this.storage.delete(d.storageKey).catch(() => undefined);
+        await this.discardUpload(d.storageKey).catch(() => undefined);
       }
       if (!(err instanceof DomainError)) this.logger.error({ err, taskId: d.taskId }, 'ingest failed unexpectedly');
       throw new Error(`[${e.code}] ${e.message}`);

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, ErrorCodes, IngestSubmitRequest, Task, TaskState } from '@rag/contracts';
-import { DomainError } from '@rag/platform';
+import { DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { randomUUID } from 'node:crypto';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestQueueAdapter, JobSnapshot } from '../queue/ingest-queue.adapter';
+import { manifestKey, UploadManifest } from './upload-manifest';
 
 /** Ingest tasks: a task is a queued job; its id is the job id. */
 @Injectable()
@@ -11,22 +12,32 @@ export class TasksService {
   constructor(
     private readonly queue: IngestQueueAdapter,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage,
   ) {}
 
   async submit(req: IngestSubmitRequest): Promise<{ taskId: string; state: TaskState }> {
     const taskId = randomUUID();
-    await this.queue.add({ ...req, taskId });
-    const key = this.indexKey(req.collectionId);
+    // Beside the file, before the job: if Redis loses the job, the reconciler queues it again from this.
+    const manifest: UploadManifest = { ...req, taskId, submittedAt: Date.now() };
+    await this.storage.put(manifestKey(req.storageKey), Buffer.from(JSON.stringify(manifest)));
+    await this.enqueue(manifest);
+    return { taskId, state: 'PENDING' };
+  }
+
+  /** Queues the job of a task (again); Bull ignores a job id it already has, so this is idempotent. */
+  async enqueue(manifest: UploadManifest): Promise<void> {
+    const { submittedAt, ...data } = manifest;
+    await this.queue.add(data);
+    const key = this.indexKey(data.collectionId);
     const now = Date.now();
     // Entries older than any job Bull still keeps can only point at removed jobs: trimmed here, so a
     // collection's index stays bounded even if nobody lists it.
     await this.queue
       .redis()
       .multi()
-      .zadd(key, now, taskId)
+      .zadd(key, submittedAt, data.taskId)
       .zremrangebyscore(key, '-inf', now - IngestQueueAdapter.retentionSeconds * 1000)
       .exec();
-    return { taskId, state: 'PENDING' };
   }
 
   async get(taskId: string): Promise<Task> {

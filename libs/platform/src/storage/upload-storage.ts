@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 
@@ -10,6 +10,10 @@ export interface UploadStorage {
   openRead(key: string): Readable;
   size(key: string): Promise<number>;
   delete(key: string): Promise<void>;
+  /** Writes a small object whole (readers see the old content or the new, never part). */
+  put(key: string, data: Buffer): Promise<void>;
+  /** Every stored key with its last modification time (for the reconciler). */
+  list(): Promise<Array<{ key: string; modifiedAt: number }>>;
   /** Whether the store accepts writes right now (for readiness checks). */
   probe(): Promise<void>;
 }
@@ -44,6 +48,26 @@ export class LocalUploadStorage implements UploadStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async put(key: string, data: Buffer): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  }
+
+  async list(): Promise<Array<{ key: string; modifiedAt: number }>> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    const out: Array<{ key: string; modifiedAt: number }> = [];
+    for (const e of entries) {
+      if (!e.isFile() || e.name.startsWith('.probe-') || e.name.endsWith('.tmp')) continue;
+      const path = join(e.parentPath, e.name);
+      const s = await stat(path).catch(() => null);
+      if (s) out.push({ key: path.slice(this.root.length + 1).split(sep).join('/'), modifiedAt: s.mtimeMs });
+    }
+    return out;
   }
 
   async probe(): Promise<void> {
