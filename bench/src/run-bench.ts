@@ -8,6 +8,7 @@ import { ingestAndQuality } from './stages/ingest-quality.stage';
 import { textFidelity } from './stages/fidelity.stage';
 import { robustness } from './stages/robustness.stage';
 import { searchAtScale } from './stages/scale.stage';
+import { soak } from './stages/soak.stage';
 import { tableExtraction } from './stages/tables.stage';
 
 export const STAGES = {
@@ -16,6 +17,7 @@ export const STAGES = {
   scale: searchAtScale,
   tables: tableExtraction,
   robustness,
+  soak,
 } as const;
 export type StageName = keyof typeof STAGES;
 

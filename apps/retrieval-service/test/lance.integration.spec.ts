@@ -1,6 +1,6 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector, SearchReply } from '@rag/contracts';
-import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createRedis, DomainError, RequestContext, testRedisUrl, uniquePrefix } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +79,29 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     expect(await replicas[0].repo.countChunks("collection_name = 'concurrent'")).toBe(50);
     const listed = await replicas[1].docs.listDocuments('concurrent');
     expect(listed).toHaveLength(10);
+  });
+
+  it('does not start a write after its caller stopped waiting: 503, and nothing is written', async () => {
+    const d = await doc('deadline', 1);
+    await replicas[0].docs.replace(d as never);
+    const redis = createRedis(testRedisUrl(), 'lock-holder');
+    // Another writer holds the lock (its lease would outlast the caller's wait).
+    await redis.set(`${prefix}:lock:lancedb-write:${config.tableName}`, 'someone-else', 'PX', 5000);
+    const started = Date.now();
+    const outcome = await RequestContext.run({ correlationId: 'c', replyBy: Date.now() + 300 }, () =>
+      replicas[1].docs.delete({ collectionId: 'deadline', documentId: d.documentId }).then(
+        () => 'deleted',
+        (e: DomainError) => e.code,
+      ),
+    );
+    expect(outcome).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(1500);
+    await redis.del(`${prefix}:lock:lancedb-write:${config.tableName}`);
+    await redis.quit();
+    // The delete that answered 503 did not run.
+    expect(await replicas[0].docs.find('deadline', d.documentId)).not.toBeNull();
+    // A caller that has already given up gets 503 at once.
+    await expect(RequestContext.run({ correlationId: 'c', replyBy: Date.now() - 1 }, () => replicas[1].docs.delete({ collectionId: 'deadline', documentId: d.documentId }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('is idempotent for a retried write and replaces a new version atomically', async () => {

@@ -8,6 +8,8 @@ export interface RetrievalConfig extends BaseConfig {
   lancedbStorageOptions: Record<string, string>;
   tableName: string;
   readConsistencyMs: number;
+  /** LanceDB's in-process caches (its defaults, 6 GB and 1 GB, let RSS grow with every table version). */
+  lancedbCacheMb: { index: number; metadata: number };
   embedder: EmbedderConfig;
   reranker: 'local' | 'none';
   maintenanceIntervalMs: number;
@@ -42,6 +44,8 @@ const schema = z
       }),
     LANCEDB_TABLE: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/).default('chunks'),
     LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
+    LANCEDB_INDEX_CACHE_MB: env.int(512, 16),
+    LANCEDB_METADATA_CACHE_MB: env.int(128, 16),
     RERANKER: z.enum(['local', 'none']).default('local'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
@@ -59,6 +63,7 @@ const schema = z
       lancedbStorageOptions: e.LANCEDB_STORAGE_OPTIONS,
       tableName: e.LANCEDB_TABLE,
       readConsistencyMs: e.LANCEDB_READ_CONSISTENCY_MS,
+      lancedbCacheMb: { index: e.LANCEDB_INDEX_CACHE_MB, metadata: e.LANCEDB_METADATA_CACHE_MB },
       embedder: toEmbedderConfig(e),
       reranker: e.RERANKER,
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
-import { createRedis, DomainError, Lease, RedisClient, RedisLock } from '@rag/platform';
+import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { sqlString } from '../storage/filter';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
@@ -38,8 +38,21 @@ export class DocumentsService implements OnModuleDestroy {
     this.writeListeners.push(listener);
   }
 
+  /**
+   * Runs a write holding the write lock. A bus request waits for the lock only while its caller
+   * still waits for the reply: a write that cannot start in time answers SERVICE_UNAVAILABLE and
+   * never runs (before, it waited out the lock and ran after its caller had been told 503).
+   */
   async withWriteLock<T>(fn: (lease: Lease) => Promise<T>, opts: { notify: boolean } = { notify: true }): Promise<T> {
-    const out = await this.lock.withLock((lease) => retry(() => fn(lease)));
+    const remaining = RequestContext.remainingMs();
+    if (remaining !== undefined && remaining <= 0) {
+      throw new DomainError('SERVICE_UNAVAILABLE', 'the caller stopped waiting before the write could start; nothing was written');
+    }
+    const out = await this.lock.withLock((lease) => retry(() => fn(lease)), remaining).catch((err: Error) => {
+      if (err instanceof DomainError) throw err;
+      if (/not acquired/.test(err.message)) throw new DomainError('SERVICE_UNAVAILABLE', `another write holds the lock: not started, nothing was written (${err.message})`);
+      throw err;
+    });
     if (opts.notify) for (const l of this.writeListeners) l();
     return out;
   }

@@ -67,6 +67,7 @@ export function autoNprobes(indexedRows: number): number {
 @Injectable()
 export class LanceRepository implements OnModuleInit {
   private db!: lancedb.Connection;
+  private session?: lancedb.Session;
   private chunks!: lancedb.Table;
   private documents!: lancedb.Table;
   private ftsReady = false;
@@ -86,10 +87,14 @@ export class LanceRepository implements OnModuleInit {
     // every row of a filter that keeps <= 10% of the table one by one instead of using the index's
     // top-k pruning: a collection of 10% of 1M chunks then costs a scan of 100k documents.
     process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD = String(this.config.ftsFlatSearchPercent);
-    this.db = await lancedb.connect(this.config.lancedbUri, {
-      readConsistencyInterval: this.config.readConsistencyMs / 1000,
-      storageOptions: this.config.lancedbStorageOptions,
-    });
+    const mb = (n: number) => BigInt(n) * 1024n * 1024n;
+    const session = new lancedb.Session(mb(this.config.lancedbCacheMb.index), mb(this.config.lancedbCacheMb.metadata));
+    this.session = session;
+    this.db = await lancedb.connect(
+      this.config.lancedbUri,
+      { readConsistencyInterval: this.config.readConsistencyMs / 1000, storageOptions: this.config.lancedbStorageOptions },
+      session,
+    );
     const { id, dimensions } = this.embedder.info;
     const chunkSchema = new Schema(
       [
@@ -318,6 +323,7 @@ export class LanceRepository implements OnModuleInit {
       vectorIndex: this.vectorIndexType,
       nprobes: this.vectorIndexType ? this.nprobes : null,
       embedder: this.embedder.info,
+      cacheMb: this.session ? Math.round(Number(this.session.sizeBytes()) / 2 ** 20) : null,
     };
   }
 

@@ -1,6 +1,7 @@
 import { BusErrorSchema, MessageContract, ReplyOf, RequestOf } from '@rag/contracts';
 import { catchError, firstValueFrom, map, Observable, throwError, timeout, TimeoutError } from 'rxjs';
 import { z } from 'zod';
+import { callDeadline } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { RedisStreamsClient } from './redis-streams.client';
 
@@ -26,7 +27,9 @@ export class BusClient {
     payload: RequestOf<M>,
     options: RequestOptions = {},
   ): Promise<ReplyOf<M>> {
-    return firstValueFrom(this.stream(contract, payload, options));
+    const ms = options.timeoutMs ?? this.defaultTimeoutMs;
+    // The transport puts this in the envelope, so the handler knows when nobody waits for it any more.
+    return callDeadline.run(Date.now() + ms, () => firstValueFrom(this.stream(contract, payload, options)));
   }
 
   stream<M extends MessageContract<z.ZodType, z.ZodType>>(

@@ -15,6 +15,8 @@ export interface BusEnvelope {
   replyTo?: string;
   /** Epoch ms after which no replica should start the work: the caller has given up. */
   deadline?: number;
+  /** Epoch ms when the caller stops waiting for the first reply (its own timeout); handlers read it from RequestContext. */
+  replyBy?: number;
   correlationId?: string;
 }
 

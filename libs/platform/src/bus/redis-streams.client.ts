@@ -1,6 +1,6 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '../context/request-context';
+import { callDeadline, RequestContext } from '../context/request-context';
 import { createRedis, RedisClient, waitForRedis } from '../redis/redis.factory';
 import { BusEnvelope, busKeys, BusReply } from './bus-keys';
 
@@ -68,6 +68,7 @@ export class RedisStreamsClient extends ClientProxy {
       data: packet.data,
       replyTo: this.replyChannel,
       deadline: Date.now() + this.options.pickupTimeoutMs,
+      replyBy: callDeadline.getStore(),
       correlationId: RequestContext.correlationId(),
     };
     this.xadd(pattern, envelope).catch((err: Error) => {

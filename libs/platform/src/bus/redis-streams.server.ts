@@ -179,7 +179,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return;
     }
     this.active++;
-    const store = { correlationId: env.correlationId ?? RequestContext.newId() };
+    const store = { correlationId: env.correlationId ?? RequestContext.newId(), replyBy: env.replyBy };
     void RequestContext.run(store, () =>
       env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.handleEventEntry(key, entryId, env),
     );
