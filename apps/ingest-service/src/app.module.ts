@@ -22,8 +22,9 @@ export class AppModule {
         BullModule.forRoot({
           redis: redisOptionsFromUrl(config.redisUrl),
           prefix: `${config.redisPrefix}:bull`,
-          // A replica that dies mid-job loses its lock; after stalledInterval another replica resumes it.
-          settings: { lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 2 },
+          // A replica that dies mid-job stops renewing its lock (renewed every half of it); within about
+          // lockMs + stalledCheckMs another replica takes the job again (it was 60 s + 30 s).
+          settings: { lockDuration: config.job.lockMs, stalledInterval: config.job.stalledCheckMs, maxStalledCount: 2 },
         }),
         BullModule.registerQueue({ name: QueueNames.ingest }),
       ],

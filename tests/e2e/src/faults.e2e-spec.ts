@@ -1,9 +1,34 @@
 import { RedisProcess } from '@rag/platform';
 import { DATASETS, getJson, Stack, upload, waitForTask } from '@rag/testing';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Sends raw bytes to the gateway and returns the status line of the answer ('' when the connection closed without one). */
+function rawHttp(port: number, head: string, body: Buffer, endEarly: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('hang');
+    }, 5000);
+    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer.split('\r\n')[0]);
+    });
+    socket.on('error', () => undefined);
+    socket.write(head);
+    socket.write(body);
+    // A truncated request: the client stops sending (half-close) before the body it announced.
+    if (endEarly) socket.end();
+  });
+}
 
 /** Polls until `check` passes or `ms` runs out; returns the time it took. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
@@ -68,4 +93,48 @@ describe('the whole system across a Redis restart (real redis-server killed with
     const docs = await getJson(fetch(`${base}/collections/midway/documents`));
     expect(docs.documents.map((d: { filename: string }) => d.filename).sort()).toEqual([...books].sort());
   }, 120_000);
+
+  it('answers truncated, malformed and oversized multipart requests and stays up', async () => {
+    const port = Number(new URL(base).port);
+    const boundary = 'fuzz';
+    const part = (filename: string, data: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
+    const cases: Array<{ body: Buffer; announced?: number; endEarly: boolean }> = [
+      { body: Buffer.from(part('a.txt', 'cut in the mid')), announced: 5000, endEarly: true },
+      { body: Buffer.from(`${part('a\u0001b.txt', 'x')}\r\n--${boundary}--\r\n`, 'latin1'), endEarly: false },
+      { body: Buffer.from(`--${boundary}\r\n\u0001\u0002 not a header\r\n\r\nx\r\n--${boundary}--\r\n`, 'latin1'), endEarly: false },
+      { body: Buffer.from('garbage without any boundary'), endEarly: false },
+      { body: Buffer.from(`${part('a.txt', 'x')}\r\n--${boundary}--\r\n`), announced: 3, endEarly: false },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const head = `POST /upload/fuzz HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${c.announced ?? c.body.length}\r\nConnection: close\r\n\r\n`;
+      const status = await rawHttp(port, head, c.body, c.endEarly);
+      // An answer with a 4xx, or a closed connection for a client that left; never a hang.
+      expect([i, status === '' || /^HTTP\/1\.1 4\d\d/.test(status)]).toEqual([i, true]);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    }
+    const gateway = stack.services.find((s) => s.name === 'gateway')!;
+    expect(gateway.proc.exitCode).toBeNull();
+  }, 60_000);
+
+  it('finishes a job whose ingest replica is killed with SIGKILL mid-job, on the other replica', async () => {
+    const [first] = stack.services.filter((s) => s.name === 'ingest-service');
+    // One 1,000-page PDF (the ten books joined), so the job is still running when its replica dies.
+    const dir = mkdtempSync(join(tmpdir(), 'killed-'));
+    const big = join(dir, 'all-books.pdf');
+    const books = readdirSync(join(DATASETS, 'pubmedqa-books')).filter((f) => f.endsWith('.pdf')).sort();
+    execFileSync('pdfunite', [...books.map((b) => join(DATASETS, 'pubmedqa-books', b)), big]);
+    const res = await upload(base, 'killed', [{ name: 'all-books.pdf', data: readFileSync(big) }]);
+    rmSync(dir, { recursive: true, force: true });
+    const taskId = res.body.files[0].taskId;
+    await within(30_000, async () => (await getJson(fetch(`${base}/tasks/${taskId}`))).state === 'PROCESSING');
+    await stack.start('ingest-service');
+    const before = await getJson(fetch(`${base}/tasks/${taskId}`));
+    expect(before.state).toBe('PROCESSING');
+    first.proc.kill('SIGKILL');
+    const killedAt = Date.now();
+    const task = await waitForTask(base, taskId, 90_000);
+    expect(task).toMatchObject({ state: 'SUCCESS', counts: { pages: 1000 } });
+    // Taken again after the dead replica's lock (JOB_LOCK_MS) ran out, not after the old 60 s + 30 s.
+    expect(Date.now() - killedAt).toBeLessThan(60_000);
+  }, 150_000);
 });

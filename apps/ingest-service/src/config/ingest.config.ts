@@ -13,7 +13,7 @@ export interface IngestConfig extends BaseConfig {
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
   reconcile: { intervalMs: number; graceMs: number };
-  job: { timeoutMs: number; attempts: number; backoffMs: number; partitionTimeoutMs: number; storeTimeoutMs: number };
+  job: { timeoutMs: number; attempts: number; backoffMs: number; partitionTimeoutMs: number; storeTimeoutMs: number; lockMs: number; stalledCheckMs: number };
 }
 
 const schema = z
@@ -36,6 +36,8 @@ const schema = z
     PARTITION_TIMEOUT_MS: env.int(600_000, 1000),
     STORE_TIMEOUT_MS: env.int(300_000, 1000),
     RECONCILE_INTERVAL_MS: env.int(60_000, 0),
+    JOB_LOCK_MS: env.int(15_000, 1000),
+    JOB_STALLED_CHECK_MS: env.int(5_000, 500),
     RECONCILE_GRACE_MS: env.int(120_000, 0),
   })
   .superRefine((e, ctx) => {
@@ -68,6 +70,8 @@ const schema = z
         backoffMs: e.JOB_BACKOFF_MS,
         partitionTimeoutMs: e.PARTITION_TIMEOUT_MS,
         storeTimeoutMs: e.STORE_TIMEOUT_MS,
+        lockMs: e.JOB_LOCK_MS,
+        stalledCheckMs: e.JOB_STALLED_CHECK_MS,
       },
     }),
   );
