@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { defineMessage, Pattern } from '@rag/contracts';
 import pino from 'pino';
 import { z } from 'zod';
-import { BusClient, BusExceptionFilter, BusHandler, BusPayload, DomainError, RedisProcess, RedisStreamsClient, RedisStreamsServer, uniquePrefix } from '../src';
+import { BusClient, BusExceptionFilter, BusHandler, BusPayload, DomainError, RedisProcess, RedisStreamsClient, RedisStreamsServer, uniquePrefix, within } from '../src';
 
 const Echo = defineMessage('test.restart.echo' as Pattern, z.object({ n: z.number().int(), holdMs: z.number().int().default(0) }), z.object({ n: z.number() }));
 
@@ -18,20 +18,6 @@ class EchoController {
 
 @Module({ controllers: [EchoController] })
 class EchoModule {}
-
-/** Asks until an answer comes, for at most `ms`; returns how long recovery took. */
-async function askUntilAnswered(bus: BusClient, ms: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      await bus.request(Echo, { n: 1, holdMs: 0 }, { timeoutMs: 1000 });
-      return Date.now() - started;
-    } catch (err) {
-      if (Date.now() - started > ms) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('bus across a Redis restart (a real redis-server killed and started again)', () => {
   let redis: RedisProcess;
@@ -72,7 +58,7 @@ describe('bus across a Redis restart (a real redis-server killed and started aga
     expect(Date.now() - killedAt).toBeLessThan(5000);
 
     await redis.start();
-    const recoveredMs = await askUntilAnswered(bus, 15_000);
+    const recoveredMs = await within(15_000, async () => Boolean(await bus.request(Echo, { n: 1, holdMs: 0 }, { timeoutMs: 1000 })));
     expect(recoveredMs).toBeLessThan(10_000);
     // And it keeps working, not just once.
     const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => bus.request(Echo, { n, holdMs: 0 })));

@@ -1,4 +1,4 @@
-import { RedisProcess } from '@rag/platform';
+import { RedisProcess, within } from '@rag/platform';
 import { DATASETS, getJson, Stack, upload, waitForTask } from '@rag/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,16 +30,6 @@ function rawHttp(port: number, head: string, body: Buffer, endEarly: boolean): P
   });
 }
 
-/** Polls until `check` passes or `ms` runs out; returns the time it took. */
-async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not recovered within ${ms} ms`);
-}
-
 describe('the whole system across a Redis restart (real redis-server killed with SIGKILL, started again empty)', () => {
   let redis: RedisProcess;
   let stack: Stack;
@@ -64,7 +54,7 @@ describe('the whole system across a Redis restart (real redis-server killed with
     expect((await fetch(`${base}/ready`)).status).toBe(503);
     await redis.start();
 
-    const readyMs = await within(20_000, async () => (await fetch(`${base}/ready`)).status === 200);
+    const readyMs = await within(20_000, async () => (await fetch(`${base}/ready`)).status === 200, 250);
     expect(readyMs).toBeLessThan(20_000);
     // The documents live in LanceDB, not in Redis: still found.
     const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'faults', query: 'helicopter paramedics' })));
