@@ -24,6 +24,7 @@ mkdir -p data/logs
 export LANCEDB_URI="${LANCEDB_URI:-$PWD/data/lancedb}" UPLOAD_DIR="${UPLOAD_DIR:-$PWD/data/uploads}"
 pids=()
 cleanup() {
+  trap - EXIT INT TERM
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   if [ -n "${started_redis:-}" ] && [ -f data/redis.pid ]; then
