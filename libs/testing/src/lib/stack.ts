@@ -1,24 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testRedisUrl, uniquePrefix } from '@rag/platform';
+import { freePort, testRedisUrl, uniquePrefix } from '@rag/platform';
+
+export { freePort };
 
 export const ROOT = resolve(__dirname, '../../../..');
 export const DATASETS = resolve(ROOT, '../shared/datasets');
 
 export type ServiceName = 'gateway' | 'ingest-service' | 'retrieval-service' | 'chat-service';
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 export interface RunningService {
   name: ServiceName;
