@@ -167,18 +167,7 @@ const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*\$?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6})?\)
 /** Fragments of one block back into lines, top to bottom. */
 function regroup(block: Fragment[]): Line[] {
   const sorted = [...block].sort((a, b) => b.y - a.y || a.seg.x0 - b.seg.x0);
-  const lines: Line[] = [];
-  for (const f of sorted) {
-    const last = lines[lines.length - 1];
-    if (last && Math.abs(last.y - f.y) <= 0.45 * Math.max(last.size, f.size)) {
-      last.segments.push(f.seg);
-      last.size = Math.max(last.size, f.size);
-    } else {
-      lines.push({ y: f.y, size: f.size, segments: [f.seg] });
-    }
-  }
-  for (const l of lines) l.segments.sort((a, b) => a.x0 - b.x0);
-  return lines;
+  return byBaseline(sorted, (f) => f.y, (f) => f.size).map((l) => ({ y: l.y, size: l.size, segments: l.items.map((f) => f.seg).sort((a, b) => a.x0 - b.x0) }));
 }
 
 function layoutBlock(lines: Line[], page: number, body: number): Element[] {
@@ -239,17 +228,25 @@ function isTable(region: Line[], cols: Array<[number, number]>): boolean {
 
 function toLines(runs: TextRun[]): Line[] {
   const items = runs.filter((r) => r.str.trim().length > 0).sort((a, b) => b.y - a.y || a.x - b.x);
-  const lines: { y: number; size: number; runs: TextRun[] }[] = [];
-  for (const r of items) {
+  return byBaseline(items, (r) => r.y, (r) => r.size).map((l) => ({ y: l.y, size: l.size, segments: toSegments(l.items.sort((a, b) => a.x - b.x)) }));
+}
+
+/**
+ * Items (sorted top to bottom) into lines: an item joins the line above it when its baseline is
+ * within 0.45 of the larger font size of the two.
+ */
+function byBaseline<T>(sorted: T[], y: (t: T) => number, size: (t: T) => number): Array<{ y: number; size: number; items: T[] }> {
+  const lines: Array<{ y: number; size: number; items: T[] }> = [];
+  for (const t of sorted) {
     const last = lines[lines.length - 1];
-    if (last && Math.abs(last.y - r.y) <= 0.45 * Math.max(last.size, r.size)) {
-      last.runs.push(r);
-      last.size = Math.max(last.size, r.size);
+    if (last && Math.abs(last.y - y(t)) <= 0.45 * Math.max(last.size, size(t))) {
+      last.items.push(t);
+      last.size = Math.max(last.size, size(t));
     } else {
-      lines.push({ y: r.y, size: r.size, runs: [r] });
+      lines.push({ y: y(t), size: size(t), items: [t] });
     }
   }
-  return lines.map((l) => ({ y: l.y, size: l.size, segments: toSegments(l.runs.sort((a, b) => a.x - b.x)) }));
+  return lines;
 }
 
 function toSegments(runs: TextRun[]): Segment[] {
