@@ -6,6 +6,7 @@ import { BenchContext } from './bench-context';
 import { BenchResults, commit, machine, meets, writeResults } from './report';
 import { ingestAndQuality } from './stages/ingest-quality.stage';
 import { textFidelity } from './stages/fidelity.stage';
+import { realDocs } from './stages/real-docs.stage';
 import { robustness } from './stages/robustness.stage';
 import { searchAtScale } from './stages/scale.stage';
 import { soak } from './stages/soak.stage';
@@ -14,6 +15,7 @@ import { tableExtraction } from './stages/tables.stage';
 export const STAGES = {
   ingest: ingestAndQuality,
   fidelity: textFidelity,
+  realdocs: realDocs,
   scale: searchAtScale,
   tables: tableExtraction,
   robustness,
