@@ -23,13 +23,30 @@ describe('chunkElements', () => {
     expect(chunks.map((c) => c.pageNumber)).toEqual([1, 2, 3]);
   });
 
-  it('keeps a paragraph that continues across a page break in one chunk with its page span', () => {
-    const chunks = chunkElements([{ kind: 'text', text: 'This sentence runs', page: 4 }, { kind: 'text', text: 'onto the next page.', page: 5, continued: true }], {
-      maxTokens: 500,
-      overlapTokens: 0,
-    });
-    expect(chunks).toHaveLength(1);
-    expect(chunks[0]).toMatchObject({ pageNumber: 4, pageEnd: 5 });
+  it('cuts a paragraph that runs across a page break at the break, carrying its unfinished sentence', () => {
+    const chunks = chunkElements(
+      [
+        { kind: 'text', text: 'The first sentence ends here. This sentence runs', page: 4 },
+        { kind: 'text', text: 'onto the next page. Then more.', page: 5, continued: true },
+      ],
+      { maxTokens: 500, overlapTokens: 0 },
+    );
+    expect(chunks.map((c) => [c.pageNumber, c.pageEnd, c.text])).toEqual([
+      [4, 4, 'The first sentence ends here. This sentence runs'],
+      [5, 5, 'This sentence runs onto the next page. Then more.'],
+    ]);
+  });
+
+  it('moves a heading left alone at the foot of a page to the top of the next page chunk', () => {
+    const chunks = chunkElements(
+      [para(10, 1), { kind: 'title', text: 'Dosage', page: 1 }, { kind: 'text', text: 'Take one tablet daily.', page: 2 }],
+      { maxTokens: 500, overlapTokens: 0 },
+    );
+    expect(chunks.map((c) => [c.pageNumber, c.pageEnd])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(chunks[1].text).toBe('Dosage\nTake one tablet daily.');
   });
 
   it('repeats the heading at the top of each chunk under it', () => {

@@ -21,8 +21,8 @@ export interface Chunk {
 
 /**
  * Structure-aware chunking. A heading starts a chunk and is kept at its top; paragraphs fill a
- * chunk up to the token budget, and a new page starts a new chunk unless a paragraph runs across
- * the break, so citations point at the page where the text is. Over-long paragraphs are split by
+ * chunk up to the token budget, and every page starts a new chunk, so a citation points at the
+ * page where the text is. Over-long paragraphs are split by
  * sentence with overlap. Tables become their own chunks, split by rows with the header repeated.
  */
 export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk[] {
@@ -51,7 +51,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     end = page;
   };
 
-  for (const el of elements) {
+  for (let el of elements) {
     if (el.kind === 'table') {
       emit();
       out.push(...tableChunks(el, opts.maxTokens, out.length));
@@ -63,7 +63,19 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       if (el.text.trim()) out.push({ index: out.length, text: el.text.trim(), dataType: 'image_summary', pageNumber: el.page, pageEnd: el.page });
       continue;
     }
-    if (buf.length && el.page !== end && !el.continued) emit();
+    if (buf.length && el.page !== end) {
+      // A chunk never spans pages, so its citation is the page its text is on. A paragraph that runs
+      // on starts the next page's chunk with its unfinished sentence, so that sentence reads whole there.
+      const carry = el.continued ? unfinishedSentence(buf[buf.length - 1]) : '';
+      if (buf.length === 1 && buf[0] === heading) {
+        // A heading alone at the foot of a page: it heads the next chunk instead of being one.
+        buf = [];
+        tokens = 0;
+      } else {
+        emit();
+      }
+      if (carry) el = { ...el, text: `${carry} ${el.text}` };
+    }
     if (el.kind === 'title' && el.text.length <= MAX_HEADING_CHARS) {
       emit();
       heading = el.text;
@@ -146,6 +158,12 @@ function splitLong(text: string, maxTokens: number, overlap: number): string[] {
   }
   if (cur.length) out.push(cur.join(' '));
   return out;
+}
+
+/** The sentence a paragraph ends in when it ends without closing it, or ''. */
+function unfinishedSentence(text: string): string {
+  const last = splitSentences(text).pop()?.trim() ?? '';
+  return last && !/[.!?:;)"”]$/.test(last) ? last : '';
 }
 
 /** The last whole sentences worth about `overlap` tokens, carried into the next chunk. */
