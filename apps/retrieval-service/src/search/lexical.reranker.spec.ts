@@ -2,8 +2,8 @@ import { ScoredChunk } from '../storage/lance.repository';
 import { FusedCandidate } from './fusion';
 import { LexicalReranker } from './lexical.reranker';
 
-const candidate = (id: string, text: string, fused: number): FusedCandidate => ({
-  chunk: { chunk_id: id, text } as ScoredChunk,
+const candidate = (id: string, text: string, fused: number, page = id): FusedCandidate => ({
+  chunk: { chunk_id: id, text, document_id: 'd', page_number: page } as unknown as ScoredChunk,
   vector: null,
   fts: null,
   fused,
@@ -18,9 +18,9 @@ describe('LexicalReranker', () => {
       candidate('all-words', 'obese children often show insulin resistance', 0.8),
     ]);
     expect(top.chunk.chunk_id).toBe('all-words');
-    // 0.6 * 0.8 / 1 + 0.3 * 4/4 + 0.1 * (2 of the 3 query pairs: "obese children", "insulin resistance")
+    // 0.6 * 0.8 / 1 + (0.15 + 0.15 for its page) * 4/4 + 0.1 * (2 of the 3 query pairs: "obese children", "insulin resistance")
     expect(top.rerank).toBeCloseTo(0.48 + 0.3 + 0.2 / 3, 10);
-    // 0.6 * 1 + 0.3 * 1/4 + 0 pairs
+    // 0.6 * 1 + (0.15 + 0.15) * 1/4 + 0 pairs
     expect(second.rerank).toBeCloseTo(0.6 + 0.075, 10);
   });
 
@@ -30,6 +30,19 @@ describe('LexicalReranker', () => {
     expect(c.rerank).toBeCloseTo(0.6 + 0.3 + 0.1, 10);
     const [d] = reranker.rerank('renal failure', [candidate('d', 'failure renal', 1)]);
     expect(d.rerank).toBeCloseTo(0.6 + 0.3, 10);
+  });
+
+  it('lifts chunks of a page whose chunks together cover the query (a row label and its cell)', () => {
+    const out = reranker.rerank('MenB age range', [
+      candidate('other', 'MenB vaccines are given', 1, 'p1'),
+      candidate('cell', 'age range 19 through 23 years', 0.9, 'p2'),
+      candidate('label', 'Meningococcal B MenB', 0.5, 'p2'),
+    ]);
+    // "cell": 0.6 * 0.9 + 0.15 * 2/3 + 0.15 * 3/3 (its page covers all three words) + 0.1 * 1/2 ("age range")
+    expect(out[0].chunk.chunk_id).toBe('cell');
+    expect(out[0].rerank).toBeCloseTo(0.54 + 0.1 + 0.15 + 0.05, 10);
+    // "other": 0.6 + (0.15 + 0.15) * 1/3
+    expect(out[1].rerank).toBeCloseTo(0.6 + 0.1, 10);
   });
 
   it('leaves the fused order when the query has no content words', () => {

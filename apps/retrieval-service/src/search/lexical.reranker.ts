@@ -11,7 +11,8 @@ export interface Reranker {
 
 /**
  * Offline reranker: blends the fused retrieval score with how much of the query the chunk covers
- * (distinct query words present, and query word pairs that appear side by side). Cheap, and it
+ * (distinct query words present, and query word pairs that appear side by side), and how much of
+ * it the candidate chunks of the chunk's page cover together (page-level evidence). Cheap, and it
  * fixes the common case where a chunk ranks high on a few frequent words but misses the rest.
  */
 export class LexicalReranker implements Reranker {
@@ -25,26 +26,38 @@ export class LexicalReranker implements Reranker {
     for (let i = 0; i + 1 < qw.length; i++) qPairs.add(slot.get(qw[i])! * slot.size + slot.get(qw[i + 1])!);
     const maxFused = Math.max(...candidates.map((c) => c.fused)) || 1;
     const seen = new Uint8Array(slot.size);
-    return candidates
-      .map((c) => {
-        const words = contentWords(c.chunk.text);
-        seen.fill(0);
-        let covered = 0;
-        let pairHits = 0;
-        let prev = -1;
-        for (const w of words) {
-          const s = slot.get(w) ?? -1;
-          if (s >= 0 && !seen[s]) {
-            seen[s] = 1;
-            covered++;
-          }
-          if (prev >= 0 && s >= 0 && qPairs.has(prev * slot.size + s)) pairHits++;
-          prev = s;
+    const scored = candidates.map((c) => {
+      const words = contentWords(c.chunk.text);
+      seen.fill(0);
+      let covered = 0;
+      let pairHits = 0;
+      let prev = -1;
+      for (const w of words) {
+        const s = slot.get(w) ?? -1;
+        if (s >= 0 && !seen[s]) {
+          seen[s] = 1;
+          covered++;
         }
-        const coverage = covered / slot.size;
-        const proximity = qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0;
+        if (prev >= 0 && s >= 0 && qPairs.has(prev * slot.size + s)) pairHits++;
+        prev = s;
+      }
+      return { c, covered: seen.slice(), coverage: covered / slot.size, proximity: qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0 };
+    });
+    // Query words covered by all candidate chunks of the same page: on a table or a page cut into
+    // many small chunks, the row label and the cell that answers sit in different chunks.
+    const pageSeen = new Map<string, Uint8Array>();
+    for (const s of scored) {
+      const key = `${s.c.chunk.document_id}\u0000${s.c.chunk.page_number}`;
+      const acc = pageSeen.get(key) ?? new Uint8Array(slot.size);
+      for (let i = 0; i < acc.length; i++) acc[i] |= s.covered[i];
+      pageSeen.set(key, acc);
+    }
+    return scored
+      .map(({ c, coverage, proximity }) => {
+        const page = pageSeen.get(`${c.chunk.document_id}\u0000${c.chunk.page_number}`)!;
+        const pageCoverage = page.reduce((n, v) => n + v, 0) / slot.size;
         // Weights chosen on queries.dev.jsonl (see bench/RESULTS.md): retrieval stays the main signal.
-        const rerank = 0.6 * (c.fused / maxFused) + 0.3 * coverage + 0.1 * proximity;
+        const rerank = 0.6 * (c.fused / maxFused) + 0.15 * coverage + 0.15 * pageCoverage + 0.1 * proximity;
         return { ...c, rerank };
       })
       .sort((a, b) => b.rerank - a.rerank);
