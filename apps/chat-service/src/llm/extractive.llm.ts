@@ -1,35 +1,21 @@
-import { CompletionChunk, contentWords } from '@rag/ai';
+import { CompletionChunk, contentWords, splitSentences } from '@rag/ai';
+import { Citation } from '@rag/contracts';
 import { concatRewrite, GenerationInput, LlmProvider } from './llm-provider';
 
 export const NOT_FOUND = 'Not found in the documents.';
 
 /**
- * Offline answerer, honest about what it is: it picks the retrieved sentences that best match the
- * question and returns them verbatim, each followed by its [n] citation. No text is generated.
+ * Offline answerer, honest about what it is: it picks the retrieved passages (sentences, or table
+ * rows with their column headers) that best match the question and returns them verbatim, each
+ * followed by its [n] citation. No text is generated.
  */
 export class ExtractiveLlm implements LlmProvider {
   readonly name = 'extractive';
 
-  constructor(private readonly maxSentences = 3) {}
+  constructor(private readonly maxPassages = 3) {}
 
   async *generate(input: GenerationInput, signal: AbortSignal): AsyncIterable<CompletionChunk> {
-    const q = new Set(contentWords(input.question));
-    const scored: Array<{ text: string; n: number; score: number; order: number }> = [];
-    let order = 0;
-    for (const s of input.sources) {
-      const plain = s.dataType === 'table_html' ? s.text.replace(/<\/t[dh]>/g, ' | ').replace(/<[^>]+>/g, ' ') : s.text;
-      for (const sentence of plain.match(/[^.!?\n]+[.!?]?/g) ?? []) {
-        const t = sentence.replace(/\s+/g, ' ').trim();
-        if (t.length < 25) continue;
-        const words = contentWords(t);
-        const hits = new Set(words.filter((w) => q.has(w))).size;
-        if (hits === 0) continue;
-        // Coverage of the question, lightly favouring higher-ranked sources.
-        scored.push({ text: t, n: s.n, score: hits / Math.max(q.size, 1) + 0.05 / s.n, order: order++ });
-      }
-    }
-    const picked = scored.sort((a, b) => b.score - a.score).slice(0, this.maxSentences).sort((a, b) => a.order - b.order);
-    const answer = picked.length ? picked.map((p) => `${/[.!?]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ') : NOT_FOUND;
+    const answer = extractAnswer(input.question, input.sources, this.maxPassages);
     const words = answer.split(/(?<=\s)/);
     for (let i = 0; i < words.length; i += 4) {
       if (signal.aborted) return;
@@ -44,3 +30,58 @@ export class ExtractiveLlm implements LlmProvider {
     return concatRewrite(question, history);
   }
 }
+
+interface Passage {
+  text: string;
+  n: number;
+  order: number;
+  words: Set<string>;
+}
+
+/**
+ * The passages that cover most of the question, weighting each question word by how rare it is
+ * among the passages (a word every passage has, such as the document's subject, decides nothing),
+ * lightly favouring higher-ranked sources; in source order, so they read as they were written.
+ */
+export function extractAnswer(question: string, sources: Citation[], max: number): string {
+  const q = new Set(contentWords(question));
+  const passages: Passage[] = [];
+  for (const s of sources) {
+    for (const text of s.dataType === 'table_html' ? tableRows(s.text) : textPassages(s.text)) {
+      const words = new Set(contentWords(text));
+      if (words.size) passages.push({ text, n: s.n, order: passages.length, words });
+    }
+  }
+  const df = new Map<string, number>();
+  for (const p of passages) for (const w of p.words) if (q.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
+  const weight = (w: string) => Math.log(1 + passages.length / (df.get(w) ?? passages.length));
+  const total = [...q].reduce((sum, w) => sum + weight(w), 0) || 1;
+  const picked = passages
+    .map((p) => ({ p, score: [...q].reduce((sum, w) => sum + (p.words.has(w) ? weight(w) : 0), 0) / total + 0.02 / p.n }))
+    .filter((x) => x.score > 0.02)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, max)
+    .map((x) => x.p)
+    .sort((a, b) => a.order - b.order);
+  if (!picked.length) return NOT_FOUND;
+  return picked.map((p) => `${/[.!?]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ');
+}
+
+/** Sentences of a text chunk (its lines are headings and paragraphs; sentence ends keep decimals whole). */
+function textPassages(text: string): string[] {
+  return text
+    .split('\n')
+    .flatMap((line) => splitSentences(line))
+    .map((t) => t.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
+/** Rows of a table chunk, each cell prefixed by its column header: "Disease: Mumps; Cases (%): 870 (8)". */
+function tableRows(html: string): string[] {
+  const cells = (row: string) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => decode(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
+  const rows = (html.match(/<tr[^>]*>[\s\S]*?<\/tr>/g) ?? []).map(cells);
+  const header = /<thead>/.test(html) ? rows.shift() ?? [] : [];
+  return rows.map((r) => r.map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c)).filter(Boolean).join('; ')).filter(Boolean);
+}
+
+const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');

@@ -1,0 +1,39 @@
+import { Citation } from '@rag/contracts';
+import { extractAnswer, NOT_FOUND } from './extractive.llm';
+
+const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'): Citation => ({
+  n,
+  chunkId: `c${n}`,
+  documentId: 'd',
+  filename: 'f.pdf',
+  pageNumber: 1,
+  pageEnd: 1,
+  dataType,
+  score: 1,
+  snippet: '',
+  text,
+});
+
+describe('extractAnswer', () => {
+  it('keeps decimals and intervals whole (sentence ends are not every full stop)', () => {
+    const answer = extractAnswer('What was the odds ratio for farming?', [source(1, 'Farming was associated with PSV (OR 2.3 [95% CI 1.2-4.6]). Age was not.')], 1);
+    expect(answer).toBe('Farming was associated with PSV (OR 2.3 [95% CI 1.2-4.6]). [1]');
+  });
+
+  it('answers from a table row, each cell with its column header', () => {
+    const html =
+      '<table><thead><tr><th>Disease category</th><th>Notifications (%)</th></tr></thead><tbody>' +
+      '<tr><td>Scarlet fever</td><td>3,484 (33)</td></tr><tr><td>Whooping cough</td><td>1,685 (16)</td></tr></tbody></table>';
+    const answer = extractAnswer('How many notifications for whooping cough?', [source(1, html, 'table_html')], 1);
+    expect(answer).toBe('Disease category: Whooping cough; Notifications (%): 1,685 (16). [1]');
+  });
+
+  it('weights rare question words above words every passage has', () => {
+    const answer = extractAnswer('PrEP injection brand name', [source(1, 'PrEP pills are taken daily. PrEP works. The PrEP shot is Apretude, an injection.')], 1);
+    expect(answer).toBe('The PrEP shot is Apretude, an injection. [1]');
+  });
+
+  it('says so when no passage shares a word with the question', () => {
+    expect(extractAnswer('zebra migration', [source(1, 'Insulin dosing in adults.')], 3)).toBe(NOT_FOUND);
+  });
+});
