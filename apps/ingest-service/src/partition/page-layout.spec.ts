@@ -1,4 +1,4 @@
-import { layoutPage, TextRun } from './page-layout';
+import { layoutPage, mergeHeaderLines, TextRun } from './page-layout';
 
 const run = (str: string, x: number, y: number, size = 10): TextRun => ({ str, x, y, width: str.length * size * 0.5, size });
 
@@ -71,5 +71,26 @@ describe('layoutPage reading order', () => {
     const stamp = ['VerDate', 'Sep<11>2014', 'Jkt', '250001'].map((w, i) => ({ str: w, x: 20, y: 100 + i * 60, width: 50, size: 8, angle: 90 }));
     const els = layoutPage([run('Upright body text of the page.', 50, 700), ...stamp], 1);
     expect(els.map((e) => e.text)).toEqual(['Upright body text of the page.', 'VerDate Sep<11>2014 Jkt 250001']);
+  });
+});
+
+describe('mergeHeaderLines', () => {
+  it('joins a header typeset over several lines into one header row', () => {
+    const rows = [
+      ['', 'Awareness of', 'Adjusted'],
+      ['', 'PrEP', 'prevalence ratio'],
+      ['Characteristic', 'no. (%)', '(95% CI)'],
+      ['Overall', '3,026 (32.3)', 'NA'],
+      ['Sex', '', ''],
+      ['Men', '1,221 (29.2)', '0.79 (0.74–0.85)'],
+    ];
+    expect(mergeHeaderLines(rows)).toEqual([['Characteristic', 'Awareness of PrEP no. (%)', 'Adjusted prevalence ratio (95% CI)'], ...rows.slice(3)]);
+  });
+
+  it('leaves a one-line header and a table of words as they are', () => {
+    const oneLine = [['Age', 'Dose'], ['19-26', '2'], ['27-49', '3']];
+    expect(mergeHeaderLines(oneLine)).toEqual(oneLine);
+    const words = [['Field', 'Meaning'], ['age', 'Age of the patient'], ['sex', 'Sex of the patient']];
+    expect(mergeHeaderLines(words)).toEqual(words);
   });
 });

@@ -162,7 +162,7 @@ function shortCells(frags: Fragment[]): boolean {
 }
 
 /** A cell that is a number, a percentage or a measure, optionally with an interval: "12", "<1%", "2.3 (1.2-4.6)". */
-const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*\$?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6})?\)?(\s*[([][^)\]]{0,20}[)\]])?$/;
+const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*[$€£]?\s?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6})?\)?(\s*[([][^)\]]{0,20}[)\]])?$/;
 
 /** Fragments of one block back into lines, top to bottom. */
 function regroup(block: Fragment[]): Line[] {
@@ -360,7 +360,20 @@ function tableElement(region: Line[], cols: Array<[number, number]>, page: numbe
     }
     return cells.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim());
   });
-  return tableFromRows(rows, page);
+  return tableFromRows(mergeHeaderLines(rows), page);
+}
+
+/**
+ * A header typeset over several lines ("Awareness of" / "PrEP" / "no. (%)") becomes one header
+ * row: the leading rows of a table of numbers that hold no number and fill two or more cells.
+ */
+export function mergeHeaderLines(rows: string[][]): string[][] {
+  const isHeaderLine = (r: string[]) => r.filter(Boolean).length >= 2 && !r.some((c) => NUMERIC_CELL.test(c));
+  let depth = 0;
+  while (depth < Math.min(4, rows.length - 1) && isHeaderLine(rows[depth])) depth++;
+  if (depth < 2 || !rows.slice(depth).some((r) => r.some((c) => NUMERIC_CELL.test(c)))) return rows;
+  const header = rows[0].map((_, i) => rows.slice(0, depth).map((r) => r[i] ?? '').filter(Boolean).join(' '));
+  return [header, ...rows.slice(depth)];
 }
 
 /** The column holding x, else the nearest one. */
