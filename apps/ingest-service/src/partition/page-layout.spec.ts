@@ -1,4 +1,4 @@
-import { layoutPage, mergeHeaderLines, TextRun } from './page-layout';
+import { layoutPage, mayHoldTable, mergeHeaderLines, Rule, TextRun } from './page-layout';
 
 const run = (str: string, x: number, y: number, size = 10): TextRun => ({ str, x, y, width: str.length * size * 0.5, size });
 
@@ -31,6 +31,53 @@ describe('layoutPage tables', () => {
       ['East', '30', '41'],
     ]);
     expect(table.html).toContain('<th>Region</th>');
+  });
+});
+
+const hRule = (x0: number, x1: number, y: number): Rule => ({ x0, y0: y, x1, y1: y });
+const vRule = (x: number, y0: number, y1: number): Rule => ({ x0: x, y0, x1: x, y1 });
+
+describe('layoutPage ruled tables', () => {
+  // Two rows of long description cells: no text heuristic would call this a table, the rules do.
+  const longCell = (s: string) => `${s} is described here in a long sentence of prose that wraps`;
+  const runs: TextRun[] = [
+    run('Field', 60, 700),
+    run('Meaning', 160, 700),
+    run('patient.age', 60, 680),
+    run(longCell('The age of the patient'), 160, 680),
+    run('at onset, in years.', 160, 668),
+    run('patient.sex', 60, 648),
+    run(longCell('The sex of the patient'), 160, 648),
+    run('Body text under the table, a paragraph of its own.', 60, 600),
+  ];
+  const grid: Rule[] = [hRule(50, 560, 712), hRule(50, 560, 692), hRule(50, 560, 660), hRule(50, 560, 640), vRule(50, 640, 712), vRule(150, 640, 712), vRule(560, 640, 712)];
+
+  it('makes a table of a ruled grid, a wrapped cell kept in its row, the text after it in place', () => {
+    expect(layoutPage(runs, 1).some((e) => e.kind === 'table')).toBe(false);
+    const out = layoutPage(runs, 1, grid);
+    expect(out.map((e) => e.kind)).toEqual(['table', 'text']);
+    expect(out[0].text.split('\n')).toEqual([
+      'Field | Meaning',
+      `patient.age | ${longCell('The age of the patient')} at onset, in years.`,
+      `patient.sex | ${longCell('The sex of the patient')}`,
+    ]);
+  });
+
+  it('makes a table of rows ruled between them only, taking the header line above the top rule', () => {
+    const rows = [hRule(50, 300, 692), hRule(50, 300, 676), hRule(50, 300, 660), hRule(50, 300, 644)];
+    const numbers: TextRun[] = [run('Disease', 60, 696), run('Cases (%)', 200, 696), run('Mumps', 60, 680), run('870 (8)', 200, 680), run('Measles', 60, 664), run('517 (5)', 200, 664), run('Other', 60, 648), run('1,352 (13)', 200, 648)];
+    const [table] = layoutPage(numbers, 1, rows).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual(['Disease | Cases (%)', 'Mumps | 870 (8)', 'Measles | 517 (5)', 'Other | 1,352 (13)']);
+  });
+
+  it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
+    const box = [hRule(40, 570, 720), hRule(40, 570, 590), vRule(40, 590, 720), vRule(570, 590, 720)];
+    expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);
+  });
+
+  it('asks for rules only on pages with lines of separate cells', () => {
+    expect(mayHoldTable(runs)).toBe(true);
+    expect(mayHoldTable(column(60, 700, ['one line of prose', 'and another line', 'and a third one']))).toBe(false);
   });
 });
 

@@ -11,6 +11,14 @@ export interface TextRun {
   angle?: number;
 }
 
+/** A straight stroke the page paints (a ruling line, a cell border, the edge of a filled cell), in PDF user space. */
+export interface Rule {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 interface Piece {
   x0: number;
   x1: number;
@@ -41,7 +49,7 @@ const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/
  * the line spacing (title, body, footnotes). Each leaf is a block: its lines become tables (only
  * where the rows and short cells justify one), headings, list items and paragraphs.
  */
-export function layoutPage(runs: TextRun[], page: number): Element[] {
+export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
   const groups = new Map<number, TextRun[]>();
   for (const r of runs) {
     const quarter = ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
@@ -50,7 +58,14 @@ export function layoutPage(runs: TextRun[], page: number): Element[] {
     groups.set(quarter, list);
   }
   // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame.
-  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page));
+  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : []));
+}
+
+/** Whether a page may hold a table (three or more lines of separate cells), so its rulings are worth reading. */
+export function mayHoldTable(runs: TextRun[]): boolean {
+  let multi = 0;
+  for (const l of toLines(runs.filter((r) => Math.abs(r.angle ?? 0) < 1))) if (l.segments.length >= 2 && ++multi >= 3) return true;
+  return false;
 }
 
 /** A run rotated by quarter * 90 degrees, in coordinates where its text reads left to right. */
@@ -61,15 +76,207 @@ function toTextFrame(r: TextRun, quarter: number): TextRun {
   return { ...r, x: r.x * cos + r.y * sin, y: -r.x * sin + r.y * cos, angle: 0 };
 }
 
-function layoutUpright(runs: TextRun[], page: number): Element[] {
+function layoutUpright(runs: TextRun[], page: number, rules: Rule[]): Element[] {
   const lines = toLines(runs);
   if (lines.length === 0) return [];
   const body = medianSize(lines);
-  const frags: Fragment[] = [];
+  let frags: Fragment[] = [];
   for (const l of lines) for (const seg of l.segments) frags.push({ y: l.y, size: seg.size, seg });
+  // Ruled grids become tables, each in one place of the reading order; other ruled regions (a page
+  // frame, a call-out box) stay in the flow.
+  const zones = ruledZones(rules, frags, page);
+  for (const z of zones) {
+    const mine = new Set(z.frags);
+    frags = frags.filter((f) => !mine.has(f));
+  }
+  frags.push(...zones.map((z) => z.marker));
   const out: Element[] = [];
-  for (const block of xyCut(frags, body)) out.push(...layoutBlock(regroup(block), page, body));
+  for (const block of xyCut(frags, body)) {
+    const markers = block.filter((f) => f.zone);
+    let rest = block.filter((f) => !f.zone);
+    for (const m of markers.sort((a, b) => top(b) - top(a))) {
+      const above = rest.filter((f) => top(f) > top(m));
+      if (above.length) out.push(...layoutBlock(regroup(above), page, body));
+      rest = rest.filter((f) => top(f) <= top(m));
+      out.push(m.zone!.table);
+    }
+    if (rest.length) out.push(...layoutBlock(regroup(rest), page, body));
+  }
   return out;
+}
+
+interface Zone {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** Distinct x of the vertical rules inside, and y of the horizontal ones. */
+  xs: number[];
+  ys: number[];
+  frags: Fragment[];
+  table: Element;
+  /** Stands for the zone in the XY-cut. */
+  marker: Fragment;
+}
+
+const TOL = 2;
+
+/**
+ * Ruled grids that hold a table: connected sets of horizontal and vertical strokes whose rules
+ * make rows and columns of text.
+ */
+function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
+  const h = rules.filter((r) => r.y1 - r.y0 <= 1.5 && r.x1 - r.x0 >= 6);
+  const v = rules.filter((r) => r.x1 - r.x0 <= 1.5 && r.y1 - r.y0 >= 6);
+  if (!h.length || h.length + v.length > 20000) return [];
+  const all = [...h, ...v];
+  const parent = all.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const touch = (a: Rule, b: Rule) => a.x0 <= b.x1 + TOL && b.x0 <= a.x1 + TOL && a.y0 <= b.y1 + TOL && b.y0 <= a.y1 + TOL;
+  // Sorted by x0, a rule can only touch the ones that start before it ends.
+  const order = all.map((_, i) => i).sort((a, b) => all[a].x0 - all[b].x0);
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length && all[order[j]].x0 <= all[order[i]].x1 + TOL; j++) {
+      if (touch(all[order[i]], all[order[j]])) parent[find(order[i])] = find(order[j]);
+    }
+  }
+  const groups = new Map<number, Rule[]>();
+  all.forEach((r, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), r]));
+  const boxes = [...groups.values()]
+    .filter((g) => g.some((r) => r.y1 - r.y0 <= 1.5) && g.some((r) => r.x1 - r.x0 <= 1.5))
+    .map((g) => ({ x0: Math.min(...g.map((r) => r.x0)), y0: Math.min(...g.map((r) => r.y0)), x1: Math.max(...g.map((r) => r.x1)), y1: Math.max(...g.map((r) => r.y1)) }))
+    .filter((b) => b.x1 - b.x0 >= 30 && b.y1 - b.y0 >= 12);
+  const inside = (b: { x0: number; y0: number; x1: number; y1: number }, x: number, y: number) => x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 - TOL && y <= b.y1 + TOL;
+  const zones: Zone[] = [];
+  // Largest first: a table's outer border wins over its cells; a region that is no table (a page
+  // frame, a call-out box) leaves the ones inside it to be tried.
+  for (const b of boxes.sort((p, q) => (q.x1 - q.x0) * (q.y1 - q.y0) - (p.x1 - p.x0) * (p.y1 - p.y0))) {
+    if (zones.some((z) => inside(z, b.x0, b.y0) && inside(z, b.x1, b.y1))) continue;
+    const mine = frags.filter((f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)));
+    if (!mine.length) continue;
+    const within = (r: Rule) => r.x0 >= b.x0 - TOL && r.x1 <= b.x1 + TOL && r.y0 >= b.y0 - TOL && r.y1 <= b.y1 + TOL;
+    // Around other ruled regions (a page frame, a box around a table), only rules that run through
+    // most of the region separate its columns: the frame's sides do, the borders inside it do not.
+    const frame = boxes.some((o) => o !== b && inside(b, o.x0, o.y0) && inside(b, o.x1, o.y1));
+    const xs = distinct(v.filter(within).map((r) => (r.x0 + r.x1) / 2)).filter(
+      (x) => !frame || covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
+    );
+    const ys = distinct(h.filter(within).map((r) => (r.y0 + r.y1) / 2));
+    const table = gridTable(regroup(mine), xs, ys, page);
+    if (!table) continue;
+    const size = (b.y1 - b.y0) / 1.05;
+    const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
+    const zone: Zone = { ...b, xs, ys, frags: mine, table, marker };
+    marker.zone = zone;
+    zones.push(zone);
+  }
+  zones.push(...ruledRowZones(h, frags.filter((f) => !zones.some((z) => z.frags.includes(f))), page));
+  return zones;
+}
+
+/**
+ * Tables ruled between rows only: three or more horizontal rules of the same extent, whose bands
+ * hold one row each (a line or two, never paragraphs), with columns found from the text.
+ */
+function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
+  // Collinear pieces of one rule (cell by cell) joined first.
+  const joined: Rule[] = [];
+  for (const r of [...h].sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0)) {
+    const last = joined.find((j) => Math.abs(j.y0 - r.y0) <= TOL && r.x0 <= j.x1 + TOL && j.x0 <= r.x1 + TOL);
+    if (last) {
+      last.x0 = Math.min(last.x0, r.x0);
+      last.x1 = Math.max(last.x1, r.x1);
+    } else joined.push({ ...r });
+  }
+  const stacks: Rule[][] = [];
+  for (const r of joined) {
+    const stack = stacks.find((st) => Math.abs(st[0].x0 - r.x0) <= 3 && Math.abs(st[0].x1 - r.x1) <= 3);
+    if (stack) stack.push(r);
+    else stacks.push([r]);
+  }
+  const zones: Zone[] = [];
+  for (const st of stacks) {
+    const ys = distinct(st.map((r) => (r.y0 + r.y1) / 2));
+    if (ys.length < 3) continue;
+    const b = { x0: Math.min(...st.map((r) => r.x0)), y0: ys[0], x1: Math.max(...st.map((r) => r.x1)), y1: ys[ys.length - 1] };
+    const mine = frags.filter((f) => {
+      const x = (f.seg.x0 + f.seg.x1) / 2;
+      const y = f.y + 0.3 * f.size;
+      return x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 && y <= b.y1;
+    });
+    // The header row usually sits above the top rule: a line of two cells or more within one row's height.
+    const rowHeight = (b.y1 - b.y0) / (ys.length - 1);
+    const above = regroup(frags.filter((f) => {
+      const x = (f.seg.x0 + f.seg.x1) / 2;
+      const y = f.y + 0.3 * f.size;
+      return x >= b.x0 - TOL && x <= b.x1 + TOL && y > b.y1 && y <= b.y1 + 1.2 * rowHeight;
+    }));
+    const header = above.length ? above[above.length - 1] : null;
+    if (header && header.segments.length >= 2) mine.push(...frags.filter((f) => f.y === header.y && header.segments.includes(f.seg)));
+    const lines = regroup(mine);
+    const bands = new Set(lines.map((l) => ys.filter((ry) => ry > l.y).length));
+    if (bands.size < 2 || lines.length > 3 * bands.size) continue;
+    const cols = columnsOf(lines);
+    if (cols.length < 2) continue;
+    const xs = [b.x0, ...cols.slice(1).map(([a], i) => (cols[i][1] + a) / 2), b.x1];
+    const table = gridTable(lines, xs, ys, page);
+    if (!table) continue;
+    const size = (b.y1 - b.y0) / 1.05;
+    const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
+    const zone: Zone = { ...b, xs, ys, frags: mine, table, marker };
+    marker.zone = zone;
+    zones.push(zone);
+  }
+  return zones;
+}
+
+/** Length of the union of vertical rules along y. */
+function covered(rules: Rule[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const r of [...rules].sort((a, b) => a.y0 - b.y0)) {
+    if (r.y1 <= end) continue;
+    total += r.y1 - Math.max(r.y0, end);
+    end = r.y1;
+  }
+  return total;
+}
+
+/** Sorted values with those within TOL of each other merged. */
+function distinct(values: number[]): number[] {
+  const out: number[] = [];
+  for (const x of values.sort((a, b) => a - b)) if (!out.length || x - out[out.length - 1] > TOL) out.push(x);
+  return out;
+}
+
+/**
+ * The lines of a ruled region as a table, when its rules make at least two rows and two columns
+ * that hold text (rows are the bands between horizontal rules; inside a band, a line that fills two
+ * cells or more from the row's first one starts a new row), else null.
+ */
+function gridTable(lines: Line[], xs: number[], ys: number[], page: number): Element | null {
+  const cols: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < xs.length; i++) cols.push([xs[i], xs[i + 1]]);
+  if (cols.length < 2 || ys.length < 2) return null;
+  const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
+  const rows: string[][][] = [];
+  let lastBand = -1;
+  for (const l of lines) {
+    const cells = cols.map(() => [] as string[]);
+    for (const seg of l.segments) for (const p of seg.pieces) cells[columnIndex(cols, (p.x0 + p.x1) / 2)].push(p.text.trim());
+    const band = bandOf(l.y);
+    const first = cells.findIndex((c) => c.some(Boolean));
+    const cur = rows[rows.length - 1];
+    const filled = cells.filter((c) => c.some(Boolean)).length;
+    // A line that fills two or more cells, starting where the row started, is a row of its own; other lines wrap.
+    if (!cur || band !== lastBand || (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))) rows.push(cells);
+    else cells.forEach((c, i) => cur[i].push(...c));
+    lastBand = band;
+  }
+  const text = rows.map((r) => r.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim()));
+  const used = cols.map((_, i) => text.some((r) => r[i]));
+  const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
+  return table.length >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
 }
 
 /** One line fragment: a segment with the baseline of its line. */
@@ -77,6 +284,8 @@ interface Fragment {
   y: number;
   size: number;
   seg: Segment;
+  /** Set on the stand-in of a ruled zone. */
+  zone?: Zone;
 }
 
 const top = (f: Fragment) => f.y + 0.8 * f.size;

@@ -2,7 +2,7 @@ import { DomainError } from '@rag/platform';
 import { Element, ExtractedImage, PageProgress, PartitionResult, PartitionWarning } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
-import { layoutPage, TextRun } from './page-layout';
+import { layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
 // text extraction never renders, so inert stand-ins keep the logs clean.
@@ -51,6 +51,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   const total = doc.numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
   const pageRuns: TextRun[][] = [];
+  const pageRules: Rule[][] = [];
   const images: ExtractedImage[] = [];
   const warnings: PartitionWarning[] = [];
   for (let p = 1; p <= total; p++) {
@@ -58,13 +59,18 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
       const page = await doc.getPage(p);
       const runs = await textRuns(page);
       pageRuns.push(runs);
+      // Ruling lines justify a table whose cells are long; the operator list is costly, so only pages that may hold one are asked.
+      pageRules.push(mayHoldTable(runs) ? await rulesOf(page) : []);
       if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
         warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: its text was not read (no OCR)` });
       }
       if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
       page.cleanup();
     } catch (err) {
+      pageRuns.length = p - 1;
       pageRuns.push([]);
+      pageRules.length = p - 1;
+      pageRules.push([]);
       warnings.push({ page: p, code: 'PAGE_UNREADABLE', message: `page ${p} could not be read: ${(err as Error).message}` });
     }
     if (p % 5 === 0 || p === total) progress(p, total);
@@ -73,7 +79,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   const margins = dropRepeatedMargins(pageRuns);
   const elements: Element[] = [];
   margins.pages.forEach((runs, i) => {
-    const pageElements = layoutPage(runs, i + 1);
+    const pageElements = layoutPage(runs, i + 1, pageRules[i]);
     if (pageElements.length && elements.length) {
       const prev = elements[elements.length - 1];
       const first = pageElements[0];
@@ -106,6 +112,94 @@ async function paintsImages(page: PdfPage): Promise<boolean> {
   const ops = await page.getOperatorList();
   const paint = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineImageXObject, pdfjs.OPS.paintImageMaskXObject]);
   return ops.fnArray.some((fn: number) => paint.has(fn));
+}
+
+const PAINT = new Set([
+  pdfjs.OPS.stroke,
+  pdfjs.OPS.closeStroke,
+  pdfjs.OPS.fill,
+  pdfjs.OPS.eoFill,
+  pdfjs.OPS.fillStroke,
+  pdfjs.OPS.eoFillStroke,
+  pdfjs.OPS.closeFillStroke,
+  pdfjs.OPS.closeEOFillStroke,
+]);
+
+/**
+ * Straight horizontal and vertical strokes the page paints (table rulings, cell borders and the
+ * edges of filled cells), in PDF user space like the text runs. Curves and clipping paths are left out.
+ */
+async function rulesOf(page: PdfPage): Promise<Rule[]> {
+  const ops = await page.getOperatorList();
+  const O = pdfjs.OPS;
+  const rules: Rule[] = [];
+  const stack: number[][] = [];
+  let ctm = [1, 0, 0, 1, 0, 0];
+  const mul = (m: number[], n: number[]) => [
+    n[0] * m[0] + n[1] * m[2],
+    n[0] * m[1] + n[1] * m[3],
+    n[2] * m[0] + n[3] * m[2],
+    n[2] * m[1] + n[3] * m[3],
+    n[4] * m[0] + n[5] * m[2] + m[4],
+    n[4] * m[1] + n[5] * m[3] + m[5],
+  ];
+  const at = (x: number, y: number): [number, number] => [ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]];
+  let path: Rule[] = [];
+  const segment = (a: [number, number], b: [number, number]) => path.push({ x0: Math.min(a[0], b[0]), y0: Math.min(a[1], b[1]), x1: Math.max(a[0], b[0]), y1: Math.max(a[1], b[1]) });
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] as unknown[];
+    if (fn === O.save) stack.push(ctm);
+    else if (fn === O.restore) ctm = stack.pop() ?? ctm;
+    else if (fn === O.transform) ctm = mul(ctm, args as number[]);
+    else if (fn === O.paintFormXObjectBegin) {
+      stack.push(ctm);
+      if (Array.isArray(args[0])) ctm = mul(ctm, args[0] as number[]);
+    } else if (fn === O.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
+    else if (fn === O.constructPath) {
+      const [pathOps, coords] = args as [number[], number[]];
+      let k = 0;
+      let cur: [number, number] = [0, 0];
+      let start: [number, number] = [0, 0];
+      for (const op of pathOps) {
+        if (op === O.rectangle) {
+          const [x, y, w, h] = coords.slice(k, (k += 4));
+          const a = at(x, y);
+          const b = at(x + w, y);
+          const c = at(x + w, y + h);
+          const d = at(x, y + h);
+          segment(a, b);
+          segment(b, c);
+          segment(c, d);
+          segment(d, a);
+          cur = start = a;
+        } else if (op === O.moveTo) {
+          cur = start = at(coords[k], coords[k + 1]);
+          k += 2;
+        } else if (op === O.lineTo) {
+          const next = at(coords[k], coords[k + 1]);
+          k += 2;
+          segment(cur, next);
+          cur = next;
+        } else if (op === O.closePath) {
+          segment(cur, start);
+          cur = start;
+        } else if (op === O.curveTo) {
+          cur = at(coords[k + 4], coords[k + 5]);
+          k += 6;
+        } else if (op === O.curveTo2 || op === O.curveTo3) {
+          cur = at(coords[k + 2], coords[k + 3]);
+          k += 4;
+        }
+      }
+    } else if (PAINT.has(fn)) {
+      rules.push(...path);
+      path = [];
+    } else if (fn === O.endPath) {
+      path = [];
+    }
+  }
+  return rules;
 }
 
 /** The page's text items as positioned runs (PDF user space), with their direction. */
