@@ -114,6 +114,12 @@ describe('layoutPage reading order', () => {
     expect(words(layoutPage(runs, 1).map((e) => e.text).join(' '))).toEqual(words(runs.map((r) => r.str).join(' ')));
   });
 
+  it('keeps a table of contents entry with its page number when a tab joins them, not cells apart', () => {
+    const tab = (x: number, y: number, width: number): TextRun => ({ str: ' ', x, y, width, size: 10 });
+    const toc = [run('Introduction', 50, 700), tab(110, 700, 380), run('3', 490, 700), run('About this guide', 50, 680), tab(130, 680, 360), run('12', 490, 680), run('Dosing', 50, 660), tab(83, 660, 407), run('14', 490, 660)];
+    expect(layoutPage(toc, 2).map((e) => e.text)).toEqual(['Introduction 3', 'About this guide 12', 'Dosing 14']);
+  });
+
   it('lays out text set at 90 degrees in its own frame, after the upright text', () => {
     const stamp = ['VerDate', 'Sep<11>2014', 'Jkt', '250001'].map((w, i) => ({ str: w, x: 20, y: 100 + i * 60, width: 50, size: 8, angle: 90 }));
     const els = layoutPage([run('Upright body text of the page.', 50, 700), ...stamp], 1);

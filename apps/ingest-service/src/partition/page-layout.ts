@@ -436,7 +436,8 @@ function isTable(region: Line[], cols: Array<[number, number]>): boolean {
 }
 
 function toLines(runs: TextRun[]): Line[] {
-  const items = runs.filter((r) => r.str.trim().length > 0).sort((a, b) => b.y - a.y || a.x - b.x);
+  // White-space runs stay: a tab (a table of contents' leader) says what it separates belongs together.
+  const items = runs.filter((r) => r.str.trim().length > 0 || (r.str.length > 0 && r.width > 0)).sort((a, b) => b.y - a.y || a.x - b.x);
   return byBaseline(items, (r) => r.y, (r) => r.size).map((l) => ({ y: l.y, size: l.size, segments: toSegments(l.items.sort((a, b) => a.x - b.x)) }));
 }
 
@@ -458,11 +459,24 @@ function byBaseline<T>(sorted: T[], y: (t: T) => number, size: (t: T) => number)
   return lines;
 }
 
+const PAGE_NUMBER = /^(\d{1,4}|[ivxlcdm]{1,6})$/i;
+
 function toSegments(runs: TextRun[]): Segment[] {
   const segs: Segment[] = [];
-  for (const r of runs) {
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i];
     const last = segs[segs.length - 1];
     const gap = last ? r.x - last.x1 : Infinity;
+    if (!r.str.trim()) {
+      // A tab the PDF itself typesets before a line's closing page number (a table of contents
+      // entry) joins the entry to its number; white space between table cells separates them.
+      const next = runs[i + 1];
+      if (last && gap < 1.5 * Math.max(r.size, last.size) && i + 2 === runs.length && PAGE_NUMBER.test(next.str.trim())) {
+        last.x1 = Math.max(last.x1, r.x + r.width);
+        last.text += ' ';
+      }
+      continue;
+    }
     // Wider than ~1.5 em of white space separates cells or columns; a smaller gap is a word space.
     if (last && gap < 1.5 * Math.max(r.size, last.size)) {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
