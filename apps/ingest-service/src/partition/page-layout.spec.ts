@@ -120,6 +120,25 @@ describe('layoutPage reading order', () => {
     expect(layoutPage(toc, 2).map((e) => e.text)).toEqual(['Introduction 3', 'About this guide 12', 'Dosing 14']);
   });
 
+  it('parts two long runs on one baseline across a narrow gutter (two columns), not two words', () => {
+    const left = 'The desire to improve on health systems and healthcare';
+    const right = 'ward), 2B (male ward) and the Medical Short Stay ward';
+    const out = layoutPage([run(left, 56, 700, 9.8), { str: right, x: 56 + 233.8 + 14.2, y: 700, width: 233, size: 9.8 }], 1);
+    expect(out.map((e) => e.text)).not.toContain(`${left} ${right}`);
+    expect(out.map((e) => e.text).join(' ')).toContain(right);
+  });
+
+  it('reads a field dictionary group of two rows as a table', () => {
+    // Rows 7 pt apart in 5.5 pt type, the first description wrapped onto a second line.
+    const rows = [
+      ...[run('sender', 55, 176.5, 5.5), run('senderorganization', 124, 176.5, 5.5), run('string', 198, 176.5, 5.5), run('Name of the organization sending the report,', 235, 176.5, 5.5)],
+      run('always FDA.', 235, 169.6, 5.5),
+      ...[run('sender', 55, 161.8, 5.5), run('sendertype', 124, 161.8, 5.5), run('string', 198, 161.8, 5.5), run('The type of the organization sending it.', 235, 161.8, 5.5)],
+    ];
+    const [table] = layoutPage(rows, 1).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual(['sender | senderorganization | string | Name of the organization sending the report,', ' |  |  | always FDA.', 'sender | sendertype | string | The type of the organization sending it.']);
+  });
+
   it('lays out text set at 90 degrees in its own frame, after the upright text', () => {
     const stamp = ['VerDate', 'Sep<11>2014', 'Jkt', '250001'].map((w, i) => ({ str: w, x: 20, y: 100 + i * 60, width: 50, size: 8, angle: 90 }));
     const els = layoutPage([run('Upright body text of the page.', 50, 700), ...stamp], 1);

@@ -322,8 +322,10 @@ function cutColumns(region: Fragment[], body: number): Fragment[][] | null {
     reach = Math.max(reach, f.seg.x1);
   }
   if (parts.length < 2) return null;
-  // Cells of a table share gutters too: a region whose parts line up row by row stays whole, for the table test.
-  if (alignedRows(parts) >= 3 && shortCells(region)) return null;
+  // Cells of a table share gutters too: a region whose parts line up row by row stays whole, for
+  // the table test (a small group of three columns or more, two rows of a field dictionary, on two rows).
+  const { aligned, rows } = alignedRows(parts);
+  if (aligned >= (parts.length >= 3 && rows <= 4 ? 2 : 3) && shortCells(region)) return null;
   return parts;
 }
 
@@ -346,8 +348,8 @@ function cutRows(region: Fragment[], body: number): Fragment[][] | null {
   return [sorted.slice(0, best), sorted.slice(best)];
 }
 
-/** Rows (by baseline) in which at least two of the parts have a fragment. */
-function alignedRows(parts: Fragment[][]): number {
+/** Rows (by baseline) in which at least two of the parts have a fragment, and all rows. */
+function alignedRows(parts: Fragment[][]): { aligned: number; rows: number } {
   const rows = new Map<number, Set<number>>();
   parts.forEach((part, pi) => {
     for (const f of part) {
@@ -357,9 +359,9 @@ function alignedRows(parts: Fragment[][]): number {
       rows.set(key, set);
     }
   });
-  let n = 0;
-  for (const set of rows.values()) if (set.size >= 2) n++;
-  return n;
+  let aligned = 0;
+  for (const set of rows.values()) if (set.size >= 2) aligned++;
+  return { aligned, rows: rows.size };
 }
 
 /** Table cells are short or numeric; prose lines are long. */
@@ -389,9 +391,10 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
   };
   while (i < lines.length) {
     const region = multiSegmentRun(lines, i);
-    if (region.length >= 3) {
+    if (region.length >= 2) {
       const cols = columnsOf(region);
-      if (cols.length >= 2) {
+      // Two rows are enough for a table of three columns or more (a group of a field dictionary).
+      if (cols.length >= 2 && (region.length >= 3 || (cols.length >= 3 && isTable(region, cols)))) {
         flush();
         if (isTable(region, cols)) {
           out.push(tableElement(region, cols, page));
@@ -421,7 +424,7 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
  */
 function isTable(region: Line[], cols: Array<[number, number]>): boolean {
   const multi = region.filter((l) => l.segments.length >= 2).length;
-  if (multi < 3 || multi < 0.6 * region.length) return false;
+  if (multi < (cols.length >= 3 ? 2 : 3) || multi < 0.6 * region.length) return false;
   const frags = region.flatMap((l) => l.segments.map((seg) => ({ y: l.y, size: l.size, seg })));
   if (!shortCells(frags)) {
     // Wide description columns are fine when at least two other columns are short (a field dictionary).
@@ -477,8 +480,11 @@ function toSegments(runs: TextRun[]): Segment[] {
       }
       continue;
     }
-    // Wider than ~1.5 em of white space separates cells or columns; a smaller gap is a word space.
-    if (last && gap < 1.5 * Math.max(r.size, last.size)) {
+    // Wider than ~1.5 em of white space separates cells or columns; a smaller gap is a word space,
+    // unless it parts two long runs of text: lines of two columns with a narrow gutter (~1.4 em).
+    const em = Math.max(r.size, last?.size ?? 0);
+    const gutter = gap >= em && (last?.text.length ?? 0) >= 25 && r.str.trim().length >= 25;
+    if (last && gap < 1.5 * em && !gutter) {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
@@ -498,23 +504,26 @@ function medianSize(lines: Line[]): number {
   return sizes[Math.floor(sizes.length / 2)] ?? 10;
 }
 
-/** Consecutive lines with two or more segments, allowing single-segment lines inside (wrapped cells). */
+/** Consecutive lines with two or more segments, allowing single-segment lines inside (wrapped cells, one line at the left edge). */
 function multiSegmentRun(lines: Line[], start: number): Line[] {
   if (lines[start].segments.length < 2) return [];
   let end = start;
   let singles = 0;
+  const left = lines[start].segments[0].x0;
   while (end + 1 < lines.length) {
     const next = lines[end + 1];
     const gap = lines[end].y - next.y;
     if (gap > 3 * Math.max(next.size, lines[end].size)) break;
     if (next.segments.length >= 2) {
       singles = 0;
+    } else if (next.segments[0].x0 > left + 2 * next.size) {
+      // A line that starts right of the first column: a wrapped cell, however many lines it takes.
     } else if (++singles > 1) {
       break;
     }
     end++;
   }
-  while (end > start && lines[end].segments.length < 2) end--;
+  while (end > start && lines[end].segments.length < 2 && lines[end].segments[0].x0 <= left + 2 * lines[end].size) end--;
   return lines.slice(start, end + 1);
 }
 
