@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
-import { AppLogger, BusClient, DomainError, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
@@ -80,9 +80,7 @@ export class IngestPipelineService {
       const vectors = await this.embedder.embed(pieces.map((p) => p.text));
 
       await report({ stage: 'storing' });
-      await this.bus.request(
-        RetrievalDocumentReplace,
-        {
+      const replace = {
           collectionId: d.collectionId,
           documentId,
           filename: d.filename,
@@ -98,9 +96,14 @@ export class IngestPipelineService {
             pageEnd: p.pageEnd,
             vector: encodeVector(vectors[i]),
           })),
-        },
-        { timeoutMs: this.config.job.storeTimeoutMs },
-      );
+      };
+      // A replace is idempotent (one atomic commit per document): when the retrieval replica doing it
+      // dies, it is asked again at once, and another replica takes it.
+      await this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs }).catch((e: unknown) => {
+        if (!isReplicaLost(e)) throw e;
+        this.logger.warn({ taskId: d.taskId, reason: (e as Error).message }, 'store retried on another retrieval replica');
+        return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
+      });
       await this.discardUpload(d.storageKey);
       await report({ stage: 'done' });
       const warnings = parts.warnings ?? [];

@@ -18,6 +18,8 @@ export interface BusEnvelope {
   /** Epoch ms when the caller stops waiting for the first reply (its own timeout); handlers read it from RequestContext. */
   replyBy?: number;
   correlationId?: string;
+  /** Set by callers that watch the replica: while the work runs it sends `alive` every this many ms. */
+  heartbeatMs?: number;
 }
 
 /** What travels back on a reply channel; mirrors Nest's WritePacket plus the request id. */
@@ -26,6 +28,8 @@ export interface BusReply {
   response?: unknown;
   err?: unknown;
   isDisposed?: boolean;
+  /** A heartbeat: the replica that picked the request up is still working on it. */
+  alive?: boolean;
 }
 
 export interface StreamsTransportOptions {

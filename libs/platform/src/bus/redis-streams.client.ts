@@ -10,7 +10,18 @@ export interface StreamsClientOptions {
   /** A request not picked up by any replica within this time is dropped by the replicas. */
   pickupTimeoutMs: number;
   maxStreamLength?: number;
+  /**
+   * Replicas working on a request send a heartbeat this often; a call whose heartbeats stop for
+   * three intervals fails at once (its replica died) instead of at its timeout. 0: not asked for.
+   */
+  heartbeatMs?: number;
 }
+
+/** The details of the error a call fails with when its replica stops: nothing was answered, so an idempotent request may be sent again. */
+export const REPLICA_LOST = { reason: 'REPLICA_LOST' } as const;
+
+/** Whether an error is a call whose replica stopped while working on it. */
+export const isReplicaLost = (e: unknown): boolean => (e as { details?: { reason?: string } })?.details?.reason === REPLICA_LOST.reason;
 
 /** Client half of the Redis Streams transport: XADD to the pattern's stream, replies on a private channel. */
 export class RedisStreamsClient extends ClientProxy {
@@ -19,10 +30,15 @@ export class RedisStreamsClient extends ClientProxy {
   private connecting?: Promise<void>;
   private readonly clientId = randomUUID();
   private readonly replyChannel: string;
+  private readonly heartbeatMs: number;
+  /** Calls whose replica has sent a heartbeat, and when it last did. */
+  private readonly watched = new Map<string, { lastAlive: number }>();
+  private watchdog?: NodeJS.Timeout;
 
   constructor(private readonly options: StreamsClientOptions) {
     super();
     this.replyChannel = busKeys.replyChannel(options.prefix, this.clientId);
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
   }
 
   connect(): Promise<void> {
@@ -43,6 +59,8 @@ export class RedisStreamsClient extends ClientProxy {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     await Promise.allSettled([this.pub?.quit(), this.sub?.quit()]);
     this.connecting = undefined;
   }
@@ -54,14 +72,15 @@ export class RedisStreamsClient extends ClientProxy {
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const id = randomUUID();
     let finished = false;
+    const pattern = this.normalizePattern(packet.pattern);
     this.routingMap.set(id, (p: WritePacket) => {
       if (p.err || p.isDisposed) {
         finished = true;
         this.routingMap.delete(id);
+        this.watched.delete(id);
       }
       callback(p);
     });
-    const pattern = this.normalizePattern(packet.pattern);
     const envelope: BusEnvelope = {
       id,
       pattern,
@@ -70,6 +89,7 @@ export class RedisStreamsClient extends ClientProxy {
       deadline: Date.now() + this.options.pickupTimeoutMs,
       replyBy: callDeadline.getStore(),
       correlationId: RequestContext.correlationId(),
+      heartbeatMs: this.heartbeatMs || undefined,
     };
     this.xadd(pattern, envelope).catch((err: Error) => {
       this.routingMap.delete(id);
@@ -78,6 +98,7 @@ export class RedisStreamsClient extends ClientProxy {
     });
     return () => {
       this.routingMap.delete(id);
+      this.watched.delete(id);
       if (!finished) {
         // Tell whichever replica runs it that nobody is listening any more.
         this.pub?.publish(busKeys.cancelChannel(this.options.prefix), id).catch(() => undefined);
@@ -102,6 +123,7 @@ export class RedisStreamsClient extends ClientProxy {
   }
 
   private failInFlight(reason: string): void {
+    this.watched.clear();
     for (const [id, cb] of [...this.routingMap.entries()]) {
       this.routingMap.delete(id);
       cb({ err: { code: 'SERVICE_UNAVAILABLE', message: reason }, isDisposed: true });
@@ -116,6 +138,35 @@ export class RedisStreamsClient extends ClientProxy {
       return;
     }
     const cb = this.routingMap.get(reply.id);
-    if (cb) cb({ err: reply.err, response: reply.response, isDisposed: reply.isDisposed });
+    if (!cb) return;
+    if (reply.alive) {
+      this.watch(reply.id);
+      return;
+    }
+    cb({ err: reply.err, response: reply.response, isDisposed: reply.isDisposed });
+  }
+
+  private watch(id: string): void {
+    const w = this.watched.get(id);
+    if (w) w.lastAlive = Date.now();
+    else this.watched.set(id, { lastAlive: Date.now() });
+    this.watchdog ??= setInterval(() => this.checkHeartbeats(), this.heartbeatMs);
+    this.watchdog.unref();
+  }
+
+  /** Fails the calls whose replica stopped sending heartbeats (killed, or cut off from Redis). */
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const [id, w] of [...this.watched.entries()]) {
+      if (now - w.lastAlive <= 3 * this.heartbeatMs) continue;
+      this.watched.delete(id);
+      const cb = this.routingMap.get(id);
+      this.routingMap.delete(id);
+      cb?.({ err: { code: 'SERVICE_UNAVAILABLE', message: `the replica working on the request stopped (no heartbeat for ${now - w.lastAlive} ms)`, details: REPLICA_LOST }, isDisposed: true });
+    }
+    if (!this.watched.size) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
   }
 }

@@ -205,21 +205,28 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       const reply: BusReply = { id: env.id, ...packet };
       await this.writer!.publish(replyTo, JSON.stringify(reply));
     };
+    // Heartbeats while the work runs, so the caller learns at once if this replica dies with it.
+    const heartbeat = env.heartbeatMs
+      ? setInterval(() => void this.writer!.publish(replyTo, JSON.stringify({ id: env.id, alive: true } satisfies BusReply)).catch(() => undefined), env.heartbeatMs)
+      : undefined;
     let sub: Subscription;
     try {
       const result$ = this.transformToObservable(await handler(env.data, this.context(env)));
       sub = this.send(result$, respond);
     } catch (err) {
+      clearInterval(heartbeat);
       await respond({ err: { code: 'INTERNAL', message: (err as Error).message }, isDisposed: true }).catch(() => undefined);
       this.release();
       return;
     }
     if (sub.closed) {
+      clearInterval(heartbeat);
       this.release();
       return;
     }
     this.inflight.set(env.id, sub);
     sub.add(() => {
+      clearInterval(heartbeat);
       this.inflight.delete(env.id);
       this.release();
     });

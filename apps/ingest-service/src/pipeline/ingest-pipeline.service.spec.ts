@@ -1,0 +1,53 @@
+import { LocalHashEmbedder } from '@rag/ai';
+import { Patterns } from '@rag/contracts';
+import { AppLogger, BusClient, DomainError, REPLICA_LOST, UploadStorage } from '@rag/platform';
+import { IngestConfig } from '../config/ingest.config';
+import { Partitioner } from '../partition/element';
+import { IngestJobPort } from './ingest-job';
+import { IngestPipelineService } from './ingest-pipeline.service';
+
+const partitioner: Partitioner = {
+  partition: async () => ({ pages: 1, elements: [{ kind: 'text', text: 'Take one tablet daily.', page: 1 }], imagesFound: 0, imagesSkipped: 0, images: [], warnings: [] }),
+} as unknown as Partitioner;
+const storage = { read: async () => Buffer.from('x'), delete: async () => undefined } as unknown as UploadStorage;
+const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as AppLogger;
+const config = { chunking: { maxTokens: 350, overlapTokens: 40 }, job: { storeTimeoutMs: 1000 } } as unknown as IngestConfig;
+const job: IngestJobPort = {
+  data: { taskId: 't1', collectionId: 'c', filename: 'a.txt', storageKey: 'k', sourceType: 'text', sizeBytes: 1 },
+  attemptsMade: 0,
+  maxAttempts: 3,
+  reportProgress: async () => undefined,
+  discard: () => undefined,
+};
+
+/** A bus whose document-replace calls fail as scripted, then succeed. */
+function busFailingReplace(...failures: DomainError[]) {
+  const replaces: unknown[] = [];
+  const bus = {
+    request: async (contract: { pattern: string }, payload: unknown) => {
+      if (contract.pattern === Patterns.retrievalDocumentFind) return { document: null };
+      replaces.push(payload);
+      const f = failures.shift();
+      if (f) throw f;
+      return { replaced: true };
+    },
+  };
+  return { bus: bus as unknown as BusClient, replaces };
+}
+
+describe('IngestPipelineService store step', () => {
+  it('asks again at once when the retrieval replica storing the document died (the replace is idempotent)', async () => {
+    const { bus, replaces } = busFailingReplace(new DomainError('SERVICE_UNAVAILABLE', 'the replica working on the request stopped', REPLICA_LOST));
+    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, logger, bus);
+    await expect(svc.run(job)).resolves.toMatchObject({ pages: 1, deduplicated: false });
+    expect(replaces).toHaveLength(2);
+    expect(replaces[1]).toEqual(replaces[0]);
+  });
+
+  it('does not repeat a store that timed out (it may still be running): the job fails and is retried by the queue', async () => {
+    const { bus, replaces } = busFailingReplace(new DomainError('SERVICE_UNAVAILABLE', 'no reply within 1000 ms'));
+    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, logger, bus);
+    await expect(svc.run(job)).rejects.toThrow('[SERVICE_UNAVAILABLE] no reply within 1000 ms');
+    expect(replaces).toHaveLength(1);
+  });
+});
