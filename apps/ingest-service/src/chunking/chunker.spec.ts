@@ -1,3 +1,4 @@
+import { tableFromRows } from '../partition/page-layout';
 import { Element } from '../partition/element';
 import { chunkElements } from './chunker';
 
@@ -83,6 +84,16 @@ describe('chunkElements', () => {
 
 describe('chunkElements keeps every character', () => {
   const letters = (s: string) => s.replace(/\s+/g, '');
+  it("puts the table's caption in each of its chunks, and a heading when there is no caption", () => {
+    const table = tableFromRows([['Disease', 'Cases'], ...Array.from({ length: 40 }, (_, i) => [`disease number ${i}`, String(i)])], 3);
+    const chunks = chunkElements([{ kind: 'title', text: 'Results', page: 2 }, { kind: 'text', text: 'Table 2 Notifications by disease, 2024', page: 3 }, table], { maxTokens: 80, overlapTokens: 0 });
+    const tables = chunks.filter((c) => c.dataType === 'table_html');
+    expect(tables.length).toBeGreaterThan(1);
+    for (const t of tables) expect(t.text).toMatch(/^<table><caption>Table 2 Notifications by disease, 2024<\/caption><thead>/);
+    const [plain] = chunkElements([{ kind: 'title', text: 'Results', page: 3 }, { kind: 'text', text: 'A long paragraph of prose that is no caption at all, and goes on well past any caption length limit so that it does not count as one. '.repeat(3), page: 3 }, table], { maxTokens: 500, overlapTokens: 0 }).filter((c) => c.dataType === 'table_html');
+    expect(plain.text).toMatch(/^<table><caption>Results<\/caption>/);
+  });
+
   it('splits long paragraphs full of decimals without dropping any of them', () => {
     const sentence = (i: number) => `Farming in year ${i} was associated with PSV (OR 2.${i} [95% CI 1.2-4.${i}]) and p<.00${i}.`;
     const text = Array.from({ length: 60 }, (_, i) => sentence(i)).join(' ');

@@ -1,9 +1,14 @@
 import { estimateTokens, splitSentences } from '@rag/ai';
 import { DataType } from '@rag/contracts';
 import { Element } from '../partition/element';
+import { escapeHtml } from '../partition/page-layout';
 
 /** A longer "title" is a paragraph in a larger font: chunked as text, never cut to a heading. */
 const MAX_HEADING_CHARS = 300;
+
+/** A table's caption or title, repeated in each of its chunks so a question naming the table finds them. */
+const MAX_CAPTION_CHARS = 200;
+const CAPTION = /^(table|tab\.)\s*[\dA-Z]/i;
 
 export interface ChunkingOptions {
   maxTokens: number;
@@ -51,12 +56,16 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     end = page;
   };
 
+  // The short text just before a table on its page: its caption ("Table 1 ...") or title.
+  let caption: { text: string; page: number } | null = null;
   for (let el of elements) {
     if (el.kind === 'table') {
       emit();
-      out.push(...tableChunks(el, opts.maxTokens, out.length));
+      const title = caption?.page === el.page ? caption.text : heading;
+      out.push(...tableChunks(el, opts.maxTokens, out.length, title));
       continue;
     }
+    caption = el.text.length <= MAX_CAPTION_CHARS && (el.kind === 'title' || CAPTION.test(el.text) || !caption || caption.page !== el.page) ? { text: el.text, page: el.page } : caption;
     if (el.kind === 'image') {
       // A vision model's description of a figure: one chunk of its own, cited at its page.
       emit();
@@ -102,11 +111,13 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
   return out.map((c, i) => ({ ...c, index: i }));
 }
 
-function tableChunks(el: Element, maxTokens: number, base: number): Chunk[] {
+function tableChunks(el: Element, maxTokens: number, base: number, title: string): Chunk[] {
   const html = el.html ?? '';
-  const head = /<thead>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
+  const caption = title ? `<caption>${escapeHtml(title)}</caption>` : '';
+  const thead = /<thead>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
+  const head = caption + thead;
   const rows = html.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
-  const bodyRows = head ? rows.slice(1) : rows;
+  const bodyRows = thead ? rows.slice(1) : rows;
   const headTokens = estimateTokens(head.replace(/<[^>]+>/g, ' '));
   const chunks: Chunk[] = [];
   let cur: string[] = [];
