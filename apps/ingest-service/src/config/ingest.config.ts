@@ -9,6 +9,8 @@ export interface IngestConfig extends BaseConfig {
   vision?: { model: string; connection: OpenAiConnection };
   countImages: boolean;
   chunking: { maxTokens: number; overlapTokens: number };
+  /** OCR of pages without a text layer (local partitioner); undefined: off. */
+  ocr?: { lang: string; maxPages: number };
   embedder: EmbedderConfig;
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
@@ -27,6 +29,9 @@ const schema = z
     UNSTRUCTURED_STRATEGY: z.enum(['hi_res', 'fast', 'auto', 'ocr_only']).default('hi_res'),
     VISION_MODEL: z.string().optional(),
     COUNT_IMAGES: env.bool(true),
+    OCR: z.enum(['auto', 'off']).default('auto'),
+    OCR_LANG: z.string().regex(/^[a-z_]{3,12}$/).default('eng'),
+    OCR_MAX_PAGES: env.int(50, 1, 10_000),
     CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
     CHUNK_OVERLAP_TOKENS: env.int(40, 0, 2000),
     INGEST_CONCURRENCY: env.int(2, 1, 64),
@@ -60,6 +65,7 @@ const schema = z
       unstructured: e.UNSTRUCTURED_API_URL ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY } : undefined,
       vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
       countImages: e.COUNT_IMAGES,
+      ocr: e.OCR === 'off' ? undefined : { lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES },
       chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
       embedder: toEmbedderConfig(e),
       concurrency: e.INGEST_CONCURRENCY,

@@ -37,6 +37,17 @@ export interface PartitionWarning {
   message: string;
 }
 
+/** A page with no text layer, as the image to read it from (local partitioner, when OCR is on). */
+export interface OcrPage {
+  page: number;
+  png: Buffer;
+  /** Image pixels and the page box it covers (PDF points), to place the words. */
+  imageWidth: number;
+  imageHeight: number;
+  pageWidth: number;
+  pageHeight: number;
+}
+
 export interface PartitionResult {
   pages: number;
   elements: Element[];
@@ -48,6 +59,10 @@ export interface PartitionResult {
   imagesSkipped: number;
   /** Decoded images, when asked for; the partitioner turns them into `image` elements. */
   images?: ExtractedImage[];
+  /** Pages to OCR, when asked for. */
+  ocrPages?: OcrPage[];
+  /** Pages whose text came from OCR, and the mean word confidence (0-100). */
+  ocr?: { pages: number[]; confidence: number };
 }
 
 export type PageProgress = (pagesDone: number, pagesTotal: number) => void;

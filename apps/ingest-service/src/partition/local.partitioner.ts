@@ -1,4 +1,6 @@
-import { Element, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
+import { Element, OcrPage, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
+import { OcrEngine } from './ocr/ocr-engine';
+import { layoutPage, TextRun } from './page-layout';
 import { ImageDescriber } from './image-describer';
 import { DomainError } from '@rag/platform';
 import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
@@ -6,16 +8,18 @@ import { PdfWorkerPool } from './pdf-worker.pool';
 
 /**
  * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. PDFs are parsed in
- * pooled worker threads with a deadline. Embedded images are decoded and described when a vision
- * model is configured (image_summary chunks); otherwise they are counted and skipped.
+ * pooled worker threads with a deadline. Pages without a text layer are OCR'd when an OCR engine
+ * is given (their words laid out like any page). Embedded images are decoded and described when a
+ * vision model is configured (image_summary chunks); otherwise they are counted and skipped.
  */
 export class LocalPartitioner implements Partitioner {
   readonly name = 'local';
   private readonly pool: PdfWorkerPool;
 
   constructor(
-    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number },
+    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number },
     private readonly describer?: ImageDescriber,
+    private readonly ocr?: OcrEngine,
   ) {
     this.pool = new PdfWorkerPool({ size: opts.workers, timeoutMs: opts.timeoutMs, maxHeapMb: opts.maxHeapMb ?? 1024 });
   }
@@ -23,7 +27,12 @@ export class LocalPartitioner implements Partitioner {
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
     if (input.sourceType === 'pdf') {
       const extractImages = this.describer ? { minSide: this.opts.minImageSide ?? 64, max: this.opts.maxImages ?? 50 } : undefined;
-      const r = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages }, progress);
+      const ocrPages = this.ocr ? (this.opts.ocrMaxPages ?? 50) : 0;
+      const parsed = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages, ocrPages }, progress);
+      const r = parsed.ocrPages?.length ? await this.withOcr(parsed) : parsed;
+      if (!r.elements.length && !r.images?.length) {
+        throw new DomainError('DOCUMENT_UNREADABLE', `no text on any of ${r.pages} page(s), and OCR found none on the scanned ones`);
+      }
       if (!this.describer || !r.images?.length) return { ...r, images: undefined, imagesSkipped: r.imagesFound };
       const described: Element[] = [];
       for (const img of r.images) {
@@ -34,7 +43,7 @@ export class LocalPartitioner implements Partitioner {
         throw new DomainError('DOCUMENT_UNREADABLE', `no extractable text on any of ${r.pages} page(s) and no image could be described`);
       }
       const imagesFound = Math.max(r.imagesFound, r.images.length);
-      return { pages: r.pages, elements: withImages(r.elements, described), imagesFound, imagesSkipped: imagesFound - described.length };
+      return { ...r, images: undefined, elements: withImages(r.elements, described), imagesFound, imagesSkipped: imagesFound - described.length };
     }
     const text = input.bytes.toString('utf8');
     const elements: Element[] =
@@ -43,9 +52,51 @@ export class LocalPartitioner implements Partitioner {
     return { pages: 1, elements, imagesFound: 0, imagesSkipped: 0 };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.ocr?.close()]);
   }
+
+  /** OCR'd pages laid out into elements in page order; their "no text layer" warnings are resolved. */
+  private async withOcr(r: PartitionResult): Promise<PartitionResult> {
+    const elements = [...r.elements];
+    const done: number[] = [];
+    let confidence = 0;
+    let words = 0;
+    for (const scan of r.ocrPages!) {
+      const lines = await this.ocr!.recognize(Buffer.from(scan.png));
+      const runs = ocrRuns(scan, lines);
+      if (!runs.length) continue;
+      done.push(scan.page);
+      for (const l of lines) {
+        for (const w of l.words) confidence += w.confidence;
+        words += l.words.length;
+      }
+      let at = elements.length;
+      while (at > 0 && elements[at - 1].page > scan.page) at--;
+      elements.splice(at, 0, ...layoutPage(runs, scan.page));
+    }
+    const warnings = (r.warnings ?? []).map((w) =>
+      w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)
+        ? { ...w, message: `page ${w.page} is an image without a text layer, and OCR found no text on it` }
+        : w,
+    );
+    return {
+      ...r,
+      elements,
+      ocrPages: undefined,
+      warnings: warnings.filter((w) => !(w.code === 'PAGE_WITHOUT_TEXT' && done.includes(w.page))),
+      ocr: { pages: done, confidence: words ? Math.round(confidence / words) : 0 },
+    };
+  }
+}
+
+/** OCR words as text runs in PDF user space (y up), the scan stretched over the page box. */
+function ocrRuns(scan: OcrPage, lines: Awaited<ReturnType<OcrEngine['recognize']>>): TextRun[] {
+  const sx = scan.pageWidth / scan.imageWidth;
+  const sy = scan.pageHeight / scan.imageHeight;
+  return lines.flatMap((l) =>
+    l.words.map((w) => ({ str: w.text, x: w.x0 * sx, y: scan.pageHeight - l.baseline * sy, width: (w.x1 - w.x0) * sx, size: Math.max(1, 0.8 * l.height * sy) })),
+  );
 }
 
 /** Each image description goes after the last element of its page, keeping reading order. */

@@ -1,5 +1,5 @@
 import { DomainError } from '@rag/platform';
-import { Element, ExtractedImage, PageProgress, PartitionResult, PartitionWarning } from './element';
+import { Element, ExtractedImage, OcrPage, PageProgress, PartitionResult, PartitionWarning } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
@@ -18,6 +18,8 @@ export interface PdfOptions {
   countImages: boolean;
   /** Decode embedded images (for a vision model): only those at least `minSide` px on both sides, at most `max`. */
   extractImages?: { minSide: number; max: number };
+  /** Return the image of pages without a text layer (at most this many), to be OCR'd. */
+  ocrPages?: number;
 }
 
 /** PDF → elements with pdf.js: positioned text per page, laid out by `layoutPage`. */
@@ -36,7 +38,7 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   });
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    const result = await read(task, progress, opts.extractImages);
+    const result = await read(task, progress, opts.extractImages, opts.ocrPages ?? 0);
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
   } catch (err) {
@@ -46,7 +48,7 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   }
 }
 
-async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress, extract?: PdfOptions['extractImages']): Promise<PartitionResult> {
+async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress, extract: PdfOptions['extractImages'], maxOcrPages: number): Promise<PartitionResult> {
   const doc = await task.promise;
   const total = doc.numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
@@ -54,6 +56,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   const pageRules: Rule[][] = [];
   const images: ExtractedImage[] = [];
   const warnings: PartitionWarning[] = [];
+  const ocrPages: OcrPage[] = [];
   for (let p = 1; p <= total; p++) {
     try {
       const page = await doc.getPage(p);
@@ -62,7 +65,10 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
       // Ruling lines justify a table whose cells are long; the operator list is costly, so only pages that may hold one are asked.
       pageRules.push(mayHoldTable(runs) ? await rulesOf(page) : []);
       if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
-        warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: its text was not read (no OCR)` });
+        const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
+        if (scan) ocrPages.push(scan);
+        const why = maxOcrPages === 0 ? 'OCR is off' : scan ? 'to be OCR\'d' : ocrPages.length >= maxOcrPages ? `over the OCR limit of ${maxOcrPages} pages` : 'its image could not be decoded';
+        warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}` });
       }
       if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
       page.cleanup();
@@ -88,10 +94,10 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
     elements.push(...pageElements);
   });
   // An image-only document can still be indexed through its image descriptions.
-  if (elements.length === 0 && images.length === 0) {
+  if (elements.length === 0 && images.length === 0 && ocrPages.length === 0) {
     throw new DomainError(
       'DOCUMENT_UNREADABLE',
-      `no extractable text on any of ${total} page(s): scanned pages need OCR (PARTITIONER=unstructured with hi_res)`,
+      maxOcrPages ? `no extractable text on any of ${total} page(s), and no page image OCR could read` : `no extractable text on any of ${total} page(s): scanned pages need OCR (OCR=auto)`,
     );
   }
   return {
@@ -102,6 +108,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
     images: images.slice(0, extract?.max ?? 0),
     warnings,
     repeatedLinesDropped: margins.droppedLines,
+    ocrPages,
   };
 }
 
@@ -214,6 +221,25 @@ async function textRuns(page: PdfPage): Promise<TextRun[]> {
     runs.push({ str: item.str, x: e, y: f, width: item.width || size * item.str.length * 0.5, size, angle });
   }
   return runs;
+}
+
+/** The largest image a page paints, as PNG, with the page box (a scanned page is one image covering it). */
+async function pageScan(page: PdfPage, pageNumber: number): Promise<OcrPage | null> {
+  const ops = await page.getOperatorList();
+  let best: RawImage | undefined;
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    if (ops.fnArray[i] !== pdfjs.OPS.paintImageXObject) continue;
+    const id = String((ops.argsArray[i] as unknown[])[0]);
+    try {
+      const img = (id.startsWith('g_') ? page.commonObjs : page.objs).get(id) as RawImage | undefined;
+      if (img?.data && [1, 2, 3].includes(img.kind) && (!best || img.width * img.height > best.width * best.height)) best = img;
+    } catch {
+      // not decoded (an unsupported filter): another image may be
+    }
+  }
+  if (!best) return null;
+  const [x0, y0, x1, y1] = page.view as number[];
+  return { page: pageNumber, png: encodePng(best), imageWidth: best.width, imageHeight: best.height, pageWidth: x1 - x0, pageHeight: y1 - y0 };
 }
 
 /** Decoded images painted on a page, as PNG, with the page's first text as a caption hint. */

@@ -19,6 +19,8 @@ export interface IngestResult {
   /** Missing from results stored by older versions. */
   warnings?: TaskWarning[];
   repeatedLinesDropped?: number;
+  /** Pages read by OCR and the mean word confidence; missing from results stored by older versions. */
+  ocr?: { pages: number[]; confidence: number };
 }
 
 /** What the pipeline needs from a queued job; Bull's job is adapted to it, tests pass a fake. */

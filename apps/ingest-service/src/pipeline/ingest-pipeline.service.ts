@@ -108,7 +108,7 @@ export class IngestPipelineService {
       await report({ stage: 'done' });
       const warnings = parts.warnings ?? [];
       if (warnings.length) this.logger.warn({ taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) }, 'ingested with unread pages');
-      return { documentId, pages: parts.pages, chunks, imagesSkipped: parts.imagesSkipped, deduplicated: false, warnings, repeatedLinesDropped: parts.repeatedLinesDropped ?? 0 };
+      return { documentId, pages: parts.pages, chunks, imagesSkipped: parts.imagesSkipped, deduplicated: false, warnings, repeatedLinesDropped: parts.repeatedLinesDropped ?? 0, ocr: parts.ocr };
     } catch (err) {
       const e = err instanceof DomainError ? err : new DomainError('INTERNAL', (err as Error).message ?? String(err));
       const permanent = PERMANENT.has(e.code);

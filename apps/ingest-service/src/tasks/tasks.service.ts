@@ -83,6 +83,8 @@ export function toTask(s: JobSnapshot): Task {
       imagesSkipped: r?.imagesSkipped ?? p?.imagesSkipped ?? 0,
       pagesUnread: r?.warnings?.length ?? 0,
       repeatedLinesDropped: r?.repeatedLinesDropped ?? 0,
+      pagesOcr: r?.ocr?.pages.length ?? 0,
+      ocrConfidence: r?.ocr?.pages.length ? r.ocr.confidence : null,
     },
     warnings: r?.warnings ?? [],
     timing: {

@@ -10,7 +10,7 @@ const task = (taskId: string, patch: Partial<Task>): Task => ({
   filename: 'a.pdf',
   state: 'PROCESSING',
   progress: { stage: 'partitioning', pagesDone: 3, pagesTotal: 10, percent: 30 },
-  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 0, repeatedLinesDropped: 0 },
+  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 0, repeatedLinesDropped: 0, pagesOcr: 0, ocrConfidence: null },
   warnings: [],
   timing: { queuedAt: '', startedAt: null, finishedAt: null, durationMs: null },
   attempts: 1,
@@ -49,7 +49,7 @@ describe('UploadPanel', () => {
 
   it('shows a SUCCESS with unread pages as incomplete, naming the pages', async () => {
     const warnings = [{ page: 4, code: 'PAGE_WITHOUT_TEXT' as const, message: 'page 4 is an image without a text layer: its text was not read (no OCR)' }];
-    const done = task('t1', { state: 'SUCCESS', warnings, counts: { pages: 10, chunks: { text: 9, table_html: 0, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 1, repeatedLinesDropped: 0 } });
+    const done = task('t1', { state: 'SUCCESS', warnings, counts: { pages: 10, chunks: { text: 9, table_html: 0, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 1, repeatedLinesDropped: 0, pagesOcr: 0, ocrConfidence: null } });
     const api = {
       upload: vi.fn(async () => ({ collectionId: 'books', files: [{ filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }] })),
       task: vi.fn(async () => done),

@@ -113,7 +113,8 @@ function UploadStatus({ row }: { row: Row }) {
   if (t.state === 'FAILURE') return <span className="error" role="alert">failed: {t.error?.message ?? 'unknown reason'}</span>;
   if (t.state === 'SUCCESS') {
     const chunks = Object.values(t.counts.chunks).reduce((a, b) => a + b, 0);
-    const done = <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks`}</span>;
+    const ocr = t.counts.pagesOcr ? `, ${t.counts.pagesOcr} by OCR (confidence ${t.counts.ocrConfidence}%)` : '';
+    const done = <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks${ocr}`}</span>;
     if (!t.counts.pagesUnread) return done;
     return (
       <>

@@ -55,6 +55,9 @@ export const TaskSchema = z.object({
     pagesUnread: z.number().int(),
     /** Running header/footer lines recognised on most pages and left out of the chunks. */
     repeatedLinesDropped: z.number().int(),
+    /** Pages without a text layer whose text was read by OCR, and the mean OCR word confidence (0-100). */
+    pagesOcr: z.number().int(),
+    ocrConfidence: z.number().nullable(),
   }),
   warnings: z.array(TaskWarningSchema),
   timing: z.object({

@@ -1,0 +1,25 @@
+/** One recognised word: its text and box in image pixels (y grows downwards), with a 0-100 confidence. */
+export interface OcrWord {
+  text: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  confidence: number;
+}
+
+/** A recognised line: its words, and its baseline and height in image pixels. */
+export interface OcrLine {
+  words: OcrWord[];
+  baseline: number;
+  height: number;
+}
+
+/** Port: text out of a page image (PNG). */
+export interface OcrEngine {
+  readonly name: string;
+  recognize(png: Buffer): Promise<OcrLine[]>;
+  close(): Promise<void>;
+}
+
+export const OCR_ENGINE = Symbol('OCR_ENGINE');

@@ -1,0 +1,40 @@
+import { contentWords } from '@rag/ai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalPartitioner } from '../src/partition/local.partitioner';
+import { TesseractOcrEngine } from '../src/partition/ocr/tesseract.ocr-engine';
+
+const REAL_DOCS = resolve(__dirname, '../../../../shared/datasets/real-docs');
+const SCAN = 'cdc_understanding_your_hiv_test_results_patient_brochure_scanned';
+
+describe('OCR of a page without a text layer (tesseract.js, trained data from its npm package)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ocr-'));
+  const ocr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, new TesseractOcrEngine('eng'));
+  const noOcr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1 });
+  // One page of the scan, split out with poppler, keeps the test small.
+  const page = join(dir, 'page1.pdf');
+  execFileSync('pdfseparate', ['-f', '1', '-l', '1', join(REAL_DOCS, `${SCAN}.pdf`), page]);
+
+  afterAll(async () => {
+    await Promise.all([ocr.close(), noOcr.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the scanned page into text elements: most words of the born-digital page, no warning left', async () => {
+    const r = await ocr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined);
+    expect(r.ocr?.pages).toEqual([1]);
+    expect(r.ocr!.confidence).toBeGreaterThan(70);
+    expect(r.warnings).toEqual([]);
+    const truth = new Set(contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-1.txt`), 'utf8')).filter((w) => w.length >= 4));
+    const read = new Set(contentWords(r.elements.map((e) => e.text).join(' ')));
+    const found = [...truth].filter((w) => read.has(w)).length / truth.size;
+    expect(found).toBeGreaterThan(0.9);
+    expect(r.elements.every((e) => e.page === 1)).toBe(true);
+  }, 60_000);
+
+  it('without OCR the same page is a clear failure that names the remedy', async () => {
+    await expect(noOcr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow('scanned pages need OCR (OCR=auto)');
+  });
+});
