@@ -34,6 +34,23 @@ describe('OCR of a page without a text layer (tesseract.js, trained data from it
     expect(r.elements.every((e) => e.page === 1)).toBe(true);
   }, 60_000);
 
+  it('reports a page the OCR engine fails on, with the reason (a clear failure when no other page has text)', async () => {
+    const broken = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, {
+      name: 'broken',
+      recognize: async () => {
+        throw new Error('Error attempting to read image.');
+      },
+      close: async () => undefined,
+    });
+    try {
+      await expect(broken.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow(
+        'no text on any of 1 page(s): page 1 is an image without a text layer, and OCR failed on it: Error attempting to read image.',
+      );
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('without OCR the same page is a clear failure that names the remedy', async () => {
     await expect(noOcr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow('scanned pages need OCR (OCR=auto)');
   });

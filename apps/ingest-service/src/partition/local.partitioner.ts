@@ -31,7 +31,7 @@ export class LocalPartitioner implements Partitioner {
       const parsed = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages, ocrPages }, progress);
       const r = parsed.ocrPages?.length ? await this.withOcr(parsed) : parsed;
       if (!r.elements.length && !r.images?.length) {
-        throw new DomainError('DOCUMENT_UNREADABLE', `no text on any of ${r.pages} page(s), and OCR found none on the scanned ones`);
+        throw new DomainError('DOCUMENT_UNREADABLE', `no text on any of ${r.pages} page(s): ${r.warnings?.[0]?.message ?? 'OCR found none'}`);
       }
       if (!this.describer || !r.images?.length) return { ...r, images: undefined, imagesSkipped: r.imagesFound };
       const described: Element[] = [];
@@ -60,10 +60,18 @@ export class LocalPartitioner implements Partitioner {
   private async withOcr(r: PartitionResult): Promise<PartitionResult> {
     const elements = [...r.elements];
     const done: number[] = [];
+    const failed = new Map<number, string>();
     let confidence = 0;
     let words = 0;
     for (const scan of r.ocrPages!) {
-      const lines = await this.ocr!.recognize(Buffer.from(scan.png));
+      let lines: Awaited<ReturnType<OcrEngine['recognize']>>;
+      try {
+        lines = await this.ocr!.recognize(Buffer.from(scan.png));
+      } catch (err) {
+        // One page the engine cannot read (e.g. an enormous image) is reported; the others still count.
+        failed.set(scan.page, (err as Error).message ?? String(err));
+        continue;
+      }
       const runs = ocrRuns(scan, lines);
       if (!runs.length) continue;
       done.push(scan.page);
@@ -77,7 +85,7 @@ export class LocalPartitioner implements Partitioner {
     }
     const warnings = (r.warnings ?? []).map((w) =>
       w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)
-        ? { ...w, message: `page ${w.page} is an image without a text layer, and OCR found no text on it` }
+        ? { ...w, message: `page ${w.page} is an image without a text layer, and OCR ${failed.has(w.page) ? `failed on it: ${failed.get(w.page)}` : 'found no text on it'}` }
         : w,
     );
     return {

@@ -23,7 +23,11 @@ export class TesseractOcrEngine implements OcrEngine {
 
   async recognize(png: Buffer): Promise<OcrLine[]> {
     const worker = await this.start();
-    const { data } = await worker.recognize(png, {}, { blocks: true, text: false });
+    const { data } = await worker.recognize(png, {}, { blocks: true, text: false }).catch(async (err: unknown) => {
+      // A failed page (out of WASM memory on an enormous image) can leave the worker unusable: start afresh.
+      await this.close().catch(() => undefined);
+      throw err instanceof Error ? err : new Error(String(err));
+    });
     const lines: OcrLine[] = [];
     for (const block of data.blocks ?? [])
       for (const para of block.paragraphs)
