@@ -29,7 +29,8 @@ export async function robustness(ctx: BenchContext): Promise<void> {
       else rejected.push({ file: f, status: r.status, code: r.body.code, message: r.body.message });
     }
     const t0 = performance.now();
-    const done = await waitForTasks(base, [...taskOf.keys()], partitionTimeoutMs * 2 + 60_000, 200);
+    // Scanned files are OCR'd (seconds per page, one page at a time per replica): room for that, still bounded.
+    const done = await waitForTasks(base, [...taskOf.keys()], partitionTimeoutMs * 2 + 5 * 60_000, 200);
     const perFile = [...taskOf.entries()].map(([id, file]) => {
       const t = done.get(id);
       return t ? { file, state: t.state, error: t.error, pages: t.counts.pages } : { file, state: 'HANG', error: null, pages: 0 };
