@@ -51,6 +51,18 @@ describe('OCR of a page without a text layer (tesseract.js, trained data from it
     }
   });
 
+  it('stops a page past its time budget and reports it', async () => {
+    const engine = new TesseractOcrEngine('eng', 200);
+    const hasty = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, engine);
+    try {
+      await expect(hasty.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow(
+        'OCR failed on it: OCR of the page took longer than 200 ms',
+      );
+    } finally {
+      await hasty.close();
+    }
+  }, 60_000);
+
   it('without OCR the same page is a clear failure that names the remedy', async () => {
     await expect(noOcr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow('scanned pages need OCR (OCR=auto)');
   });

@@ -10,7 +10,7 @@ export interface IngestConfig extends BaseConfig {
   countImages: boolean;
   chunking: { maxTokens: number; overlapTokens: number };
   /** OCR of pages without a text layer (local partitioner); undefined: off. */
-  ocr?: { lang: string; maxPages: number };
+  ocr?: { lang: string; maxPages: number; pageTimeoutMs: number };
   embedder: EmbedderConfig;
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
@@ -32,6 +32,7 @@ const schema = z
     OCR: z.enum(['auto', 'off']).default('auto'),
     OCR_LANG: z.string().regex(/^[a-z_]{3,12}$/).default('eng'),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
+    OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
     CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
     CHUNK_OVERLAP_TOKENS: env.int(40, 0, 2000),
     INGEST_CONCURRENCY: env.int(2, 1, 64),
@@ -65,7 +66,7 @@ const schema = z
       unstructured: e.UNSTRUCTURED_API_URL ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY } : undefined,
       vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
       countImages: e.COUNT_IMAGES,
-      ocr: e.OCR === 'off' ? undefined : { lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES },
+      ocr: e.OCR === 'off' ? undefined : { lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
       chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
       embedder: toEmbedderConfig(e),
       concurrency: e.INGEST_CONCURRENCY,

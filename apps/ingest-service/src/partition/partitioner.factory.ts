@@ -9,7 +9,7 @@ import { UnstructuredPartitioner } from './unstructured.partitioner';
 export function createPartitioner(config: IngestConfig): Partitioner {
   const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
   if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
-  const ocr = config.ocr ? new TesseractOcrEngine(config.ocr.lang) : undefined;
+  const ocr = config.ocr ? new TesseractOcrEngine(config.ocr.lang, config.ocr.pageTimeoutMs) : undefined;
   // One warm parser thread per concurrent job.
   return new LocalPartitioner({ timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency, ocrMaxPages: config.ocr?.maxPages }, describer, ocr);
 }
