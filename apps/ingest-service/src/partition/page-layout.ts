@@ -163,12 +163,7 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
     );
     const ys = distinct(h.filter(within).map((r) => (r.y0 + r.y1) / 2));
     const table = gridTable(regroup(mine), xs, ys, page);
-    if (!table) continue;
-    const size = (b.y1 - b.y0) / 1.05;
-    const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
-    const zone: Zone = { ...b, xs, ys, frags: mine, table, marker };
-    marker.zone = zone;
-    zones.push(zone);
+    if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
   zones.push(...ruledRowZones(h, frags.filter((f) => !zones.some((z) => z.frags.includes(f))), page));
   return zones;
@@ -220,14 +215,18 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
     if (cols.length < 2) continue;
     const xs = [b.x0, ...cols.slice(1).map(([a], i) => (cols[i][1] + a) / 2), b.x1];
     const table = gridTable(lines, xs, ys, page);
-    if (!table) continue;
-    const size = (b.y1 - b.y0) / 1.05;
-    const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
-    const zone: Zone = { ...b, xs, ys, frags: mine, table, marker };
-    marker.zone = zone;
-    zones.push(zone);
+    if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
   return zones;
+}
+
+/** A ruled zone with its stand-in fragment for the XY-cut, as tall and wide as the zone. */
+function zoneOf(b: { x0: number; y0: number; x1: number; y1: number }, xs: number[], ys: number[], frags: Fragment[], table: Element): Zone {
+  const size = (b.y1 - b.y0) / 1.05;
+  const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
+  const zone: Zone = { ...b, xs, ys, frags, table, marker };
+  marker.zone = zone;
+  return zone;
 }
 
 /** Length of the union of vertical rules along y. */
