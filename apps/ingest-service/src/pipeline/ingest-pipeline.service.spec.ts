@@ -13,7 +13,7 @@ const storage = { read: async () => Buffer.from('x'), delete: async () => undefi
 const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as AppLogger;
 const config = { chunking: { maxTokens: 350, overlapTokens: 40 }, job: { storeTimeoutMs: 1000 } } as unknown as IngestConfig;
 const job: IngestJobPort = {
-  data: { taskId: 't1', collectionId: 'c', filename: 'a.txt', storageKey: 'k', sourceType: 'text', sizeBytes: 1 },
+  data: { taskId: 't1', collectionId: 'c', filename: 'a.txt', storageKey: 'k', sourceType: 'txt', sizeBytes: 1 },
   attemptsMade: 0,
   maxAttempts: 3,
   reportProgress: async () => undefined,
