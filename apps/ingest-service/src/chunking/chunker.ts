@@ -1,6 +1,6 @@
 import { estimateTokens, splitSentences } from '@rag/ai';
 import { DataType } from '@rag/contracts';
-import { Element } from '../partition/element';
+import { Element, endsSentence } from '../partition/element';
 import { escapeHtml } from '../partition/page-layout';
 
 /** A longer "title" is a paragraph in a larger font: chunked as text, never cut to a heading. */
@@ -174,7 +174,7 @@ function splitLong(text: string, maxTokens: number, overlap: number): string[] {
 /** The sentence a paragraph ends in when it ends without closing it, or ''. */
 function unfinishedSentence(text: string): string {
   const last = splitSentences(text).pop()?.trim() ?? '';
-  return last && !/[.!?:;)"”]$/.test(last) ? last : '';
+  return last && !endsSentence(last) ? last : '';
 }
 
 /** The last whole sentences worth about `overlap` tokens, carried into the next chunk. */

@@ -13,6 +13,11 @@ export interface Element {
   continued?: boolean;
 }
 
+/** Whether a paragraph ends its sentence (a full stop, ? or !, a colon or semicolon, a closing bracket or quote). */
+export function endsSentence(text: string): boolean {
+  return /[.!?:;)"”]$/.test(text);
+}
+
 export interface PartitionInput {
   bytes: Buffer;
   sourceType: SourceType;

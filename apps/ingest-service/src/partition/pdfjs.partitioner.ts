@@ -1,5 +1,5 @@
 import { DomainError } from '@rag/platform';
-import { Element, ExtractedImage, OcrPage, PageProgress, PartitionResult, PartitionWarning } from './element';
+import { Element, endsSentence, ExtractedImage, OcrPage, PageProgress, PartitionResult, PartitionWarning } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
@@ -89,7 +89,7 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
     if (pageElements.length && elements.length) {
       const prev = elements[elements.length - 1];
       const first = pageElements[0];
-      if (prev.kind === 'text' && first.kind === 'text' && !/[.!?:;)"”]$/.test(prev.text)) first.continued = true;
+      if (prev.kind === 'text' && first.kind === 'text' && !endsSentence(prev.text)) first.continued = true;
     }
     elements.push(...pageElements);
   });
