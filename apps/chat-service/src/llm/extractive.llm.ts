@@ -1,4 +1,4 @@
-import { CompletionChunk, contentWords, splitSentences } from '@rag/ai';
+import { CompletionChunk, contentWords, decodeHtmlEntities, splitSentences } from '@rag/ai';
 import { Citation } from '@rag/contracts';
 import { concatRewrite, GenerationInput, LlmProvider } from './llm-provider';
 
@@ -78,10 +78,8 @@ function textPassages(text: string): string[] {
 
 /** Rows of a table chunk, each cell prefixed by its column header: "Disease: Mumps; Cases (%): 870 (8)". */
 function tableRows(html: string): string[] {
-  const cells = (row: string) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => decode(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
+  const cells = (row: string) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => decodeHtmlEntities(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
   const rows = (html.match(/<tr[^>]*>[\s\S]*?<\/tr>/g) ?? []).map(cells);
   const header = /<thead>/.test(html) ? rows.shift() ?? [] : [];
   return rows.map((r) => r.map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c)).filter(Boolean).join('; ')).filter(Boolean);
 }
-
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');

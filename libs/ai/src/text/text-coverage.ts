@@ -32,12 +32,12 @@ const norm = (s: string) =>
 /** Chunk text as a reader sees it: table markup removed, entities decoded. */
 export function plainChunkText(c: CoverageChunk): string {
   if (c.dataType !== 'table_html') return c.text;
-  return c.text
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
+  return decodeHtmlEntities(c.text.replace(/<[^>]+>/g, ' '));
+}
+
+/** The entities the table HTML of chunks uses, decoded (&amp; last, so "&amp;lt;" stays "&lt;"). */
+export function decodeHtmlEntities(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 /**
