@@ -70,6 +70,33 @@ describe('layoutPage ruled tables', () => {
     expect(table.text.split('\n')).toEqual(['Disease | Cases (%)', 'Mumps | 870 (8)', 'Measles | 517 (5)', 'Other | 1,352 (13)']);
   });
 
+  it('makes a table of row groups between rules (booktabs): one row per group, its lines kept in their cells', () => {
+    const rules = [hRule(50, 400, 712), hRule(50, 400, 696), hRule(50, 400, 650), hRule(50, 400, 604)];
+    const group = (y: number, name: string) => [
+      run(name, 60, y),
+      run('- strength one', 160, y),
+      run('- weakness one', 280, y),
+      run('- strength two', 160, y - 12),
+      run('- weakness two', 280, y - 12),
+      run('(Appendix 1)', 160, y - 24),
+    ];
+    const lines = [run('Group', 60, 700), run('Strengths', 160, 700), run('Weaknesses', 280, 700), ...group(684, 'Patients'), ...group(638, 'Staff')];
+    const [table] = layoutPage(lines, 5, rules).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual([
+      'Group | Strengths | Weaknesses',
+      'Patients | - strength one - strength two (Appendix 1) | - weakness one - weakness two',
+      'Staff | - strength one - strength two (Appendix 1) | - weakness one - weakness two',
+    ]);
+  });
+
+  it('leaves three columns of prose between a page\'s rules as prose', () => {
+    const rules = [hRule(30, 580, 760), hRule(30, 580, 720), hRule(30, 580, 560)];
+    const prose = (x: number) => column(x, 750, ['A long line of running prose in a column', 'with another long line of prose after it', 'and a third long line that ends here now.']);
+    const lower = (x: number) => column(x, 700, ['More running prose lines follow below it', 'in this band of the page, still prose text', 'that no reader would call a table at all']);
+    const out = layoutPage([...prose(40), ...prose(220), ...prose(400), ...lower(40), ...lower(220), ...lower(400)], 5, rules);
+    expect(out.some((e) => e.kind === 'table')).toBe(false);
+  });
+
   it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
     const box = [hRule(40, 570, 720), hRule(40, 570, 590), vRule(40, 590, 720), vRule(570, 590, 720)];
     expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);
@@ -118,6 +145,20 @@ describe('layoutPage reading order', () => {
     const tab = (x: number, y: number, width: number): TextRun => ({ str: ' ', x, y, width, size: 10 });
     const toc = [run('Introduction', 50, 700), tab(110, 700, 380), run('3', 490, 700), run('About this guide', 50, 680), tab(130, 680, 360), run('12', 490, 680), run('Dosing', 50, 660), tab(83, 660, 407), run('14', 490, 660)];
     expect(layoutPage(toc, 2).map((e) => e.text)).toEqual(['Introduction 3', 'About this guide 12', 'Dosing 14']);
+  });
+
+  it('reads a table of contents without tabs (entries and page numbers far apart) as its entries, not a table', () => {
+    const toc = [run('Introduction', 50, 700), run('3', 490, 700), run('About this guide', 50, 686), run('3', 490, 686), run('Onboarding', 50, 672), run('5', 490, 672), run('Dosing', 50, 658), run('14', 490, 658)];
+    const out = layoutPage(toc, 2);
+    expect(out.some((e) => e.kind === 'table')).toBe(false);
+    expect(out.map((e) => e.text).join(' ')).toBe('Introduction 3 About this guide 3 Onboarding 5 Dosing 14');
+  });
+
+  it('keeps a list marker set apart by a hanging indent with its text', () => {
+    const refs = [run('1.', 300, 700), run('Ovretveit J, Serouri A: Hospital quality management', 312, 700), run('2.', 300, 688), run('Franco L, et al: Sustaining quality of healthcare', 312, 688)];
+    const text = layoutPage(refs, 9).map((e) => e.text).join(' ');
+    expect(text).toContain('1. Ovretveit J');
+    expect(text).toContain('2. Franco L, et al');
   });
 
   it('parts two long runs on one baseline across a narrow gutter (two columns), not two words', () => {

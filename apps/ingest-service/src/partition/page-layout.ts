@@ -210,9 +210,19 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
     if (header && header.segments.length >= 2) mine.push(...frags.filter((f) => f.y === header.y && header.segments.includes(f.seg)));
     const lines = regroup(mine);
     const bands = new Set(lines.map((l) => ys.filter((ry) => ry > l.y).length));
-    if (bands.size < 2 || lines.length > 3 * bands.size) continue;
+    if (bands.size < 2) continue;
     const cols = columnsOf(lines);
     if (cols.length < 2) continue;
+    // Bands of a line or two are rows; taller bands (groups of rows, as in booktabs tables) only
+    // when three columns or more run through them, most lines hold several cells and the cells are
+    // short: columns of prose between a page's rules hold long lines in long bands.
+    const segs = lines.flatMap((l) => l.segments.map((x) => x.text.length)).sort((a, b) => a - b);
+    const grouped =
+      cols.length >= 3 &&
+      lines.length <= 12 * bands.size &&
+      segs[Math.floor(segs.length / 2)] <= 40 &&
+      lines.filter((l) => l.segments.length >= 2).length >= 0.5 * lines.length;
+    if (lines.length > 3 * bands.size && !grouped) continue;
     const xs = [b.x0, ...cols.slice(1).map(([a], i) => (cols[i][1] + a) / 2), b.x1];
     const table = gridTable(lines, xs, ys, page);
     if (table) zones.push(zoneOf(b, xs, ys, mine, table));
@@ -335,8 +345,10 @@ function cutRows(region: Fragment[], body: number): Fragment[][] | null {
   let floor = bottom(sorted[0]);
   let best = -1;
   let bestGap = 0.7 * body;
+  const gaps: number[] = [];
   for (let i = 1; i < sorted.length; i++) {
     const gap = floor - top(sorted[i]);
+    if (gap > 0) gaps.push(gap);
     if (gap > bestGap) {
       bestGap = gap;
       best = i;
@@ -344,6 +356,9 @@ function cutRows(region: Fragment[], body: number): Fragment[][] | null {
     floor = Math.min(floor, bottom(sorted[i]));
   }
   if (best < 0) return null;
+  // Evenly spaced lines (the rows of a loosely set table) have no gap wider than their own spacing.
+  gaps.sort((a, b) => a - b);
+  if (gaps.length >= 4 && bestGap < 1.3 * gaps[Math.floor(gaps.length / 2)]) return null;
   return [sorted.slice(0, best), sorted.slice(best)];
 }
 
@@ -390,6 +405,12 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
   };
   while (i < lines.length) {
     const region = multiSegmentRun(lines, i);
+    if (region.length >= 3 && isContents(region)) {
+      // A table of contents reads as its entries, each with its page number.
+      for (const l of region) pending.push(l.segments.length < 2 ? l : { ...l, segments: [joinSegments(l.segments)] });
+      i += region.length;
+      continue;
+    }
     if (region.length >= 2) {
       const cols = columnsOf(region);
       // Two rows are enough for a table of three columns or more (a group of a field dictionary).
@@ -421,6 +442,23 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
  * A candidate table must be justified: most of its rows have cells in two or more columns, and
  * its cells are short or numeric. Side-by-side prose (columns of long lines) never is one.
  */
+/** Entries whose last cell is a page number that never decreases down the list: a table of contents, not a table. */
+function isContents(region: Line[]): boolean {
+  const multi = region.filter((l) => l.segments.length >= 2);
+  if (multi.length < 0.8 * region.length || multi.some((l) => l.segments.length > 2)) return false;
+  let last = 0;
+  for (const l of multi) {
+    const [entry, number] = l.segments;
+    if (!/^\d{1,4}$/.test(number.text) || !/\p{L}{2}/u.test(entry.text) || Number(number.text) < last) return false;
+    last = Number(number.text);
+  }
+  return true;
+}
+
+function joinSegments(segs: Segment[]): Segment {
+  return { x0: segs[0].x0, x1: segs[segs.length - 1].x1, text: segs.map((x) => x.text).join(' '), size: Math.max(...segs.map((x) => x.size)), pieces: segs.flatMap((x) => x.pieces) };
+}
+
 function isTable(region: Line[], cols: Array<[number, number]>): boolean {
   const multi = region.filter((l) => l.segments.length >= 2).length;
   if (multi < (cols.length >= 3 ? 2 : 3) || multi < 0.6 * region.length) return false;
@@ -461,6 +499,7 @@ function byBaseline<T>(sorted: T[], y: (t: T) => number, size: (t: T) => number)
   return lines;
 }
 
+const LIST_MARKER = /^\s*([•●○◦▪■–*]|\(?\d{1,3}[.)]|\[\d{1,3}\])\s*$/;
 const PAGE_NUMBER = /^(\d{1,4}|[ivxlcdm]{1,6})$/i;
 
 function toSegments(runs: TextRun[]): Segment[] {
@@ -483,7 +522,9 @@ function toSegments(runs: TextRun[]): Segment[] {
     // unless it parts two long runs of text: lines of two columns with a narrow gutter (~1.4 em).
     const em = Math.max(r.size, last?.size ?? 0);
     const gutter = gap >= em && (last?.text.length ?? 0) >= 25 && r.str.trim().length >= 25;
-    if (last && gap < 1.5 * em && !gutter) {
+    // A list marker set apart from its text (a hanging indent: "2.   Franco L, et al") belongs to it.
+    const marker = last?.pieces.length === 1 && LIST_MARKER.test(last.text) && gap < 3 * em && /^\s*\p{L}/u.test(r.str);
+    if (last && ((gap < 1.5 * em && !gutter) || marker)) {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
