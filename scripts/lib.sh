@@ -26,7 +26,8 @@ ensure_chromium() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
 
-# Installs Debian's poppler-utils: pdftotext is the reference text layer of the text-fidelity test and benchmark.
+# Installs Debian's poppler-utils: pdftotext is the ingest service's PDF text layer (PDF_TEXT_LAYER=auto) and the
+# reference of the text-fidelity test and benchmark.
 ensure_poppler() {
   if command -v pdftotext >/dev/null 2>&1; then return 0; fi
   echo "pdftotext not found: installing Debian package poppler-utils" >&2

@@ -34,7 +34,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
-        { provide: PARTITIONER, useFactory: () => createPartitioner(config) },
+        { provide: PARTITIONER, useFactory: () => createPartitioner(config, logger) },
         IngestPipelineService,
         IngestQueueAdapter,
         TasksService,

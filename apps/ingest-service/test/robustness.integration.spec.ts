@@ -5,10 +5,11 @@ import { LocalPartitioner } from '../src/partition/local.partitioner';
 
 const DIR = resolve(__dirname, '../../../../shared/datasets/pdf-corpus/robustness');
 
-describe('local partitioner on the robustness corpus', () => {
+// Poppler's text layer (the default) and pdf.js alone (its fallback) must both end every file cleanly.
+describe.each(['poppler', 'pdfjs'] as const)('local partitioner on the robustness corpus (%s text layer)', (textLayer) => {
   // One warm parser thread for the whole corpus, as in the service; a file that passes the
   // deadline gets its thread replaced.
-  const p = new LocalPartitioner({ timeoutMs: 20_000, countImages: true, workers: 1 });
+  const p = new LocalPartitioner({ timeoutMs: 20_000, countImages: true, workers: 1, textLayer });
   afterAll(() => p.close());
 
   it('ends every file as parsed or with a clear DOCUMENT_UNREADABLE / UNSUPPORTED_MEDIA_TYPE reason', async () => {

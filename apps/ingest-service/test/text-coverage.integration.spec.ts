@@ -17,8 +17,9 @@ const FILES = [
   'real-docs/cdc_prep_medication_guide_patient_brochure.pdf',
 ];
 
-describe('text coverage of the local partitioner and chunker against pdftotext', () => {
-  const partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1 });
+// Poppler's text layer (the default) and pdf.js alone (its fallback for files poppler refuses).
+describe.each(['poppler', 'pdfjs'] as const)('text coverage of the local partitioner and chunker against pdftotext (%s text layer)', (textLayer) => {
+  const partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, textLayer });
   afterAll(() => partitioner.close());
 
   it.each(FILES)('%s keeps at least 99.5% of the text layer', async (file) => {

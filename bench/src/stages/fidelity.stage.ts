@@ -55,7 +55,7 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
     { name: 'real-docs (born-digital)', files: pdfs('real-docs').slice(0, ctx.quick ? 3 : undefined), tablePages: REAL_DOCS_TABLE_PAGES },
     { name: 'pdf-corpus/tables', files: pdfs('pdf-corpus/tables').slice(0, ctx.quick ? 3 : undefined) },
   ];
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000' });
+  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', PDF_TEXT_LAYER: process.env.BENCH_PDF_TEXT_LAYER ?? 'auto' });
   const perFile: Array<Record<string, unknown>> = [];
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service')]);

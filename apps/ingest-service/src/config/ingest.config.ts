@@ -8,6 +8,8 @@ export interface IngestConfig extends BaseConfig {
   unstructured?: { url: string; apiKey?: string; strategy: string };
   vision?: { model: string; connection: OpenAiConnection };
   countImages: boolean;
+  /** Where PDF text comes from: poppler's text layer when `pdftotext` is installed (auto), or pdf.js only. */
+  pdfTextLayer: 'auto' | 'poppler' | 'pdfjs';
   chunking: { maxTokens: number; overlapTokens: number };
   /** OCR of pages without a text layer (local partitioner); undefined: off. */
   ocr?: { lang: string; maxPages: number; pageTimeoutMs: number };
@@ -29,6 +31,7 @@ const schema = z
     UNSTRUCTURED_STRATEGY: z.enum(['hi_res', 'fast', 'auto', 'ocr_only']).default('hi_res'),
     VISION_MODEL: z.string().optional(),
     COUNT_IMAGES: env.bool(true),
+    PDF_TEXT_LAYER: z.enum(['auto', 'poppler', 'pdfjs']).default('auto'),
     OCR: z.enum(['auto', 'off']).default('auto'),
     OCR_LANG: z.string().regex(/^[a-z_]{3,12}$/).default('eng'),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
@@ -66,6 +69,7 @@ const schema = z
       unstructured: e.UNSTRUCTURED_API_URL ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY } : undefined,
       vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
       countImages: e.COUNT_IMAGES,
+      pdfTextLayer: e.PDF_TEXT_LAYER,
       ocr: e.OCR === 'off' ? undefined : { lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
       chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
       embedder: toEmbedderConfig(e),

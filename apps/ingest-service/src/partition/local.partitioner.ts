@@ -7,7 +7,8 @@ import { partitionHtml, partitionMarkdown, partitionText } from './markup.partit
 import { PdfWorkerPool } from './pdf-worker.pool';
 
 /**
- * Offline default: pdf.js for PDFs, small parsers for text, Markdown and HTML. PDFs are parsed in
+ * Offline default: poppler's text layer and pdf.js for PDFs (pdf.js alone when poppler is not
+ * installed or refuses a file), small parsers for text, Markdown and HTML. PDFs are parsed in
  * pooled worker threads with a deadline. Pages without a text layer are OCR'd when an OCR engine
  * is given (their words laid out like any page). Embedded images are decoded and described when a
  * vision model is configured (image_summary chunks); otherwise they are counted and skipped.
@@ -17,7 +18,7 @@ export class LocalPartitioner implements Partitioner {
   private readonly pool: PdfWorkerPool;
 
   constructor(
-    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number },
+    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number; textLayer?: 'poppler' | 'pdfjs' },
     private readonly describer?: ImageDescriber,
     private readonly ocr?: OcrEngine,
   ) {
@@ -28,7 +29,7 @@ export class LocalPartitioner implements Partitioner {
     if (input.sourceType === 'pdf') {
       const extractImages = this.describer ? { minSide: this.opts.minImageSide ?? 64, max: this.opts.maxImages ?? 50 } : undefined;
       const ocrPages = this.ocr ? (this.opts.ocrMaxPages ?? 50) : 0;
-      const parsed = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages, ocrPages }, progress);
+      const parsed = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages, ocrPages, textLayer: this.opts.textLayer }, progress);
       const r = parsed.ocrPages?.length ? await this.withOcr(parsed) : parsed;
       if (!r.elements.length && !r.images?.length) {
         throw new DomainError('DOCUMENT_UNREADABLE', `no text on any of ${r.pages} page(s): ${r.warnings?.[0]?.message ?? 'OCR found none'}`);

@@ -3,6 +3,7 @@ import { Element, endsSentence, ExtractedImage, OcrPage, PageProgress, Partition
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
+import { readTextLayer, TextLayerPage } from './poppler.text-layer';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
 // text extraction never renders, so inert stand-ins keep the logs clean.
@@ -20,37 +21,67 @@ export interface PdfOptions {
   extractImages?: { minSide: number; max: number };
   /** Return the image of pages without a text layer (at most this many), to be OCR'd. */
   ocrPages?: number;
+  /**
+   * Where the text comes from: poppler's text layer (pdf.js then reads only the ruling lines of pages
+   * that may hold a table, and pages without text), or pdf.js alone. Poppler is skipped for
+   * password-protected files (a password must not appear in a process list) and falls back to
+   * pdf.js whenever it refuses a file.
+   */
+  textLayer?: 'poppler' | 'pdfjs';
 }
 
-/** PDF → elements with pdf.js: positioned text per page, laid out by `layoutPage`. */
+const TEXT_LAYER_TIMEOUT_MS = 120_000;
+
+/** PDF → elements: positioned text per page (poppler's text layer, or pdf.js), laid out by `layoutPage`. */
 export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: PageProgress): Promise<PartitionResult> {
   if (bytes.length < 5 || bytes.subarray(0, 1024).indexOf('%PDF-') < 0) {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'file is not a PDF (no %PDF- header)');
   }
-  const task = pdfjs.getDocument({
-    data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    password: opts.password,
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    verbosity: 0,
-    stopAtErrors: false,
-  });
+  const tasks: Array<ReturnType<typeof pdfjs.getDocument>> = [];
+  const open = (images: boolean) => {
+    const task = pdfjs.getDocument({
+      data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      password: opts.password,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      verbosity: 0,
+      stopAtErrors: false,
+      // Reading only ruling lines, images are skipped before they are decoded (most of an operator list's cost).
+      maxImageSize: images ? -1 : 1,
+    });
+    tasks.push(task);
+    return task.promise;
+  };
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    const result = await read(task, progress, opts.extractImages, opts.ocrPages ?? 0);
+    const layer = opts.textLayer === 'poppler' && !opts.password ? await readTextLayer(bytes, TEXT_LAYER_TIMEOUT_MS) : null;
+    const result = await read(open, progress, opts.extractImages, opts.ocrPages ?? 0, Array.isArray(layer) ? layer : null);
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
   } catch (err) {
     throw toDomainError(err);
   } finally {
-    await task.destroy().catch(() => undefined);
+    await Promise.all(tasks.map((t) => t.destroy().catch(() => undefined)));
   }
 }
 
-async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PageProgress, extract: PdfOptions['extractImages'], maxOcrPages: number): Promise<PartitionResult> {
-  const doc = await task.promise;
-  const total = doc.numPages;
+type PdfDocument = Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
+
+async function read(
+  open: (images: boolean) => Promise<PdfDocument>,
+  progress: PageProgress,
+  extract: PdfOptions['extractImages'],
+  maxOcrPages: number,
+  layer: TextLayerPage[] | null,
+): Promise<PartitionResult> {
+  // With poppler's text layer, pdf.js opens the document only when a page needs it, and without
+  // its images when only ruling lines are wanted.
+  let full: Promise<PdfDocument> | undefined;
+  let vector: Promise<PdfDocument> | undefined;
+  const doc = () => (full ??= open(true));
+  const rulesDoc = () => (vector ??= open(false));
+  const total = layer ? layer.length : (await doc()).numPages;
   if (total === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'PDF has no pages');
   const pageRuns: TextRun[][] = [];
   const pageRules: Rule[][] = [];
@@ -59,25 +90,40 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   const ocrPages: OcrPage[] = [];
   for (let p = 1; p <= total; p++) {
     try {
-      const page = await doc.getPage(p);
-      const runs = await textRuns(page);
-      pageRuns.push(runs);
+      const known = layer?.[p - 1];
+      let runs = known?.runs ?? [];
+      const hasText = runs.some((r) => r.str.trim());
       // Ruling lines justify a table whose cells are long; the operator list is costly, so only pages that may hold one are asked.
-      pageRules.push(mayHoldTable(runs) ? await rulesOf(page) : []);
-      if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
-        const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
-        if (scan) ocrPages.push(scan);
-        const why = maxOcrPages === 0 ? 'OCR is off' : scan ? 'to be OCR\'d' : ocrPages.length >= maxOcrPages ? `over the OCR limit of ${maxOcrPages} pages` : 'its image could not be decoded';
-        warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}` });
+      const wantRules = !known || mayHoldTable(runs);
+      if (known && hasText && wantRules && !extract) {
+        const page = await (await rulesDoc()).getPage(p);
+        pageRuns.push(runs);
+        pageRules.push((await rulesOf(page)).map((r) => toLayerFrame(r, page, known)));
+        page.cleanup();
+      } else if (!known || !hasText || extract) {
+        const page = await (await doc()).getPage(p);
+        if (!known || !hasText) runs = await textRuns(page);
+        pageRuns.push(runs);
+        const rules = wantRules && mayHoldTable(runs) ? await rulesOf(page) : [];
+        pageRules.push(known && hasText ? rules.map((r) => toLayerFrame(r, page, known)) : rules);
+        if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
+          const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
+          if (scan) ocrPages.push(scan);
+          const why = maxOcrPages === 0 ? 'OCR is off' : scan ? 'to be OCR\'d' : ocrPages.length >= maxOcrPages ? `over the OCR limit of ${maxOcrPages} pages` : 'its image could not be decoded';
+          warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}` });
+        }
+        if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
+        page.cleanup();
+      } else {
+        pageRuns.push(runs);
+        pageRules.push([]);
       }
-      if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
-      page.cleanup();
     } catch (err) {
       pageRuns.length = p - 1;
-      pageRuns.push([]);
+      pageRuns.push(layer?.[p - 1]?.runs ?? []);
       pageRules.length = p - 1;
       pageRules.push([]);
-      warnings.push({ page: p, code: 'PAGE_UNREADABLE', message: `page ${p} could not be read: ${(err as Error).message}` });
+      if (!pageRuns[p - 1].length) warnings.push({ page: p, code: 'PAGE_UNREADABLE', message: `page ${p} could not be read: ${(err as Error).message}` });
     }
     if (p % 5 === 0 || p === total) progress(p, total);
   }
@@ -112,7 +158,19 @@ async function read(task: ReturnType<typeof pdfjs.getDocument>, progress: PagePr
   };
 }
 
-type PdfPage = Awaited<ReturnType<Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>['getPage']>>;
+/**
+ * A pdf.js rule (user space) in the frame of poppler's runs for the same page: poppler measures
+ * from the top left of the displayed page (crop box, page rotation applied), as pdf.js's viewport
+ * does, and the runs count up from the page height poppler reports.
+ */
+function toLayerFrame(r: Rule, page: PdfPage, layer: TextLayerPage): Rule {
+  const vp = page.getViewport({ scale: 1 });
+  const [ax, ay] = vp.convertToViewportPoint(r.x0, r.y0) as number[];
+  const [bx, by] = vp.convertToViewportPoint(r.x1, r.y1) as number[];
+  return { x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: layer.height - Math.max(ay, by), y1: layer.height - Math.min(ay, by) };
+}
+
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 /** Whether the page paints an image (asked only of pages without text, so the operator list is rarely built). */
 async function paintsImages(page: PdfPage): Promise<boolean> {

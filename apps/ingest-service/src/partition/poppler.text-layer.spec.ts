@@ -1,0 +1,54 @@
+import { parseBboxLayout } from './poppler.text-layer';
+
+const word = (x0: number, x1: number, y0: number, y1: number, t: string) => `<word xMin="${x0}" yMin="${y0}" xMax="${x1}" yMax="${y1}">${t}</word>`;
+const line = (words: string[]) => {
+  const box = words.map((w) => w.match(/[-\d.]+/g)!.map(Number));
+  const [x0, y0] = [Math.min(...box.map((b) => b[0])), Math.min(...box.map((b) => b[1]))];
+  const [x1, y1] = [Math.max(...box.map((b) => b[2])), Math.max(...box.map((b) => b[3]))];
+  return `<line xMin="${x0}" yMin="${y0}" xMax="${x1}" yMax="${y1}">${words.join('')}</line>`;
+};
+const page = (lines: string[]) => `<page width="600" height="800"><flow><block>${lines.join('\n')}</block></flow></page>`;
+
+describe('parseBboxLayout', () => {
+  it('joins words a word space apart into one run and parts them at a cell gap, in PDF space', () => {
+    // 10.5 pt boxes: about 10 pt type; "Mumps" and "870" are ~4 em apart.
+    const xhtml = `<doc>${page([line([word(50, 80, 100, 110.5, 'Case'), word(82.5, 110, 100, 110.5, 'counts'), word(150, 165, 100, 110.5, '870')])])}</doc>`;
+    const [p] = parseBboxLayout(xhtml);
+    expect(p.runs.map((r) => r.str)).toEqual(['Case counts', '870']);
+    const [first] = p.runs;
+    expect(first.x).toBe(50);
+    expect(first.width).toBe(60);
+    expect(first.size).toBeCloseTo(10, 5);
+    // Baseline a little above the box's foot, measured up from the page's foot.
+    expect(first.y).toBeCloseTo(800 - 110.5 + 0.22 * 10.5, 5);
+  });
+
+  it('decodes entities and keeps every page, an empty one too', () => {
+    const xhtml = `<doc>${page([line([word(50, 90, 100, 110, 'AT&amp;T'), word(92, 120, 100, 110, '&lt;5%')])])}${page([])}</doc>`;
+    const pages = parseBboxLayout(xhtml);
+    expect(pages).toHaveLength(2);
+    expect(pages[0].runs[0].str).toBe('AT&T <5%');
+    expect(pages[1].runs).toEqual([]);
+  });
+
+  it('reads words stacked down the page as a run at 270 degrees, up the page at 90, with lone vertical words the same way', () => {
+    const down = line([word(570, 578, 200, 260, 'Page'), word(570, 578, 263, 280, '5')]);
+    const up = line([word(20, 28, 263, 300, 'Sideways'), word(20, 28, 200, 260, 'stamp')]);
+    const [p] = parseBboxLayout(`<doc>${page([down, up])}</doc>`);
+    expect(p.runs.map((r) => [r.str, r.angle])).toEqual([
+      ['Page 5', 270],
+      ['Sideways stamp', 90],
+    ]);
+    // A table set sideways: most lines are one number each, reading as the title above them does.
+    const title = line([word(515, 525, 84, 103, 'Table'), word(515, 525, 105, 114, '21')]);
+    const cells = [line([word(441, 451, 234, 250, '55.8')]), line([word(431, 441, 234, 250, '39.0')])];
+    const upright = line([word(50, 80, 700, 710.5, 'ill')]);
+    const [q] = parseBboxLayout(`<doc>${page([title, ...cells, upright])}</doc>`);
+    expect(q.runs.map((r) => [r.str, r.angle])).toEqual([
+      ['Table 21', 270],
+      ['55.8', 270],
+      ['39.0', 270],
+      ['ill', 0],
+    ]);
+  });
+});
