@@ -92,6 +92,9 @@ describe('chunkElements keeps every character', () => {
     for (const t of tables) expect(t.text).toMatch(/^<table><caption>Table 2 Notifications by disease, 2024<\/caption><thead>/);
     const [plain] = chunkElements([{ kind: 'title', text: 'Results', page: 3 }, { kind: 'text', text: 'A long paragraph of prose that is no caption at all, and goes on well past any caption length limit so that it does not count as one. '.repeat(3), page: 3 }, table], { maxTokens: 500, overlapTokens: 0 }).filter((c) => c.dataType === 'table_html');
     expect(plain.text).toMatch(/^<table><caption>Results<\/caption>/);
+    // A year set between the title and the table is no caption.
+    const dated = chunkElements([{ kind: 'text', text: 'Vaccines in the Adult Immunization Schedule', page: 1 }, { kind: 'title', text: '2025', page: 1 }, { ...table, page: 1 }], { maxTokens: 500, overlapTokens: 0 }).find((c) => c.dataType === 'table_html');
+    expect(dated?.text).toMatch(/^<table><caption>Vaccines in the Adult Immunization Schedule<\/caption>/);
   });
 
   it('splits long paragraphs full of decimals without dropping any of them', () => {

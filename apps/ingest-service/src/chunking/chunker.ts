@@ -65,7 +65,9 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       out.push(...tableChunks(el, opts.maxTokens, out.length, title));
       continue;
     }
-    caption = el.text.length <= MAX_CAPTION_CHARS && (el.kind === 'title' || CAPTION.test(el.text) || !caption || caption.page !== el.page) ? { text: el.text, page: el.page } : caption;
+    // A date or a page number ("2025", "Page 3") names nothing: the title before it stays the caption.
+    const names = /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u.test(el.text);
+    caption = el.text.length <= MAX_CAPTION_CHARS && names && (el.kind === 'title' || CAPTION.test(el.text) || !caption || caption.page !== el.page) ? { text: el.text, page: el.page } : caption;
     if (el.kind === 'image') {
       // A vision model's description of a figure: one chunk of its own, cited at its page.
       emit();
