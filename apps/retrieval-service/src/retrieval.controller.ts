@@ -46,7 +46,7 @@ export class RetrievalController {
 
   @BusHandler(RetrievalDocumentChunks)
   onChunks(@BusPayload(RetrievalDocumentChunks) req: RequestOf<typeof RetrievalDocumentChunks>) {
-    return this.documents.chunks(req.collectionId, req.documentId);
+    return this.documents.chunks(req.collectionId, req.documentId, { offset: req.offset, limit: req.limit });
   }
 
   @BusHandler(RetrievalDocumentList)

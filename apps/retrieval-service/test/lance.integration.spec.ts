@@ -149,6 +149,41 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     expect(ok.results[0].scores.fts).not.toBeNull();
   });
 
+  it('finds a chunk by the headings above it, and gives the path back with search results and stored chunks', async () => {
+    const d = await doc('paths', 1);
+    d.chunks[0] = { ...d.chunks[0], text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] } as (typeof d.chunks)[number];
+    await replicas[0].docs.replace(d);
+    const r = await replicas[1].search.search({ collectionId: 'paths', query: 'zoster', mode: 'fts', topK: 3, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: false });
+    expect(r.results[0]).toMatchObject({ chunkIndex: 0, text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] });
+    const stored = await replicas[1].docs.chunks('paths', d.documentId);
+    expect(stored.chunks.map((c) => c.headingPath)).toEqual([['Adult schedule', 'Zoster recombinant vaccination'], [], [], [], []]);
+  });
+
+  it('opens a table written before heading paths: adds the columns, moves the full-text index, keeps every row findable', async () => {
+    const legacyDir = mkdtempSync(join(tmpdir(), 'rag-lance-legacy-'));
+    try {
+      // A table as the previous schema wrote it, with its full-text index on `text`.
+      const lancedb = await import('@lancedb/lancedb');
+      const db = await lancedb.connect(legacyDir);
+      const [vector] = await embedder.embed(['an old chunk about measles outbreaks']);
+      const row = { chunk_id: 'old-0', document_id: 'old', collection_name: 'legacy', filename: 'old.pdf', page_number: 1, page_end: 1, data_type: 'text', chunk_index: 0, text: 'an old chunk about measles outbreaks', content_hash: 'f'.repeat(64), created_at: new Date().toISOString(), vector: Array.from(vector) };
+      const table = await db.createTable('chunks', [row]);
+      await table.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }) });
+      // The embedder id the repository checks lives in the schema metadata; a bare table has none, so the check is skipped here.
+      const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
+      await repo.onModuleInit();
+      const found = await repo.ftsSearch('measles', "collection_name = 'legacy'", 5);
+      expect(found.map((c) => [c.chunk_id, c.heading_path])).toEqual([['old-0', []]]);
+      expect(await repo.ftsUnindexedRows()).toBe(0);
+      // A second replica opening the migrated table changes nothing.
+      const again = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
+      await again.onModuleInit();
+      expect((await again.ftsSearch('measles', "collection_name = 'legacy'", 5)).length).toBe(1);
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+
   it('refuses a table built with another embedder', async () => {
     const other = new LanceRepository(config, new LocalHashEmbedder(32));
     await other.onModuleInit();

@@ -62,6 +62,8 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         data_type: 'text',
         chunk_index: i % 100,
         text: t,
+        heading_path: '[]',
+        search_text: t,
         content_hash: 'f'.repeat(64),
         created_at: new Date(0).toISOString(),
         vector: vectors[i],

@@ -1,6 +1,7 @@
 export * from './text/tokenize';
 export * from './text/sentences';
 export * from './text/text-coverage';
+export * from './text/search-text';
 export * from './embedding/embedder';
 export * from './embedding/local-hash.embedder';
 export * from './embedding/openai.embedder';

@@ -28,6 +28,7 @@ const hit = (n: number, text: string, page: number) => ({
   dataType: 'text' as const,
   chunkIndex: n,
   text,
+  headingPath: [],
   scores: { vector: 0.5, fts: 1, fused: 0.8, rerank: 0.9 },
 });
 

@@ -111,3 +111,23 @@ describe('chunkElements keeps every character', () => {
     expect(letters(chunks.map((c) => c.text).join(''))).toBe(letters(text));
   });
 });
+
+describe('chunkElements heading paths', () => {
+  it('gives each chunk the headings it is under, outermost first; a heading closes those of its size or smaller', () => {
+    const els = [
+      { kind: 'title' as const, text: 'Adult Immunization Schedule', page: 1, size: 20 },
+      { kind: 'title' as const, text: 'Influenza vaccination', page: 1, size: 14 },
+      { kind: 'title' as const, text: 'Routine vaccination', page: 1, size: 11 },
+      { kind: 'text' as const, text: 'One dose every season.', page: 1 },
+      { kind: 'title' as const, text: 'Zoster vaccination', page: 2, size: 14 },
+      { kind: 'text' as const, text: 'Two doses, two to six months apart.', page: 2 },
+      tableFromRows([['Vaccine', 'Doses'], ['RZV', '2']], 2),
+    ];
+    const chunks = chunkElements(els, { maxTokens: 200, overlapTokens: 0 });
+    expect(chunks.map((c) => [c.dataType, c.headingPath])).toEqual([
+      ['text', ['Adult Immunization Schedule', 'Influenza vaccination', 'Routine vaccination']],
+      ['text', ['Adult Immunization Schedule', 'Zoster vaccination']],
+      ['table_html', ['Adult Immunization Schedule', 'Zoster vaccination']],
+    ]);
+  });
+});

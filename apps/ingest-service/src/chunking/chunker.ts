@@ -22,7 +22,12 @@ export interface Chunk {
   dataType: DataType;
   pageNumber: number;
   pageEnd: number;
+  /** The headings the chunk is under, outermost first (document title › section › subsection). */
+  headingPath: string[];
 }
+
+/** Headings kept above a chunk, at most (deeper ones replace the innermost). */
+const MAX_PATH = 6;
 
 /**
  * Structure-aware chunking. A heading starts a chunk and is kept at its top; paragraphs fill a
@@ -37,11 +42,17 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
   let start = 0;
   let end = 0;
   let heading = '';
+  // Open headings, outermost first: a heading closes those of its size or smaller.
+  let path: Array<{ text: string; size: number }> = [];
+  const headingPath = () => path.map((h) => h.text);
+  // The buffer holds only headings: the next heading or text joins them instead of leaving them a chunk alone.
+  let onlyHeadings = false;
   const emit = () => {
     const text = buf.join('\n').trim();
-    if (text) out.push({ index: out.length, text, dataType: 'text', pageNumber: start, pageEnd: end });
+    if (text) out.push({ index: out.length, text, dataType: 'text', pageNumber: start, pageEnd: end, headingPath: headingPath() });
     buf = [];
     tokens = 0;
+    onlyHeadings = false;
   };
   const add = (text: string, page: number) => {
     if (buf.length === 0) {
@@ -54,6 +65,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     buf.push(text);
     tokens += estimateTokens(text);
     end = page;
+    onlyHeadings = false;
   };
 
   // The short text just before a table on its page: its caption ("Table 1 ...") or title.
@@ -62,7 +74,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     if (el.kind === 'table') {
       emit();
       const title = caption?.page === el.page ? caption.text : heading;
-      out.push(...tableChunks(el, opts.maxTokens, out.length, title));
+      out.push(...tableChunks(el, opts.maxTokens, out.length, title, headingPath()));
       continue;
     }
     // A date or a page number ("2025", "Page 3") names nothing: the title before it stays the caption.
@@ -71,26 +83,28 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     if (el.kind === 'image') {
       // A vision model's description of a figure: one chunk of its own, cited at its page.
       emit();
-      if (el.text.trim()) out.push({ index: out.length, text: el.text.trim(), dataType: 'image_summary', pageNumber: el.page, pageEnd: el.page });
+      if (el.text.trim()) out.push({ index: out.length, text: el.text.trim(), dataType: 'image_summary', pageNumber: el.page, pageEnd: el.page, headingPath: headingPath() });
       continue;
     }
     if (buf.length && el.page !== end) {
       // A chunk never spans pages, so its citation is the page its text is on. A paragraph that runs
       // on starts the next page's chunk with its unfinished sentence, so that sentence reads whole there.
       const carry = el.continued ? unfinishedSentence(buf[buf.length - 1]) : '';
-      if (buf.length === 1 && buf[0] === heading) {
-        // A heading alone at the foot of a page: it heads the next chunk instead of being one.
-        buf = [];
-        tokens = 0;
+      if (onlyHeadings) {
+        // Headings alone at the foot of a page head the next page's chunk instead of being one.
+        start = el.page;
       } else {
         emit();
       }
       if (carry) el = { ...el, text: `${carry} ${el.text}` };
     }
     if (el.kind === 'title' && el.text.length <= MAX_HEADING_CHARS) {
-      emit();
+      if (!onlyHeadings) emit();
       heading = el.text;
+      const size = el.size ?? 0;
+      path = [...path.filter((h, i) => h.size > size && i < MAX_PATH - 1), { text: heading, size }];
       add(heading, el.page);
+      onlyHeadings = true;
       continue;
     }
     const t = estimateTokens(el.text);
@@ -113,7 +127,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
   return out.map((c, i) => ({ ...c, index: i }));
 }
 
-function tableChunks(el: Element, maxTokens: number, base: number, title: string): Chunk[] {
+function tableChunks(el: Element, maxTokens: number, base: number, title: string, headingPath: string[]): Chunk[] {
   const html = el.html ?? '';
   const caption = title ? `<caption>${escapeHtml(title)}</caption>` : '';
   const thead = /<thead>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
@@ -132,6 +146,7 @@ function tableChunks(el: Element, maxTokens: number, base: number, title: string
       dataType: 'table_html',
       pageNumber: el.page,
       pageEnd: el.page,
+      headingPath,
     });
     cur = [];
     tokens = headTokens;

@@ -9,6 +9,8 @@ export interface Element {
   /** Tables only: the table as HTML, header row kept. */
   html?: string;
   page: number;
+  /** Titles only: how large the heading is (font size, or 7 - level for h1…h6), which says which headings it is under. */
+  size?: number;
   /** Paragraph continues from the previous page (no sentence end before the break). */
   continued?: boolean;
 }

@@ -21,10 +21,10 @@ export function partitionMarkdown(md: string): Element[] {
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const h = /^#{1,6}\s+(.*)$/.exec(line);
+    const h = /^(#{1,6})\s+(.*)$/.exec(line);
     if (h) {
       flush();
-      out.push({ kind: 'title', text: h[1].trim(), page: 1 });
+      out.push({ kind: 'title', text: h[2].trim(), page: 1, size: 7 - h[1].length });
     } else if (/^\s*\|.*\|\s*$/.test(line) && /^\s*\|[\s:|-]+\|\s*$/.test(lines[i + 1] ?? '')) {
       flush();
       const rows: string[][] = [cells(line)];
@@ -80,7 +80,8 @@ export function partitionHtml(html: string): Element[] {
     }
     const text = stripTags(m[2]);
     if (!text) continue;
-    out.push({ kind: tag.startsWith('h') ? 'title' : tag === 'li' ? 'list_item' : 'text', text, page: 1 });
+    const level = /^h([1-6])$/.exec(tag);
+    out.push(level ? { kind: 'title', text, page: 1, size: 7 - Number(level[1]) } : { kind: tag === 'li' ? 'list_item' : 'text', text, page: 1 });
   }
   const tail = stripTags(clean.slice(last).replace(/<\/?(html|body|head)[^>]*>/gi, ' '));
   if (tail.length > 20) out.push({ kind: 'text', text: tail, page: 1 });

@@ -674,7 +674,8 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
     if (cur) {
       const text = cur.lines.join(' ').replace(/\s+/g, ' ').trim();
       // Several lines of large type are a lead paragraph, not a heading.
-      out.push({ kind: cur.kind === 'title' && text.length > 200 ? 'text' : cur.kind, text, page });
+      const kind = cur.kind === 'title' && text.length > 200 ? 'text' : cur.kind;
+      out.push(kind === 'title' ? { kind, text, page, size: Math.round(cur.size * 10) / 10 } : { kind, text, page });
     }
     cur = null;
   };

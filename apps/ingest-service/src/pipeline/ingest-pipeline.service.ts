@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Embedder, EMBEDDER } from '@rag/ai';
+import { Embedder, EMBEDDER, searchText } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
 import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { createHash } from 'node:crypto';
@@ -77,7 +77,7 @@ export class IngestPipelineService {
       for (const p of pieces) chunks[p.dataType]++;
 
       await report({ stage: 'embedding' });
-      const vectors = await this.embedder.embed(pieces.map((p) => p.text));
+      const vectors = await this.embedder.embed(pieces.map((p) => searchText(p)));
 
       await report({ stage: 'storing' });
       const replace = {
@@ -94,6 +94,7 @@ export class IngestPipelineService {
             dataType: p.dataType,
             pageNumber: p.pageNumber,
             pageEnd: p.pageEnd,
+            headingPath: p.headingPath,
             vector: encodeVector(vectors[i]),
           })),
       };

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { searchText } from '@rag/ai';
 import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
 import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
@@ -86,6 +87,8 @@ export class DocumentsService implements OnModuleDestroy {
         data_type: c.dataType,
         chunk_index: c.chunkIndex,
         text: c.text,
+        heading_path: JSON.stringify(c.headingPath ?? []),
+        search_text: searchText(c),
         content_hash: req.contentHash,
         created_at: now,
         vector,
@@ -124,13 +127,21 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   /** A document's chunks in order, for reading it back (citations, fidelity checks). */
-  async chunks(collectionId: string, documentId: string): Promise<{ document: DocumentSummary; chunks: StoredChunkReply[] }> {
+  async chunks(
+    collectionId: string,
+    documentId: string,
+    page: { offset?: number; limit?: number } = {},
+  ): Promise<{ document: DocumentSummary; chunks: StoredChunkReply[]; total: number; nextOffset: number | null }> {
     const document = await this.find(collectionId, documentId);
     if (!document) throw new DomainError('NOT_FOUND', `no document ${documentId} in collection ${collectionId}`);
     const rows = await this.repo.listChunks(`collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`);
+    const offset = page.offset ?? 0;
+    const end = page.limit === undefined ? rows.length : Math.min(rows.length, offset + page.limit);
     return {
       document,
-      chunks: rows.map((r) => ({ chunkId: r.chunk_id, chunkIndex: r.chunk_index, text: r.text, dataType: r.data_type, pageNumber: r.page_number, pageEnd: r.page_end })),
+      chunks: rows.slice(offset, end).map((r) => ({ chunkId: r.chunk_id, chunkIndex: r.chunk_index, text: r.text, dataType: r.data_type, pageNumber: r.page_number, pageEnd: r.page_end, headingPath: r.heading_path })),
+      total: rows.length,
+      nextOffset: end < rows.length ? end : null,
     };
   }
 

@@ -11,6 +11,7 @@ const chunk = (id: string, score: number, text = id): ScoredChunk => ({
   data_type: 'text',
   chunk_index: 0,
   text,
+  heading_path: [],
   score,
 });
 

@@ -80,6 +80,7 @@ export class SearchService {
         dataType: c.chunk.data_type,
         chunkIndex: c.chunk.chunk_index,
         text: c.chunk.text,
+        headingPath: c.chunk.heading_path,
         scores: { vector: c.vector, fts: c.fts, fused: c.fused, rerank: c.rerank },
       })),
       timings: { embedMs: round(embedMs), vectorMs: round(vectorMs), ftsMs: round(ftsMs), totalMs: round(performance.now() - t0) },

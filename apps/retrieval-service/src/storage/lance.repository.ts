@@ -16,6 +16,10 @@ export interface ChunkRow {
   data_type: DataType;
   chunk_index: number;
   text: string;
+  /** JSON array of the headings above the chunk, outermost first. */
+  heading_path: string;
+  /** What the full-text index covers: heading path and text without table markup (`searchText`). */
+  search_text: string;
   content_hash: string;
   created_at: string;
   vector: Float32Array;
@@ -31,7 +35,7 @@ export interface DocumentRow {
   ingested_at: string;
 }
 
-export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name'>;
+export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text'> & { heading_path: string[] };
 export interface ScoredChunk extends StoredChunk {
   score: number;
   /** Only when asked for (full-text candidates, to score them on the vector side too). */
@@ -41,7 +45,10 @@ export interface ScoredChunk extends StoredChunk {
 /** One full-text index definition, for the service and for bulk loads alike. */
 const ftsIndex = () => lancedb.Index.fts({ withPosition: false });
 
-const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text'];
+const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text', 'heading_path'];
+
+/** The column the full-text index covers. */
+const FTS_COLUMN = 'search_text';
 
 /**
  * Rows per IVF partition when the vector index is built. LanceDB's optimize keeps IVF_RQ
@@ -107,6 +114,8 @@ export class LanceRepository implements OnModuleInit {
         new Field('data_type', new Utf8(), false),
         new Field('chunk_index', new Int32(), false),
         new Field('text', new Utf8(), false),
+        new Field('heading_path', new Utf8(), false),
+        new Field('search_text', new Utf8(), false),
         new Field('content_hash', new Utf8(), false),
         new Field('created_at', new Utf8(), false),
         new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
@@ -132,6 +141,7 @@ export class LanceRepository implements OnModuleInit {
       ? await this.db.openTable(this.config.tableName)
       : await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
     this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, { mode: 'create', existOk: true });
+    await this.addSearchColumns();
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
     if (builtWith !== `${id}/${dimensions}`) {
@@ -178,7 +188,7 @@ export class LanceRepository implements OnModuleInit {
     }
     const rows = await this.chunks
       .query()
-      .fullTextSearch(text, { columns: ['text'] })
+      .fullTextSearch(text, { columns: [FTS_COLUMN] })
       .where(where)
       .select([...RESULT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score'])
       .limit(limit)
@@ -286,7 +296,7 @@ export class LanceRepository implements OnModuleInit {
 
   /** Rebuilds the full-text index over every row (after a bulk load). */
   async rebuildFtsIndex(): Promise<void> {
-    await this.chunks.createIndex('text', { config: ftsIndex(), replace: true });
+    await this.chunks.createIndex(FTS_COLUMN, { config: ftsIndex(), replace: true });
     this.ftsReady = true;
   }
 
@@ -308,7 +318,7 @@ export class LanceRepository implements OnModuleInit {
 
   /** Rows the full-text index does not cover yet (found by a slower scan until the next refresh). */
   async ftsUnindexedRows(): Promise<number> {
-    const idx = (await this.chunks.listIndices()).find((i) => i.columns.includes('text'));
+    const idx = (await this.chunks.listIndices()).find((i) => i.columns.includes(FTS_COLUMN));
     if (!idx) return await this.chunks.countRows();
     return (await this.chunks.indexStats(idx.name))?.numUnindexedRows ?? 0;
   }
@@ -327,11 +337,33 @@ export class LanceRepository implements OnModuleInit {
     };
   }
 
+  /**
+   * Tables written before heading paths existed get the two columns (empty path, the stored text
+   * to search), and their full-text index moves to the new column. Replicas starting together may
+   * both try: the one that finds the columns already there carries on.
+   */
+  private async addSearchColumns(): Promise<void> {
+    const has = new Set((await this.chunks.schema()).fields.map((f) => f.name));
+    const missing = [
+      { name: 'heading_path', valueSql: "'[]'" },
+      { name: 'search_text', valueSql: 'text' },
+    ].filter((c) => !has.has(c.name));
+    if (!missing.length) return;
+    await this.chunks.addColumns(missing).catch((e: Error) => {
+      if (!/already exists|duplicate/i.test(e.message)) throw e;
+    });
+    const old = (await this.chunks.listIndices()).find((i) => i.columns.includes('text') && i.indexType === 'FTS');
+    if (old) {
+      await this.chunks.createIndex(FTS_COLUMN, { config: ftsIndex(), replace: true });
+      await this.chunks.dropIndex(old.name).catch(() => undefined);
+    }
+  }
+
   private async ensureFtsIndex(): Promise<void> {
     if (this.ftsReady) return;
     await this.refreshIndexState();
     if (this.ftsReady) return;
-    await this.chunks.createIndex('text', { config: ftsIndex(), replace: false }).catch((e: Error) => {
+    await this.chunks.createIndex(FTS_COLUMN, { config: ftsIndex(), replace: false }).catch((e: Error) => {
       // Another replica created it first.
       if (!/already exists/i.test(e.message)) throw e;
     });
@@ -340,7 +372,7 @@ export class LanceRepository implements OnModuleInit {
 
   private async refreshIndexState(): Promise<void> {
     const indices = await this.chunks.listIndices();
-    this.ftsReady = indices.some((i) => i.columns.includes('text'));
+    this.ftsReady = indices.some((i) => i.columns.includes(FTS_COLUMN));
     const vector = indices.find((i) => i.columns.includes('vector'));
     this.vectorIndexType = vector?.indexType ?? null;
     if (vector) this.nprobes = this.config.vectorNprobes || autoNprobes(Number(vector.numIndexedRows ?? 0));
@@ -361,7 +393,17 @@ function toStoredChunk(r: Record<string, unknown>): StoredChunk {
     data_type: r.data_type as DataType,
     chunk_index: Number(r.chunk_index),
     text: String(r.text),
+    heading_path: parsePath(r.heading_path),
   };
+}
+
+function parsePath(v: unknown): string[] {
+  try {
+    const path = JSON.parse(String(v ?? '[]')) as unknown;
+    return Array.isArray(path) ? path.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 function toDocumentRow(r: Record<string, unknown>): DocumentRow {

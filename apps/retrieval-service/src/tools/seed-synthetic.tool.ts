@@ -42,6 +42,8 @@ async function main(): Promise<void> {
         data_type: 'text',
         chunk_index: c.chunkIndex,
         text: c.text,
+        heading_path: '[]',
+        search_text: c.text,
         content_hash: documentId.padEnd(64, '0'),
         created_at: now,
         vector: vectors[k],

@@ -18,6 +18,13 @@ export const TaskListQuerySchema = z.object({
 });
 export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
 
+/** A page of a document's chunks, in chunk order. */
+export const ChunkPageQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type ChunkPageQuery = z.output<typeof ChunkPageQuerySchema>;
+
 export const DeleteByFilenameQuerySchema = z.object({ filename: z.string().min(1).max(255) });
 
 export const UploadReplySchema = z.object({

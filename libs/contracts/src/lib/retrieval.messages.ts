@@ -7,6 +7,9 @@ import { Patterns } from './wire-names';
 export const EmbedderInfoSchema = z.object({ id: z.string().min(1), dimensions: z.number().int().positive() });
 export type EmbedderInfo = z.infer<typeof EmbedderInfoSchema>;
 
+/** Headings above a chunk, outermost first (empty for chunks stored before heading paths existed). */
+export const HeadingPathSchema = z.array(z.string().max(500)).max(16);
+
 export const ChunkInputSchema = z.object({
   chunkId: z.string().min(1).max(128),
   chunkIndex: z.number().int().nonnegative(),
@@ -14,6 +17,8 @@ export const ChunkInputSchema = z.object({
   dataType: DataTypeSchema,
   pageNumber: z.number().int().positive(),
   pageEnd: z.number().int().positive(),
+  /** Document title › section › subsection above the chunk, outermost first; part of what it is found by. */
+  headingPath: HeadingPathSchema.optional(),
   /** Float32 little-endian vector, base64: a quarter of the size of JSON numbers on the bus. */
   vector: z.string().min(1),
 });
@@ -74,6 +79,7 @@ export const SearchHitSchema = z.object({
   dataType: DataTypeSchema,
   chunkIndex: z.number().int(),
   text: z.string(),
+  headingPath: HeadingPathSchema.default([]),
   scores: z.object({
     vector: z.number().nullable(),
     fts: z.number().nullable(),
@@ -139,14 +145,29 @@ export const StoredChunkSchema = z.object({
   dataType: DataTypeSchema,
   pageNumber: z.number().int(),
   pageEnd: z.number().int(),
+  headingPath: HeadingPathSchema.default([]),
 });
 export type StoredChunk = z.infer<typeof StoredChunkSchema>;
 
-/** A document's stored chunks in order (NOT_FOUND when the collection has no such document). */
+/**
+ * A document's stored chunks in order, a page at a time (all of them when no limit is given);
+ * NOT_FOUND when the collection has no such document.
+ */
 export const RetrievalDocumentChunks = defineMessage(
   Patterns.retrievalDocumentChunks,
-  z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema }),
-  z.object({ document: DocumentSummarySchema, chunks: z.array(StoredChunkSchema) }),
+  z.object({
+    collectionId: CollectionIdSchema,
+    documentId: DocumentIdSchema,
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(100_000).optional(),
+  }),
+  z.object({
+    document: DocumentSummarySchema,
+    chunks: z.array(StoredChunkSchema),
+    /** Chunks of the document in all, and where the next page starts (null after the last). */
+    total: z.number().int().optional(),
+    nextOffset: z.number().int().nullable().optional(),
+  }),
 );
 
 export const RetrievalCollectionList = defineMessage(
