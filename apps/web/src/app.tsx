@@ -2,6 +2,7 @@ import type { DocumentSummary } from '@rag/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient, ApiError, CollectionInfo } from './api/api-client';
 import { ChatPanel } from './components/chat-panel';
+import { ChunkBrowser } from './components/chunk-browser';
 import { CollectionsPanel } from './components/collections-panel';
 import { DocumentsPanel } from './components/documents-panel';
 import { UploadPanel } from './components/upload-panel';
@@ -13,6 +14,7 @@ export function App(props: { api?: ApiClient }) {
   const [local, setLocal] = useState<string[]>(savedCollections);
   const [selected, setSelected] = useState<string | null>(null);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  const [browsing, setBrowsing] = useState<DocumentSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [needsKey, setNeedsKey] = useState(false);
   const [key, setKey] = useState('');
@@ -97,7 +99,8 @@ export function App(props: { api?: ApiClient }) {
               }}
               onTaskDone={() => void refresh()}
             />
-            <DocumentsPanel documents={documents} onDelete={(d) => api.deleteDocument(selected, d.documentId).then(refresh, fail)} />
+            <DocumentsPanel documents={documents} onDelete={(d) => api.deleteDocument(selected, d.documentId).then(refresh, fail)} onBrowse={setBrowsing} />
+            {browsing && <ChunkBrowser api={api} collectionId={selected} document={browsing} onClose={() => setBrowsing(null)} />}
             <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />
           </main>
         ) : (

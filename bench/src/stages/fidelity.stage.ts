@@ -90,8 +90,12 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
         const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { maxBuffer: 1 << 28 }).toString('utf8');
         let chunks: StoredChunk[] = [];
         if (task?.state === 'SUCCESS') {
-          const r = await fetch(`${base}/collections/${collection}/documents/${task.documentId}/chunks`);
-          chunks = ((await r.json()) as { chunks: StoredChunk[] }).chunks;
+          for (let offset: number | null = 0; offset !== null; ) {
+            const r = await fetch(`${base}/collections/${collection}/documents/${task.documentId}/chunks?offset=${offset}&limit=1000`);
+            const page = (await r.json()) as { chunks: StoredChunk[]; nextOffset: number | null };
+            chunks.push(...page.chunks);
+            offset = page.nextOffset;
+          }
           pages += task.counts.pages;
           pagesUnread += task.counts.pagesUnread;
         }

@@ -39,8 +39,15 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(task.counts.chunks.text).toBeGreaterThanOrEqual(100);
     expect(task.timing.durationMs).toBeGreaterThan(0);
     documentId = task.documentId;
-    const stored = await getJson(fetch(`${base}/collections/books/documents/${documentId}/chunks`));
+    const stored = await getJson(fetch(`${base}/collections/books/documents/${documentId}/chunks?limit=1000`));
     expect(stored.document).toMatchObject({ documentId, pages: 100 });
+    expect(stored).toMatchObject({ total: stored.chunks.length, nextOffset: null });
+    // A page of the chunk browser: in order, with where the next one starts.
+    const page = await getJson(fetch(`${base}/collections/books/documents/${documentId}/chunks?offset=10&limit=5`));
+    expect(page.chunks.map((c: { chunkIndex: number }) => c.chunkIndex)).toEqual([10, 11, 12, 13, 14]);
+    expect(page).toMatchObject({ total: stored.total, nextOffset: 15 });
+    expect(page.chunks[0].headingPath.length).toBeGreaterThan(0);
+    expect((await fetch(`${base}/collections/books/documents/${documentId}/chunks?limit=0`)).status).toBe(400);
     expect(stored.chunks.map((c: { chunkIndex: number }) => c.chunkIndex)).toEqual(stored.chunks.map((_: unknown, i: number) => i));
     expect(new Set(stored.chunks.map((c: { pageNumber: number }) => c.pageNumber)).size).toBe(100);
     const missing = await fetch(`${base}/collections/books/documents/${'0'.repeat(32)}/chunks`);

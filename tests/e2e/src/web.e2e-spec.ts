@@ -55,6 +55,17 @@ describe('web client in headless Chromium', () => {
     expect(await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href')).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
     await page.screenshot({ path: join(ARTIFACTS, 'web-citation.png') });
     await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // The chunk browser: what was extracted, in order, 50 chunks at a time.
+    await page.getByRole('button', { name: `Show the chunks of ${BOOK}` }).click();
+    const chunks = page.getByRole('list', { name: `Chunks of ${BOOK}` });
+    await chunks.getByRole('listitem').nth(49).waitFor();
+    expect(await chunks.getByRole('listitem').count()).toBe(50);
+    await expect(chunks.getByRole('listitem').first().textContent()).resolves.toMatch(/^#0 · page 1 · text/);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await chunks.getByRole('listitem').nth(50).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-chunks.png') });
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     expect(errors).toEqual([]);
   });
 

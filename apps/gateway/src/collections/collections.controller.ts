@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import {
+  ChunkPageQuery,
+  ChunkPageQuerySchema,
   CollectionIdSchema,
   DeleteByFilenameQuerySchema,
   DocumentIdSchema,
@@ -32,8 +34,9 @@ export class CollectionsController {
   chunks(
     @Param('collectionId', collectionPipe()) collectionId: string,
     @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+    @Query(new ZodPipe(ChunkPageQuerySchema, 'query')) page: ChunkPageQuery,
   ) {
-    return this.bus.request(RetrievalDocumentChunks, { collectionId, documentId });
+    return this.bus.request(RetrievalDocumentChunks, { collectionId, documentId, offset: page.offset, limit: page.limit });
   }
 
   @Delete('collections/:collectionId')

@@ -1,4 +1,5 @@
 import {
+  ChunkPageQuerySchema,
   ChatAnswerSchema,
   ChatEventSchema,
   ChatRequestSchema,
@@ -96,8 +97,9 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'get',
     path: '/collections/:collectionId/documents/:documentId/chunks',
     tag: 'collections',
-    summary: "A document's stored chunks in order, with their pages and data types",
+    summary: "A document's stored chunks in order, a page at a time, with their pages, data types and heading paths",
     params: DocumentParamsSchema,
+    query: ChunkPageQuerySchema,
     status: 200,
     reply: RetrievalDocumentChunks.reply,
   },

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, Task, UploadReply } from '@rag/contracts';
+import type { ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, RetrievalDocumentChunks, Task, UploadReply } from '@rag/contracts';
 import { readSse } from './sse';
 
 /** An error from the gateway, with its code and, for 429, how long to wait. */
@@ -22,6 +22,7 @@ export class ApiError extends Error {
 }
 
 export type CollectionInfo = ReplyOf<typeof RetrievalCollectionList>['collections'][number];
+export type ChunkPage = ReplyOf<typeof RetrievalDocumentChunks>;
 export type { ChatTurn };
 
 /** The gateway's public HTTP API; nothing else is called. */
@@ -62,6 +63,11 @@ export class ApiClient {
 
   documents(id: string): Promise<{ documents: DocumentSummary[] }> {
     return this.call(`/collections/${encodeURIComponent(id)}/documents`);
+  }
+
+  /** One page of a document's stored chunks, in order (the chunk browser). */
+  chunks(collectionId: string, documentId: string, offset: number, limit: number): Promise<ChunkPage> {
+    return this.call(`/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/chunks?offset=${offset}&limit=${limit}`);
   }
 
   deleteDocument(collectionId: string, documentId: string): Promise<{ deletedChunks: number }> {
