@@ -6,6 +6,7 @@ import { BenchContext } from './bench-context';
 import { BenchResults, commit, machine, meets, writeResults } from './report';
 import { ingestAndQuality } from './stages/ingest-quality.stage';
 import { textFidelity } from './stages/fidelity.stage';
+import { ocrQuality } from './stages/ocr.stage';
 import { realDocs } from './stages/real-docs.stage';
 import { robustness } from './stages/robustness.stage';
 import { searchAtScale } from './stages/scale.stage';
@@ -16,6 +17,7 @@ export const STAGES = {
   ingest: ingestAndQuality,
   fidelity: textFidelity,
   realdocs: realDocs,
+  ocr: ocrQuality,
   scale: searchAtScale,
   tables: tableExtraction,
   robustness,

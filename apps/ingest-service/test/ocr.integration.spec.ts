@@ -34,6 +34,16 @@ describe('OCR of a page without a text layer (tesseract.js, trained data from it
     expect(r.elements.every((e) => e.page === 1)).toBe(true);
   }, 60_000);
 
+  it('reads a two-column scan column by column: a sentence of each column comes out whole', async () => {
+    const two = join(dir, 'two-column.pdf');
+    execFileSync('pdfseparate', ['-f', '1', '-l', '1', join(REAL_DOCS, 'bmc_hsr_2014_quality_improvement_barriers_resource_limited_scanned.pdf'), two]);
+    const r = await ocr.partition({ bytes: readFileSync(two), sourceType: 'pdf', filename: 'two.pdf' }, () => undefined);
+    const text = r.elements.map((e) => e.text).join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('All the questionnaires for both in-depth and structured interviews were originally designed in English.');
+    expect(text).toContain('The results reported below reflect the views of the different stakeholders interviewed.');
+    expect(r.elements.some((e) => e.kind === 'table')).toBe(false);
+  }, 60_000);
+
   it('reports a page the OCR engine fails on, with the reason (a clear failure when no other page has text)', async () => {
     const broken = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, {
       name: 'broken',

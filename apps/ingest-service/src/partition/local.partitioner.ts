@@ -99,13 +99,33 @@ export class LocalPartitioner implements Partitioner {
   }
 }
 
-/** OCR words as text runs in PDF user space (y up), the scan stretched over the page box. */
+/**
+ * OCR lines as text runs in PDF user space (y up), the scan stretched over the page box. Words a
+ * word space apart join one run, as a PDF's text layer sets them, so the layout tells a column
+ * gutter or a table gap (a wider one) from the spaces of a line of prose.
+ */
 function ocrRuns(scan: OcrPage, lines: Awaited<ReturnType<OcrEngine['recognize']>>): TextRun[] {
   const sx = scan.pageWidth / scan.imageWidth;
   const sy = scan.pageHeight / scan.imageHeight;
-  return lines.flatMap((l) =>
-    l.words.map((w) => ({ str: w.text, x: w.x0 * sx, y: scan.pageHeight - l.baseline * sy, width: (w.x1 - w.x0) * sx, size: Math.max(1, 0.8 * l.height * sy) })),
-  );
+  const runs: TextRun[] = [];
+  for (const l of lines) {
+    const size = Math.max(1, 0.8 * l.height * sy);
+    const y = scan.pageHeight - l.baseline * sy;
+    let cur: TextRun | null = null;
+    for (const w of [...l.words].sort((a, b) => a.x0 - b.x0)) {
+      const x = w.x0 * sx;
+      const width = (w.x1 - w.x0) * sx;
+      if (cur && x - (cur.x + cur.width) <= 0.6 * size) {
+        cur.str += ` ${w.text}`;
+        cur.width = x + width - cur.x;
+      } else {
+        if (cur) runs.push(cur);
+        cur = { str: w.text, x, y, width, size };
+      }
+    }
+    if (cur) runs.push(cur);
+  }
+  return runs;
 }
 
 /** Each image description goes after the last element of its page, keeping reading order. */

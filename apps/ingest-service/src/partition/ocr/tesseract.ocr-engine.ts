@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { createWorker, Worker } from 'tesseract.js';
+import { createWorker, PSM, Worker } from 'tesseract.js';
 import { OcrEngine, OcrLine, OcrWord } from './ocr-engine';
 
 /**
@@ -44,7 +44,8 @@ export class TesseractOcrEngine implements OcrEngine {
       timer = setTimeout(() => reject(new Error(`OCR of the page took longer than ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs);
     });
     try {
-      const { data } = await Promise.race([worker.recognize(png, {}, { blocks: true, text: false }), overtime]);
+      // rotateAuto straightens a slightly skewed scan before reading it (word boxes are then in the straightened image).
+      const { data } = await Promise.race([worker.recognize(png, { rotateAuto: true }, { blocks: true, text: false }), overtime]);
       const lines: OcrLine[] = [];
       for (const block of data.blocks ?? [])
         for (const para of block.paragraphs)
@@ -66,7 +67,12 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   private start(): Promise<Worker> {
-    this.worker ??= createWorker(this.lang, 1, { langPath: this.langPath, cacheMethod: 'none', gzip: true, logger: () => undefined, errorHandler: () => undefined });
+    this.worker ??= createWorker(this.lang, 1, { langPath: this.langPath, cacheMethod: 'none', gzip: true, logger: () => undefined, errorHandler: () => undefined }).then(async (w) => {
+      // Tesseract's API defaults to one uniform block of text, which reads lines straight across
+      // columns; automatic page segmentation finds the columns and blocks first, as its CLI does.
+      await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+      return w;
+    });
     this.worker.catch(() => (this.worker = undefined));
     return this.worker;
   }
