@@ -88,7 +88,7 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
         const name = basename(file);
         const task = tasks.get(taskOf.get(name) ?? '');
         const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { maxBuffer: 1 << 28 }).toString('utf8');
-        let chunks: StoredChunk[] = [];
+        const chunks: StoredChunk[] = [];
         if (task?.state === 'SUCCESS') {
           for (let offset: number | null = 0; offset !== null; ) {
             const r = await fetch(`${base}/collections/${collection}/documents/${task.documentId}/chunks?offset=${offset}&limit=1000`);
