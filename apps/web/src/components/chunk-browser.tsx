@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-client';
 import { sanitizeTableHtml } from '../lib/sanitize-table';
+import { Dialog } from './dialog';
 
 const PAGE = 50;
 
@@ -37,49 +38,40 @@ export function ChunkBrowser(props: { api: ApiClient; collectionId: string; docu
   }, [collectionId, doc.documentId]);
 
   return (
-    <div className="backdrop" onClick={onClose}>
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="chunks-title"
-        className="dialog wide"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
-      >
-        <h3 id="chunks-title">
-          Chunks of {doc.filename}
-          {total !== null ? ` (${chunks.length} of ${total})` : ''}
-        </h3>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <ol className="chunks" aria-label={`Chunks of ${doc.filename}`}>
-          {chunks.map((c) => (
-            <li key={c.chunkId} className="chunk-item">
-              <p className="muted">
-                #{c.chunkIndex} · page {c.pageNumber}
-                {c.pageEnd > c.pageNumber ? `–${c.pageEnd}` : ''} · {c.dataType}
-                {c.headingPath.length ? ` · ${c.headingPath.join(' › ')}` : ''}
-              </p>
-              {c.dataType === 'table_html' ? (
-                <div className="chunk table" dangerouslySetInnerHTML={{ __html: sanitizeTableHtml(c.text) }} />
-              ) : (
-                <p className="chunk">{c.text}</p>
-              )}
-            </li>
-          ))}
-        </ol>
-        {next !== null && (
-          <button type="button" disabled={loading} onClick={() => void load(next)}>
-            {loading ? 'Loading…' : 'Load more'}
-          </button>
-        )}
-        <button ref={closeButton} type="button" onClick={onClose}>
-          Close
+    <Dialog labelledBy="chunks-title" wide onClose={onClose}>
+      <h3 id="chunks-title">
+        Chunks of {doc.filename}
+        {total !== null ? ` (${chunks.length} of ${total})` : ''}
+      </h3>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <ol className="chunks" aria-label={`Chunks of ${doc.filename}`}>
+        {chunks.map((c) => (
+          <li key={c.chunkId} className="chunk-item">
+            <p className="muted">
+              #{c.chunkIndex} · page {c.pageNumber}
+              {c.pageEnd > c.pageNumber ? `–${c.pageEnd}` : ''} · {c.dataType}
+              {c.headingPath.length ? ` · ${c.headingPath.join(' › ')}` : ''}
+            </p>
+            {c.dataType === 'table_html' ? (
+              <div className="chunk table" dangerouslySetInnerHTML={{ __html: sanitizeTableHtml(c.text) }} />
+            ) : (
+              <p className="chunk">{c.text}</p>
+            )}
+          </li>
+        ))}
+      </ol>
+      {next !== null && (
+        <button type="button" disabled={loading} onClick={() => void load(next)}>
+          {loading ? 'Loading…' : 'Load more'}
         </button>
-      </div>
-    </div>
+      )}
+      <button ref={closeButton} type="button" onClick={onClose}>
+        Close
+      </button>
+    </Dialog>
   );
 }
