@@ -78,7 +78,7 @@ describe('the whole system across a Redis restart (real redis-server killed with
     await redis.start();
     for (const id of ids) {
       const task = await waitForTask(base, id, 60_000);
-      expect([id, task.state]).toEqual([id, 'SUCCESS']);
+      expect([id, task.state, task.error]).toEqual([id, 'SUCCESS', null]);
     }
     const docs = await getJson(fetch(`${base}/collections/midway/documents`));
     expect(docs.documents.map((d: { filename: string }) => d.filename).sort()).toEqual([...books].sort());

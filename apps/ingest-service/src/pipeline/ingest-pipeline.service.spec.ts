@@ -9,7 +9,7 @@ import { IngestPipelineService } from './ingest-pipeline.service';
 const partitioner: Partitioner = {
   partition: async () => ({ pages: 1, elements: [{ kind: 'text', text: 'Take one tablet daily.', page: 1 }], imagesFound: 0, imagesSkipped: 0, images: [], warnings: [] }),
 } as unknown as Partitioner;
-const storage = { read: async () => Buffer.from('x'), delete: async () => undefined } as unknown as UploadStorage;
+const storage = { read: async () => Buffer.from('x'), delete: async () => undefined, put: async () => undefined } as unknown as UploadStorage;
 const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as AppLogger;
 const config = { chunking: { maxTokens: 350, overlapTokens: 40 }, job: { storeTimeoutMs: 1000 } } as unknown as IngestConfig;
 const job: IngestJobPort = {
@@ -49,5 +49,38 @@ describe('IngestPipelineService store step', () => {
     const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, logger, bus);
     await expect(svc.run(job)).rejects.toThrow('[SERVICE_UNAVAILABLE] no reply within 1000 ms');
     expect(replaces).toHaveLength(1);
+  });
+});
+
+/** Upload storage in memory: the keys a job reads, writes and deletes. */
+function memoryStorage(files: Record<string, string>) {
+  const m = new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)]));
+  const storage = {
+    read: async (k: string) => {
+      const b = m.get(k);
+      if (!b) throw new Error(`ENOENT: ${k}`);
+      return b;
+    },
+    put: async (k: string, b: Buffer) => void m.set(k, b),
+    delete: async (k: string) => void m.delete(k),
+  };
+  return { storage: storage as unknown as UploadStorage, keys: () => [...m.keys()].sort() };
+}
+
+describe('IngestPipelineService with two jobs for one upload (re-queued after Redis lost the first)', () => {
+  it('ends the second as SUCCESS with the document the first stored, not FAILURE on the file the first removed', async () => {
+    const { storage: store, keys } = memoryStorage({ k: 'Take one tablet daily.', 'k.task.json': '{}' });
+    const { bus } = busFailingReplace();
+    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), store, config, logger, bus);
+    const first = await svc.run(job);
+    expect(keys()).toEqual(['k.done.json']);
+    await expect(svc.run(job)).resolves.toMatchObject({ documentId: first.documentId, pages: 1, deduplicated: true });
+  });
+
+  it('still fails clearly when the file is gone and no job stored it', async () => {
+    const { storage: store } = memoryStorage({});
+    const { bus } = busFailingReplace();
+    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), store, config, logger, bus);
+    await expect(svc.run(job)).rejects.toThrow(/\[NOT_FOUND\] uploaded file is gone from storage/);
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PARTITIONER, Partitioner } from '../partition/element';
-import { manifestKey } from '../tasks/upload-manifest';
+import { doneKey, manifestKey, UploadResult } from '../tasks/upload-manifest';
 import { IngestJobPort, IngestProgress, IngestResult } from './ingest-job';
 
 /** Failures that a retry cannot fix. */
@@ -36,10 +36,20 @@ export class IngestPipelineService {
     private readonly bus: BusClient,
   ) {}
 
-  /** The upload and its manifest, once the task has ended for good. */
-  private async discardUpload(storageKey: string): Promise<void> {
+  /** The upload and its manifest, once the task has ended for good; `stored` leaves the result behind for a duplicate job. */
+  private async discardUpload(storageKey: string, stored?: UploadResult): Promise<void> {
+    if (stored) await this.storage.put(doneKey(storageKey), Buffer.from(JSON.stringify(stored)));
     await this.storage.delete(storageKey);
     await this.storage.delete(manifestKey(storageKey));
+  }
+
+  /** The result a finished job left for this upload, if any. */
+  private async storedResult(storageKey: string): Promise<UploadResult | null> {
+    try {
+      return JSON.parse((await this.storage.read(doneKey(storageKey))).toString('utf8')) as UploadResult;
+    } catch {
+      return null;
+    }
   }
 
   async run(job: IngestJobPort): Promise<IngestResult> {
@@ -48,15 +58,21 @@ export class IngestPipelineService {
     const progress: IngestProgress = { stage: 'partitioning', pagesDone: 0, pagesTotal: 0, chunks, imagesSkipped: 0 };
     const report = (patch: Partial<IngestProgress>) => job.reportProgress(Object.assign(progress, patch));
     try {
-      const bytes = await this.storage.read(d.storageKey).catch((e: Error) => {
-        throw new DomainError('NOT_FOUND', `uploaded file is gone from storage: ${e.message}`);
-      });
+      let bytes: Buffer;
+      try {
+        bytes = await this.storage.read(d.storageKey);
+      } catch (e) {
+        const stored = await this.storedResult(d.storageKey);
+        if (!stored) throw new DomainError('NOT_FOUND', `uploaded file is gone from storage: ${(e as Error).message}`);
+        await report({ stage: 'done', pagesDone: stored.pages, pagesTotal: stored.pages });
+        return { documentId: stored.documentId, pages: stored.pages, chunks, imagesSkipped: 0, deduplicated: true };
+      }
       // The gateway only streams bytes to storage; the content hash (the dedup key) is taken here.
       const sha256 = d.sha256 ?? createHash('sha256').update(bytes).digest('hex');
       const documentId = documentIdFor(d.collectionId, sha256);
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
-        await this.discardUpload(d.storageKey);
+        await this.discardUpload(d.storageKey, { documentId, pages: existing.document.pages });
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
         return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
       }
@@ -105,7 +121,7 @@ export class IngestPipelineService {
         this.logger.warn({ taskId: d.taskId, reason: (e as Error).message }, 'store retried on another retrieval replica');
         return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
       });
-      await this.discardUpload(d.storageKey);
+      await this.discardUpload(d.storageKey, { documentId, pages: parts.pages });
       await report({ stage: 'done' });
       const warnings = parts.warnings ?? [];
       if (warnings.length) this.logger.warn({ taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) }, 'ingested with unread pages');

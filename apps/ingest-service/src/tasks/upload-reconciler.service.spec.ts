@@ -42,6 +42,9 @@ describe('UploadReconcilerService', () => {
     await storage.put(manifestKey('c/gone.pdf'), Buffer.from(JSON.stringify(manifest('gone', 'c/gone.pdf'))));
     storage.files.set('c/orphan-old.pdf', { data: Buffer.from('x'), modifiedAt: 0 });
     storage.files.set('c/orphan-new.pdf', { data: Buffer.from('x'), modifiedAt: 999_000 });
+    // Results left by finished jobs: an old one is removed quietly, a recent one stays for a duplicate job.
+    storage.files.set('c/old.pdf.done.json', { data: Buffer.from('{}'), modifiedAt: 0 });
+    storage.files.set('c/new.pdf.done.json', { data: Buffer.from('{}'), modifiedAt: 999_000 });
     const queue = { get: async (id: string) => (jobs[id] ? ({ id, state: jobs[id] } as JobSnapshot) : null) };
     const enqueued: string[] = [];
     const tasks = { enqueue: async (m: UploadManifest) => void enqueued.push(m.taskId) };
@@ -56,6 +59,6 @@ describe('UploadReconcilerService', () => {
     const report = await r.reconcile(1_000_000);
     expect(enqueued).toEqual(['lost']);
     expect(report).toEqual({ requeued: 1, finishedRemoved: 1, orphansRemoved: 1 });
-    expect([...storage.files.keys()].sort()).toEqual(['c/a.pdf', manifestKey('c/a.pdf'), 'c/b.pdf', manifestKey('c/b.pdf'), 'c/orphan-new.pdf'].sort());
+    expect([...storage.files.keys()].sort()).toEqual(['c/a.pdf', manifestKey('c/a.pdf'), 'c/b.pdf', manifestKey('c/b.pdf'), 'c/orphan-new.pdf', 'c/new.pdf.done.json'].sort());
   });
 });

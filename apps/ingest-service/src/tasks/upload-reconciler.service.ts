@@ -3,7 +3,7 @@ import { AppLogger, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform'
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestQueueAdapter } from '../queue/ingest-queue.adapter';
 import { TasksService } from './tasks.service';
-import { MANIFEST_SUFFIX, manifestKey, UploadManifest } from './upload-manifest';
+import { DONE_SUFFIX, MANIFEST_SUFFIX, manifestKey, UploadManifest } from './upload-manifest';
 
 export interface ReconcileReport {
   requeued: number;
@@ -74,6 +74,8 @@ export class UploadReconcilerService implements OnApplicationBootstrap, OnModule
           await this.storage.delete(key);
           report.finishedRemoved++;
         }
+      } else if (key.endsWith(DONE_SUFFIX)) {
+        if (now - modifiedAt > this.config.reconcile.graceMs) await this.storage.delete(key);
       } else if (!keys.has(manifestKey(key)) && now - modifiedAt > this.config.reconcile.graceMs) {
         await this.storage.delete(key);
         report.orphansRemoved++;
