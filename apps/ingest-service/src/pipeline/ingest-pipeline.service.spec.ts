@@ -54,7 +54,7 @@ describe('IngestPipelineService store step', () => {
 
 /** Upload storage in memory: the keys a job reads, writes and deletes. */
 function memoryStorage(files: Record<string, string>) {
-  const m = new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)]));
+  const m = new Map<string, Buffer>(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)]));
   const storage = {
     read: async (k: string) => {
       const b = m.get(k);
