@@ -130,4 +130,11 @@ describe('chunkElements heading paths', () => {
       ['table_html', ['Adult Immunization Schedule', 'Zoster vaccination']],
     ]);
   });
+
+  it('keeps a page of nothing but headings (slides in large type) cited at its own page', () => {
+    const slide = (page: number) => Array.from({ length: 5 }, (_, i) => ({ kind: 'title' as const, text: `Slide ${page} point ${i}`, page, size: 20 }));
+    const chunks = chunkElements([...slide(1), ...slide(2), { kind: 'text' as const, text: 'Closing words.', page: 3 }], { maxTokens: 200, overlapTokens: 0 });
+    expect(chunks.map((c) => c.pageNumber)).toEqual([1, 2, 3]);
+    expect(chunks[0].text).toContain('Slide 1 point 0');
+  });
 });

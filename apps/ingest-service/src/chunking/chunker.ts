@@ -29,6 +29,9 @@ export interface Chunk {
 /** Headings kept above a chunk, at most (deeper ones replace the innermost). */
 const MAX_PATH = 6;
 
+/** Headings alone at the foot of a page move to the next page's chunk when there are this many at most; more are a page of their own. */
+const MAX_CARRIED_HEADINGS = 3;
+
 /**
  * Structure-aware chunking. A heading starts a chunk and is kept at its top; paragraphs fill a
  * chunk up to the token budget, and every page starts a new chunk, so a citation points at the
@@ -90,7 +93,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       // A chunk never spans pages, so its citation is the page its text is on. A paragraph that runs
       // on starts the next page's chunk with its unfinished sentence, so that sentence reads whole there.
       const carry = el.continued ? unfinishedSentence(buf[buf.length - 1]) : '';
-      if (onlyHeadings) {
+      if (onlyHeadings && buf.length <= MAX_CARRIED_HEADINGS) {
         // Headings alone at the foot of a page head the next page's chunk instead of being one.
         start = el.page;
       } else {
@@ -99,7 +102,8 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       if (carry) el = { ...el, text: `${carry} ${el.text}` };
     }
     if (el.kind === 'title' && el.text.length <= MAX_HEADING_CHARS) {
-      if (!onlyHeadings) emit();
+      // Headings in a row head one chunk, up to the token budget (a slide of nothing but large type is text of its own).
+      if (!onlyHeadings || tokens + estimateTokens(el.text) > opts.maxTokens) emit();
       heading = el.text;
       const size = el.size ?? 0;
       path = [...path.filter((h, i) => h.size > size && i < MAX_PATH - 1), { text: heading, size }];
