@@ -438,10 +438,6 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
   return out;
 }
 
-/**
- * A candidate table must be justified: most of its rows have cells in two or more columns, and
- * its cells are short or numeric. Side-by-side prose (columns of long lines) never is one.
- */
 /** Entries whose last cell is a page number that never decreases down the list: a table of contents, not a table. */
 function isContents(region: Line[]): boolean {
   const multi = region.filter((l) => l.segments.length >= 2);
@@ -459,6 +455,10 @@ function joinSegments(segs: Segment[]): Segment {
   return { x0: segs[0].x0, x1: segs[segs.length - 1].x1, text: segs.map((x) => x.text).join(' '), size: Math.max(...segs.map((x) => x.size)), pieces: segs.flatMap((x) => x.pieces) };
 }
 
+/**
+ * A candidate table must be justified: most of its rows have cells in two or more columns, and
+ * its cells are short or numeric. Side-by-side prose (columns of long lines) never is one.
+ */
 function isTable(region: Line[], cols: Array<[number, number]>): boolean {
   const multi = region.filter((l) => l.segments.length >= 2).length;
   if (multi < (cols.length >= 3 ? 2 : 3) || multi < 0.6 * region.length) return false;

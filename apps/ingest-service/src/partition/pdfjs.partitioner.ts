@@ -98,14 +98,14 @@ async function read(
       if (known && hasText && wantRules && !extract) {
         const page = await (await rulesDoc()).getPage(p);
         pageRuns.push(runs);
-        pageRules.push((await rulesOf(page)).map((r) => toLayerFrame(r, page, known)));
+        pageRules.push(inLayerFrame(await rulesOf(page), page, known));
         page.cleanup();
       } else if (!known || !hasText || extract) {
         const page = await (await doc()).getPage(p);
         if (!known || !hasText) runs = await textRuns(page);
         pageRuns.push(runs);
         const rules = wantRules && mayHoldTable(runs) ? await rulesOf(page) : [];
-        pageRules.push(known && hasText ? rules.map((r) => toLayerFrame(r, page, known)) : rules);
+        pageRules.push(known && hasText ? inLayerFrame(rules, page, known) : rules);
         if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
           const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
           if (scan) ocrPages.push(scan);
@@ -159,15 +159,17 @@ async function read(
 }
 
 /**
- * A pdf.js rule (user space) in the frame of poppler's runs for the same page: poppler measures
+ * pdf.js rules (user space) in the frame of poppler's runs for the same page: poppler measures
  * from the top left of the displayed page (crop box, page rotation applied), as pdf.js's viewport
  * does, and the runs count up from the page height poppler reports.
  */
-function toLayerFrame(r: Rule, page: PdfPage, layer: TextLayerPage): Rule {
+function inLayerFrame(rules: Rule[], page: PdfPage, layer: TextLayerPage): Rule[] {
   const vp = page.getViewport({ scale: 1 });
-  const [ax, ay] = vp.convertToViewportPoint(r.x0, r.y0) as number[];
-  const [bx, by] = vp.convertToViewportPoint(r.x1, r.y1) as number[];
-  return { x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: layer.height - Math.max(ay, by), y1: layer.height - Math.min(ay, by) };
+  return rules.map((r) => {
+    const [ax, ay] = vp.convertToViewportPoint(r.x0, r.y0) as number[];
+    const [bx, by] = vp.convertToViewportPoint(r.x1, r.y1) as number[];
+    return { x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: layer.height - Math.max(ay, by), y1: layer.height - Math.min(ay, by) };
+  });
 }
 
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;

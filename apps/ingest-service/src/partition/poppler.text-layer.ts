@@ -4,7 +4,6 @@ import { TextRun } from './page-layout';
 
 /** One page of poppler's text layer: runs in PDF-like space (y grows upwards from the page's foot). */
 export interface TextLayerPage {
-  width: number;
   height: number;
   /** In the displayed page's frame (page rotation applied), measured up from `height`. */
   runs: TextRun[];
@@ -15,7 +14,7 @@ export interface TextLayerFailure {
   reason: string;
 }
 
-const PAGE = /<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g;
+const PAGE = /<page width="[\d.]+" height="([\d.]+)">([\s\S]*?)<\/page>/g;
 const LINE = /<line xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([\s\S]*?)<\/line>/g;
 const WORD = /<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)<\/word>/g;
 
@@ -47,10 +46,9 @@ export function popplerInstalled(): boolean {
 export function parseBboxLayout(xhtml: string): TextLayerPage[] {
   const pages: TextLayerPage[] = [];
   for (const p of xhtml.matchAll(PAGE)) {
-    const width = Number(p[1]);
-    const height = Number(p[2]);
+    const height = Number(p[1]);
     const lines: PopplerLine[] = [];
-    for (const l of p[3].matchAll(LINE)) {
+    for (const l of p[2].matchAll(LINE)) {
       const words = [...l[5].matchAll(WORD)].map((w) => ({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: decodeXML(w[5]) }));
       if (words.length) lines.push({ words, dir: direction(words) });
     }
@@ -58,7 +56,7 @@ export function parseBboxLayout(xhtml: string): TextLayerPage[] {
     const down = lines.filter((l) => l.dir === 270).length;
     const up = lines.filter((l) => l.dir === 90).length;
     const runs = lines.flatMap((l) => lineRuns(l.words, l.dir === 'vertical' ? (down > up ? 270 : 90) : l.dir, height));
-    pages.push({ width, height, runs });
+    pages.push({ height, runs });
   }
   return pages;
 }

@@ -1,3 +1,4 @@
+import { searchText } from '@rag/ai';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ChunkRow, DocumentRow } from '../storage/lance.repository';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         chunk_index: c.chunkIndex,
         text: c.text,
         heading_path: '[]',
-        search_text: c.text,
+        search_text: searchText({ text: c.text, dataType: 'text' }),
         content_hash: documentId.padEnd(64, '0'),
         created_at: now,
         vector: vectors[k],
