@@ -41,6 +41,17 @@ describe.each(['poppler', 'pdfjs'] as const)('text coverage of the local partiti
     expect(r.repeatedLinesDropped).toBeGreaterThan(0);
   });
 
+  it('keeps a ruled table whole on a page whose crop box is offset from its media box', async () => {
+    // The rules come from pdf.js (crop-box frame); the text must be in the same frame or the grid misses a column.
+    const path = join(DATASETS, 'pdf-corpus/tables/camelot_superscript.pdf');
+    const r = await partitioner.partition({ bytes: readFileSync(path), sourceType: 'pdf', filename: 'superscript.pdf' }, () => undefined);
+    const tables = r.elements.filter((e) => e.kind === 'table');
+    expect(tables).toHaveLength(1);
+    const rows = tables[0].text.split('\n').map((row) => row.split(' | '));
+    expect(rows[0]).toHaveLength(11);
+    expect(rows[rows.length - 1]).toEqual(['ALL STATES', '513.38', '436.02', '-', '25.57', '51.06', '14.18', '-', '8.21', '11.83', '11.08']);
+  });
+
   it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
     try {

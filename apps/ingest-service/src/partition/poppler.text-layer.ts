@@ -28,7 +28,8 @@ const WORD = /<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-
 export async function readTextLayer(bytes: Buffer, timeoutMs: number): Promise<TextLayerPage[] | TextLayerFailure> {
   let out: string;
   try {
-    out = await run('pdftotext', ['-enc', 'UTF-8', '-bbox-layout', '-', '-'], bytes, timeoutMs);
+    // The crop box is the frame pdf.js draws in (and places its ruling lines in); poppler's default is the media box.
+    out = await run('pdftotext', ['-enc', 'UTF-8', '-cropbox', '-bbox-layout', '-', '-'], bytes, timeoutMs);
   } catch (err) {
     return { reason: (err as Error).message };
   }
