@@ -56,7 +56,7 @@ export class PdfWorkerPool {
   parse(bytes: Buffer, opts: PdfOptions, progress: PageProgress, timeoutMs = this.opts.timeoutMs): Promise<PartitionResult> {
     if (this.closed) return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'));
     return new Promise((resolvePromise, reject) => {
-      this.queue.push({ id: this.nextId++, timeoutMs, bytes, opts, progress, resolve: resolvePromise, reject });
+      this.queue.push({ id: this.nextId++, timeoutMs, bytes, opts: { ...opts, textLayerTimeoutMs: timeoutMs }, progress, resolve: resolvePromise, reject });
       this.dispatch();
     });
   }

@@ -28,6 +28,8 @@ export interface PdfOptions {
    * pdf.js whenever it refuses a file.
    */
   textLayer?: 'poppler' | 'pdfjs';
+  /** Deadline of the text layer's process: the caller's own deadline, so the process never outlives the parse. */
+  textLayerTimeoutMs?: number;
 }
 
 const TEXT_LAYER_TIMEOUT_MS = 120_000;
@@ -55,7 +57,7 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   };
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    const layer = opts.textLayer === 'poppler' && !opts.password ? await readTextLayer(bytes, TEXT_LAYER_TIMEOUT_MS) : null;
+    const layer = opts.textLayer === 'poppler' && !opts.password ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS) : null;
     const result = await read(open, progress, opts.extractImages, opts.ocrPages ?? 0, Array.isArray(layer) ? layer : null);
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;

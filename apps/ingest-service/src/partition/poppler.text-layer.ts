@@ -131,14 +131,24 @@ function lineRuns(words: Word[], dir: 0 | 90 | 270, pageHeight: number): TextRun
   return runs;
 }
 
-/** Runs a command with `input` on stdin and returns stdout, or throws with its exit status and first error line. */
+/** Whether coreutils' `timeout` can be run (Debian always has it). */
+let timeoutTool: boolean | undefined;
+const haveTimeoutTool = () => (timeoutTool ??= spawnSync('timeout', ['--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0);
+
+/**
+ * Runs a command with `input` on stdin and returns stdout, or throws with its exit status and first
+ * error line. The deadline is also given to coreutils' `timeout`, which kills the command even when
+ * this thread is gone (a worker terminated by its pool leaves its children running otherwise).
+ */
 function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const bounded = haveTimeoutTool();
+    const child = bounded ? spawn('timeout', ['-s', 'KILL', `${(timeoutMs / 1000).toFixed(3)}s`, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      // `timeout` passes SIGTERM on to the command; a SIGKILL would stop only `timeout` itself.
+      child.kill(bounded ? 'SIGTERM' : 'SIGKILL');
       reject(new Error(`${cmd} took longer than ${timeoutMs} ms`));
     }, timeoutMs);
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -152,6 +162,8 @@ function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Pro
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else if (bounded && (code === 124 || code === 137)) reject(new Error(`${cmd} took longer than ${timeoutMs} ms`));
+      else if (bounded && code === 127) reject(new Error(`${cmd} could not be run: not installed`));
       else reject(new Error(`${cmd} exited with ${code}${err ? `: ${err.split('\n')[0]}` : ''}`));
     });
     // A child that exits before reading all of stdin (a file it refuses) must not crash the worker.
