@@ -207,3 +207,42 @@ describe('mergeHeaderLines', () => {
     expect(mergeHeaderLines(words)).toEqual(words);
   });
 });
+
+describe('layoutPage label and amount rows', () => {
+  it('keeps three evenly spaced rows of a label and its amount together, however few', () => {
+    // A key-figures block: rows ~22 pt apart, the amounts far right; a gap no wider than the others is no place to cut.
+    const runs: TextRun[] = [
+      run('Class B', 70, 560),
+      run('Net Asset Value at 31 December', 70, 538),
+      run('49,144,825', 477, 538),
+      run('Number of outstanding units at 31 December', 70, 516),
+      run('471,555', 490, 516),
+      run('Net Asset Value per unit at 31 December', 70, 494),
+      run('104.22', 495, 494),
+    ];
+    const [table] = layoutPage(runs, 1).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual([
+      'Net Asset Value at 31 December | 49,144,825',
+      'Number of outstanding units at 31 December | 471,555',
+      'Net Asset Value per unit at 31 December | 104.22',
+    ]);
+  });
+
+  it('keeps a price list with a heading above every few rows as one table, a price in € a number', () => {
+    const lines: Array<[string, string?]> = [
+      ['Les Blancs', '12.5CL'],
+      ['A.O.P Côtes du Rhône'],
+      ['Domaine de la Guicharde « Autour de la chapelle » 2016', '8 €'],
+      ['A.O.P Vacqueyras'],
+      ['Domaine de Montvac « Melodine » 2016', '10 €'],
+      ['A.O.P Châteauneuf du Pape'],
+      ['Domaine de Beaurenard 2017', '13 €'],
+      ['A.O.P Côteaux du Languedoc'],
+      ['Villa Tempora « Un temps pour elle » 2014', '9 €'],
+    ];
+    const runs = lines.flatMap(([label, price], i) => [run(label, 70, 700 - 16 * i), ...(price ? [run(price, 400, 700 - 16 * i)] : [])]);
+    const out = layoutPage(runs, 1);
+    expect(out.map((e) => e.kind)).toEqual(['table']);
+    expect(out[0].text).toContain('Domaine de Montvac « Melodine » 2016 | 10 €');
+  });
+});

@@ -356,26 +356,27 @@ function cutRows(region: Fragment[], body: number): Fragment[][] | null {
     floor = Math.min(floor, bottom(sorted[i]));
   }
   if (best < 0) return null;
-  // Evenly spaced lines (the rows of a loosely set table) have no gap wider than their own spacing.
+  // Evenly spaced lines (the rows of a loosely set table) have no gap wider than their own spacing;
+  // of a few lines, all gaps must be alike (one line wrapping inside a row makes a small one).
   gaps.sort((a, b) => a - b);
-  if (gaps.length >= 4 && bestGap < 1.3 * gaps[Math.floor(gaps.length / 2)]) return null;
+  const spacing = gaps.length >= 4 ? gaps[Math.floor(gaps.length / 2)] : gaps[0];
+  if (gaps.length >= 2 && bestGap < 1.3 * spacing) return null;
   return [sorted.slice(0, best), sorted.slice(best)];
 }
 
-/** Rows (by baseline) in which at least two of the parts have a fragment, and all rows. */
+/** Rows (fragments whose baselines are within a third of their size) in which at least two of the parts have a fragment, and all rows. */
 function alignedRows(parts: Fragment[][]): { aligned: number; rows: number } {
-  const rows = new Map<number, Set<number>>();
-  parts.forEach((part, pi) => {
-    for (const f of part) {
-      const key = Math.round(f.y / Math.max(1, 0.5 * f.size));
-      const set = rows.get(key) ?? new Set<number>();
-      set.add(pi);
-      rows.set(key, set);
-    }
-  });
+  const items = parts.flatMap((part, pi) => part.map((f) => ({ y: f.y, size: f.size, pi }))).sort((a, b) => a.y - b.y);
   let aligned = 0;
-  for (const set of rows.values()) if (set.size >= 2) aligned++;
-  return { aligned, rows: rows.size };
+  let rows = 0;
+  for (let i = 0; i < items.length; ) {
+    const first = items[i];
+    const inRow = new Set<number>();
+    for (; i < items.length && items[i].y - first.y <= 0.3 * Math.min(first.size, items[i].size); i++) inRow.add(items[i].pi);
+    rows++;
+    if (inRow.size >= 2) aligned++;
+  }
+  return { aligned, rows };
 }
 
 /** Table cells are short or numeric; prose lines are long. */
@@ -387,7 +388,7 @@ function shortCells(frags: Fragment[]): boolean {
 }
 
 /** A cell that is a number, a percentage or a measure, optionally with an interval: "12", "<1%", "2.3 (1.2-4.6)". */
-const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*[$€£]?\s?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6})?\)?(\s*[([][^)\]]{0,20}[)\]])?$/;
+const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*[$€£]?\s?\d[\d.,]*\s*(%|[a-zA-Z/]{0,6}|[$€£])?\)?(\s*[([][^)\]]{0,20}[)\]])?$/;
 
 /** Fragments of one block back into lines, top to bottom. */
 function regroup(block: Fragment[]): Line[] {
@@ -460,8 +461,12 @@ function joinSegments(segs: Segment[]): Segment {
  * its cells are short or numeric. Side-by-side prose (columns of long lines) never is one.
  */
 function isTable(region: Line[], cols: Array<[number, number]>): boolean {
-  const multi = region.filter((l) => l.segments.length >= 2).length;
-  if (multi < (cols.length >= 3 ? 2 : 3) || multi < 0.6 * region.length) return false;
+  const multiLines = region.filter((l) => l.segments.length >= 2);
+  const multi = multiLines.length;
+  // Group headings between the rows (a price list's sections) are single lines: rows that end in a number make up for them.
+  const numericRows = multiLines.filter((l) => NUMERIC_CELL.test(l.segments[l.segments.length - 1].text)).length;
+  const share = numericRows >= 0.8 * multi ? 0.45 : 0.6;
+  if (multi < (cols.length >= 3 ? 2 : 3) || multi < share * region.length) return false;
   const frags = region.flatMap((l) => l.segments.map((seg) => ({ y: l.y, size: l.size, seg })));
   if (!shortCells(frags)) {
     // Wide description columns are fine when at least two other columns are short (a field dictionary).
