@@ -30,4 +30,14 @@ describe('textCoverage', () => {
     const chunks = [{ text: '<table><tr><td>Staffing shortage of nurses and doctors</td><td>Use resources efficiently in wards</td></tr></table>', dataType: 'table_html' }];
     expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 1, keptAsCells: 1, coverage: 0.5, verbatim: 0 });
   });
+
+  it('counts a line that runs across two columns as kept in two parts, but not one missing a word between them', () => {
+    // -raw printed the first line of each column as one line; read column by column, they are apart.
+    const ref = 'Percentage Method Tables for Attached are early release copies\nthe income tax tables for this year are not adjusted\n';
+    const chunks = [
+      { text: 'Early release copies of the Percentage Method Tables for Income Tax', dataType: 'text' },
+      { text: 'Attached are early release copies of the tables. The income tax tables for this are not adjusted', dataType: 'text' },
+    ];
+    expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 1, keptInTwoParts: 1, missing: ['the income tax tables for this year are not adjusted'] });
+  });
 });

@@ -14,6 +14,12 @@ export interface TextCoverage {
    * wrapped cell whole, so the visual row that pdftotext prints as one line is not contiguous there.
    */
   keptAsCells: number;
+  /**
+   * Of `kept`: lines found as two runs of three words or more, each whole elsewhere. `-raw` follows
+   * the content stream, which on some two-column pages runs across both columns; read column by
+   * column, such a line is two lines.
+   */
+  keptInTwoParts: number;
   /** Missing lines that recur on most pages: running headers/footers, dropped on purpose and counted apart. */
   runningDropped: number;
   /** kept / (lines - runningDropped). */
@@ -69,9 +75,15 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
     const words = l.split(/\s+/).map(norm).filter(Boolean);
     return tables.some((t) => words.every((w) => t.includes(w)));
   };
+  const inTwoParts = (l: string) => {
+    const w = l.trim().split(/\s+/);
+    for (let k = 3; k + 3 <= w.length; k++) if (hay.includes(norm(w.slice(0, k).join(' '))) && hay.includes(norm(w.slice(k).join(' ')))) return true;
+    return false;
+  };
   const lines = reference.split(/[\n\f]/).filter((l) => l.trim().split(/\s+/).length >= minWords);
   let kept = 0;
   let keptAsCells = 0;
+  let keptInTwoParts = 0;
   let runningDropped = 0;
   const missing: string[] = [];
   for (const l of lines) {
@@ -80,6 +92,9 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
     else if (inOneTable(l)) {
       kept++;
       keptAsCells++;
+    } else if (inTwoParts(l)) {
+      kept++;
+      keptInTwoParts++;
     } else if (running(l)) runningDropped++;
     else missing.push(l);
   }
@@ -88,6 +103,7 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
     lines: lines.length,
     kept,
     keptAsCells,
+    keptInTwoParts,
     runningDropped,
     coverage: counted ? kept / counted : 1,
     verbatim: counted ? (kept - keptAsCells) / counted : 1,
