@@ -18,11 +18,12 @@ export class LocalPartitioner implements Partitioner {
   private readonly pool: PdfWorkerPool;
 
   constructor(
-    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number; textLayer?: 'poppler' | 'pdfjs' },
+    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number; textLayer?: 'poppler' | 'pdfjs'; warm?: boolean },
     private readonly describer?: ImageDescriber,
     private readonly ocr?: OcrEngine,
   ) {
     this.pool = new PdfWorkerPool({ size: opts.workers, timeoutMs: opts.timeoutMs, maxHeapMb: opts.maxHeapMb ?? 1024 });
+    if (opts.warm) this.pool.warm();
   }
 
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {

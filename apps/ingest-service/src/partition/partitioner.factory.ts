@@ -17,7 +17,7 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
   if (textLayer === 'pdfjs' && config.pdfTextLayer === 'auto') logger?.warn({}, 'pdftotext not installed (Debian package poppler-utils): PDF text is read with pdf.js, slower');
   // One warm parser thread per concurrent job.
   return new LocalPartitioner(
-    { timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency, ocrMaxPages: config.ocr?.maxPages, textLayer },
+    { timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency, ocrMaxPages: config.ocr?.maxPages, textLayer, warm: true },
     describer,
     ocr,
   );

@@ -61,6 +61,11 @@ export class PdfWorkerPool {
     });
   }
 
+  /** Starts every worker now, so the first documents do not wait for a thread to load pdf.js. */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.opts.size) this.spawn();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'));
