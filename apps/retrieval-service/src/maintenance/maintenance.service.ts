@@ -4,6 +4,9 @@ import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { DocumentsService } from '../documents/documents.service';
 import { LanceRepository } from '../storage/lance.repository';
 
+/** A refresh waits at most this many refresh delays behind the first write it has to fold in. */
+const MAX_DELAYS = 10;
+
 /**
  * Periodic table care, off the request path: compaction and index refresh (under the write lock,
  * so it never races a write), and a one-time vector index build once the table is large enough
@@ -14,7 +17,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private running = false;
-  private dirty = false;
+  private dirtySince?: number;
   private stopped = false;
   private inFlight: Promise<boolean> | null = null;
 
@@ -41,17 +44,25 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     await this.inFlight;
   }
 
+  /**
+   * The refresh runs once writes have been quiet for the delay (it holds the write lock, so one
+   * in the middle of a burst of uploads stalls their stores), and during a long stream of writes
+   * at least every ten delays.
+   */
   private scheduleSoon(): void {
-    this.dirty = true;
-    if (this.soon || this.stopped) return;
+    if (this.stopped) return;
+    this.dirtySince ??= Date.now();
+    clearTimeout(this.soon);
+    const delay = this.config.indexRefreshDelayMs;
+    const wait = Math.max(0, Math.min(delay, this.dirtySince + MAX_DELAYS * delay - Date.now()));
     this.soon = setTimeout(() => {
-      this.dirty = false;
+      this.soon = undefined;
+      this.dirtySince = undefined;
       void this.tick().then((ran) => {
-        this.soon = undefined;
-        // Writes during the refresh, or a refresh skipped because another was running: go again.
-        if (this.dirty || !ran) this.scheduleSoon();
+        // A refresh skipped because another was running: go again.
+        if (!ran && !this.soon) this.scheduleSoon();
       });
-    }, this.config.indexRefreshDelayMs);
+    }, wait);
     this.soon.unref();
   }
 

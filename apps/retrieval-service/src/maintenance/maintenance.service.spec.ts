@@ -1,0 +1,52 @@
+import { MaintenanceService } from './maintenance.service';
+
+describe('MaintenanceService index refresh after writes', () => {
+  let onWrite: () => void;
+  let optimized: number[];
+  let service: MaintenanceService;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    optimized = [];
+    const documents = {
+      onWrite: (l: () => void) => (onWrite = l),
+      ifMaintenanceFree: (fn: () => Promise<void>) => fn(),
+      withWriteLock: (fn: () => Promise<void>) => fn(),
+    };
+    const repo = {
+      optimize: async () => void optimized.push(Date.now()),
+      ensureScalarIndices: async () => false,
+      ensureVectorIndex: async () => false,
+    };
+    const config = { indexRefreshDelayMs: 1000, maintenanceIntervalMs: 3_600_000 };
+    const logger = { info: () => undefined, warn: () => undefined };
+    service = new MaintenanceService(repo as never, documents as never, config as never, logger as never);
+    service.onApplicationBootstrap();
+  });
+
+  afterEach(async () => {
+    await service.onModuleDestroy();
+    jest.useRealTimers();
+  });
+
+  it('waits until the writes have been quiet for the delay, so a burst of uploads is not stalled by it', async () => {
+    const start = Date.now();
+    for (let i = 0; i < 5; i++) {
+      onWrite();
+      await jest.advanceTimersByTimeAsync(500);
+    }
+    expect(optimized).toEqual([]);
+    await jest.advanceTimersByTimeAsync(600);
+    expect(optimized).toEqual([start + 3000]);
+  });
+
+  it('still refreshes during a long stream of writes, at most ten delays behind the first', async () => {
+    const start = Date.now();
+    for (let i = 0; i < 30; i++) {
+      onWrite();
+      await jest.advanceTimersByTimeAsync(500);
+    }
+    expect(optimized.length).toBeGreaterThanOrEqual(1);
+    expect(optimized[0] - start).toBeLessThanOrEqual(10_000);
+  });
+});
