@@ -8,6 +8,7 @@ import { HealthController } from './health.controller';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RetrievalController } from './retrieval.controller';
 import { LexicalReranker, NoReranker, RERANKER } from './search/lexical.reranker';
+import { createQueryExpander, QUERY_EXPANDER } from './search/query-expander';
 import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
@@ -26,6 +27,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
         { provide: RERANKER, useFactory: () => (config.reranker === 'local' ? new LexicalReranker() : new NoReranker()) },
+        { provide: QUERY_EXPANDER, useFactory: () => createQueryExpander(config.queryExpansion) },
         { provide: SEARCH_CACHE, useFactory: () => new SearchCache<SearchReply>(config.searchCacheBytes, replyBytes) },
         LanceRepository,
         SearchService,

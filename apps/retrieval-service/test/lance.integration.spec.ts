@@ -111,12 +111,33 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const res = await replicas[1].docs.replace((await doc('versions', 2, 'same.pdf')) as never);
     expect(res.replacedDocumentIds).toHaveLength(1);
     expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
-    const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true });
+    const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
     expect(hits.results).toHaveLength(0);
   });
 
+  it('finds rows by expansion words too, each match weighted by its group\'s weight', async () => {
+    // Two words each in one row of the whole table, so both have the same idf.
+    const texts = ['zebrafinch nesting habits in spring', 'lyrebird nesting habits in spring'];
+    const vectors = await embedder.embed(texts);
+    const documentId = 'e'.repeat(32);
+    await replicas[0].docs.replace({
+      collectionId: 'expand',
+      documentId,
+      filename: 'birds.pdf',
+      contentHash: 'f'.repeat(64),
+      pages: 2,
+      embedder: embedder.info,
+      chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
+    } as never);
+    const where = "collection_name = 'expand'";
+    expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10)).map((r) => r.text)).toEqual([texts[0]]);
+    const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebird'], weight: 0.3 }]);
+    expect(expanded.map((r) => r.text)).toEqual(texts);
+    expect(expanded[1].score / expanded[0].score).toBeCloseTo(0.3, 2);
+  });
+
   it("serves repeated searches from a replica's cache until any replica writes", async () => {
-    const ask = { collectionId: 'cached', query: 'topic7 shared words', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true };
+    const ask = { collectionId: 'cached', query: 'topic7 shared words', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true, expand: true };
     const v1 = await doc('cached', 7, 'cached.pdf');
     await replicas[0].docs.replace(v1 as never);
     const first = await replicas[1].search.search(ask);
@@ -141,10 +162,10 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
 
   it('never widens a search through an injected collection name', async () => {
     for (const mode of ['vector', 'fts', 'hybrid'] as const) {
-      const r = await replicas[0].search.search({ collectionId: "x' OR '1'='1", query: 'shared words', mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true });
+      const r = await replicas[0].search.search({ collectionId: "x' OR '1'='1", query: 'shared words', mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
       expect(r.results).toHaveLength(0);
     }
-    const ok = await replicas[0].search.search({ collectionId: 'concurrent', query: 'topic3', mode: 'hybrid', topK: 3, candidates: 20, fusion: 'rrf', vectorWeight: 0.7, rerank: true });
+    const ok = await replicas[0].search.search({ collectionId: 'concurrent', query: 'topic3', mode: 'hybrid', topK: 3, candidates: 20, fusion: 'rrf', vectorWeight: 0.7, rerank: true, expand: true });
     expect(ok.results[0].text).toContain('topic3');
     expect(ok.results[0].scores.fts).not.toBeNull();
   });
@@ -153,7 +174,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const d = await doc('paths', 1);
     d.chunks[0] = { ...d.chunks[0], text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] } as (typeof d.chunks)[number];
     await replicas[0].docs.replace(d);
-    const r = await replicas[1].search.search({ collectionId: 'paths', query: 'zoster', mode: 'fts', topK: 3, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: false });
+    const r = await replicas[1].search.search({ collectionId: 'paths', query: 'zoster', mode: 'fts', topK: 3, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: false, expand: true });
     expect(r.results[0]).toMatchObject({ chunkIndex: 0, text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] });
     const stored = await replicas[1].docs.chunks('paths', d.documentId);
     expect(stored.chunks.map((c) => c.headingPath)).toEqual([['Adult schedule', 'Zoster recombinant vaccination'], [], [], [], []]);

@@ -64,7 +64,7 @@ describe('retrieval storage on an S3-compatible object store', () => {
     const a = await open();
     await a.docs.replace(await doc('Metformin is the first-line drug for type 2 diabetes.'));
     await a.docs.replace(await doc('Version two: insulin glargine dosing is titrated weekly.'));
-    const q = { collectionId: 'c', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true };
+    const q = { collectionId: 'c', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true, expand: true };
     const hits = await a.search.search({ ...q, query: 'insulin glargine dosing' });
     expect(hits.results.map((h) => h.text)).toEqual(['Version two: insulin glargine dosing is titrated weekly.']);
     await a.docs.onModuleDestroy();

@@ -34,7 +34,7 @@ export async function ingestAndQuality(ctx: BenchContext): Promise<void> {
   ctx.details.vocabPath = join(ctx.workDir, 'vocab.json');
   writeFileSync(ctx.details.vocabPath as string, JSON.stringify(vocab));
 
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000' });
+  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', ...(process.env.BENCH_QUERY_EXPANSION ? { QUERY_EXPANSION: process.env.BENCH_QUERY_EXPANSION } : {}) });
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
     const base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;

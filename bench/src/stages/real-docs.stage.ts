@@ -23,7 +23,9 @@ interface Run {
 const RUNS: Run[] = [
   { label: 'hybrid', body: { mode: 'hybrid' } },
   { label: 'hybrid without reranking', body: { mode: 'hybrid', rerank: false } },
+  { label: 'hybrid without query expansion', body: { mode: 'hybrid', expand: false } },
   { label: 'fts', body: { mode: 'fts' } },
+  { label: 'fts without query expansion', body: { mode: 'fts', expand: false } },
   { label: 'vector', body: { mode: 'vector' } },
 ];
 
@@ -63,7 +65,7 @@ export async function realDocs(ctx: BenchContext): Promise<void> {
     .map((l) => JSON.parse(l) as Question)
     .filter((q, i) => !ctx.quick || (i % 3 === 0 && q.kind !== 'scanned'));
   const bm25 = PageBm25.fromPdfs(files);
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000' });
+  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', ...(process.env.BENCH_QUERY_EXPANSION ? { QUERY_EXPANSION: process.env.BENCH_QUERY_EXPANSION } : {}) });
   const details: Array<Record<string, unknown>> = [];
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);

@@ -12,6 +12,8 @@ export interface RetrievalConfig extends BaseConfig {
   lancedbCacheMb: { index: number; metadata: number };
   embedder: EmbedderConfig;
   reranker: 'local' | 'none';
+  /** Words added to full-text queries: everyday health words → documents' terms, plus WordNet synonyms. */
+  queryExpansion: 'thesaurus' | 'lay' | 'none';
   maintenanceIntervalMs: number;
   indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
@@ -47,6 +49,7 @@ const schema = z
     LANCEDB_INDEX_CACHE_MB: env.int(6144, 16),
     LANCEDB_METADATA_CACHE_MB: env.int(1024, 16),
     RERANKER: z.enum(['local', 'none']).default('local'),
+    QUERY_EXPANSION: z.enum(['thesaurus', 'lay', 'none']).default('thesaurus'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
@@ -66,6 +69,7 @@ const schema = z
       lancedbCacheMb: { index: e.LANCEDB_INDEX_CACHE_MB, metadata: e.LANCEDB_METADATA_CACHE_MB },
       embedder: toEmbedderConfig(e),
       reranker: e.RERANKER,
+      queryExpansion: e.QUERY_EXPANSION,
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,

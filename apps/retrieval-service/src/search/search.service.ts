@@ -6,6 +6,7 @@ import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
 import { searchFilter } from '../storage/filter';
 import { linearFusion, rrfFusion } from './fusion';
 import { RERANKER, Reranker } from './lexical.reranker';
+import { QUERY_EXPANDER, QueryExpander } from './query-expander';
 import { SEARCH_CACHE, SearchCache } from './search-cache';
 
 type SearchQuery = z.output<typeof SearchRequestSchema>;
@@ -18,6 +19,7 @@ export class SearchService {
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(RERANKER) private readonly reranker: Reranker,
     @Optional() @Inject(SEARCH_CACHE) private readonly cache?: SearchCache<SearchReply>,
+    @Optional() @Inject(QUERY_EXPANDER) private readonly expander?: QueryExpander,
   ) {}
 
   async search(q: SearchQuery): Promise<SearchReply> {
@@ -55,7 +57,8 @@ export class SearchService {
     const ftsPart = async (): Promise<ScoredChunk[]> => {
       if (q.mode === 'vector') return [];
       const tf = performance.now();
-      const rows = await this.repo.ftsSearch(q.query, where, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear');
+      const expansion = q.expand && this.expander ? this.expander.expand(q.query) : [];
+      const rows = await this.repo.ftsSearch(q.query, where, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear', expansion);
       ftsMs = performance.now() - tf;
       return rows;
     };

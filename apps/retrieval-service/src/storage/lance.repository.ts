@@ -181,14 +181,21 @@ export class LanceRepository implements OnModuleInit {
     return rows.filter((r) => Number.isFinite(Number(r._distance))).map((r) => toScored(r, 1 - Number(r._distance)));
   }
 
-  async ftsSearch(text: string, where: string, limit: number, withVectors = false): Promise<ScoredChunk[]> {
+  /** BM25 over the search text; the words of each expansion group count too, their matches weighted by its weight. */
+  async ftsSearch(text: string, where: string, limit: number, withVectors = false, expansion: Array<{ words: string[]; weight: number }> = []): Promise<ScoredChunk[]> {
     if (!this.ftsReady) {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
     }
+    const query = expansion.length
+      ? new lancedb.BooleanQuery([
+          [lancedb.Occur.Should, new lancedb.MatchQuery(text, FTS_COLUMN)],
+          ...expansion.map((e): [lancedb.Occur, lancedb.FullTextQuery] => [lancedb.Occur.Should, new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight })]),
+        ])
+      : text;
     const rows = await this.chunks
       .query()
-      .fullTextSearch(text, { columns: [FTS_COLUMN] })
+      .fullTextSearch(query, { columns: [FTS_COLUMN] })
       .where(where)
       .select([...RESULT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score'])
       .limit(limit)

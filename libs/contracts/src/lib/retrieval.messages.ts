@@ -64,6 +64,8 @@ export const SearchRequestSchema = z
     fusion: z.enum(['linear', 'rrf']).default('linear'),
     vectorWeight: z.number().min(0).max(1).default(0.7),
     rerank: z.boolean().default(true),
+    /** Also look for synonyms and the documents' terms for everyday words ("shot" → vaccination), ranked below the query's own words. */
+    expand: z.boolean().default(true),
     filters: SearchFiltersSchema.optional(),
   })
   .strict();
