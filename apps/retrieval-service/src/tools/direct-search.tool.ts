@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const warmup = Number(argValue('warmup', '20'));
   const { search, repo, embedder } = await openToolContext();
   const run = (q: { collectionId: string; query: string }) =>
-    search.search({ ...q, mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
+    search.search({ ...q, mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.3, rerank: true, expand: true });
   for (const q of queries.slice(0, warmup)) await run(q);
   const latenciesMs: number[] = [];
   let hits = 0;

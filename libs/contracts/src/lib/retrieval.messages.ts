@@ -62,7 +62,7 @@ export const SearchRequestSchema = z
     topK: z.number().int().min(1).max(50).default(5),
     candidates: z.number().int().min(1).max(200).default(20),
     fusion: z.enum(['linear', 'rrf']).default('linear'),
-    vectorWeight: z.number().min(0).max(1).default(0.7),
+    vectorWeight: z.number().min(0).max(1).default(0.3),
     rerank: z.boolean().default(true),
     /** Also look for synonyms and the documents' terms for everyday words ("shot" → vaccination), ranked below the query's own words. */
     expand: z.boolean().default(true),
