@@ -1,5 +1,6 @@
 import { Element, OcrPage, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
-import { OcrEngine } from './ocr/ocr-engine';
+import { OcrEngine, OcrLine } from './ocr/ocr-engine';
+import { lineDirection, resolveDirections, WordBox } from './word-direction';
 import { layoutPage, TextRun } from './page-layout';
 import { ImageDescriber } from './image-describer';
 import { DomainError } from '@rag/platform';
@@ -66,9 +67,9 @@ export class LocalPartitioner implements Partitioner {
     let confidence = 0;
     let words = 0;
     for (const scan of r.ocrPages!) {
-      let lines: Awaited<ReturnType<OcrEngine['recognize']>>;
+      let lines: OcrLine[];
       try {
-        lines = await this.ocr!.recognize(Buffer.from(scan.png));
+        lines = await this.ocr!.recognize(Buffer.from(scan.png), { dpi: (72 * scan.imageWidth) / scan.pageWidth });
       } catch (err) {
         // One page the engine cannot read (e.g. an enormous image) is reported; the others still count.
         failed.set(scan.page, (err as Error).message ?? String(err));
@@ -103,29 +104,44 @@ export class LocalPartitioner implements Partitioner {
 /**
  * OCR lines as text runs in PDF user space (y up), the scan stretched over the page box. Words a
  * word space apart join one run, as a PDF's text layer sets them, so the layout tells a column
- * gutter or a table gap (a wider one) from the spaces of a line of prose.
+ * gutter or a table gap (a wider one) from the spaces of a line of prose. Tesseract reads text set
+ * sideways (a margin stamp, a page scanned rotated by 90 degrees) but gives its boxes in the image's
+ * frame: such lines become runs at 90 or 270 degrees, as a text layer gives them, and the layout
+ * reads each direction in its own frame.
  */
-function ocrRuns(scan: OcrPage, lines: Awaited<ReturnType<OcrEngine['recognize']>>): TextRun[] {
+export function ocrRuns(scan: Pick<OcrPage, 'imageWidth' | 'imageHeight' | 'pageWidth' | 'pageHeight'>, lines: OcrLine[]): TextRun[] {
   const sx = scan.pageWidth / scan.imageWidth;
   const sy = scan.pageHeight / scan.imageHeight;
+  const placed = lines.map((l) => l.words.map((w) => ({ text: w.text, x0: w.x0 * sx, x1: w.x1 * sx, y0: w.y0 * sy, y1: w.y1 * sy })));
+  const dirs = resolveDirections(placed.map(lineDirection));
   const runs: TextRun[] = [];
-  for (const l of lines) {
-    const size = Math.max(1, 0.8 * l.height * sy);
-    const y = scan.pageHeight - l.baseline * sy;
-    let cur: TextRun | null = null;
-    for (const w of [...l.words].sort((a, b) => a.x0 - b.x0)) {
-      const x = w.x0 * sx;
-      const width = (w.x1 - w.x0) * sx;
-      if (cur && x - (cur.x + cur.width) <= 0.6 * size) {
-        cur.str += ` ${w.text}`;
-        cur.width = x + width - cur.x;
+  placed.forEach((words, i) => {
+    const dir = dirs[i];
+    // Line height across the text: tesseract's for upright lines, the words' extent for vertical ones.
+    const thick = dir === 0 ? lines[i].height * sy : Math.max(...words.map((w) => w.x1)) - Math.min(...words.map((w) => w.x0));
+    const size = Math.max(1, 0.8 * thick);
+    // Along the text: x for upright lines, y down the page when reading downwards, up the page when reading upwards.
+    const along = (w: WordBox): [number, number] => (dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0]);
+    const left = Math.min(...words.map((w) => w.x0));
+    const right = Math.max(...words.map((w) => w.x1));
+    let cur: WordBox | null = null;
+    const flush = () => {
+      if (!cur) return;
+      const width = along(cur)[1] - along(cur)[0];
+      if (dir === 0) runs.push({ str: cur.text, x: cur.x0, y: scan.pageHeight - lines[i].baseline * sy, width, size });
+      else if (dir === 270) runs.push({ str: cur.text, x: left + 0.2 * thick, y: scan.pageHeight - cur.y0, width, size, angle: 270 });
+      else runs.push({ str: cur.text, x: right - 0.2 * thick, y: scan.pageHeight - cur.y1, width, size, angle: 90 });
+    };
+    for (const w of [...words].sort((a, b) => along(a)[0] - along(b)[0])) {
+      if (cur && along(w)[0] - along(cur)[1] <= 0.6 * size) {
+        cur = { text: `${cur.text} ${w.text}`, x0: Math.min(cur.x0, w.x0), y0: Math.min(cur.y0, w.y0), x1: Math.max(cur.x1, w.x1), y1: Math.max(cur.y1, w.y1) };
       } else {
-        if (cur) runs.push(cur);
-        cur = { str: w.text, x, y, width, size };
+        flush();
+        cur = { ...w };
       }
     }
-    if (cur) runs.push(cur);
-  }
+    flush();
+  });
   return runs;
 }
 

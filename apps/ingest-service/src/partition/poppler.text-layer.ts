@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
 import { TextRun } from './page-layout';
+import { LineDirection, lineDirection, resolveDirections, WordBox } from './word-direction';
 
 /** One page of poppler's text layer: runs in PDF-like space (y grows upwards from the page's foot). */
 export interface TextLayerPage {
@@ -51,46 +52,18 @@ export function parseBboxLayout(xhtml: string): TextLayerPage[] {
     const lines: PopplerLine[] = [];
     for (const l of p[2].matchAll(LINE)) {
       const words = [...l[5].matchAll(WORD)].map((w) => ({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: decodeXML(w[5]) }));
-      if (words.length) lines.push({ words, dir: direction(words) });
+      if (words.length) lines.push({ words, dir: lineDirection(words) });
     }
-    // A lone vertical word does not say which way it reads: as the page's other vertical lines do.
-    const down = lines.filter((l) => l.dir === 270).length;
-    const up = lines.filter((l) => l.dir === 90).length;
-    const runs = lines.flatMap((l) => lineRuns(l.words, l.dir === 'vertical' ? (down > up ? 270 : 90) : l.dir, height));
+    const dirs = resolveDirections(lines.map((l) => l.dir));
+    const runs = lines.flatMap((l, i) => lineRuns(l.words, dirs[i], height));
     pages.push({ height, runs });
   }
   return pages;
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-type Word = Box & { text: string };
-
 interface PopplerLine {
-  words: Word[];
-  /** 0: upright; 90: reads upwards; 270: reads downwards; 'vertical': one word set vertically, either way. */
-  dir: 0 | 90 | 270 | 'vertical';
-}
-
-/**
- * Which way a poppler line reads. Poppler gives boxes, not directions: words stacked one above
- * the other read vertically (downwards when the first is on top); a lone word is vertical when its
- * box is clearly taller than wide for its letters (three or more, so "ill" stays upright).
- */
-function direction(words: Word[]): PopplerLine['dir'] {
-  const [a, b] = [words[0], words[words.length - 1]];
-  if (words.length >= 2) {
-    const stacked = b.y0 >= a.y1 - 0.5 || a.y0 >= b.y1 - 0.5;
-    const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5 * Math.min(a.x1 - a.x0, b.x1 - b.x0);
-    if (stacked && overlapX) return b.y0 > a.y0 ? 270 : 90;
-    return 0;
-  }
-  return a.text.length >= 3 && a.y1 - a.y0 > 1.3 * (a.x1 - a.x0) ? 'vertical' : 0;
+  words: WordBox[];
+  dir: LineDirection;
 }
 
 /** Glyph box height per point of font size, and the baseline's place in the box, as measured against pdf.js on the corpora. */
@@ -103,12 +76,12 @@ const BASELINE_IN_BOX = 0.22;
  * Vertical lines (a margin stamp, a table set sideways) become runs at 90 or 270 degrees, with
  * their origin and length along the text, as pdf.js gives them.
  */
-function lineRuns(words: Word[], dir: 0 | 90 | 270, pageHeight: number): TextRun[] {
+function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): TextRun[] {
   // Along the text: x for upright lines, y (down the page) for vertical ones.
-  const along = (w: Box): [number, number] => (dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0]);
-  const thick = (w: Box) => (dir === 0 ? w.y1 - w.y0 : w.x1 - w.x0);
+  const along = (w: WordBox): [number, number] => (dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0]);
+  const thick = (w: WordBox) => (dir === 0 ? w.y1 - w.y0 : w.x1 - w.x0);
   const runs: TextRun[] = [];
-  let cur: Word | null = null;
+  let cur: WordBox | null = null;
   const flush = () => {
     if (!cur) return;
     const t = thick(cur);
