@@ -9,8 +9,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-# pdftotext: the ingest service reads PDF text with poppler (pdf.js is the fallback).
-RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
+# pdftotext: the ingest service reads PDF text with poppler (pdf.js is the fallback); tesseract OCRs scans (the WASM build is the fallback).
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils tesseract-ocr tesseract-ocr-eng && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -9,6 +9,7 @@ source scripts/lib.sh
 ensure_node_modules
 ensure_redis_binary
 ensure_poppler
+ensure_tesseract
 start_private_redis
 
 npm run build --silent

@@ -36,6 +36,16 @@ ensure_poppler() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils >/dev/null
 }
 
+# Installs Debian's tesseract-ocr with English data: the ingest service's OCR engine (OCR_ENGINE=auto), about twice as fast
+# as the WASM build it falls back to.
+ensure_tesseract() {
+  if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng; then return 0; fi
+  echo "tesseract not found: installing Debian packages tesseract-ocr tesseract-ocr-eng" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }

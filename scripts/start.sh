@@ -8,6 +8,7 @@ source scripts/lib.sh
 
 ensure_node_modules
 ensure_poppler
+ensure_tesseract
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 if ! node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL,{lazyConnect:true,maxRetriesPerRequest:1,retryStrategy:()=>null});r.connect().then(()=>r.ping()).then(()=>process.exit(0),()=>process.exit(1))' 2>/dev/null; then
   ensure_redis_binary

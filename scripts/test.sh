@@ -8,6 +8,7 @@ source scripts/lib.sh
 ensure_node_modules
 ensure_redis_binary
 ensure_poppler
+ensure_tesseract
 ensure_chromium
 start_private_redis
 

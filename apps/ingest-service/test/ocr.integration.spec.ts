@@ -4,14 +4,22 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalPartitioner } from '../src/partition/local.partitioner';
+import { OcrEngine } from '../src/partition/ocr/ocr-engine';
+import { StraighteningOcrEngine } from '../src/partition/ocr/straightening.ocr-engine';
+import { TesseractCliOcrEngine } from '../src/partition/ocr/tesseract-cli.ocr-engine';
 import { TesseractOcrEngine } from '../src/partition/ocr/tesseract.ocr-engine';
 
 const REAL_DOCS = resolve(__dirname, '../../../../shared/datasets/real-docs');
 const SCAN = 'cdc_understanding_your_hiv_test_results_patient_brochure_scanned';
 
-describe('OCR of a page without a text layer (tesseract.js, trained data from its npm package)', () => {
+const ENGINES: Array<[string, () => OcrEngine]> = [
+  ['tesseract.js, trained data from its npm package', () => new TesseractOcrEngine('eng')],
+  ['native tesseract (Debian tesseract-ocr), skewed pages to tesseract.js', () => new StraighteningOcrEngine(new TesseractCliOcrEngine('eng'), new TesseractOcrEngine('eng'))],
+];
+
+describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'ocr-'));
-  const ocr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, new TesseractOcrEngine('eng'));
+  const ocr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, engine());
   const noOcr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1 });
   // One page of the scan, split out with poppler, keeps the test small.
   const page = join(dir, 'page1.pdf');
@@ -44,6 +52,23 @@ describe('OCR of a page without a text layer (tesseract.js, trained data from it
     expect(r.elements.some((e) => e.kind === 'table')).toBe(false);
   }, 60_000);
 
+  it('reads a page scanned sideways (rotated 90 degrees) line by line, not across the lines', async () => {
+    const sideways = join(dir, 'sideways.pdf');
+    execFileSync('pdfseparate', ['-f', '2', '-l', '2', join(REAL_DOCS, 'cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'), sideways]);
+    const r = await ocr.partition({ bytes: readFileSync(sideways), sourceType: 'pdf', filename: 'sideways.pdf' }, () => undefined);
+    const text = r.elements.map((e) => e.text).join(' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/Preexposure prophylaxis awareness among HIV-negative\S* heterosexually active men and women/);
+  }, 60_000);
+
+  it('reads a page scanned 3 degrees askew', async () => {
+    const skewed = join(dir, 'skewed.pdf');
+    execFileSync('pdfseparate', ['-f', '3', '-l', '3', join(REAL_DOCS, `${SCAN}.pdf`), skewed]);
+    const r = await ocr.partition({ bytes: readFileSync(skewed), sourceType: 'pdf', filename: 'skewed.pdf' }, () => undefined);
+    const truth = new Set(contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-3.txt`), 'utf8')).filter((w) => w.length >= 4));
+    const read = new Set(contentWords(r.elements.map((e) => e.text).join(' ')));
+    expect([...truth].filter((w) => read.has(w)).length / truth.size).toBeGreaterThan(0.9);
+  }, 60_000);
+
   it('reports a page the OCR engine fails on, with the reason (a clear failure when no other page has text)', async () => {
     const broken = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, {
       name: 'broken',
@@ -61,8 +86,11 @@ describe('OCR of a page without a text layer (tesseract.js, trained data from it
     }
   });
 
-  it('stops a page past its time budget and reports it', async () => {
-    const engine = new TesseractOcrEngine('eng', 200);
+  it.each([
+    ['tesseract.js', () => new TesseractOcrEngine('eng', 200)],
+    ['native tesseract', () => new TesseractCliOcrEngine('eng', 200)],
+  ])('stops a page past its time budget and reports it (%s)', async (_n, make) => {
+    const engine = make();
     const hasty = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, engine);
     try {
       await expect(hasty.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow(

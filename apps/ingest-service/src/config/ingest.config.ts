@@ -12,7 +12,7 @@ export interface IngestConfig extends BaseConfig {
   pdfTextLayer: 'auto' | 'poppler' | 'pdfjs';
   chunking: { maxTokens: number; overlapTokens: number };
   /** OCR of pages without a text layer (local partitioner); undefined: off. */
-  ocr?: { lang: string; maxPages: number; pageTimeoutMs: number };
+  ocr?: { engine: 'auto' | 'native' | 'wasm'; lang: string; maxPages: number; pageTimeoutMs: number };
   embedder: EmbedderConfig;
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
@@ -33,6 +33,7 @@ const schema = z
     COUNT_IMAGES: env.bool(true),
     PDF_TEXT_LAYER: z.enum(['auto', 'poppler', 'pdfjs']).default('auto'),
     OCR: z.enum(['auto', 'off']).default('auto'),
+    OCR_ENGINE: z.enum(['auto', 'native', 'wasm']).default('auto'),
     OCR_LANG: z.string().regex(/^[a-z_]{3,12}$/).default('eng'),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
     OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
@@ -70,7 +71,7 @@ const schema = z
       vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
       countImages: e.COUNT_IMAGES,
       pdfTextLayer: e.PDF_TEXT_LAYER,
-      ocr: e.OCR === 'off' ? undefined : { lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
+      ocr: e.OCR === 'off' ? undefined : { engine: e.OCR_ENGINE, lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
       chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
       embedder: toEmbedderConfig(e),
       concurrency: e.INGEST_CONCURRENCY,

@@ -4,6 +4,9 @@ import { IngestConfig } from '../config/ingest.config';
 import { Partitioner } from './element';
 import { ImageDescriber } from './image-describer';
 import { LocalPartitioner } from './local.partitioner';
+import { OcrEngine } from './ocr/ocr-engine';
+import { StraighteningOcrEngine } from './ocr/straightening.ocr-engine';
+import { TesseractCliOcrEngine, tesseractCliInstalled } from './ocr/tesseract-cli.ocr-engine';
 import { TesseractOcrEngine } from './ocr/tesseract.ocr-engine';
 import { popplerInstalled } from './poppler.text-layer';
 import { UnstructuredPartitioner } from './unstructured.partitioner';
@@ -11,7 +14,7 @@ import { UnstructuredPartitioner } from './unstructured.partitioner';
 export function createPartitioner(config: IngestConfig, logger?: AppLogger): Partitioner {
   const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
   if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
-  const ocr = config.ocr ? new TesseractOcrEngine(config.ocr.lang, config.ocr.pageTimeoutMs) : undefined;
+  const ocr = config.ocr ? createOcrEngine(config.ocr, logger) : undefined;
   const textLayer = config.pdfTextLayer === 'pdfjs' ? 'pdfjs' : popplerInstalled() ? 'poppler' : config.pdfTextLayer === 'auto' ? 'pdfjs' : null;
   if (!textLayer) throw new Error('PDF_TEXT_LAYER=poppler, but pdftotext is not installed (Debian package poppler-utils)');
   if (textLayer === 'pdfjs' && config.pdfTextLayer === 'auto') logger?.warn({}, 'pdftotext not installed (Debian package poppler-utils): PDF text is read with pdf.js, slower');
@@ -21,4 +24,16 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
     describer,
     ocr,
   );
+}
+
+/**
+ * Native tesseract when installed with the language (about twice as fast; skewed pages go to the
+ * WASM build, which straightens them), else the WASM build alone, its data shipped in npm.
+ */
+function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogger): OcrEngine {
+  const native = ocr.engine !== 'wasm' && tesseractCliInstalled(ocr.lang);
+  if (ocr.engine === 'native' && !native) throw new Error(`OCR_ENGINE=native, but tesseract with trained data for ${ocr.lang} is not installed (Debian packages tesseract-ocr, tesseract-ocr-${ocr.lang})`);
+  if (native) return new StraighteningOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs), new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs));
+  if (ocr.engine === 'auto') logger?.warn({}, `tesseract (Debian package tesseract-ocr) not installed with ${ocr.lang}: OCR runs on the WASM build, slower`);
+  return new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs);
 }

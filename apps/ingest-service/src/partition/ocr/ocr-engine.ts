@@ -15,10 +15,15 @@ export interface OcrLine {
   height: number;
 }
 
+/** What the caller knows of the image: its resolution, from the page box it covers (an engine may ignore it). */
+export interface OcrOptions {
+  dpi?: number;
+}
+
 /** Port: text out of a page image (PNG). */
 export interface OcrEngine {
   readonly name: string;
-  recognize(png: Buffer): Promise<OcrLine[]>;
+  recognize(png: Buffer, opts?: OcrOptions): Promise<OcrLine[]>;
   close(): Promise<void>;
 }
 
