@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ChatTurn, ChatTurnSchema } from '@rag/contracts';
-import { createRedis, RedisClient } from '@rag/platform';
+import { closeRedis, createFailFastRedis, RedisClient, whenReady } from '@rag/platform';
 import { ConversationStore } from './conversation.store';
 
 export interface ConversationStoreOptions {
@@ -19,15 +19,15 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
   private readonly redis: RedisClient;
 
   constructor(private readonly opts: ConversationStoreOptions) {
-    this.redis = createRedis(opts.redisUrl, 'chat-conversations');
+    this.redis = createFailFastRedis(opts.redisUrl, 'chat-conversations');
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis.quit();
+    await closeRedis(this.redis);
   }
 
   async load(conversationId: string): Promise<ChatTurn[]> {
-    const raw = await this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1);
+    const raw = await whenReady(this.redis, 'conversation store', () => this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1));
     const turns: ChatTurn[] = [];
     for (const r of raw) {
       const parsed = ChatTurnSchema.safeParse(safeJson(r));
@@ -39,12 +39,14 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
   async append(conversationId: string, turns: ChatTurn[]): Promise<void> {
     if (!turns.length) return;
     const key = this.key(conversationId);
-    await this.redis
-      .multi()
-      .rpush(key, ...turns.map((t) => JSON.stringify(t)))
-      .ltrim(key, -this.opts.maxTurns, -1)
-      .expire(key, this.opts.ttlSeconds)
-      .exec();
+    await whenReady(this.redis, 'conversation store', () =>
+      this.redis
+        .multi()
+        .rpush(key, ...turns.map((t) => JSON.stringify(t)))
+        .ltrim(key, -this.opts.maxTurns, -1)
+        .expire(key, this.opts.ttlSeconds)
+        .exec(),
+    );
   }
 
   private key(id: string): string {

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { createRedis, DomainError, RedisClient } from '@rag/platform';
+import { closeRedis, createFailFastRedis, DomainError, RedisClient, whenReady } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
@@ -15,11 +15,11 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
   private readonly redis: RedisClient;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
-    this.redis = createRedis(config.redisUrl, 'gateway-ratelimit');
+    this.redis = createFailFastRedis(config.redisUrl, 'gateway-ratelimit');
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis.quit();
+    await closeRedis(this.redis);
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -44,7 +44,7 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
   private async count(caller: string, route: string): Promise<void> {
     const window = Math.floor(Date.now() / 60_000);
     const key = `${this.config.redisPrefix}:rl:${caller}:${route}:${window}`;
-    const [[, n]] = (await this.redis.multi().incr(key).pexpire(key, 61_000).exec()) as [[null, number], [null, number]];
+    const [[, n]] = (await whenReady(this.redis, 'rate limit store', () => this.redis.multi().incr(key).pexpire(key, 61_000).exec())) as [[null, number], [null, number]];
     if (n > this.config.rateLimit.perMinute) {
       const retryAfterSeconds = Math.max(1, 60 - Math.floor((Date.now() % 60_000) / 1000));
       throw new DomainError('RATE_LIMITED', `rate limit of ${this.config.rateLimit.perMinute} requests per minute exceeded for ${route}`, { retryAfterSeconds });

@@ -1,4 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
+import { DomainError } from '../errors/domain-error';
 
 export type RedisClient = Redis;
 
@@ -12,6 +13,31 @@ export function createRedis(url: string, name: string, overrides: RedisOptions =
     retryStrategy: (times) => Math.min(times * 200, 2000),
     ...overrides,
   });
+}
+
+/**
+ * For clients that answer a request in hand (rate limits, conversations). Nothing is queued while
+ * Redis is away, and nothing is re-sent after a reconnect: a command the caller was told failed
+ * must not run later. Use with `whenReady`, which waits a bounded time for the connection.
+ */
+export function createFailFastRedis(url: string, name: string, commandTimeoutMs = 2000): Redis {
+  return createRedis(url, name, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, commandTimeout: commandTimeoutMs });
+}
+
+/** Runs one call on `client` once it is connected (waiting at most `timeoutMs`); any failure becomes SERVICE_UNAVAILABLE. */
+export async function whenReady<T>(client: Redis, what: string, call: () => Promise<T>, timeoutMs = 2000): Promise<T> {
+  try {
+    await waitForRedis(client, timeoutMs);
+    return await call();
+  } catch (err) {
+    throw new DomainError('SERVICE_UNAVAILABLE', `${what} unavailable: ${(err as Error).message}`);
+  }
+}
+
+/** Quits a connected client; one that is not connected is dropped at once (quit would wait for a reconnect). */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
 }
 
 /** Resolves once the client is ready, or rejects after `timeoutMs` with a readable reason. */

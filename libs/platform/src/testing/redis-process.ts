@@ -9,10 +9,14 @@ export class RedisProcess {
   private proc?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'redis-proc-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly persist: boolean,
+  ) {}
 
-  static async start(): Promise<RedisProcess> {
-    const r = new RedisProcess(await freePort());
+  /** `persist`: an append-only file synced on every write, so a kill -9 keeps what was acknowledged (as `npm start`'s Redis, give or take its one second). */
+  static async start(opts: { persist?: boolean } = {}): Promise<RedisProcess> {
+    const r = new RedisProcess(await freePort(), opts.persist ?? false);
     await r.start();
     return r;
   }
@@ -21,9 +25,10 @@ export class RedisProcess {
     return `redis://127.0.0.1:${this.port}/0`;
   }
 
-  /** Starts the server (no persistence: a restart loses every key, as a default Redis does) and waits until it answers. */
+  /** Starts the server (without `persist` a restart loses every key, as a default Redis does) and waits until it answers. */
   async start(): Promise<void> {
-    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+    const aof = this.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--dir', this.dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;

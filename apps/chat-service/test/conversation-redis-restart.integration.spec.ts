@@ -1,0 +1,48 @@
+import { DomainError, RedisProcess, within } from '@rag/platform';
+import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
+
+/** Resolves to the promise's value, its error code, or 'hung' after `ms`. */
+async function settle<T>(p: Promise<T>, ms = 6000): Promise<T | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  try {
+    return await Promise.race([p.catch((e: DomainError) => e.code ?? String(e)), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('conversations across a Redis restart (a real redis-server with an append-only file, killed and started again)', () => {
+  let redis: RedisProcess;
+  let store: RedisConversationRepository;
+
+  beforeAll(async () => {
+    redis = await RedisProcess.start({ persist: true });
+    store = new RedisConversationRepository({ redisUrl: redis.url, prefix: `conv-restart-${process.pid}`, ttlSeconds: 600, maxTurns: 20 });
+  });
+
+  afterAll(async () => {
+    await store.onModuleDestroy().catch(() => undefined);
+    await redis.stop();
+  });
+
+  it('fails fast while Redis is down, then continues the same conversation from what Redis kept', async () => {
+    const first = [
+      { role: 'user' as const, content: 'How should the tablets be stored?' },
+      { role: 'assistant' as const, content: 'Below 25 °C, in the original package [1].' },
+    ];
+    await store.append('c1', first);
+
+    await redis.kill();
+    const t0 = Date.now();
+    expect(await settle(store.load('c1'))).toBe('SERVICE_UNAVAILABLE');
+    expect(await settle(store.append('c1', first))).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - t0).toBeLessThan(8000);
+
+    await redis.start();
+    await within(15_000, async () => (await settle(store.load('c1'), 2000)) !== 'SERVICE_UNAVAILABLE');
+    expect(await store.load('c1')).toEqual(first);
+    await store.append('c1', [{ role: 'user', content: 'And after opening?' }]);
+    expect((await store.load('c1')).map((t) => t.content)).toEqual([...first.map((t) => t.content), 'And after opening?']);
+  }, 60_000);
+});
