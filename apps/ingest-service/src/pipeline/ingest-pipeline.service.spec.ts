@@ -44,6 +44,19 @@ describe('IngestPipelineService store step', () => {
     expect(replaces[1]).toEqual(replaces[0]);
   });
 
+  it('logs one line per ingested document with the time each stage took', async () => {
+    const info = jest.fn();
+    const { bus } = busFailingReplace();
+    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, { ...logger, info } as unknown as AppLogger, bus);
+    await svc.run(job);
+    expect(info).toHaveBeenCalledTimes(1);
+    const [fields, message] = info.mock.calls[0] as [{ taskId: string; pages: number; timingsMs: Record<string, number> }, string];
+    expect(message).toBe('document ingested');
+    expect(fields).toMatchObject({ taskId: 't1', pages: 1 });
+    expect(Object.keys(fields.timingsMs)).toEqual(['prepare', 'partition', 'chunk', 'embed', 'store', 'finish']);
+    expect(Object.values(fields.timingsMs).every((ms) => ms >= 0)).toBe(true);
+  });
+
   it('does not repeat a store that timed out (it may still be running): the job fails and is retried by the queue', async () => {
     const { bus, replaces } = busFailingReplace(new DomainError('SERVICE_UNAVAILABLE', 'no reply within 1000 ms'));
     const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, logger, bus);

@@ -24,6 +24,22 @@ export function documentIdFor(collectionId: string, sha256: string): string {
   return createHash('sha256').update(`${collectionId}\n${sha256}`).digest('hex').slice(0, 32);
 }
 
+/** Milliseconds spent in each named stage, each mark closing the stage since the previous one. */
+class StageTimer {
+  private last = performance.now();
+  private readonly spent: Record<string, number> = {};
+
+  mark(stage: string): void {
+    const now = performance.now();
+    this.spent[stage] = Math.round((now - this.last) * 10) / 10;
+    this.last = now;
+  }
+
+  all(): Record<string, number> {
+    return { ...this.spent };
+  }
+}
+
 /** Partition → chunk → embed → store, with progress; the one place ingest logic lives. */
 @Injectable()
 export class IngestPipelineService {
@@ -57,6 +73,7 @@ export class IngestPipelineService {
     const chunks: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
     const progress: IngestProgress = { stage: 'partitioning', pagesDone: 0, pagesTotal: 0, chunks, imagesSkipped: 0 };
     const report = (patch: Partial<IngestProgress>) => job.reportProgress(Object.assign(progress, patch));
+    const timings = new StageTimer();
     try {
       let bytes: Buffer;
       try {
@@ -77,6 +94,7 @@ export class IngestPipelineService {
         return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
       }
       await report({ stage: 'partitioning' });
+      timings.mark('prepare');
       let lastReport = 0;
       const parts = await this.partitioner.partition({ bytes, sourceType: d.sourceType, filename: d.filename }, (done, total) => {
         progress.pagesDone = done;
@@ -87,13 +105,16 @@ export class IngestPipelineService {
           void report({}).catch(() => undefined);
         }
       });
+      timings.mark('partition');
       await report({ stage: 'chunking', pagesDone: parts.pages, pagesTotal: parts.pages, imagesSkipped: parts.imagesSkipped });
       const pieces = chunkElements(parts.elements, this.config.chunking);
       if (pieces.length === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'the document produced no text to index');
       for (const p of pieces) chunks[p.dataType]++;
 
+      timings.mark('chunk');
       await report({ stage: 'embedding' });
       const vectors = await this.embedder.embed(pieces.map((p) => searchText(p)));
+      timings.mark('embed');
 
       await report({ stage: 'storing' });
       const replace = {
@@ -121,10 +142,13 @@ export class IngestPipelineService {
         this.logger.warn({ taskId: d.taskId, reason: (e as Error).message }, 'store retried on another retrieval replica');
         return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
       });
+      timings.mark('store');
       await this.discardUpload(d.storageKey, { documentId, pages: parts.pages });
       await report({ stage: 'done' });
+      timings.mark('finish');
       const warnings = parts.warnings ?? [];
       if (warnings.length) this.logger.warn({ taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) }, 'ingested with unread pages');
+      this.logger.info({ taskId: d.taskId, documentId, pages: parts.pages, chunks, timingsMs: timings.all() }, 'document ingested');
       return { documentId, pages: parts.pages, chunks, imagesSkipped: parts.imagesSkipped, deduplicated: false, warnings, repeatedLinesDropped: parts.repeatedLinesDropped ?? 0, ocr: parts.ocr };
     } catch (err) {
       const e = err instanceof DomainError ? err : new DomainError('INTERNAL', (err as Error).message ?? String(err));
