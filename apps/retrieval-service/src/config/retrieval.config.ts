@@ -49,7 +49,7 @@ const schema = z
     LANCEDB_INDEX_CACHE_MB: env.int(6144, 16),
     LANCEDB_METADATA_CACHE_MB: env.int(1024, 16),
     RERANKER: z.enum(['local', 'none']).default('local'),
-    QUERY_EXPANSION: z.enum(['thesaurus', 'lay', 'none']).default('thesaurus'),
+    QUERY_EXPANSION: z.enum(['thesaurus', 'lay', 'none']).default('lay'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
