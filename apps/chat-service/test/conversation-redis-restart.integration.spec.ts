@@ -1,16 +1,7 @@
-import { DomainError, RedisProcess, within } from '@rag/platform';
+import { outcomeWithin, RedisProcess, within } from '@rag/platform';
 import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
 
-/** Resolves to the promise's value, its error code, or 'hung' after `ms`. */
-async function settle<T>(p: Promise<T>, ms = 6000): Promise<T | string> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
-  try {
-    return await Promise.race([p.catch((e: DomainError) => e.code ?? String(e)), hung]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const settle = <T>(p: Promise<T>, ms = 6000) => outcomeWithin(p, ms);
 
 describe('conversations across a Redis restart (a real redis-server with an append-only file, killed and started again)', () => {
   let redis: RedisProcess;

@@ -1,5 +1,5 @@
 import { ExecutionContext } from '@nestjs/common';
-import { DomainError, RedisProcess, within } from '@rag/platform';
+import { outcomeWithin, RedisProcess, within } from '@rag/platform';
 import { GatewayConfig } from '../src/config/gateway.config';
 import { AccessGuard } from '../src/http/access.guard';
 
@@ -11,19 +11,7 @@ function context(): ExecutionContext {
 }
 
 /** The outcome of one guarded request, or 'hung' when it takes longer than `ms`. */
-async function outcome(guard: AccessGuard, ms = 6000): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
-  const run = guard.canActivate(context()).then(
-    () => 'allowed',
-    (e: DomainError) => e.code ?? String(e),
-  );
-  try {
-    return await Promise.race([run, hung]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const outcome = (guard: AccessGuard, ms = 6000) => outcomeWithin(guard.canActivate(context()).then(() => 'allowed'), ms);
 
 /** PER_MINUTE + 1 requests inside one minute window (once more if the window turned meanwhile). */
 async function spendBudget(guard: AccessGuard): Promise<string[]> {

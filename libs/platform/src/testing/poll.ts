@@ -7,3 +7,14 @@ export async function within(ms: number, check: () => Promise<boolean>, everyMs 
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** The promise's value, the code of its error (a domain error's, else its message), or 'hung' when it takes longer than `ms`. */
+export async function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<T | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  try {
+    return await Promise.race([p.catch((e: { code?: string; message?: string }) => e.code ?? e.message ?? String(e)), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
