@@ -34,6 +34,19 @@ describe('PdfWorkerPool (real worker threads, real pdf.js)', () => {
   });
 });
 
+describe('PdfWorkerPool deadlines and thread start-up', () => {
+  it("does not count a cold thread's start-up against the first document's deadline", async () => {
+    // Loading pdf.js into a new thread takes about 2 s from sources (less compiled); the small file then parses in ~40 ms.
+    const pool = new PdfWorkerPool({ size: 1, timeoutMs: 1000, maxHeapMb: 512 });
+    try {
+      const r = await pool.parse(readFileSync(SMALL), { countImages: false }, noop);
+      expect(r.pages).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+});
+
 describe('countImageXObjects', () => {
   it('counts image XObjects but not soft masks, image masks or other names', () => {
     const pdf = Buffer.from(

@@ -57,5 +57,5 @@ describe('the text layer process under the parse deadline', () => {
     } finally {
       await pool.close();
     }
-  });
+  }, 30_000);
 });

@@ -22,6 +22,7 @@ const WARM_UP_PDF = Buffer.from(
 if (parentPort) {
   const port = parentPort;
   void partitionPdf(WARM_UP_PDF, { countImages: false, textLayer: 'pdfjs' }, () => undefined).catch(() => undefined);
+  port.postMessage({ type: 'ready' });
   port.on('message', (msg: { id: number; bytes: Uint8Array; opts: PdfOptions }) => {
     const { id } = msg;
     partitionPdf(Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength), msg.opts, (done, total) =>

@@ -6,6 +6,7 @@ import { PageProgress, PartitionResult } from './element';
 import { PdfOptions } from './pdfjs.partitioner';
 
 type WorkerMessage =
+  | { type: 'ready' }
   | { id: number; type: 'progress'; done: number; total: number }
   | { id: number; type: 'result'; result: PartitionResult }
   | { id: number; type: 'error'; code: ErrorCode; message: string };
@@ -22,6 +23,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Its modules are loaded: a job's deadline never pays for a thread's start-up. */
+  ready: boolean;
   job: Job | null;
   timer?: NodeJS.Timeout;
   jobsDone: number;
@@ -73,12 +76,10 @@ export class PdfWorkerPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length) {
-      let slot = this.slots.find((s) => !s.job);
-      if (!slot && this.slots.length < this.opts.size) slot = this.spawn();
-      if (!slot) return;
-      this.start(slot, this.queue.shift()!);
-    }
+    for (let slot; this.queue.length && (slot = this.slots.find((s) => s.ready && !s.job)); ) this.start(slot, this.queue.shift()!);
+    // Threads still starting will take the next documents; start more only for the rest.
+    const booting = this.slots.filter((s) => !s.ready).length;
+    for (let n = booting; n < this.queue.length && this.slots.length < this.opts.size; n++) this.spawn();
   }
 
   private spawn(): Slot {
@@ -93,11 +94,15 @@ export class PdfWorkerPool {
           env: { ...process.env, TS_NODE_PROJECT: resolve(__dirname, '../../../../tsconfig.base.json') },
         })
       : new Worker(file, { resourceLimits });
-    const slot: Slot = { worker, job: null, jobsDone: 0 };
+    const slot: Slot = { worker, ready: false, job: null, jobsDone: 0 };
     this.spawned++;
     // Idle workers never hold the process open; a busy one does until its job ends.
     worker.unref();
     worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'ready') {
+        slot.ready = true;
+        return this.dispatch();
+      }
       const job = slot.job;
       if (!job || m.id !== job.id) return;
       if (m.type === 'progress') job.progress(m.done, m.total);
@@ -110,7 +115,10 @@ export class PdfWorkerPool {
       clearTimeout(slot.timer);
       const job = slot.job;
       slot.job = null;
-      job?.reject(new DomainError('DOCUMENT_UNREADABLE', `PDF parser ${reason}`));
+      const failed = new DomainError('DOCUMENT_UNREADABLE', `PDF parser ${reason}`);
+      job?.reject(failed);
+      // A thread that cannot even start fails the next document instead of being respawned forever.
+      if (!slot.ready) this.queue.shift()?.reject(failed);
       if (!this.closed) this.dispatch();
     };
     worker.on('error', (err) => died(`crashed: ${err.message}`));
