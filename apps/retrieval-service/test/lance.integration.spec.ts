@@ -76,7 +76,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   it('keeps every write when two replicas write at once', async () => {
     const writes = Array.from({ length: 10 }, async (_, n) => replicas[n % 2].docs.replace((await doc('concurrent', n + 1)) as never));
     await Promise.all(writes);
-    expect(await replicas[0].repo.countChunks("collection_name = 'concurrent'")).toBe(50);
+    expect(await replicas[0].repo.countChunks({ collectionId: 'concurrent' })).toBe(50);
     const listed = await replicas[1].docs.listDocuments('concurrent');
     expect(listed).toHaveLength(10);
   });
@@ -107,10 +107,10 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   it('is idempotent for a retried write and replaces a new version atomically', async () => {
     await replicas[0].docs.replace((await doc('versions', 1, 'same.pdf')) as never);
     await replicas[1].docs.replace((await doc('versions', 1, 'same.pdf')) as never);
-    expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
+    expect(await replicas[0].repo.countChunks({ collectionId: 'versions' })).toBe(5);
     const res = await replicas[1].docs.replace((await doc('versions', 2, 'same.pdf')) as never);
     expect(res.replacedDocumentIds).toHaveLength(1);
-    expect(await replicas[0].repo.countChunks("collection_name = 'versions'")).toBe(5);
+    expect(await replicas[0].repo.countChunks({ collectionId: 'versions' })).toBe(5);
     const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
     expect(hits.results).toHaveLength(0);
   });
@@ -129,7 +129,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       embedder: embedder.info,
       chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
     } as never);
-    const where = "collection_name = 'expand'";
+    const where = { collectionId: 'expand' };
     expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10)).map((r) => r.text)).toEqual([texts[0]]);
     const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebird'], weight: 0.3 }]);
     expect(expanded.map((r) => r.text)).toEqual(texts);
@@ -193,13 +193,13 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       // The embedder id the repository checks lives in the schema metadata; a bare table has none, so the check is skipped here.
       const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
       await repo.onModuleInit();
-      const found = await repo.ftsSearch('measles', "collection_name = 'legacy'", 5);
+      const found = await repo.ftsSearch('measles', { collectionId: 'legacy' }, 5);
       expect(found.map((c) => [c.chunk_id, c.heading_path])).toEqual([['old-0', []]]);
       expect(await repo.ftsUnindexedRows()).toBe(0);
       // A second replica opening the migrated table changes nothing.
       const again = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
       await again.onModuleInit();
-      expect((await again.ftsSearch('measles', "collection_name = 'legacy'", 5)).length).toBe(1);
+      expect((await again.ftsSearch('measles', { collectionId: 'legacy' }, 5)).length).toBe(1);
     } finally {
       rmSync(legacyDir, { recursive: true, force: true, maxRetries: 3 });
     }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { loadRetrievalConfig } from '../src/config/retrieval.config';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
-import { searchFilter } from '../src/storage/filter';
 import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
 import { mulberry32 } from '../src/tools/synthetic-corpus';
 
@@ -35,9 +34,9 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     let expected = 0;
     for (const q of queries) {
       const [vec] = await embedder.embed([q]);
-      const where = searchFilter('a');
-      const exact = new Set((await repo.vectorSearch(vec, where, 10, { exact: true })).map((c) => c.chunk_id));
-      const approx = await repo.vectorSearch(vec, where, 10);
+      const scope = { collectionId: 'a' };
+      const exact = new Set((await repo.vectorSearch(vec, scope, 10, { exact: true })).map((c) => c.chunk_id));
+      const approx = await repo.vectorSearch(vec, scope, 10);
       expect(approx.every((c) => c.chunk_id.startsWith('a-'))).toBe(true);
       found += approx.filter((c) => exact.has(c.chunk_id)).length;
       expected += exact.size;

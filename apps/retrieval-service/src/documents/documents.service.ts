@@ -3,7 +3,6 @@ import { searchText } from '@rag/ai';
 import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
 import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
-import { sqlString } from '../storage/filter';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
 
 type ReplaceRequest = RequestOf<typeof RetrievalDocumentReplace>;
@@ -95,11 +94,9 @@ export class DocumentsService implements OnModuleDestroy {
       };
     });
     // Same filename (a new version) or same document id (a retried job) is replaced as one commit.
-    const scope = `collection_name = ${sqlString(req.collectionId)} AND (filename = ${sqlString(req.filename)} OR document_id = ${sqlString(req.documentId)})`;
+    const key = { collectionId: req.collectionId, filename: req.filename, documentId: req.documentId };
     return this.withWriteLock(async (lease) => {
-      const previous = await this.repo.listDocuments(scope);
-      lease.assertHeld();
-      await this.repo.replaceChunks(rows, scope);
+      const previous = await this.repo.findVersions(key);
       const doc: DocumentRow = {
         document_id: req.documentId,
         collection_name: req.collectionId,
@@ -109,8 +106,7 @@ export class DocumentsService implements OnModuleDestroy {
         chunks: rows.length,
         ingested_at: now,
       };
-      lease.assertHeld();
-      await this.repo.upsertDocument(doc, scope);
+      await this.repo.replaceDocument(key, rows, doc, () => lease.assertHeld());
       return {
         documentId: req.documentId,
         chunksWritten: rows.length,
@@ -120,10 +116,8 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   async find(collectionId: string, documentId: string): Promise<DocumentSummary | null> {
-    const rows = await this.repo.listDocuments(
-      `collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`,
-    );
-    return rows[0] ? toSummary(rows[0]) : null;
+    const row = await this.repo.findDocument(collectionId, documentId);
+    return row ? toSummary(row) : null;
   }
 
   /** A document's chunks in order, for reading it back (citations, fidelity checks). */
@@ -134,7 +128,7 @@ export class DocumentsService implements OnModuleDestroy {
   ): Promise<{ document: DocumentSummary; chunks: StoredChunkReply[]; total: number; nextOffset: number | null }> {
     const document = await this.find(collectionId, documentId);
     if (!document) throw new DomainError('NOT_FOUND', `no document ${documentId} in collection ${collectionId}`);
-    const rows = await this.repo.listChunks(`collection_name = ${sqlString(collectionId)} AND document_id = ${sqlString(documentId)}`);
+    const rows = await this.repo.listChunks({ collectionId, documentId });
     const offset = page.offset ?? 0;
     const end = page.limit === undefined ? rows.length : Math.min(rows.length, offset + page.limit);
     return {
@@ -146,31 +140,29 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {
-    const by = req.documentId ? `document_id = ${sqlString(req.documentId)}` : `filename = ${sqlString(req.filename!)}`;
-    const where = `collection_name = ${sqlString(req.collectionId)} AND ${by}`;
+    const selector = req.documentId ? { collectionId: req.collectionId, documentId: req.documentId } : { collectionId: req.collectionId, filename: req.filename! };
     return this.withWriteLock(async (lease) => {
-      const docs = await this.repo.listDocuments(where);
+      const docs = await this.repo.listDocuments(selector);
       if (docs.length === 0) {
         throw new DomainError('NOT_FOUND', `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`);
       }
       lease.assertHeld();
-      const deletedChunks = await this.repo.deleteWhere(where);
+      const deletedChunks = await this.repo.deleteDocuments(selector);
       return { deletedChunks, documentIds: docs.map((d) => d.document_id) };
     });
   }
 
   async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
-    const where = `collection_name = ${sqlString(collectionId)}`;
     return this.withWriteLock(async (lease) => {
-      const docs = await this.repo.listDocuments(where);
+      const docs = await this.repo.listDocuments({ collectionId });
       if (docs.length === 0) throw new DomainError('NOT_FOUND', `collection ${collectionId} has no documents`);
       lease.assertHeld();
-      return { deletedChunks: await this.repo.deleteWhere(where) };
+      return { deletedChunks: await this.repo.deleteDocuments({ collectionId }) };
     });
   }
 
   async listDocuments(collectionId: string): Promise<DocumentSummary[]> {
-    const rows = await this.repo.listDocuments(`collection_name = ${sqlString(collectionId)}`);
+    const rows = await this.repo.listDocuments({ collectionId });
     return rows.map(toSummary).sort((a, b) => a.filename.localeCompare(b.filename));
   }
 

@@ -3,7 +3,6 @@ import { Embedder, EMBEDDER } from '@rag/ai';
 import { SearchReply, SearchRequestSchema } from '@rag/contracts';
 import { z } from 'zod';
 import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
-import { searchFilter } from '../storage/filter';
 import { linearFusion, rrfFusion } from './fusion';
 import { RERANKER, Reranker } from './lexical.reranker';
 import { QUERY_EXPANDER, QueryExpander } from './query-expander';
@@ -35,7 +34,7 @@ export class SearchService {
 
   private async run(q: SearchQuery): Promise<SearchReply> {
     const t0 = performance.now();
-    const where = searchFilter(q.collectionId, q.filters);
+    const scope = { ...q.filters, collectionId: q.collectionId };
     let embedMs = 0;
     let vectorMs = 0;
     let ftsMs = 0;
@@ -50,7 +49,7 @@ export class SearchService {
       if (!vec.some((x) => x !== 0)) return [];
       queryVector = vec;
       const tv = performance.now();
-      const rows = await this.repo.vectorSearch(vec, where, q.candidates);
+      const rows = await this.repo.vectorSearch(vec, scope, q.candidates);
       vectorMs = performance.now() - tv;
       return rows;
     };
@@ -58,7 +57,7 @@ export class SearchService {
       if (q.mode === 'vector') return [];
       const tf = performance.now();
       const expansion = q.expand && this.expander ? this.expander.expand(q.query) : [];
-      const rows = await this.repo.ftsSearch(q.query, where, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear', expansion);
+      const rows = await this.repo.ftsSearch(q.query, scope, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear', expansion);
       ftsMs = performance.now() - tf;
       return rows;
     };

@@ -5,6 +5,7 @@ import { DataType } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
 
 export interface ChunkRow {
   chunk_id: string;
@@ -162,12 +163,12 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /** `exact` skips the vector index (benchmark tooling: the recall of the index against a flat scan). */
-  async vectorSearch(vector: Float32Array, where: string, limit: number, opts: { exact?: boolean } = {}): Promise<ScoredChunk[]> {
+  async vectorSearch(vector: Float32Array, scope: ChunkScope, limit: number, opts: { exact?: boolean } = {}): Promise<ScoredChunk[]> {
     let q = this.chunks
       .query()
       .nearestTo(vector)
       .distanceType('cosine')
-      .where(where)
+      .where(chunkFilter(scope))
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit);
     if (opts.exact) q = q.bypassVectorIndex();
@@ -182,7 +183,7 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /** BM25 over the search text; the words of each expansion group count too, their matches weighted by its weight. */
-  async ftsSearch(text: string, where: string, limit: number, withVectors = false, expansion: Array<{ words: string[]; weight: number }> = []): Promise<ScoredChunk[]> {
+  async ftsSearch(text: string, scope: ChunkScope, limit: number, withVectors = false, expansion: Array<{ words: string[]; weight: number }> = []): Promise<ScoredChunk[]> {
     if (!this.ftsReady) {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
@@ -196,7 +197,7 @@ export class LanceRepository implements OnModuleInit {
     const rows = await this.chunks
       .query()
       .fullTextSearch(query, { columns: [FTS_COLUMN] })
-      .where(where)
+      .where(chunkFilter(scope))
       .select([...RESULT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score'])
       .limit(limit)
       .toArray();
@@ -213,48 +214,41 @@ export class LanceRepository implements OnModuleInit {
     return this.chunks.version();
   }
 
-  async countChunks(where: string): Promise<number> {
-    return this.chunks.countRows(where);
+  async countChunks(scope: ChunkScope): Promise<number> {
+    return this.chunks.countRows(chunkFilter(scope));
   }
 
-  async listDocuments(where?: string): Promise<DocumentRow[]> {
+  /** Every document, or those of one collection (and one id or filename). */
+  async listDocuments(selector?: DocumentSelector): Promise<DocumentRow[]> {
     let q = this.documents.query();
-    if (where) q = q.where(where);
+    if (selector) q = q.where(documentFilter(selector));
     return (await q.limit(1_000_000).toArray()).map(toDocumentRow);
   }
 
-  /** Stored chunks matching `where`, without vectors, in chunk order. */
-  async listChunks(where: string): Promise<StoredChunk[]> {
-    const rows = await this.chunks.query().where(where).select(RESULT_COLUMNS).limit(1_000_000).toArray();
+  async findDocument(collectionId: string, documentId: string): Promise<DocumentRow | null> {
+    return (await this.listDocuments({ collectionId, documentId }))[0] ?? null;
+  }
+
+  /** The selected documents' chunks, without vectors, in chunk order. */
+  async listChunks(selector: DocumentSelector): Promise<StoredChunk[]> {
+    const rows = await this.chunks.query().where(documentFilter(selector)).select(RESULT_COLUMNS).limit(1_000_000).toArray();
     return rows.map((r) => toStoredChunk(r as Record<string, unknown>)).sort((a, b) => a.chunk_index - b.chunk_index);
   }
 
-  /**
-   * Writes a document's chunks and removes every row in `scope` that is not among them, in one
-   * commit: readers see either the old version or the new one, never both or neither.
-   */
-  async replaceChunks(rows: ChunkRow[], scope: string): Promise<{ deleted: number }> {
-    const existing = await this.chunks.countRows(scope);
-    if (existing === 0) {
-      if (rows.length) await this.chunks.add(rows as unknown as Record<string, unknown>[]);
-      await this.ensureFtsIndex();
-      return { deleted: 0 };
-    }
-    if (rows.length === 0) {
-      await this.chunks.delete(scope);
-      return { deleted: existing };
-    }
-    const res = await this.chunks
-      .mergeInsert('chunk_id')
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .whenNotMatchedBySourceDelete({ where: scope })
-      .execute(rows as unknown as Record<string, unknown>[]);
-    await this.ensureFtsIndex();
-    return { deleted: res.numDeletedRows };
+  async findVersions(key: DocumentKey): Promise<DocumentRow[]> {
+    return (await this.documents.query().where(versionsFilter(key)).limit(1_000_000).toArray()).map(toDocumentRow);
   }
 
-  async upsertDocument(doc: DocumentRow, scope: string): Promise<void> {
+  /**
+   * Stores a document as the only version of `key`: its chunks replace every chunk of the older
+   * versions in one commit (readers see either the old version or the new one, never both or
+   * neither), then its record replaces theirs. `beforeCommit` runs before each of the two commits.
+   */
+  async replaceDocument(key: DocumentKey, rows: ChunkRow[], doc: DocumentRow, beforeCommit: () => void): Promise<void> {
+    const scope = versionsFilter(key);
+    beforeCommit();
+    await this.replaceChunks(rows, scope);
+    beforeCommit();
     await this.documents
       .mergeInsert('document_id')
       .whenMatchedUpdateAll()
@@ -263,11 +257,30 @@ export class LanceRepository implements OnModuleInit {
       .execute([doc as unknown as Record<string, unknown>]);
   }
 
-  async deleteWhere(where: string): Promise<number> {
+  /** Deletes the selected documents and their chunks; returns the chunks deleted. */
+  async deleteDocuments(selector: DocumentSelector): Promise<number> {
+    const where = documentFilter(selector);
     const n = await this.chunks.countRows(where);
     if (n > 0) await this.chunks.delete(where);
     await this.documents.delete(where);
     return n;
+  }
+
+  private async replaceChunks(rows: ChunkRow[], scope: string): Promise<void> {
+    const existing = await this.chunks.countRows(scope);
+    if (existing === 0) {
+      if (rows.length) await this.chunks.add(rows as unknown as Record<string, unknown>[]);
+    } else if (rows.length === 0) {
+      await this.chunks.delete(scope);
+    } else {
+      await this.chunks
+        .mergeInsert('chunk_id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where: scope })
+        .execute(rows as unknown as Record<string, unknown>[]);
+    }
+    await this.ensureFtsIndex();
   }
 
   /** Compacts small fragments, folds new rows into the indices and prunes old versions. */

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { searchFilter } from '../storage/filter';
 import { argValue, openToolContext } from './tool-context';
 
 /**
@@ -35,9 +34,9 @@ async function main(): Promise<void> {
   let expected = 0;
   for (const q of queries.slice(0, Number(argValue('recall-queries', '100')))) {
     const [vec] = await embedder.embed([q.query]);
-    const where = searchFilter(q.collectionId, {});
-    const exact = new Set((await repo.vectorSearch(vec, where, 20, { exact: true })).map((c) => c.chunk_id));
-    found += (await repo.vectorSearch(vec, where, 20)).filter((c) => exact.has(c.chunk_id)).length;
+    const scope = { collectionId: q.collectionId };
+    const exact = new Set((await repo.vectorSearch(vec, scope, 20, { exact: true })).map((c) => c.chunk_id));
+    found += (await repo.vectorSearch(vec, scope, 20)).filter((c) => exact.has(c.chunk_id)).length;
     expected += exact.size;
   }
   const vectorRecallAt20 = expected ? found / expected : null;
