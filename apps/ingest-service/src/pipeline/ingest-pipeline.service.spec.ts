@@ -97,3 +97,12 @@ describe('IngestPipelineService with two jobs for one upload (re-queued after Re
     await expect(svc.run(job)).rejects.toThrow(/\[NOT_FOUND\] uploaded file is gone from storage/);
   });
 });
+
+describe('IngestPipelineService shutdown', () => {
+  it("closes the partitioner's parser threads and OCR workers when the application shuts down", async () => {
+    const close = jest.fn(async () => undefined);
+    const svc = new IngestPipelineService({ ...partitioner, close }, new LocalHashEmbedder(64), storage, config, logger, busFailingReplace().bus);
+    await svc.onApplicationShutdown();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Embedder, EMBEDDER, searchText } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
 import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
@@ -42,7 +42,7 @@ class StageTimer {
 
 /** Partition → chunk → embed → store, with progress; the one place ingest logic lives. */
 @Injectable()
-export class IngestPipelineService {
+export class IngestPipelineService implements OnApplicationShutdown {
   constructor(
     @Inject(PARTITIONER) private readonly partitioner: Partitioner,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
@@ -51,6 +51,11 @@ export class IngestPipelineService {
     @Inject(LOGGER) private readonly logger: AppLogger,
     private readonly bus: BusClient,
   ) {}
+
+  /** After the queue has closed (onModuleDestroy) and no job runs: the parser threads and OCR workers go. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.partitioner.close?.();
+  }
 
   /** The upload and its manifest, once the task has ended for good; `stored` leaves the result behind for a duplicate job. */
   private async discardUpload(storageKey: string, stored?: UploadResult): Promise<void> {
