@@ -14,7 +14,7 @@ describe('benchmark harness (quick variant)', () => {
     const written = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchResults;
     expect(written.figures.length).toBe(results.figures.length);
     expect(written.machine.cores).toBeGreaterThan(0);
-    expect(written.commit).toMatch(/^[0-9a-f]{7,}|unknown/);
+    expect(written.commit).toMatch(/^(?:[0-9a-f]{7,}(?:-dirty)?|unknown)$/);
     const sections = new Set(written.figures.map((f) => f.section));
     expect([...sections]).toEqual(expect.arrayContaining(['Ingest', 'Retrieval quality', 'Search at 3,000 chunks', 'Table extraction', 'Robustness', 'OCR (real-docs scans)']));
     for (const f of written.figures) expect(Number.isFinite(f.value)).toBe(true);
