@@ -1,10 +1,14 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { QueueNames } from '@rag/contracts';
+import * as bull from 'bull';
 import type { Job, JobStatus, Queue } from 'bull';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestJobData, IngestProgress, IngestResult } from '../pipeline/ingest-job';
 import { IngestPipelineService } from '../pipeline/ingest-pipeline.service';
+
+/** Bull's own parser of a job's stored fields (untyped in its declarations). */
+const BullJob = (bull as unknown as { Job: unknown }).Job as { fromJSON(queue: Queue, fields: Record<string, string>, id: string): Job<IngestJobData> };
 
 type JobOutcome = 'succeeded' | 'deduplicated' | 'failed' | 'retried';
 
@@ -104,18 +108,32 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
+  /**
+   * A job and its state in one atomic read (MULTI): Bull's getState asks up to six times, one after
+   * another, and reading the job's fields apart from its state could pair a finished state with the
+   * fields from before (a FAILURE without its reason). Task polling is this service's busiest request.
+   */
   async get(id: string): Promise<JobSnapshot | null> {
-    const first = await this.queue.getJob(id);
-    if (!first) return null;
-    const state = await first.getState();
-    // The job's fields were read before its state: if it finished in between, read them again,
-    // or a FAILURE could be reported without its reason (seen once in the robustness benchmark).
-    const job = state === 'failed' || state === 'completed' ? ((await this.queue.getJob(id)) ?? first) : first;
+    const key = (name: string) => this.queue.toKey(name);
+    const places: Array<[JobStatus, 'z' | 'l']> = [['completed', 'z'], ['failed', 'z'], ['delayed', 'z'], ['active', 'l'], ['waiting', 'l'], ['paused', 'l']];
+    const tx = this.queue.client.multi().hgetall(key(id));
+    for (const [state, kind] of places) {
+      const list = key(state === 'waiting' ? 'wait' : state);
+      if (kind === 'z') tx.zscore(list, id);
+      else tx.lpos(list, id);
+    }
+    const replies = (await tx.exec()) ?? [];
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+    const fields = replies[0][1] as Record<string, string>;
+    if (!fields || Object.keys(fields).length === 0) return null;
+    const at = places.findIndex((_, i) => replies[i + 1][1] !== null);
+    const job = BullJob.fromJSON(this.queue, fields, id);
     const progress = job.progress() as unknown;
     return {
       id: String(job.id),
       data: job.data,
-      state,
+      state: at >= 0 ? places[at][0] : 'stuck',
       progress: progress && typeof progress === 'object' ? (progress as IngestProgress) : null,
       attemptsMade: job.attemptsMade,
       failedReason: job.failedReason ?? null,
