@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
 
@@ -29,6 +30,26 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(r.status).toBe(200);
     expect(body.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true, true]);
   });
+
+  it("keeps an idle client connection open past Node's 5 s default (a reused socket must not be closed under the client)", async () => {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    const ask = () =>
+      new Promise<string>((resolve, reject) => {
+        socket.once('data', (d) => resolve(d.toString()));
+        socket.once('error', reject);
+        socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+      });
+    try {
+      expect(await ask()).toMatch(/^HTTP\/1\.1 200/);
+      await new Promise((r) => setTimeout(r, 6000));
+      expect(closed).toBe(false);
+      expect(await ask()).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      socket.destroy();
+    }
+  }, 20_000);
 
   let documentId: string;
   it('ingests a 100-page PDF with progress and page-accurate chunks', async () => {

@@ -9,6 +9,8 @@ export interface GatewayConfig extends BaseConfig {
   maxUploadBytes: number;
   maxFilesPerUpload: number;
   maxJsonBytes: number;
+  /** How long an idle client connection is kept open: longer than the usual proxy's 60 s, so the proxy closes it first. */
+  keepAliveTimeoutMs: number;
   auth: { enabled: boolean; keyHashes: Set<string> };
   rateLimit: { perMinute: number; enabled: boolean };
   corsOrigins: string[];
@@ -26,6 +28,7 @@ const schema = z
     MAX_UPLOAD_BYTES: env.int(100 * 1024 * 1024, 1),
     MAX_FILES_PER_UPLOAD: env.int(20, 1, 1000),
     MAX_JSON_BYTES: env.int(1024 * 1024, 1024),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: env.int(65_000, 1000),
     AUTH_ENABLED: env.bool(false),
     /** sha256 hex digests of the accepted API keys; the keys themselves are never stored. */
     API_KEY_HASHES: env.list(''),
@@ -52,6 +55,7 @@ const schema = z
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxFilesPerUpload: e.MAX_FILES_PER_UPLOAD,
       maxJsonBytes: e.MAX_JSON_BYTES,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       auth: { enabled: e.AUTH_ENABLED, keyHashes: new Set(e.API_KEY_HASHES) },
       rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, enabled: e.RATE_LIMIT_PER_MINUTE > 0 },
       corsOrigins: e.CORS_ORIGINS,
