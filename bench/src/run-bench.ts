@@ -83,7 +83,7 @@ if (require.main === module) {
       process.exit(0);
     },
     (err: unknown) => {
-      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ""}\n`);
       process.exit(1);
     },
   );
