@@ -22,10 +22,10 @@ trap '"${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true' EXIT
 fail() { echo "compose smoke: FAILED: $*" >&2; "${compose[@]}" ps >&2 || true; exit 1; }
 wait_ready() {
   for _ in $(seq 1 90); do
-    curl -sf "$base/ready" >/dev/null 2>&1 && return 0
+    curl -sf -H "$auth" "$base/ready" >/dev/null 2>&1 && return 0
     sleep 2
   done
-  fail "gateway /ready not green within 180 s: $(curl -s "$base/ready" || true)"
+  fail "gateway /ready not green within 180 s: $(curl -s -H "$auth" "$base/ready" || true)"
 }
 json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);console.log($1)})"; }
 # api <what> <curl args...>: the reply body, or a FAILED line naming the step (not a bare set -e exit).
@@ -41,7 +41,7 @@ api() {
 
 "${compose[@]}" up -d --build --scale retrieval-service=2 --scale ingest-service=2
 wait_ready
-echo "ready: $(curl -s "$base/ready")"
+echo "ready: $(curl -s -H "$auth" "$base/ready")"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/search" -H 'content-type: application/json' -d '{"collectionId":"smoke","query":"x"}')
 [ "$code" = 401 ] || fail "search without an API key answered $code, not 401"

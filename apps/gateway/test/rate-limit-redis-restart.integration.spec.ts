@@ -7,7 +7,7 @@ const PER_MINUTE = 3;
 
 function context(): ExecutionContext {
   const req = { route: { path: '/search' }, method: 'POST', path: '/search', ip: '10.0.0.1', header: () => undefined };
-  return { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+  return { switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader: () => undefined }) }) } as unknown as ExecutionContext;
 }
 
 /** The outcome of one guarded request, or 'hung' when it takes longer than `ms`. */

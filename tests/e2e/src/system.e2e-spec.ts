@@ -260,11 +260,20 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const url = (g: { port: number }) => `http://127.0.0.1:${g.port}/collections`;
     expect((await fetch(url(g1))).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${g1.port}/openapi.json`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${g1.port}/metrics`)).status).toBe(200);
+    // Operations data (services, load) needs a key too; METRICS_PUBLIC=true would open it for a scraper.
+    expect((await fetch(`http://127.0.0.1:${g1.port}/metrics`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${g1.port}/ready`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${g1.port}/health`)).status).toBe(200);
     expect((await fetch(url(g1), { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const auth = { headers: { authorization: `Bearer ${key}` } };
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await fetch(url(i % 2 ? g2 : g1), auth)).status);
+    // One budget per key across routes and replicas.
+    const first = await fetch(url(g1), auth);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('6');
+    expect(first.headers.get('ratelimit-remaining')).toBe('5');
+    statuses.push(first.status, (await fetch(`http://127.0.0.1:${g2.port}/metrics`, auth)).status);
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(url(i % 2 ? g2 : g1), auth)).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(6);
     const limited = await fetch(url(g2), auth);
     expect(limited.status).toBe(429);

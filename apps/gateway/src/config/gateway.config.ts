@@ -13,6 +13,8 @@ export interface GatewayConfig extends BaseConfig {
   keepAliveTimeoutMs: number;
   auth: { enabled: boolean; keyHashes: Set<string> };
   rateLimit: { perMinute: number; enabled: boolean };
+  /** /ready and /metrics without a key even when keys are required (a scraper on a private network). */
+  metricsPublic: boolean;
   corsOrigins: string[];
   chatIdleTimeoutMs: number;
   /** Built web client to serve at `/`, or null for an API-only gateway. */
@@ -30,6 +32,7 @@ const schema = z
     MAX_JSON_BYTES: env.int(1024 * 1024, 1024),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: env.int(65_000, 1000),
     AUTH_ENABLED: env.bool(false),
+    METRICS_PUBLIC: env.bool(false),
     /** sha256 hex digests of the accepted API keys; the keys themselves are never stored. */
     API_KEY_HASHES: env.list(''),
     RATE_LIMIT_PER_MINUTE: env.int(600, 0),
@@ -58,6 +61,7 @@ const schema = z
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       auth: { enabled: e.AUTH_ENABLED, keyHashes: new Set(e.API_KEY_HASHES) },
       rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, enabled: e.RATE_LIMIT_PER_MINUTE > 0 },
+      metricsPublic: e.METRICS_PUBLIC,
       corsOrigins: e.CORS_ORIGINS,
       chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
       webDir: e.WEB_DIR === 'off' ? null : e.WEB_DIR,

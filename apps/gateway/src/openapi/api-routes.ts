@@ -42,6 +42,8 @@ export interface ApiRoute {
   replyContentType?: string;
   /** Open to anyone even when API keys are required. */
   open?: boolean;
+  /** Operations data (service topology, load): needs a key when keys are required, unless METRICS_PUBLIC=true. */
+  operations?: boolean;
   /** Served but left out of the document (static assets of /docs). */
   hidden?: boolean;
 }
@@ -123,12 +125,13 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Readiness: Redis, every service over the bus, and upload storage (503 when any check fails)',
     status: 200,
     reply: ReadinessReplySchema,
-    open: true,
+    operations: true,
   },
-  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', status: 200, replyContentType: 'text/plain', open: true },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', status: 200, replyContentType: 'text/plain', operations: true },
   { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', status: 200, replyContentType: 'application/json', open: true },
   { method: 'get', path: '/docs', tag: 'operations', summary: 'Interactive API documentation (Swagger UI)', status: 200, replyContentType: 'text/html', open: true },
   { method: 'get', path: '/docs/:file', tag: 'operations', summary: 'Swagger UI assets', status: 200, open: true, hidden: true },
 ];
 
 export const OPEN_PATHS = new Set(API_ROUTES.filter((r) => r.open).map((r) => r.path));
+export const OPERATIONS_PATHS = new Set(API_ROUTES.filter((r) => r.operations).map((r) => r.path));
