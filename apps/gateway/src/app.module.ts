@@ -9,6 +9,9 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OpenApiController } from './openapi/openapi.controller';
 import { AccessGuard } from './http/access.guard';
+import { ApiKeyRepository } from './keys/api-key.repository';
+import { ApiKeysController } from './keys/api-keys.controller';
+import { ApiKeysService } from './keys/api-keys.service';
 import { SearchController } from './search/search.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UploadController } from './upload/upload.controller';
@@ -24,6 +27,7 @@ export const GATEWAY_CONTROLLERS = [
   HealthController,
   MetricsController,
   OpenApiController,
+  ApiKeysController,
 ];
 
 @Module({})
@@ -39,6 +43,8 @@ export class AppModule {
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
         { provide: APP_GUARD, useClass: AccessGuard },
         UploadService,
+        ApiKeyRepository,
+        ApiKeysService,
         MetricsService,
       ],
     };

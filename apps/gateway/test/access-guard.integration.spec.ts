@@ -1,8 +1,10 @@
 import { ExecutionContext } from '@nestjs/common';
-import { createRedis, DomainError, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { AppLogger, createRedis, DomainError, testRedisUrl, uniquePrefix } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { GatewayConfig } from '../src/config/gateway.config';
 import { AccessGuard } from '../src/http/access.guard';
+import { ApiKeyRepository } from '../src/keys/api-key.repository';
+import { ApiKeysService } from '../src/keys/api-keys.service';
 
 const KEY = 'k-secret';
 
@@ -15,14 +17,15 @@ function call(path: string, opts: { key?: string; ip?: string } = {}) {
 }
 
 function guardWith(over: Partial<GatewayConfig>): AccessGuard {
-  return new AccessGuard({
+  const config = {
     redisUrl: testRedisUrl(),
     redisPrefix: uniquePrefix('guard'),
     auth: { enabled: false, keyHashes: new Set<string>() },
     rateLimit: { enabled: true, perMinute: 3 },
     metricsPublic: false,
     ...over,
-  } as GatewayConfig);
+  } as GatewayConfig;
+  return new AccessGuard(config, new ApiKeysService(new ApiKeyRepository(config), config), { info: () => undefined } as unknown as AppLogger);
 }
 
 const outcome = async (guard: AccessGuard, c: ReturnType<typeof call>) =>

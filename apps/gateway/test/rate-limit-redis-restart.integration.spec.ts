@@ -1,7 +1,8 @@
 import { ExecutionContext } from '@nestjs/common';
-import { outcomeWithin, RedisProcess, within } from '@rag/platform';
+import { AppLogger, outcomeWithin, RedisProcess, within } from '@rag/platform';
 import { GatewayConfig } from '../src/config/gateway.config';
 import { AccessGuard } from '../src/http/access.guard';
+import { ApiKeysService } from '../src/keys/api-keys.service';
 
 const PER_MINUTE = 3;
 
@@ -35,7 +36,8 @@ describe('rate limits across a Redis restart (a real redis-server killed and sta
       auth: { enabled: false, keyHashes: new Set<string>() },
       rateLimit: { enabled: true, perMinute: PER_MINUTE },
     } as unknown as GatewayConfig;
-    guard = new AccessGuard(config);
+    // Keys are off here: the key service is never asked.
+    guard = new AccessGuard(config, {} as ApiKeysService, { info: () => undefined } as unknown as AppLogger);
   });
 
   afterAll(async () => {

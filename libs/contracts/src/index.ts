@@ -7,3 +7,4 @@ export * from './lib/retrieval.messages';
 export * from './lib/chat.messages';
 export * from './lib/vector-codec';
 export * from './lib/http-api.schemas';
+export * from './lib/api-keys.schemas';

@@ -13,6 +13,7 @@ import {
 } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
 import { ZodPipe } from '../http/zod-body.pipe';
+import { Caller, CurrentCaller, mayTouch } from '../keys/caller';
 
 const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
 
@@ -20,9 +21,11 @@ const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
 export class CollectionsController {
   constructor(private readonly bus: BusClient) {}
 
+  /** Only the collections the calling key may reach. */
   @Get('collections')
-  list() {
-    return this.bus.request(RetrievalCollectionList, {});
+  async list(@CurrentCaller() caller: Caller) {
+    const reply = await this.bus.request(RetrievalCollectionList, {});
+    return { ...reply, collections: reply.collections.filter((c) => mayTouch(caller, c.collectionId)) };
   }
 
   @Get('collections/:collectionId/documents')

@@ -1,9 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { closeRedis, createFailFastRedis, DomainError, RedisClient, whenReady } from '@rag/platform';
-import { createHash } from 'node:crypto';
+import { ApiKeyScope } from '@rag/contracts';
+import { AppLogger, closeRedis, createFailFastRedis, DomainError, LOGGER, RedisClient, RequestContext, whenReady } from '@rag/platform';
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
-import { OPEN_PATHS, OPERATIONS_PATHS } from '../openapi/api-routes';
+import { ApiKeysService } from '../keys/api-keys.service';
+import { ANYONE, Caller, mayTouch, mayUse, setCaller } from '../keys/caller';
+import { OPEN_PATHS, OPERATIONS_PATHS, ROUTE_SCOPES } from '../openapi/api-routes';
 
 const WINDOW_MS = 60_000;
 
@@ -22,15 +24,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, cur, prev}`;
 
 /**
- * API keys and rate limits in one guard, so the order is fixed: authenticate, then count.
- * One budget per key (or IP when keys are off) across all routes, kept in Redis so every
- * gateway replica enforces the same one.
+ * API keys, rate limits and permissions in one guard, so the order is fixed: authenticate, count,
+ * then check the route's scope and the collection named in the path, body or query. One budget
+ * per key (or IP when keys are off) across all routes, kept in Redis so every gateway replica
+ * enforces the same one.
  */
 @Injectable()
 export class AccessGuard implements CanActivate, OnModuleDestroy {
   private readonly redis: RedisClient;
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly keys: ApiKeysService,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+  ) {
     this.redis = createFailFastRedis(config.redisUrl, 'gateway-ratelimit');
   }
 
@@ -42,20 +49,29 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     const req = ctx.switchToHttp().getRequest<Request>();
     const route = (req.route as { path?: string } | undefined)?.path;
     if (route && OPEN_PATHS.has(route)) return true;
-    if (route && OPERATIONS_PATHS.has(route) && (this.config.metricsPublic || !this.config.auth.enabled)) return true;
-    const caller = this.authenticate(req);
-    if (this.config.rateLimit.enabled) await this.count(caller, ctx.switchToHttp().getResponse<Response>());
+    const operations = !!route && OPERATIONS_PATHS.has(route);
+    if (operations && (this.config.metricsPublic || !this.config.auth.enabled)) return true;
+    const caller = await this.authenticate(req);
+    if (this.config.rateLimit.enabled) await this.count(caller.keyId ? `key:${caller.keyId}` : `ip:${req.ip}`, ctx.switchToHttp().getResponse<Response>());
+    const action = `${req.method} ${route ?? req.path}`;
+    // A route missing from the table needs admin: a new route is closed until its scope is decided.
+    const scopes: readonly ApiKeyScope[] = operations ? ['admin'] : (ROUTE_SCOPES.get(action) ?? ['admin']);
+    if (!mayUse(caller, scopes)) throw new DomainError('FORBIDDEN', `this API key lacks the scope ${scopes.join(' or ')} needed for ${action}`);
+    const collectionId = namedCollection(req);
+    if (collectionId !== undefined && !mayTouch(caller, collectionId)) throw new DomainError('FORBIDDEN', `this API key may not use collection ${collectionId}`);
+    setCaller(req, caller);
+    if (caller.keyId && (scopes.includes('upload') || scopes.includes('delete') || scopes.includes('admin')) && req.method !== 'GET') {
+      this.logger.info({ audit: { keyId: caller.keyId, tenant: caller.tenant, action, collectionId: collectionId ?? null, requestId: RequestContext.correlationId() } }, 'api key write');
+    }
     return true;
   }
 
-  private authenticate(req: Request): string {
-    if (!this.config.auth.enabled) return `ip:${req.ip}`;
+  private async authenticate(req: Request): Promise<Caller> {
+    if (!this.config.auth.enabled) return ANYONE;
     const header = req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new DomainError('UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>');
-    const hash = createHash('sha256').update(m[1]).digest('hex');
-    if (!this.config.auth.keyHashes.has(hash)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
-    return `key:${hash.slice(0, 16)}`;
+    return this.keys.authenticate(m[1]);
   }
 
   private async count(caller: string, res: Response): Promise<void> {
@@ -85,4 +101,13 @@ export function secondsUntilFree(limit: number, cur: number, prev: number, elaps
   // Within this minute the previous one fades out; past its end, this minute's count fades in turn.
   if (cur < limit && prev > 0) return (1 - (limit - cur) / prev - elapsed) * minute;
   return (1 - elapsed) * minute + (1 - limit / cur) * minute;
+}
+
+/** The collection a request names: in its path, its JSON body, or the task list's query. */
+function namedCollection(req: Request): string | undefined {
+  const fromParams = (req.params as Record<string, string> | undefined)?.collectionId;
+  const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).collectionId : undefined;
+  const fromQuery = (req.query as Record<string, unknown> | undefined)?.collection_id;
+  const id = fromParams ?? fromBody ?? fromQuery;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -1,4 +1,11 @@
 import {
+  ApiKeyCreateRequestSchema,
+  ApiKeyListReplySchema,
+  ApiKeyParamsSchema,
+  ApiKeySchema,
+  ApiKeyScope,
+  ApiKeyWithSecretSchema,
+  CallerReplySchema,
   ChunkPageQuerySchema,
   ChatAnswerSchema,
   ChatEventSchema,
@@ -42,8 +49,10 @@ export interface ApiRoute {
   replyContentType?: string;
   /** Open to anyone even when API keys are required. */
   open?: boolean;
-  /** Operations data (service topology, load): needs a key when keys are required, unless METRICS_PUBLIC=true. */
+  /** Operations data (service topology, load): needs an admin key when keys are required, unless METRICS_PUBLIC=true. */
   operations?: boolean;
+  /** A key needs one of these scopes (admin has all); [] = any valid key. Required on every route that is neither open nor operations. */
+  scopes?: ApiKeyScope[];
   /** Served but left out of the document (static assets of /docs). */
   hidden?: boolean;
 }
@@ -67,9 +76,10 @@ export const API_ROUTES: ApiRoute[] = [
     },
     status: 202,
     reply: UploadReplySchema,
+    scopes: ['upload'],
   },
-  { method: 'get', path: '/tasks/:taskId', tag: 'ingest', summary: 'State, progress, counts, timing and failure reason of one ingest task', params: TaskParamsSchema, status: 200, reply: TaskSchema },
-  { method: 'get', path: '/tasks', tag: 'ingest', summary: 'Recent tasks of a collection, newest first', query: TaskListQuerySchema, status: 200, reply: z.object({ tasks: z.array(TaskSchema) }) },
+  { method: 'get', path: '/tasks/:taskId', tag: 'ingest', summary: 'State, progress, counts, timing and failure reason of one ingest task', params: TaskParamsSchema, status: 200, reply: TaskSchema, scopes: ['upload'] },
+  { method: 'get', path: '/tasks', tag: 'ingest', summary: 'Recent tasks of a collection, newest first', query: TaskListQuerySchema, status: 200, reply: z.object({ tasks: z.array(TaskSchema) }), scopes: ['upload'] },
   {
     method: 'post',
     path: '/search',
@@ -79,6 +89,7 @@ export const API_ROUTES: ApiRoute[] = [
     body: SearchRequestSchema,
     status: 200,
     reply: SearchReplySchema,
+    scopes: ['search'],
   },
   {
     method: 'post',
@@ -91,10 +102,11 @@ export const API_ROUTES: ApiRoute[] = [
     status: 200,
     reply: ChatEventSchema,
     replyContentType: 'text/event-stream',
+    scopes: ['chat'],
   },
-  { method: 'post', path: '/chat', tag: 'chat', summary: 'Grounded answer as one JSON document', body: ChatRequestSchema, status: 200, reply: ChatAnswerSchema },
-  { method: 'get', path: '/collections', tag: 'collections', summary: 'Collections with document and chunk counts', status: 200, reply: RetrievalCollectionList.reply },
-  { method: 'get', path: '/collections/:collectionId/documents', tag: 'collections', summary: 'Documents of a collection', params: CollectionParamsSchema, status: 200, reply: RetrievalDocumentList.reply },
+  { method: 'post', path: '/chat', tag: 'chat', summary: 'Grounded answer as one JSON document', body: ChatRequestSchema, status: 200, reply: ChatAnswerSchema, scopes: ['chat'] },
+  { method: 'get', path: '/collections', tag: 'collections', summary: 'Collections with document and chunk counts', status: 200, reply: RetrievalCollectionList.reply, scopes: ['search', 'chat', 'upload', 'delete'] },
+  { method: 'get', path: '/collections/:collectionId/documents', tag: 'collections', summary: 'Documents of a collection', params: CollectionParamsSchema, status: 200, reply: RetrievalDocumentList.reply, scopes: ['search', 'chat', 'upload', 'delete'] },
   {
     method: 'get',
     path: '/collections/:collectionId/documents/:documentId/chunks',
@@ -104,9 +116,10 @@ export const API_ROUTES: ApiRoute[] = [
     query: ChunkPageQuerySchema,
     status: 200,
     reply: RetrievalDocumentChunks.reply,
+    scopes: ['search', 'chat', 'upload', 'delete'],
   },
-  { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply },
-  { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: "Delete one document's chunks everywhere", params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply },
+  { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply, scopes: ['delete'] },
+  { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: "Delete one document's chunks everywhere", params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'] },
   {
     method: 'delete',
     path: '/embeddings/:collectionId',
@@ -116,7 +129,23 @@ export const API_ROUTES: ApiRoute[] = [
     query: DeleteByFilenameQuerySchema,
     status: 200,
     reply: RetrievalDocumentDelete.reply,
+    scopes: ['delete'],
   },
+  { method: 'get', path: '/keys/me', tag: 'keys', summary: 'The calling key: its tenant, scopes and collections', status: 200, reply: CallerReplySchema, scopes: [] },
+  {
+    method: 'post',
+    path: '/keys',
+    tag: 'keys',
+    summary: 'Create an API key (the secret is in this reply only)',
+    description: 'A key can grant only collections it reaches itself; keys of API_KEY_HASHES reach all and administer every tenant.',
+    body: ApiKeyCreateRequestSchema,
+    status: 201,
+    reply: ApiKeyWithSecretSchema,
+    scopes: ['admin'],
+  },
+  { method: 'get', path: '/keys', tag: 'keys', summary: "API keys of the caller's tenant, without secrets", status: 200, reply: ApiKeyListReplySchema, scopes: ['admin'] },
+  { method: 'delete', path: '/keys/:keyId', tag: 'keys', summary: 'Revoke an API key (refused from then on)', params: ApiKeyParamsSchema, status: 200, reply: ApiKeySchema, scopes: ['admin'] },
+  { method: 'post', path: '/keys/:keyId/rotate', tag: 'keys', summary: 'A new secret for a key; the old one stops working at once', params: ApiKeyParamsSchema, status: 201, reply: ApiKeyWithSecretSchema, scopes: ['admin'] },
   { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', status: 200, reply: LivenessReplySchema, open: true },
   {
     method: 'get',
@@ -135,3 +164,5 @@ export const API_ROUTES: ApiRoute[] = [
 
 export const OPEN_PATHS = new Set(API_ROUTES.filter((r) => r.open).map((r) => r.path));
 export const OPERATIONS_PATHS = new Set(API_ROUTES.filter((r) => r.operations).map((r) => r.path));
+/** Scopes by `METHOD path`, for the access guard. */
+export const ROUTE_SCOPES = new Map(API_ROUTES.filter((r) => r.scopes).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scopes!]));

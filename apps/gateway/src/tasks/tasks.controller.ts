@@ -1,15 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { IngestTaskGet, IngestTaskList, TaskIdSchema, TaskListQuery, TaskListQuerySchema } from '@rag/contracts';
-import { BusClient } from '@rag/platform';
+import { BusClient, DomainError } from '@rag/platform';
 import { ZodPipe } from '../http/zod-body.pipe';
+import { Caller, CurrentCaller, mayTouch } from '../keys/caller';
 
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly bus: BusClient) {}
 
   @Get(':taskId')
-  get(@Param('taskId', new ZodPipe(TaskIdSchema, 'task id')) taskId: string) {
-    return this.bus.request(IngestTaskGet, { taskId });
+  async get(@CurrentCaller() caller: Caller, @Param('taskId', new ZodPipe(TaskIdSchema, 'task id')) taskId: string) {
+    const task = await this.bus.request(IngestTaskGet, { taskId });
+    // Another tenant's task is as absent as one that never existed.
+    if (!mayTouch(caller, task.collectionId)) throw new DomainError('NOT_FOUND', `no task ${taskId}`);
+    return task;
   }
 
   @Get()
