@@ -32,3 +32,19 @@ describe('App', () => {
     expect((await screen.findByRole('alert')).textContent).toMatch(/Service unavailable/);
   });
 });
+
+describe('App with a scoped key', () => {
+  it('hides upload, delete and chat when the key may only search', async () => {
+    const fetchFn = vi.fn(async (url: string) => {
+      if (url.endsWith('/keys/me')) return json(200, { keyId: 'abc', tenant: 't', scopes: ['search'], collections: ['books'] });
+      if (url.endsWith('/documents')) return json(200, { documents: [{ documentId: 'd1', collectionId: 'books', filename: 'a.pdf', contentHash: 'h', pages: 3, chunks: 9, ingestedAt: new Date().toISOString() }] });
+      return json(200, { collections: [{ collectionId: 'books', documents: 1, chunks: 9 }] });
+    });
+    render(<App api={new ApiClient('', 'k', fetchFn as unknown as typeof fetch)} />);
+    expect(await screen.findByText('a.pdf')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull());
+    expect(screen.getByRole('button', { name: 'Show the chunks of a.pdf' })).toBeTruthy();
+    expect(screen.queryByLabelText(/upload/i)).toBeNull();
+    expect(screen.queryByLabelText('Question')).toBeNull();
+  });
+});

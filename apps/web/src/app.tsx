@@ -1,4 +1,4 @@
-import type { DocumentSummary } from '@rag/contracts';
+import type { ApiKeyScope, DocumentSummary } from '@rag/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient, ApiError, CollectionInfo } from './api/api-client';
 import { ChatPanel } from './components/chat-panel';
@@ -18,6 +18,9 @@ export function App(props: { api?: ApiClient }) {
   const [error, setError] = useState<string | null>(null);
   const [needsKey, setNeedsKey] = useState(false);
   const [key, setKey] = useState('');
+  // What the key may do; null until known (or when the gateway does not say): everything is shown.
+  const [scopes, setScopes] = useState<ReadonlySet<ApiKeyScope> | null>(null);
+  const may = (s: ApiKeyScope) => !scopes || scopes.has('admin') || scopes.has(s);
   // Files uploaded in this session, so a citation can open the PDF at its page.
   const fileUrls = useRef(new Map<string, string>());
 
@@ -33,6 +36,8 @@ export function App(props: { api?: ApiClient }) {
       setCollections([...server, ...local.filter((l) => !names.has(l)).map((collectionId) => ({ collectionId, documents: 0, chunks: 0 }))]);
       if (selected) setDocuments((await api.documents(selected)).documents);
       setError(null);
+      const me = await api.me().catch(() => null);
+      setScopes(me && Array.isArray(me.scopes) ? new Set(me.scopes) : null);
     } catch (err) {
       fail(err);
     }
@@ -81,27 +86,29 @@ export function App(props: { api?: ApiClient }) {
             saveCollections(next);
             setSelected(id);
           }}
-          onDelete={(id) => {
+          onDelete={may('delete') ? (id) => {
             const next = local.filter((l) => l !== id);
             setLocal(next);
             saveCollections(next);
             if (selected === id) setSelected(null);
             api.deleteCollection(id).then(refresh, (err: unknown) => (err instanceof ApiError && err.status === 404 ? refresh() : fail(err)));
-          }}
+          } : undefined}
         />
         {selected ? (
           <main>
-            <UploadPanel
-              api={api}
-              collectionId={selected}
-              onUploaded={(files) => {
-                for (const { filename, file } of files) if (filename.toLowerCase().endsWith('.pdf')) fileUrls.current.set(filename, URL.createObjectURL(file));
-              }}
-              onTaskDone={() => void refresh()}
-            />
-            <DocumentsPanel documents={documents} onDelete={(d) => api.deleteDocument(selected, d.documentId).then(refresh, fail)} onBrowse={setBrowsing} />
+            {may('upload') && (
+              <UploadPanel
+                api={api}
+                collectionId={selected}
+                onUploaded={(files) => {
+                  for (const { filename, file } of files) if (filename.toLowerCase().endsWith('.pdf')) fileUrls.current.set(filename, URL.createObjectURL(file));
+                }}
+                onTaskDone={() => void refresh()}
+              />
+            )}
+            <DocumentsPanel documents={documents} onDelete={may('delete') ? (d) => api.deleteDocument(selected, d.documentId).then(refresh, fail) : undefined} onBrowse={setBrowsing} />
             {browsing && <ChunkBrowser api={api} collectionId={selected} document={browsing} onClose={() => setBrowsing(null)} />}
-            <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />
+            {may('chat') && <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />}
           </main>
         ) : (
           <main>

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, RetrievalDocumentChunks, Task, UploadReply } from '@rag/contracts';
+import type { CallerReply, ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, RetrievalDocumentChunks, Task, UploadReply } from '@rag/contracts';
 import { readSse } from './sse';
 
 /** An error from the gateway, with its code and, for 429, how long to wait. */
@@ -51,6 +51,11 @@ export class ApiClient {
     }
     if (!res.ok) throw await toApiError(res);
     return (await res.json()) as T;
+  }
+
+  /** What the key in use may do (scopes and collections). */
+  me(): Promise<CallerReply> {
+    return this.call('/keys/me');
   }
 
   collections(): Promise<{ collections: CollectionInfo[] }> {

@@ -9,7 +9,8 @@ export function CollectionsPanel(props: {
   selected: string | null;
   onSelect: (id: string) => void;
   onCreate: (id: string) => void;
-  onDelete: (id: string) => void;
+  /** Absent when the key may not delete: no delete buttons. */
+  onDelete?: (id: string) => void;
 }) {
   const [name, setName] = useState('');
   const invalid = name.length > 0 && !VALID.test(name);
@@ -26,16 +27,18 @@ export function CollectionsPanel(props: {
               {' '}
               {c.documents} {c.documents === 1 ? "doc" : "docs"} · {c.chunks} chunks
             </span>
-            <button
-              type="button"
-              className="danger"
-              aria-label={`Delete collection ${c.collectionId}`}
-              onClick={() => {
-                if (window.confirm(`Delete collection "${c.collectionId}" and all its documents?`)) props.onDelete(c.collectionId);
-              }}
-            >
-              Delete
-            </button>
+            {props.onDelete && (
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Delete collection ${c.collectionId}`}
+                onClick={() => {
+                  if (window.confirm(`Delete collection "${c.collectionId}" and all its documents?`)) props.onDelete?.(c.collectionId);
+                }}
+              >
+                Delete
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import type { DocumentSummary } from '@rag/contracts';
 
-export function DocumentsPanel(props: { documents: DocumentSummary[]; onDelete: (d: DocumentSummary) => void; onBrowse: (d: DocumentSummary) => void }) {
+export function DocumentsPanel(props: { documents: DocumentSummary[]; onDelete?: (d: DocumentSummary) => void; onBrowse: (d: DocumentSummary) => void }) {
   return (
     <section aria-labelledby="documents-title" className="panel">
       <h2 id="documents-title">Documents</h2>
@@ -29,15 +29,20 @@ export function DocumentsPanel(props: { documents: DocumentSummary[]; onDelete: 
                 <td>
                   <button type="button" aria-label={`Show the chunks of ${d.filename}`} onClick={() => props.onBrowse(d)}>
                     Chunks
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={`Delete document ${d.filename}`}
-                    onClick={() => window.confirm(`Delete ${d.filename}?`) && props.onDelete(d)}
-                  >
-                    Delete
                   </button>
+                  {props.onDelete && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete document ${d.filename}`}
+                        onClick={() => window.confirm(`Delete ${d.filename}?`) && props.onDelete?.(d)}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
