@@ -198,6 +198,21 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     });
   });
 
+  it('accepts the valid files of a batch and rejects the others one by one, in the order sent', async () => {
+    const up = await upload(base, 'mixed', [
+      { name: 'notes.docx', data: 'PK\u0003\u0004 a Word file' },
+      { name: 'first.txt', data: 'Aspirin 75 mg daily after a myocardial infarction.' },
+      { name: 'second.txt', data: 'Statins lower LDL cholesterol.' },
+    ]);
+    expect(up.status).toBe(202);
+    expect(up.body.files.map((f: { index: number; filename: string }) => [f.index, f.filename])).toEqual([
+      [1, 'first.txt'],
+      [2, 'second.txt'],
+    ]);
+    expect(up.body.rejected).toEqual([{ index: 0, filename: 'notes.docx', code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/notes\.docx/) }]);
+    for (const f of up.body.files) expect((await waitForTask(base, f.taskId)).state).toBe('SUCCESS');
+  });
+
   it('stores a path-traversal filename safely and cites it by its base name', async () => {
     const up = await upload(base, 'safe', [{ name: '../../etc/passwd.txt', data: 'Traversal attempt content about warfarin.' }]);
     expect(up.status).toBe(202);

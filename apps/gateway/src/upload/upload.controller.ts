@@ -11,6 +11,6 @@ export class UploadController {
   @Post('upload/:collectionId')
   @HttpCode(202)
   async upload(@Param('collectionId', new ZodPipe(CollectionIdSchema, 'collection id')) collectionId: string, @Req() req: Request) {
-    return { collectionId, files: await this.uploads.upload(collectionId, req) };
+    return { collectionId, ...(await this.uploads.upload(collectionId, req)) };
   }
 }

@@ -95,7 +95,7 @@ describe('UploadService', () => {
     const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
     const name = 'ünï©ødé—名前.txt';
     const out = await service.upload('utf8', rawRequest(Buffer.from(`${part(name, 'text')}\r\n--spec-boundary--\r\n`, 'utf8')));
-    expect(out.map((f) => f.filename)).toEqual([name]);
+    expect(out.files.map((f) => f.filename)).toEqual([name]);
   });
 
   it('returns one task per file when all are submitted', async () => {
@@ -103,7 +103,44 @@ describe('UploadService', () => {
     const bus = { request: async (_m: unknown, body: { filename: string }) => ({ taskId: `task-${body.filename}`, state: 'PENDING' }) };
     const service = new UploadService(storage, { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, bus as never);
     const out = await service.upload('c2', multipart([{ name: 'a.txt', data: 'one' }, { name: 'b.md', data: '# two' }]));
-    expect(out.map((f) => f.taskId).sort()).toEqual(['task-a.txt', 'task-b.md']);
-    expect(out.find((f) => f.filename === 'b.md')?.sizeBytes).toBe(5);
+    expect(out.files.map((f) => [f.index, f.taskId])).toEqual([
+      [0, 'task-a.txt'],
+      [1, 'task-b.md'],
+    ]);
+    expect(out.files.find((f) => f.filename === 'b.md')?.sizeBytes).toBe(5);
+    expect(out.rejected).toEqual([]);
+  });
+
+  it('accepts or rejects each file on its own, in the order sent, keeping no bytes of the rejected ones', async () => {
+    const storage = new LocalUploadStorage(dir);
+    const service = new UploadService(storage, { maxUploadBytes: 64, maxFilesPerUpload: 10 } as never, okBus as never);
+    const out = await service.upload(
+      'mixed',
+      multipart([
+        { name: 'notes.docx', data: 'PK word document' },
+        { name: 'a.txt', data: 'a plain text file' },
+        { name: 'fake.pdf', data: 'text, not a PDF' },
+        { name: 'big.txt', data: 'x'.repeat(100) },
+        { name: 'b.md', data: '# fine' },
+      ]),
+    );
+    expect(out.files.map((f) => [f.index, f.filename])).toEqual([
+      [1, 'a.txt'],
+      [4, 'b.md'],
+    ]);
+    expect(out.rejected.map((r) => [r.index, r.filename, r.code])).toEqual([
+      [0, 'notes.docx', 'UNSUPPORTED_MEDIA_TYPE'],
+      [2, 'fake.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
+      [3, 'big.txt', 'PAYLOAD_TOO_LARGE'],
+    ]);
+    expect(readdirSync(join(dir, 'mixed'))).toHaveLength(2);
+  });
+
+  it('answers with the reason (and every rejected file) when no file is accepted', async () => {
+    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
+    await expect(service.upload('none', multipart([{ name: 'a.docx', data: 'PK' }, { name: 'b.exe', data: 'MZ' }]))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: { rejected: [expect.objectContaining({ index: 0, filename: 'a.docx' }), expect.objectContaining({ index: 1, filename: 'b.exe' })] },
+    });
   });
 });

@@ -10,6 +10,8 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html' };
 
 interface StoredFile {
+  /** Position of the file in the upload (0-based). */
+  index: number;
   filename: string;
   storageKey: string;
   sourceType: SourceType;
@@ -28,9 +30,23 @@ export function sanitizeFilename(raw: string): string {
   return clean || 'upload';
 }
 
+/** A file of the upload that was not accepted, and why; the other files go on. */
+export interface RejectedFile {
+  index: number;
+  filename: string;
+  code: DomainError['code'];
+  message: string;
+}
+
+export interface UploadOutcome {
+  files: Array<{ index: number; filename: string; taskId: string; sizeBytes: number }>;
+  rejected: RejectedFile[];
+}
+
 /**
- * Streams multipart files to upload storage (never whole in memory), hashing and checking type by
- * magic bytes on the way, then submits one ingest task per file over the bus.
+ * Streams multipart files to upload storage (never whole in memory), checking type by magic bytes
+ * on the way, then submits one ingest task per file over the bus. Each file is accepted or
+ * rejected on its own; a broken request (malformed, interrupted, too many files) fails whole.
  */
 @Injectable()
 export class UploadService {
@@ -40,12 +56,15 @@ export class UploadService {
     private readonly bus: BusClient,
   ) {}
 
-  async upload(collectionId: string, req: Request): Promise<Array<{ filename: string; taskId: string; sizeBytes: number }>> {
+  async upload(collectionId: string, req: Request): Promise<UploadOutcome> {
     if (!/^multipart\/form-data/i.test(req.header('content-type') ?? '')) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'upload must be multipart/form-data with one or more files');
     }
-    const stored = await this.receive(collectionId, req);
-    if (stored.length === 0) throw new DomainError('VALIDATION_FAILED', 'no file in the upload');
+    const { stored, rejected } = await this.receive(collectionId, req);
+    if (stored.length === 0) {
+      if (rejected.length) throw new DomainError(rejected[0].code, rejected.length === 1 ? rejected[0].message : `no file accepted: ${rejected.map((r) => r.message).join('; ')}`, { rejected });
+      throw new DomainError('VALIDATION_FAILED', 'no file in the upload');
+    }
     const submitted = await Promise.allSettled(stored.map((f) => this.bus.request(IngestSubmit, { collectionId, ...f })));
     const failed = submitted.flatMap((r, i) => (r.status === 'rejected' ? [{ file: stored[i], reason: r.reason as unknown }] : []));
     if (failed.length) {
@@ -54,10 +73,11 @@ export class UploadService {
       await Promise.all(failed.map((f) => this.storage.delete(f.file.storageKey)));
       throw failed[0].reason;
     }
-    return submitted.map((r, i) => ({ filename: stored[i].filename, taskId: (r as PromiseFulfilledResult<{ taskId: string }>).value.taskId, sizeBytes: stored[i].sizeBytes }));
+    const files = submitted.map((r, i) => ({ index: stored[i].index, filename: stored[i].filename, taskId: (r as PromiseFulfilledResult<{ taskId: string }>).value.taskId, sizeBytes: stored[i].sizeBytes }));
+    return { files, rejected };
   }
 
-  private receive(collectionId: string, req: Request): Promise<StoredFile[]> {
+  private receive(collectionId: string, req: Request): Promise<{ stored: StoredFile[]; rejected: RejectedFile[] }> {
     return new Promise((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
@@ -68,6 +88,10 @@ export class UploadService {
         return;
       }
       const stored: StoredFile[] = [];
+      const rejected: RejectedFile[] = [];
+      let files = 0;
+      const refuse = (index: number, filename: string, e: DomainError) => rejected.push({ index, filename, code: e.code, message: e.message });
+      const inOrder = <T extends { index: number }>(xs: T[]) => xs.sort((p, q) => p.index - q.index);
       const pending: Promise<void>[] = [];
       const open = new Set<NodeJS.ReadableStream & { destroy(err?: Error): void }>();
       let failure: DomainError | null = null;
@@ -82,7 +106,7 @@ export class UploadService {
             await Promise.all(stored.map((f) => this.storage.delete(f.storageKey)));
             reject(failure);
           } else {
-            resolve(stored);
+            resolve({ stored: inOrder(stored), rejected: inOrder(rejected) });
           }
         });
       };
@@ -95,18 +119,23 @@ export class UploadService {
       };
 
       bb.on('file', (_field, stream, info) => {
+        const index = files++;
         // Listened to at once: a truncated body errors the file stream before storage is open.
         stream.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
+        const filename = sanitizeFilename(info.filename ?? '');
         if (hasControlCharacter(info.filename ?? '')) {
-          fail(new DomainError('VALIDATION_FAILED', 'a filename contains control characters'));
+          refuse(index, filename, new DomainError('VALIDATION_FAILED', `${filename}: the filename contains control characters`));
           stream.resume();
           return;
         }
-        const filename = sanitizeFilename(info.filename ?? '');
         const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
         const sourceType = TYPES[ext];
-        if (!sourceType || failure) {
-          fail(failure ?? new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .txt, .md and .html files are accepted`));
+        if (failure) {
+          stream.resume();
+          return;
+        }
+        if (!sourceType) {
+          refuse(index, filename, new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .txt, .md and .html files are accepted`));
           stream.resume();
           return;
         }
@@ -132,10 +161,12 @@ export class UploadService {
             const problem = checkMagic(sourceType, head, size);
             if (problem) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: ${problem}`);
             // No hashing here: the ingest service hashes the stored file, so an upload costs only its I/O.
-            stored.push({ filename, storageKey, sourceType, sizeBytes: size });
+            stored.push({ index, filename, storageKey, sourceType, sizeBytes: size });
           })().catch(async (err: unknown) => {
             await this.storage.delete(storageKey);
-            fail(err instanceof DomainError ? err : new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));
+            // A file that is too large or not what it claims is refused alone; a broken stream fails the request.
+            if (err instanceof DomainError) refuse(index, filename, err);
+            else fail(new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));
           }),
         );
       });

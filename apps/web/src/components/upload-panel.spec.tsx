@@ -29,7 +29,7 @@ describe('UploadPanel', () => {
       t2: [task('t2', { state: 'FAILURE', error: { code: 'DOCUMENT_UNREADABLE', message: 'PDF is encrypted and needs a password' } })],
     };
     const api = {
-      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }, { filename: 'locked.pdf', taskId: 't2', sizeBytes: 1 }] })),
+      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }, { index: 1, filename: 'locked.pdf', taskId: 't2', sizeBytes: 1 }], rejected: [] })),
       task: vi.fn(async (id: string) => (polls[id].length > 1 ? polls[id].shift()! : polls[id][0])),
     } as unknown as ApiClient;
     const onTaskDone = vi.fn();
@@ -51,7 +51,7 @@ describe('UploadPanel', () => {
     const warnings = [{ page: 4, code: 'PAGE_WITHOUT_TEXT' as const, message: 'page 4 is an image without a text layer: its text was not read (no OCR)' }];
     const done = task('t1', { state: 'SUCCESS', warnings, counts: { pages: 10, chunks: { text: 9, table_html: 0, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 1, repeatedLinesDropped: 0, pagesOcr: 0, ocrConfidence: null } });
     const api = {
-      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }] })),
+      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }], rejected: [] })),
       task: vi.fn(async () => done),
     } as unknown as ApiClient;
     render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} pollMs={5} />);
@@ -59,6 +59,25 @@ describe('UploadPanel', () => {
     const status = await screen.findByRole('status');
     expect(status.textContent).toBe('1 page(s) not read: p. 4');
     expect(status.getAttribute('title')).toContain('no OCR');
+  });
+
+  it('marks only the rejected file of a batch, and follows the accepted one', async () => {
+    const api = {
+      upload: vi.fn(async () => ({
+        collectionId: 'books',
+        files: [{ index: 1, filename: 'a.pdf', taskId: 't1', sizeBytes: 8 }],
+        rejected: [{ index: 0, filename: 'notes.docx', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'notes.docx: only .pdf, .txt, .md and .html files are accepted' }],
+      })),
+      task: vi.fn(async () => task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } })),
+    } as unknown as ApiClient;
+    const onUploaded = vi.fn();
+    render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={vi.fn()} pollMs={5} />);
+    const files = [new File(['PK'], 'notes.docx'), new File(['%PDF-1.4'], 'a.pdf')];
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/notes\.docx: only \.pdf/);
+    expect(await screen.findByText('done: 10 pages, 13 chunks')).toBeTruthy();
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
+    expect(onUploaded).toHaveBeenCalledWith([{ filename: 'a.pdf', file: files[1] }]);
   });
 
   it('explains a rejected upload', async () => {

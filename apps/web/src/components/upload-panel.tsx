@@ -49,11 +49,18 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
     setRows((prev) => [...batch, ...prev]);
     try {
       const reply = await api.upload(collectionId, files);
-      setRows((prev) => prev.map((r) => {
-        const i = batch.findIndex((b) => b.key === r.key);
-        return i >= 0 ? { ...r, filename: reply.files[i]?.filename ?? r.filename, taskId: reply.files[i]?.taskId } : r;
-      }));
-      onUploaded(files.map((file, i) => ({ filename: reply.files[i]?.filename ?? file.name, file })));
+      // Each file was accepted or rejected on its own: rows are matched by their place in the upload.
+      setRows((prev) =>
+        prev.map((r) => {
+          const i = batch.findIndex((b) => b.key === r.key);
+          if (i < 0) return r;
+          const accepted = reply.files.find((f) => f.index === i);
+          const rejected = reply.rejected?.find((f) => f.index === i);
+          if (accepted) return { ...r, filename: accepted.filename, taskId: accepted.taskId };
+          return { ...r, error: rejected?.message ?? 'not accepted by the server' };
+        }),
+      );
+      onUploaded(reply.files.map((f) => ({ filename: f.filename, file: files[f.index] })));
     } catch (err) {
       const message = err instanceof ApiError ? err.explanation : String(err);
       setRows((prev) => prev.map((r) => (batch.some((b) => b.key === r.key) ? { ...r, error: message } : r)));

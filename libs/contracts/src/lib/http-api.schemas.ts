@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CollectionIdSchema, DocumentIdSchema } from './common.schema';
+import { ErrorCodeSchema } from './errors';
 import { CitationSchema } from './chat.messages';
 import { TaskIdSchema } from './ingest.messages';
 
@@ -31,11 +32,22 @@ export const UploadReplySchema = z.object({
   collectionId: CollectionIdSchema,
   files: z.array(
     z.object({
+      index: z.number().int().describe('position of the file in the upload, 0-based'),
       filename: z.string().describe('sanitised display name used in citations'),
       taskId: TaskIdSchema,
       sizeBytes: z.number().int(),
     }),
   ),
+  rejected: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        filename: z.string(),
+        code: ErrorCodeSchema,
+        message: z.string(),
+      }),
+    )
+    .describe('files of the upload that were not accepted, each with its reason; the others were'),
 });
 export type UploadReply = z.infer<typeof UploadReplySchema>;
 
