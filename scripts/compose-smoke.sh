@@ -50,7 +50,7 @@ task=$(api upload -F "file=@$pdf" "$base/upload/smoke")
 task=$(json 'r.files[0].taskId' <<<"$task")
 state=""
 for _ in $(seq 1 120); do
-  state=$(api "task $task" "$base/tasks/$task?collection_id=smoke")
+  state=$(api "task $task" "$base/tasks/$task")
   state=$(json 'r.state' <<<"$state")
   [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
   sleep 1

@@ -73,8 +73,11 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(new Set(stored.chunks.map((c: { pageNumber: number }) => c.pageNumber)).size).toBe(100);
     const missing = await fetch(`${base}/collections/books/documents/${'0'.repeat(32)}/chunks`);
     expect(missing.status).toBe(404);
-    const list = await getJson(fetch(`${base}/tasks?collection_id=books`));
+    const list = await getJson(fetch(`${base}/tasks?collectionId=books`));
     expect(list.tasks.map((t: { taskId: string }) => t.taskId)).toContain(task.taskId);
+    // The old snake_case name still works for one release; neither name is a 400.
+    expect((await getJson(fetch(`${base}/tasks?collection_id=books`))).tasks).toEqual(list.tasks);
+    expect((await fetch(`${base}/tasks`)).status).toBe(400);
   });
 
   it('finds the gold page for the questions about that book (hybrid, local embedder)', async () => {
@@ -230,7 +233,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   it('deletes a document everywhere, then a whole collection', async () => {
     const up = await upload(base, 'temp', [{ name: 'vol02.pdf', data: readFileSync(BOOK2) }]);
     const task = await waitForTask(base, up.body.files[0].taskId);
-    const del = await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' });
+    const del = await fetch(`${base}/collections/temp/documents/${task.documentId}`, { method: 'DELETE' });
     expect(await getJson(del)).toMatchObject({ deletedChunks: task.counts.chunks.text, documentIds: [task.documentId] });
     const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'temp', query: 'patients' })));
     expect(hits.results).toHaveLength(0);

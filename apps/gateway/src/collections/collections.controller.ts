@@ -48,12 +48,21 @@ export class CollectionsController {
   }
 
   /** Removes a document's chunks everywhere they are stored. */
-  @Delete('embeddings/:collectionId/:documentId')
+  @Delete('collections/:collectionId/documents/:documentId')
   deleteDocument(
     @Param('collectionId', collectionPipe()) collectionId: string,
     @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
   ) {
     return this.bus.request(RetrievalDocumentDelete, { collectionId, documentId });
+  }
+
+  /** The old path of the same delete, kept for one release. */
+  @Delete('embeddings/:collectionId/:documentId')
+  deleteDocumentOldPath(
+    @Param('collectionId', collectionPipe()) collectionId: string,
+    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+  ) {
+    return this.deleteDocument(collectionId, documentId);
   }
 
   @Delete('embeddings/:collectionId')

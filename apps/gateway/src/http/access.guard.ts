@@ -107,7 +107,8 @@ export function secondsUntilFree(limit: number, cur: number, prev: number, elaps
 function namedCollection(req: Request): string | undefined {
   const fromParams = (req.params as Record<string, string> | undefined)?.collectionId;
   const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).collectionId : undefined;
-  const fromQuery = (req.query as Record<string, unknown> | undefined)?.collection_id;
+  const query = req.query as Record<string, unknown> | undefined;
+  const fromQuery = query?.collectionId ?? query?.collection_id;
   const id = fromParams ?? fromBody ?? fromQuery;
   return typeof id === 'string' ? id : undefined;
 }

@@ -53,6 +53,8 @@ export interface ApiRoute {
   operations?: boolean;
   /** A key needs one of these scopes (admin has all); [] = any valid key. Required on every route that is neither open nor operations. */
   scopes?: ApiKeyScope[];
+  /** Kept as an alias for one release; the document marks it. */
+  deprecated?: boolean;
   /** Served but left out of the document (static assets of /docs). */
   hidden?: boolean;
 }
@@ -119,7 +121,8 @@ export const API_ROUTES: ApiRoute[] = [
     scopes: ['search', 'chat', 'upload', 'delete'],
   },
   { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply, scopes: ['delete'] },
-  { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: "Delete one document's chunks everywhere", params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'] },
+  { method: 'delete', path: '/collections/:collectionId/documents/:documentId', tag: 'collections', summary: 'Delete one document and its chunks everywhere', params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'] },
+  { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: 'Old name of DELETE /collections/{collectionId}/documents/{documentId}', params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'], deprecated: true },
   {
     method: 'delete',
     path: '/embeddings/:collectionId',

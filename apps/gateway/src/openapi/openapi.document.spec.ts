@@ -57,6 +57,11 @@ describe('OpenAPI document', () => {
     expect(props.collectionId.pattern).toBe('^[a-zA-Z0-9_-]{1,64}$');
     expect(props.topK.maximum).toBe(50);
     const tasks = doc.paths['/tasks'].get.parameters ?? [];
-    expect(tasks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'collection_id', in: 'query', required: true })]));
+    expect(tasks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'collectionId', in: 'query' }), expect.objectContaining({ name: 'collection_id', in: 'query', deprecated: true })]),
+    );
+    const deprecated = (path: string) => (doc.paths[path].delete as { deprecated?: boolean }).deprecated;
+    expect(deprecated('/embeddings/{collectionId}/{documentId}')).toBe(true);
+    expect(deprecated('/collections/{collectionId}/documents/{documentId}')).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@ function parameters(route: ApiRoute): Json[] {
     if (!obj) continue;
     const schema = toSchema(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (schema.required ?? []).includes(name), schema: prop });
+      out.push({ name, in: where, required: where === 'path' || (schema.required ?? []).includes(name), ...(prop.deprecated ? { deprecated: true } : {}), schema: prop });
     }
   }
   return out;
@@ -29,6 +29,7 @@ function operation(route: ApiRoute, authEnabled: boolean): Json {
     operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
   };
   if (route.description) op.description = route.description;
+  if (route.deprecated) op.deprecated = true;
   const params = parameters(route);
   if (params.length) op.parameters = params;
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };

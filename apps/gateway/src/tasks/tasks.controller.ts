@@ -18,6 +18,8 @@ export class TasksController {
 
   @Get()
   list(@Query(new ZodPipe(TaskListQuerySchema, 'query')) q: TaskListQuery) {
-    return this.bus.request(IngestTaskList, { collectionId: q.collection_id, limit: q.limit });
+    const collectionId = q.collectionId ?? q.collection_id;
+    if (!collectionId) throw new DomainError('VALIDATION_FAILED', 'query: collectionId is required');
+    return this.bus.request(IngestTaskList, { collectionId, limit: q.limit });
   }
 }

@@ -76,7 +76,7 @@ export class ApiClient {
   }
 
   deleteDocument(collectionId: string, documentId: string): Promise<{ deletedChunks: number }> {
-    return this.call(`/embeddings/${encodeURIComponent(collectionId)}/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
+    return this.call(`/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
   }
 
   upload(collectionId: string, files: File[]): Promise<UploadReply> {

@@ -14,7 +14,8 @@ export const TaskParamsSchema = z.object({ taskId: TaskIdSchema });
 export const DocumentParamsSchema = z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema });
 
 export const TaskListQuerySchema = z.object({
-  collection_id: CollectionIdSchema,
+  collectionId: CollectionIdSchema.optional().describe('required (or its old name collection_id)'),
+  collection_id: CollectionIdSchema.optional().meta({ deprecated: true, description: 'old name of collectionId, kept for one release' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
