@@ -93,7 +93,8 @@ export function toTask(s: JobSnapshot): Task {
       finishedAt: s.finishedAt ? new Date(s.finishedAt).toISOString() : null,
       durationMs: s.startedAt && s.finishedAt ? s.finishedAt - s.startedAt : null,
     },
-    attempts: s.attemptsMade,
+    // Bull counts failed attempts only: the running or successful attempt is added, so 1 means one try in every state.
+    attempts: state === 'SUCCESS' || state === 'PROCESSING' ? s.attemptsMade + 1 : s.attemptsMade,
     documentId: r?.documentId ?? null,
     deduplicated: r?.deduplicated ?? false,
     error: state === 'FAILURE' ? parseFailure(s.failedReason) : null,

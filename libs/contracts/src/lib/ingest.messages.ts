@@ -66,7 +66,7 @@ export const TaskSchema = z.object({
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
   }),
-  attempts: z.number().int(),
+  attempts: z.number().int().describe('attempts begun so far, the running one included: 1 after a first-try success or a first failure'),
   documentId: z.string().nullable(),
   deduplicated: z.boolean(),
   error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
