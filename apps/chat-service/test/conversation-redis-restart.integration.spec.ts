@@ -22,18 +22,18 @@ describe('conversations across a Redis restart (a real redis-server with an appe
       { role: 'user' as const, content: 'How should the tablets be stored?' },
       { role: 'assistant' as const, content: 'Below 25 °C, in the original package [1].' },
     ];
-    await store.append('c1', first);
+    await store.append('c1', 'books', first);
 
     await redis.kill();
     const t0 = Date.now();
-    expect(await settle(store.load('c1'))).toBe('SERVICE_UNAVAILABLE');
-    expect(await settle(store.append('c1', first))).toBe('SERVICE_UNAVAILABLE');
+    expect(await settle(store.load('c1', 'books'))).toBe('SERVICE_UNAVAILABLE');
+    expect(await settle(store.append('c1', 'books', first))).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - t0).toBeLessThan(8000);
 
     await redis.start();
-    await within(15_000, async () => (await settle(store.load('c1'), 2000)) !== 'SERVICE_UNAVAILABLE');
-    expect(await store.load('c1')).toEqual(first);
-    await store.append('c1', [{ role: 'user', content: 'And after opening?' }]);
-    expect((await store.load('c1')).map((t) => t.content)).toEqual([...first.map((t) => t.content), 'And after opening?']);
+    await within(15_000, async () => (await settle(store.load('c1', 'books'), 2000)) !== 'SERVICE_UNAVAILABLE');
+    expect(await store.load('c1', 'books')).toEqual(first);
+    await store.append('c1', 'books', [{ role: 'user', content: 'And after opening?' }]);
+    expect((await store.load('c1', 'books')).map((t) => t.content)).toEqual([...first.map((t) => t.content), 'And after opening?']);
   }, 60_000);
 });

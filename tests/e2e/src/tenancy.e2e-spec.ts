@@ -18,7 +18,7 @@ describe('tenancy: API keys with scopes and collections (all services as process
   let aDocument: string;
 
   beforeAll(async () => {
-    await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service')]);
+    await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
     base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
   });
   afterAll(() => stack.stop());
@@ -88,6 +88,18 @@ describe('tenancy: API keys with scopes and collections (all services as process
     expect(listed.keys.map((k: { tenant: string }) => k.tenant).every((t: string) => t === 'a')).toBe(true);
     const bKey = (await getJson(fetch(`${base}/keys`, as(ROOT_KEY)))).keys.find((k: { name: string }) => k.name === 'team b');
     expect((await fetch(`${base}/keys/${bKey.id}`, as(admin, { method: 'DELETE' }))).status).toBe(404);
+  });
+
+  it("keeps a conversation inside its collection: another tenant cannot read or extend it by id", async () => {
+    const chatA = (await createKey(ROOT_KEY, { name: 'a chat', tenant: 'a', scopes: ['chat'], collections: ['a-docs'] })).body.secret as string;
+    const chatB = (await createKey(ROOT_KEY, { name: 'b chat', tenant: 'b', scopes: ['chat'], collections: ['b-docs'] })).body.secret as string;
+    const first = await getJson(fetch(`${base}/chat`, post(chatA, { collectionId: 'a-docs', question: 'How is warfarin dosing adjusted?' })));
+    expect(first.conversationId).toEqual(expect.any(String));
+    const stolen = await fetch(`${base}/chat`, post(chatB, { collectionId: 'b-docs', question: 'and then?', conversationId: first.conversationId }));
+    expect(stolen.status).toBe(404);
+    const again = await fetch(`${base}/chat`, post(chatA, { collectionId: 'a-docs', question: 'and then?', conversationId: first.conversationId }));
+    expect(again.status).toBe(200);
+    expect((await getJson(again)).conversationId).toBe(first.conversationId);
   });
 
   it('refuses a revoked key and the old secret of a rotated one at once', async () => {

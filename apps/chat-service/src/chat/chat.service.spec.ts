@@ -13,7 +13,7 @@ class MemoryConversations implements ConversationStore {
   async load(id: string) {
     return [...(this.data.get(id) ?? [])];
   }
-  async append(id: string, turns: ChatTurn[]) {
+  async append(id: string, _collectionId: string, turns: ChatTurn[]) {
     this.data.set(id, [...(this.data.get(id) ?? []), ...turns]);
   }
 }
@@ -86,7 +86,7 @@ describe('ChatService', () => {
 
   it('prefers history sent by the client over the stored one', async () => {
     const store = new MemoryConversations();
-    await store.append('conv-12345', [{ role: 'user', content: 'stored question' }]);
+    await store.append('conv-12345', 'books', [{ role: 'user', content: 'stored question' }]);
     const bus = fakeBus(results);
     const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm(), config, logger, store);
     await run(svc, { question: 'and aspirin?', conversationId: 'conv-12345', history: [{ role: 'user', content: 'given question' }] });

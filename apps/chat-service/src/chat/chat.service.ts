@@ -44,7 +44,9 @@ export class ChatService {
   private async run(q: ChatQuery, signal: AbortSignal, emit: (e: ChatEvent) => void): Promise<void> {
     const t0 = performance.now();
     const conversationId = q.conversationId ?? randomUUID();
-    const history = q.history ?? (q.conversationId ? await this.conversations.load(q.conversationId) : []);
+    // Loaded even when the client sends its own history: a conversation of another collection is refused here.
+    const stored = q.conversationId ? await this.conversations.load(q.conversationId, q.collectionId) : [];
+    const history = q.history ?? stored;
     const standalone = history.length ? await this.llm.rewrite(q.question, history) : q.question;
     const found = await this.bus.request(
       RetrievalSearch,
@@ -80,7 +82,7 @@ export class ChatService {
     }
     // Stored before `done`, so a client that sends its next question right after sees this turn.
     await this.conversations
-      .append(conversationId, [
+      .append(conversationId, q.collectionId, [
         { role: 'user', content: q.question.slice(0, MAX_TURN_CHARS) },
         { role: 'assistant', content: answer.slice(0, MAX_TURN_CHARS) },
       ])

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ChatTurn, ChatTurnSchema } from '@rag/contracts';
-import { closeRedis, createFailFastRedis, RedisClient, whenReady } from '@rag/platform';
+import { closeRedis, createFailFastRedis, DomainError, RedisClient, whenReady } from '@rag/platform';
 import { ConversationStore } from './conversation.store';
 
 export interface ConversationStoreOptions {
@@ -9,6 +9,16 @@ export interface ConversationStoreOptions {
   ttlSeconds: number;
   maxTurns: number;
 }
+
+/** Appends only when the conversation is new, unowned (stored before owners were kept) or owned by this collection. */
+const APPEND = `
+local owner = redis.call('GET', KEYS[2])
+if owner and owner ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 /**
  * Conversations as Redis lists of JSON turns with a TTL: any chat replica can continue any
@@ -26,8 +36,11 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
     await closeRedis(this.redis);
   }
 
-  async load(conversationId: string): Promise<ChatTurn[]> {
-    const raw = await whenReady(this.redis, 'conversation store', () => this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1));
+  async load(conversationId: string, collectionId: string): Promise<ChatTurn[]> {
+    const [owner, raw] = await whenReady(this.redis, 'conversation store', () =>
+      Promise.all([this.redis.get(this.ownerKey(conversationId)), this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1)]),
+    );
+    if (owner !== null && owner !== collectionId) throw notHere(conversationId, collectionId);
     const turns: ChatTurn[] = [];
     for (const r of raw) {
       const parsed = ChatTurnSchema.safeParse(safeJson(r));
@@ -36,22 +49,25 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
     return turns;
   }
 
-  async append(conversationId: string, turns: ChatTurn[]): Promise<void> {
+  async append(conversationId: string, collectionId: string, turns: ChatTurn[]): Promise<void> {
     if (!turns.length) return;
-    const key = this.key(conversationId);
-    await whenReady(this.redis, 'conversation store', () =>
-      this.redis
-        .multi()
-        .rpush(key, ...turns.map((t) => JSON.stringify(t)))
-        .ltrim(key, -this.opts.maxTurns, -1)
-        .expire(key, this.opts.ttlSeconds)
-        .exec(),
+    const done = await whenReady(this.redis, 'conversation store', () =>
+      this.redis.eval(APPEND, 2, this.key(conversationId), this.ownerKey(conversationId), collectionId, String(this.opts.ttlSeconds), String(this.opts.maxTurns), ...turns.map((t) => JSON.stringify(t))),
     );
+    if (done !== 1) throw notHere(conversationId, collectionId);
   }
 
   private key(id: string): string {
     return `${this.opts.prefix}:conversation:${id}`;
   }
+
+  private ownerKey(id: string): string {
+    return `${this.opts.prefix}:conversation:${id}:collection`;
+  }
+}
+
+function notHere(conversationId: string, collectionId: string): DomainError {
+  return new DomainError('NOT_FOUND', `no conversation ${conversationId} in collection ${collectionId}`);
 }
 
 function safeJson(s: string): unknown {
