@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import {
   RequestOf,
+  RetrievalCollectionCreate,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
   RetrievalDocumentChunks,
@@ -57,6 +58,11 @@ export class RetrievalController {
   @BusHandler(RetrievalCollectionList)
   async onListCollections() {
     return { collections: await this.documents.listCollections() };
+  }
+
+  @BusHandler(RetrievalCollectionCreate)
+  onCreateCollection(@BusPayload(RetrievalCollectionCreate) req: RequestOf<typeof RetrievalCollectionCreate>) {
+    return this.documents.createCollection(req.collectionId, req.description);
   }
 
   @BusHandler(RetrievalCollectionDelete)

@@ -58,6 +58,21 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     };
   };
 
+  it('creates an empty collection with a description, lists it, refuses it twice, and deletes it', async () => {
+    const [a, b] = replicas;
+    const created = await a.docs.createCollection('made-empty', 'Ward 7 protocols');
+    expect(created).toMatchObject({ collectionId: 'made-empty', description: 'Ward 7 protocols' });
+    expect(await b.docs.listCollections()).toEqual(expect.arrayContaining([{ collectionId: 'made-empty', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]));
+    await expect(b.docs.createCollection('made-empty')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await a.docs.replace(await doc('made-empty', 900));
+    expect((await b.docs.listCollections()).find((c) => c.collectionId === 'made-empty')).toMatchObject({ documents: 1, chunks: 5, description: 'Ward 7 protocols' });
+    expect(await b.docs.deleteCollection('made-empty')).toEqual({ deletedChunks: 5 });
+    expect((await a.docs.listCollections()).map((c) => c.collectionId)).not.toContain('made-empty');
+    await expect(a.docs.deleteCollection('made-empty')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await a.docs.createCollection('made-and-dropped');
+    expect(await a.docs.deleteCollection('made-and-dropped')).toEqual({ deletedChunks: 0 });
+  });
+
   it('folds new rows into the full-text index shortly after writes', async () => {
     const cfg = { ...config, indexRefreshDelayMs: 100, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined } as never;

@@ -6,12 +6,11 @@ import { ChunkBrowser } from './components/chunk-browser';
 import { CollectionsPanel } from './components/collections-panel';
 import { DocumentsPanel } from './components/documents-panel';
 import { UploadPanel } from './components/upload-panel';
-import { savedApiKey, saveApiKey, savedCollections, saveCollections } from './lib/storage';
+import { savedApiKey, saveApiKey } from './lib/storage';
 
 export function App(props: { api?: ApiClient }) {
   const api = useMemo(() => props.api ?? new ApiClient('', savedApiKey()), [props.api]);
   const [collections, setCollections] = useState<CollectionInfo[]>([]);
-  const [local, setLocal] = useState<string[]>(savedCollections);
   const [selected, setSelected] = useState<string | null>(null);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
   const [browsing, setBrowsing] = useState<DocumentSummary | null>(null);
@@ -31,9 +30,7 @@ export function App(props: { api?: ApiClient }) {
 
   const refresh = useCallback(async () => {
     try {
-      const { collections: server } = await api.collections();
-      const names = new Set(server.map((c) => c.collectionId));
-      setCollections([...server, ...local.filter((l) => !names.has(l)).map((collectionId) => ({ collectionId, documents: 0, chunks: 0 }))]);
+      setCollections((await api.collections()).collections);
       if (selected) setDocuments((await api.documents(selected)).documents);
       setError(null);
       const me = await api.me().catch(() => null);
@@ -41,7 +38,7 @@ export function App(props: { api?: ApiClient }) {
     } catch (err) {
       fail(err);
     }
-  }, [api, local, selected, fail]);
+  }, [api, selected, fail]);
 
   useEffect(() => void refresh(), [refresh]);
   useEffect(() => {
@@ -81,15 +78,16 @@ export function App(props: { api?: ApiClient }) {
           selected={selected}
           onSelect={setSelected}
           onCreate={(id) => {
-            const next = [...new Set([...local, id])];
-            setLocal(next);
-            saveCollections(next);
-            setSelected(id);
+            // Created on the server, so it is there after a reload and on another device; one that exists is just selected.
+            api.createCollection(id).then(
+              () => {
+                setSelected(id);
+                return refresh();
+              },
+              (err: unknown) => (err instanceof ApiError && err.status === 409 ? (setSelected(id), refresh()) : fail(err)),
+            );
           }}
           onDelete={may('delete') ? (id) => {
-            const next = local.filter((l) => l !== id);
-            setLocal(next);
-            saveCollections(next);
             if (selected === id) setSelected(null);
             api.deleteCollection(id).then(refresh, (err: unknown) => (err instanceof ApiError && err.status === 404 ? refresh() : fail(err)));
           } : undefined}

@@ -201,6 +201,18 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     });
   });
 
+  it('creates an empty collection by name, lists it with its description, refuses it twice and deletes it', async () => {
+    const made = await fetch(`${base}/collections`, json({ collectionId: 'empty-one', description: 'Ward 7 protocols' }));
+    expect(made.status).toBe(201);
+    expect(await getJson(made)).toMatchObject({ collectionId: 'empty-one', description: 'Ward 7 protocols' });
+    const listed = await getJson(fetch(`${base}/collections`));
+    expect(listed.collections).toEqual(expect.arrayContaining([{ collectionId: 'empty-one', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]));
+    expect((await fetch(`${base}/collections`, json({ collectionId: 'empty-one' }))).status).toBe(409);
+    expect((await fetch(`${base}/collections`, json({ collectionId: 'bad name!' }))).status).toBe(400);
+    expect((await fetch(`${base}/collections/empty-one`, { method: 'DELETE' })).status).toBe(200);
+    expect((await getJson(fetch(`${base}/collections`))).collections.map((c: { collectionId: string }) => c.collectionId)).not.toContain('empty-one');
+  });
+
   it('accepts the valid files of a batch and rejects the others one by one, in the order sent', async () => {
     const up = await upload(base, 'mixed', [
       { name: 'notes.docx', data: 'PK\u0003\u0004 a Word file' },

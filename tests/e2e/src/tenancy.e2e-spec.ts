@@ -49,6 +49,8 @@ describe('tenancy: API keys with scopes and collections (all services as process
     aDocument = t.documentId as string;
     expect((await fetch(`${base}/tasks/${mine.body.files[0].taskId}`, as(b))).status).toBe(404);
     expect((await fetch(`${base}/tasks?collectionId=a-docs`, as(b))).status).toBe(403);
+    expect((await fetch(`${base}/collections`, post(a, { collectionId: 'a-new', description: 'mine' }))).status).toBe(201);
+    expect((await fetch(`${base}/collections`, post(a, { collectionId: 'b-new' }))).status).toBe(403);
     const theirs = await upload(base, 'b-docs', [{ name: 'a.txt', data: 'x' }], { authorization: `Bearer ${a}` });
     expect(theirs).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     // A reader of a-docs has no upload scope.

@@ -1,10 +1,12 @@
-import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ChunkPageQuery,
+  CollectionCreateRequestSchema,
   ChunkPageQuerySchema,
   CollectionIdSchema,
   DeleteByFilenameQuerySchema,
   DocumentIdSchema,
+  RetrievalCollectionCreate,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
   RetrievalDocumentChunks,
@@ -26,6 +28,12 @@ export class CollectionsController {
   async list(@CurrentCaller() caller: Caller) {
     const reply = await this.bus.request(RetrievalCollectionList, {});
     return { ...reply, collections: reply.collections.filter((c) => mayTouch(caller, c.collectionId)) };
+  }
+
+  @Post('collections')
+  @HttpCode(201)
+  create(@Body(new ZodPipe(CollectionCreateRequestSchema)) body: { collectionId: string; description?: string }) {
+    return this.bus.request(RetrievalCollectionCreate, body);
   }
 
   @Get('collections/:collectionId/documents')

@@ -152,12 +152,25 @@ export class DocumentsService implements OnModuleDestroy {
     });
   }
 
+  async createCollection(collectionId: string, description?: string): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
+    return this.withWriteLock(async (lease) => {
+      if (await this.repo.findCollectionRow(collectionId)) throw new DomainError('CONFLICT', `collection ${collectionId} already exists`);
+      const row = { collection_name: collectionId, description: description ?? '', created_at: new Date().toISOString() };
+      lease.assertHeld();
+      await this.repo.insertCollectionRow(row);
+      return { collectionId, description: description || null, createdAt: row.created_at };
+    });
+  }
+
   async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
     return this.withWriteLock(async (lease) => {
       const docs = await this.repo.listDocuments({ collectionId });
-      if (docs.length === 0) throw new DomainError('NOT_FOUND', `collection ${collectionId} has no documents`);
+      const created = await this.repo.findCollectionRow(collectionId);
+      if (docs.length === 0 && !created) throw new DomainError('NOT_FOUND', `no collection ${collectionId}`);
       lease.assertHeld();
-      return { deletedChunks: await this.repo.deleteDocuments({ collectionId }) };
+      const deletedChunks = docs.length ? await this.repo.deleteDocuments({ collectionId }) : 0;
+      await this.repo.deleteCollectionRow(collectionId);
+      return { deletedChunks };
     });
   }
 
@@ -166,10 +179,12 @@ export class DocumentsService implements OnModuleDestroy {
     return rows.map(toSummary).sort((a, b) => a.filename.localeCompare(b.filename));
   }
 
-  async listCollections(): Promise<Array<{ collectionId: string; documents: number; chunks: number }>> {
-    const byCollection = new Map<string, { documents: number; chunks: number }>();
+  /** Collections with documents and those created empty, each with its counts (and description, if created by name). */
+  async listCollections(): Promise<Array<{ collectionId: string; documents: number; chunks: number; description: string | null }>> {
+    const byCollection = new Map<string, { documents: number; chunks: number; description: string | null }>();
+    for (const c of await this.repo.listCollectionRows()) byCollection.set(c.collection_name, { documents: 0, chunks: 0, description: c.description || null });
     for (const d of await this.repo.listDocuments()) {
-      const c = byCollection.get(d.collection_name) ?? { documents: 0, chunks: 0 };
+      const c = byCollection.get(d.collection_name) ?? { documents: 0, chunks: 0, description: null };
       c.documents++;
       c.chunks += d.chunks;
       byCollection.set(d.collection_name, c);

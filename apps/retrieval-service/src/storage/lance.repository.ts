@@ -36,6 +36,12 @@ export interface DocumentRow {
   ingested_at: string;
 }
 
+export interface CollectionRow {
+  collection_name: string;
+  description: string;
+  created_at: string;
+}
+
 export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text'> & { heading_path: string[] };
 export interface ScoredChunk extends StoredChunk {
   score: number;
@@ -78,6 +84,7 @@ export class LanceRepository implements OnModuleInit {
   private session?: lancedb.Session;
   private chunks!: lancedb.Table;
   private documents!: lancedb.Table;
+  private collections!: lancedb.Table;
   private ftsReady = false;
   /** Type of the vector index, null before there is one ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
   private vectorIndexType: string | null = null;
@@ -142,6 +149,8 @@ export class LanceRepository implements OnModuleInit {
       ? await this.db.openTable(this.config.tableName)
       : await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
     this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, { mode: 'create', existOk: true });
+    const collectionSchema = new Schema([new Field('collection_name', new Utf8(), false), new Field('description', new Utf8(), false), new Field('created_at', new Utf8(), false)]);
+    this.collections = await this.db.createEmptyTable(`${this.config.tableName}_collections`, collectionSchema, { mode: 'create', existOk: true });
     await this.addSearchColumns();
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
@@ -255,6 +264,27 @@ export class LanceRepository implements OnModuleInit {
       .whenNotMatchedInsertAll()
       .whenNotMatchedBySourceDelete({ where: scope })
       .execute([doc as unknown as Record<string, unknown>]);
+  }
+
+  /** Collections created by name (with a description); collections made by an upload alone have no row. */
+  async listCollectionRows(): Promise<CollectionRow[]> {
+    return (await this.collections.query().limit(1_000_000).toArray()).map((r) => ({ collection_name: String(r.collection_name), description: String(r.description), created_at: String(r.created_at) }));
+  }
+
+  async findCollectionRow(collectionId: string): Promise<CollectionRow | null> {
+    const rows = await this.collections.query().where(documentFilter({ collectionId })).limit(1).toArray();
+    return rows[0] ? { collection_name: String(rows[0].collection_name), description: String(rows[0].description), created_at: String(rows[0].created_at) } : null;
+  }
+
+  async insertCollectionRow(row: CollectionRow): Promise<void> {
+    await this.collections.add([row as unknown as Record<string, unknown>]);
+  }
+
+  async deleteCollectionRow(collectionId: string): Promise<boolean> {
+    const where = documentFilter({ collectionId });
+    const n = await this.collections.countRows(where);
+    if (n > 0) await this.collections.delete(where);
+    return n > 0;
   }
 
   /** Deletes the selected documents and their chunks; returns the chunks deleted. */

@@ -62,6 +62,10 @@ export class ApiClient {
     return this.call('/collections');
   }
 
+  createCollection(collectionId: string, description?: string): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
+    return this.call('/collections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionId, description }) });
+  }
+
   deleteCollection(id: string): Promise<{ deletedChunks: number }> {
     return this.call(`/collections/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }

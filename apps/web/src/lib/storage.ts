@@ -23,5 +23,3 @@ export const savedApiKey = () => read<string | null>('apiKey', null);
 export const saveApiKey = (key: string | null) => write('apiKey', key);
 export const savedHistory = (collectionId: string) => read<ChatTurn[]>(`history:${collectionId}`, []);
 export const saveHistory = (collectionId: string, turns: ChatTurn[]) => write(`history:${collectionId}`, turns.slice(-20));
-export const savedCollections = () => read<string[]>('collections', []);
-export const saveCollections = (ids: string[]) => write('collections', ids);

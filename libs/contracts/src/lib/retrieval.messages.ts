@@ -177,7 +177,12 @@ export const RetrievalCollectionList = defineMessage(
   EmptySchema,
   z.object({
     collections: z.array(
-      z.object({ collectionId: CollectionIdSchema, documents: z.number().int(), chunks: z.number().int() }),
+      z.object({
+        collectionId: CollectionIdSchema,
+        documents: z.number().int(),
+        chunks: z.number().int(),
+        description: z.string().nullable().optional().describe('set when the collection was created with POST /collections'),
+      }),
     ),
   }),
 );
@@ -186,6 +191,18 @@ export const RetrievalCollectionDelete = defineMessage(
   Patterns.retrievalCollectionDelete,
   z.object({ collectionId: CollectionIdSchema }),
   z.object({ deletedChunks: z.number().int() }),
+);
+
+export const CollectionCreateRequestSchema = z.object({
+  collectionId: CollectionIdSchema,
+  description: z.string().trim().max(500).optional(),
+});
+
+/** Creates an (empty) collection with a description; a collection already created is a CONFLICT. */
+export const RetrievalCollectionCreate = defineMessage(
+  Patterns.retrievalCollectionCreate,
+  CollectionCreateRequestSchema,
+  z.object({ collectionId: CollectionIdSchema, description: z.string().nullable(), createdAt: z.string() }),
 );
 
 export const RetrievalHealth = defineMessage(Patterns.retrievalHealth, EmptySchema, HealthReplySchema);

@@ -20,6 +20,7 @@ export const Patterns = {
   retrievalDocumentChunks: 'retrieval.document.chunks',
   retrievalCollectionList: 'retrieval.collection.list',
   retrievalCollectionDelete: 'retrieval.collection.delete',
+  retrievalCollectionCreate: 'retrieval.collection.create',
   retrievalHealth: 'retrieval.health',
 
   chatStream: 'chat.stream',
