@@ -37,7 +37,7 @@ export class RetrievalController {
 
   @BusHandler(RetrievalDocumentFind)
   async onFind(@BusPayload(RetrievalDocumentFind) req: RequestOf<typeof RetrievalDocumentFind>) {
-    return { document: await this.documents.find(req.collectionId, req.documentId) };
+    return this.documents.findWithCounts(req.collectionId, req.documentId);
   }
 
   @BusHandler(RetrievalDocumentDelete)

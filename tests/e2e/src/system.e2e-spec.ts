@@ -98,6 +98,10 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const up = await upload(base, 'books', [{ name: 'pubmed-abstracts-vol01.pdf', data: readFileSync(BOOK) }]);
     const task = await waitForTask(base, up.body.files[0].taskId);
     expect(task).toMatchObject({ state: 'SUCCESS', deduplicated: true, documentId });
+    // It reports what is indexed for that content, not zeros.
+    const books = before.collections.find((c: { collectionId: string }) => c.collectionId === 'books');
+    expect(task.counts.chunks.text + task.counts.chunks.table_html + task.counts.chunks.image_summary).toBe(books.chunks);
+    expect(task.counts.chunks.text).toBeGreaterThan(0);
     expect(await getJson(fetch(`${base}/collections`))).toEqual(before);
   });
 

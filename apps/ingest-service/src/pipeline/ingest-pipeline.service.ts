@@ -96,7 +96,8 @@ export class IngestPipelineService implements OnApplicationShutdown {
       if (existing.document) {
         await this.discardUpload(d.storageKey, { documentId, pages: existing.document.pages });
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
-        return { documentId, pages: existing.document.pages, chunks, imagesSkipped: 0, deduplicated: true };
+        // The stored document's counts: a deduplicated upload reports what is indexed, not zeros.
+        return { documentId, pages: existing.document.pages, chunks: existing.chunksByType ?? chunks, imagesSkipped: 0, deduplicated: true };
       }
       await report({ stage: 'partitioning' });
       timings.mark('prepare');

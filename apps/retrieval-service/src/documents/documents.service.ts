@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { searchText } from '@rag/ai';
-import { decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
+import { DataType, decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
 import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
@@ -118,6 +118,13 @@ export class DocumentsService implements OnModuleDestroy {
   async find(collectionId: string, documentId: string): Promise<DocumentSummary | null> {
     const row = await this.repo.findDocument(collectionId, documentId);
     return row ? toSummary(row) : null;
+  }
+
+  /** A document and how many chunks of each data type it has (null when absent). */
+  async findWithCounts(collectionId: string, documentId: string): Promise<{ document: DocumentSummary | null; chunksByType?: Record<DataType, number> }> {
+    const document = await this.find(collectionId, documentId);
+    if (!document) return { document: null };
+    return { document, chunksByType: await this.repo.countChunksByType({ collectionId, documentId }) };
   }
 
   /** A document's chunks in order, for reading it back (citations, fidelity checks). */

@@ -238,6 +238,12 @@ export class LanceRepository implements OnModuleInit {
     return (await this.listDocuments({ collectionId, documentId }))[0] ?? null;
   }
 
+  async countChunksByType(selector: DocumentSelector): Promise<Record<DataType, number>> {
+    const counts: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
+    for (const r of await this.chunks.query().where(documentFilter(selector)).select(['data_type']).limit(1_000_000).toArray()) counts[r.data_type as DataType]++;
+    return counts;
+  }
+
   /** The selected documents' chunks, without vectors, in chunk order. */
   async listChunks(selector: DocumentSelector): Promise<StoredChunk[]> {
     const rows = await this.chunks.query().where(documentFilter(selector)).select(RESULT_COLUMNS).limit(1_000_000).toArray();

@@ -119,7 +119,11 @@ export const RetrievalDocumentReplace = defineMessage(
 export const RetrievalDocumentFind = defineMessage(
   Patterns.retrievalDocumentFind,
   z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema }),
-  z.object({ document: DocumentSummarySchema.nullable() }),
+  z.object({
+    document: DocumentSummarySchema.nullable(),
+    /** Chunks of the found document by data type (what a deduplicated upload reports). */
+    chunksByType: z.object({ text: z.number().int(), table_html: z.number().int(), image_summary: z.number().int() }).optional(),
+  }),
 );
 
 export const RetrievalDocumentDelete = defineMessage(
