@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sentinelUrl } from '../redis/redis.factory';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -29,6 +30,9 @@ export const baseEnvShape = {
     .string()
     .default('redis://127.0.0.1:6379/0')
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Sentinels (host:port, comma-separated) to find the master through; REDIS_URL then gives only its password and db. */
+  REDIS_SENTINELS: env.list(''),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/).default('mymaster'),
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('rag'),
   BUS_TIMEOUT_MS: env.int(5000, 100, 600_000),
   BUS_CONCURRENCY: env.int(64, 1, 10_000),
@@ -49,7 +53,7 @@ export function toBaseConfig(e: z.infer<z.ZodObject<typeof baseEnvShape>>): Base
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
+    redisUrl: e.REDIS_SENTINELS.length ? sentinelUrl(e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME, e.REDIS_URL) : e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     busTimeoutMs: e.BUS_TIMEOUT_MS,
     busConcurrency: e.BUS_CONCURRENCY,

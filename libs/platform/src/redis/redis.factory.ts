@@ -3,9 +3,10 @@ import { DomainError } from '../errors/domain-error';
 
 export type RedisClient = Redis;
 
-/** The one place that constructs ioredis clients, so connection policy is uniform. */
+/** The one place that constructs ioredis clients, so connection policy is uniform. `url` may name Sentinels (`sentinelUrl`). */
 export function createRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  return new Redis({
+    ...redisOptionsFromUrl(url),
     connectionName: name,
     lazyConnect: false,
     maxRetriesPerRequest: null,
@@ -60,8 +61,35 @@ export async function waitForRedis(client: Redis, timeoutMs = 5000): Promise<voi
   });
 }
 
-/** Splits a redis:// URL into ioredis options (Bull wants options, not a URL). */
+const SENTINEL_URL = /^redis-sentinel:\/\/(?:([^@/]*)@)?([^/@]+)\/([^/]+)\/(\d+)$/;
+
+/**
+ * The connection string of a master found through Sentinels: `redis-sentinel://[user:password@]h1:p1,h2:p2/<master name>/<db>`.
+ * The credentials and db are the master's (from REDIS_URL); the Sentinels themselves are asked without.
+ */
+export function sentinelUrl(sentinels: string[], name: string, masterUrl: string): string {
+  const u = new URL(masterUrl);
+  const cred = u.username || u.password ? `${u.username}:${u.password}@` : '';
+  const db = u.pathname.length > 1 ? u.pathname.slice(1) : '0';
+  return `redis-sentinel://${cred}${sentinels.join(',')}/${encodeURIComponent(name)}/${db}`;
+}
+
+/** Splits a redis:// (or sentinel) URL into ioredis options (Bull wants options, not a URL). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
+  const s = SENTINEL_URL.exec(url);
+  if (s) {
+    const [user, password] = (s[1] ?? '').split(':');
+    return {
+      sentinels: s[2].split(',').map((hp) => {
+        const [host, port] = hp.split(':');
+        return { host, port: port ? Number(port) : 26379 };
+      }),
+      name: decodeURIComponent(s[3]),
+      username: user ? decodeURIComponent(user) : undefined,
+      password: password ? decodeURIComponent(password) : undefined,
+      db: Number(s[4]),
+    };
+  }
   const u = new URL(url);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   return {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +12,23 @@ export class RedisProcess {
   private constructor(
     readonly port: number,
     private readonly persist: boolean,
+    private readonly extraArgs: string[] = [],
+    private readonly sentinelOf?: { name: string; masterPort: number },
   ) {}
 
-  /** `persist`: an append-only file synced on every write, so a kill -9 keeps what was acknowledged (as `npm start`'s Redis, give or take its one second). */
-  static async start(opts: { persist?: boolean } = {}): Promise<RedisProcess> {
-    const r = new RedisProcess(await freePort(), opts.persist ?? false);
+  /**
+   * `persist`: an append-only file synced on every write, so a kill -9 keeps what was acknowledged (as `npm start`'s Redis,
+   * give or take its one second). `replicaOf`: the port of a master to replicate.
+   */
+  static async start(opts: { persist?: boolean; replicaOf?: number } = {}): Promise<RedisProcess> {
+    const r = new RedisProcess(await freePort(), opts.persist ?? false, opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []);
+    await r.start();
+    return r;
+  }
+
+  /** A Sentinel watching the master on `masterPort` as `name`, quorum 1, quick to fail over (1 s down, 3 s timeout). */
+  static async sentinel(name: string, masterPort: number): Promise<RedisProcess> {
+    const r = new RedisProcess(await freePort(), false, [], { name, masterPort });
     await r.start();
     return r;
   }
@@ -28,14 +40,21 @@ export class RedisProcess {
   /** Starts the server (without `persist` a restart loses every key, as a default Redis does) and waits until it answers. */
   async start(): Promise<void> {
     const aof = this.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--dir', this.dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--dir', this.dir, ...this.extraArgs];
+    if (this.sentinelOf) {
+      // Sentinel rewrites its configuration file, so it gets one of its own.
+      const conf = join(this.dir, 'sentinel.conf');
+      const { name, masterPort } = this.sentinelOf;
+      writeFileSync(conf, [`port ${this.port}`, 'bind 127.0.0.1', `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${name} 1000`, `sentinel failover-timeout ${name} 3000`, ''].join('\n'));
+      args = [conf, '--sentinel'];
+    }
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ready = this.sentinelOf ? /\+monitor master/ : /Ready to accept connections/;
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server on ${this.port} did not start`)), 10_000);
       proc.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('Ready to accept connections')) {
+        if (ready.test(d.toString())) {
           clearTimeout(timer);
           resolve();
         }
@@ -50,7 +69,7 @@ export class RedisProcess {
   /** kill -9: no shutdown, no save. */
   async kill(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
