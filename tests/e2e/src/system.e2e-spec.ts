@@ -219,7 +219,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
 
   it('accepts the valid files of a batch and rejects the others one by one, in the order sent', async () => {
     const up = await upload(base, 'mixed', [
-      { name: 'notes.docx', data: 'PK\u0003\u0004 a Word file' },
+      { name: 'slides.pptx', data: 'PK\u0003\u0004 a PowerPoint file' },
       { name: 'first.txt', data: 'Aspirin 75 mg daily after a myocardial infarction.' },
       { name: 'second.txt', data: 'Statins lower LDL cholesterol.' },
     ]);
@@ -228,7 +228,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       [1, 'first.txt'],
       [2, 'second.txt'],
     ]);
-    expect(up.body.rejected).toEqual([{ index: 0, filename: 'notes.docx', code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/notes\.docx/) }]);
+    expect(up.body.rejected).toEqual([{ index: 0, filename: 'slides.pptx', code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/slides\.pptx/) }]);
     for (const f of up.body.files) expect((await waitForTask(base, f.taskId)).state).toBe('SUCCESS');
   });
 

@@ -19,6 +19,8 @@ describe('upload checks', () => {
     expect(checkMagic('txt', Buffer.from([0x61, 0x00, 0x62]), 3)).toMatch(/binary/);
     expect(checkMagic('html', Buffer.from('  <html>'), 8)).toBeNull();
     expect(checkMagic('txt', Buffer.alloc(0), 0)).toMatch(/empty/);
+    expect(checkMagic('docx', Buffer.from('PK\u0003\u0004rest', 'latin1'), 8)).toBeNull();
+    expect(checkMagic('docx', Buffer.from('{\\rtf1 a renamed RTF'), 20)).toMatch(/not a Word document/);
   });
 });
 
@@ -117,7 +119,7 @@ describe('UploadService', () => {
     const out = await service.upload(
       'mixed',
       multipart([
-        { name: 'notes.docx', data: 'PK word document' },
+        { name: 'notes.pptx', data: 'PK slides' },
         { name: 'a.txt', data: 'a plain text file' },
         { name: 'fake.pdf', data: 'text, not a PDF' },
         { name: 'big.txt', data: 'x'.repeat(100) },
@@ -129,7 +131,7 @@ describe('UploadService', () => {
       [4, 'b.md'],
     ]);
     expect(out.rejected.map((r) => [r.index, r.filename, r.code])).toEqual([
-      [0, 'notes.docx', 'UNSUPPORTED_MEDIA_TYPE'],
+      [0, 'notes.pptx', 'UNSUPPORTED_MEDIA_TYPE'],
       [2, 'fake.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
       [3, 'big.txt', 'PAYLOAD_TOO_LARGE'],
     ]);
@@ -138,9 +140,9 @@ describe('UploadService', () => {
 
   it('answers with the reason (and every rejected file) when no file is accepted', async () => {
     const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
-    await expect(service.upload('none', multipart([{ name: 'a.docx', data: 'PK' }, { name: 'b.exe', data: 'MZ' }]))).rejects.toMatchObject({
+    await expect(service.upload('none', multipart([{ name: 'a.pptx', data: 'PK' }, { name: 'b.exe', data: 'MZ' }]))).rejects.toMatchObject({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      details: { rejected: [expect.objectContaining({ index: 0, filename: 'a.docx' }), expect.objectContaining({ index: 1, filename: 'b.exe' })] },
+      details: { rejected: [expect.objectContaining({ index: 0, filename: 'a.pptx' }), expect.objectContaining({ index: 1, filename: 'b.exe' })] },
     });
   });
 });

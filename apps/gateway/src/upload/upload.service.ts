@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
-const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html' };
+const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html', docx: 'docx' };
 
 interface StoredFile {
   /** Position of the file in the upload (0-based). */
@@ -135,7 +135,7 @@ export class UploadService {
           return;
         }
         if (!sourceType) {
-          refuse(index, filename, new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .txt, .md and .html files are accepted`));
+          refuse(index, filename, new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .docx, .txt, .md and .html files are accepted`));
           stream.resume();
           return;
         }
@@ -184,6 +184,8 @@ export class UploadService {
 export function checkMagic(type: SourceType, head: Buffer, size: number): string | null {
   if (size === 0) return 'file is empty';
   if (type === 'pdf') return head.indexOf('%PDF-') >= 0 ? null : 'not a PDF (no %PDF- signature)';
+  // A .docx is a zip archive.
+  if (type === 'docx') return head.subarray(0, 4).equals(Buffer.from('PK\u0003\u0004', 'latin1')) ? null : 'not a Word document (no zip signature)';
   if (head.includes(0)) return 'binary content in a text file';
   if (type === 'html' && !/^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) return 'not HTML (does not start with a tag)';
   return null;

@@ -6,6 +6,7 @@ import { ImageDescriber } from './image-describer';
 import { DomainError } from '@rag/platform';
 import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
 import { PdfWorkerPool } from './pdf-worker.pool';
+import { docxToHtml } from './docx.converter';
 
 /**
  * Offline default: poppler's text layer and pdf.js for PDFs (pdf.js alone when poppler is not
@@ -47,6 +48,13 @@ export class LocalPartitioner implements Partitioner {
       }
       const imagesFound = Math.max(r.imagesFound, r.images.length);
       return { ...r, images: undefined, elements: withImages(r.elements, described), imagesFound, imagesSkipped: imagesFound - described.length };
+    }
+    if (input.sourceType === 'docx') {
+      // Word → HTML (headings, lists and tables kept), then the same reader as any HTML.
+      const elements = partitionHtml(await docxToHtml(input.bytes));
+      progress(1, 1);
+      if (!elements.length) throw new DomainError('DOCUMENT_UNREADABLE', 'the Word document has no text');
+      return { pages: 1, elements, imagesFound: 0, imagesSkipped: 0 };
     }
     const text = input.bytes.toString('utf8');
     const elements: Element[] =

@@ -9,7 +9,7 @@ interface UnstructuredElement {
   metadata?: { page_number?: number; text_as_html?: string; image_base64?: string; image_mime_type?: string };
 }
 
-const MIME: Record<string, string> = { pdf: 'application/pdf', txt: 'text/plain', md: 'text/markdown', html: 'text/html' };
+const MIME: Record<string, string> = { pdf: 'application/pdf', txt: 'text/plain', md: 'text/markdown', html: 'text/html', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
 
 /**
  * Partitioning by an Unstructured API (hosted or self-hosted) through `unstructured-client`:

@@ -66,15 +66,15 @@ describe('UploadPanel', () => {
       upload: vi.fn(async () => ({
         collectionId: 'books',
         files: [{ index: 1, filename: 'a.pdf', taskId: 't1', sizeBytes: 8 }],
-        rejected: [{ index: 0, filename: 'notes.docx', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'notes.docx: only .pdf, .txt, .md and .html files are accepted' }],
+        rejected: [{ index: 0, filename: 'notes.pptx', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'notes.pptx: only .pdf, .docx, .txt, .md and .html files are accepted' }],
       })),
       task: vi.fn(async () => task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } })),
     } as unknown as ApiClient;
     const onUploaded = vi.fn();
     render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={vi.fn()} pollMs={5} />);
-    const files = [new File(['PK'], 'notes.docx'), new File(['%PDF-1.4'], 'a.pdf')];
+    const files = [new File(['PK'], 'notes.pptx'), new File(['%PDF-1.4'], 'a.pdf')];
     fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
-    expect((await screen.findByRole('alert')).textContent).toMatch(/notes\.docx: only \.pdf/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/notes\.pptx: only \.pdf/);
     expect(await screen.findByText('done: 10 pages, 13 chunks')).toBeTruthy();
     expect(screen.getAllByRole('alert')).toHaveLength(1);
     expect(onUploaded).toHaveBeenCalledWith([{ filename: 'a.pdf', file: files[1] }]);

@@ -10,7 +10,7 @@ interface Row {
   error?: string;
 }
 
-const ACCEPT = '.pdf,.txt,.md,.html';
+const ACCEPT = '.pdf,.docx,.txt,.md,.html';
 
 /** Drag-and-drop (or pick) files; one row per file with live progress until SUCCESS or FAILURE. */
 export function UploadPanel(props: { api: ApiClient; collectionId: string; onUploaded: (files: Array<{ filename: string; file: File }>) => void; onTaskDone: () => void; pollMs?: number }) {
@@ -74,7 +74,7 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
         className={`dropzone${dragging ? ' dragging' : ''}`}
         role="button"
         tabIndex={0}
-        aria-label={`Drop PDF, text, Markdown or HTML files here, or press Enter to choose files for ${collectionId}`}
+        aria-label={`Drop PDF, Word, text, Markdown or HTML files here, or press Enter to choose files for ${collectionId}`}
         onClick={() => input.current?.click()}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.current?.click())}
         onDragOver={(e) => (e.preventDefault(), setDragging(true))}

@@ -4,7 +4,7 @@ import { ErrorCodeSchema } from './errors';
 import { defineMessage } from './message';
 import { Patterns } from './wire-names';
 
-export const SourceTypeSchema = z.enum(['pdf', 'txt', 'md', 'html']);
+export const SourceTypeSchema = z.enum(['pdf', 'txt', 'md', 'html', 'docx']);
 export type SourceType = z.infer<typeof SourceTypeSchema>;
 
 export const TaskIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{8,64}$/, 'invalid task id');
