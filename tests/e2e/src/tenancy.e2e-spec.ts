@@ -90,6 +90,11 @@ describe('tenancy: API keys with scopes and collections (all services as process
     expect(listed.keys.map((k: { tenant: string }) => k.tenant).every((t: string) => t === 'a')).toBe(true);
     const bKey = (await getJson(fetch(`${base}/keys`, as(ROOT_KEY)))).keys.find((k: { name: string }) => k.name === 'team b');
     expect((await fetch(`${base}/keys/${bKey.id}`, as(admin, { method: 'DELETE' }))).status).toBe(404);
+    // A key of its own tenant that reaches further: neither rotated (its new secret would be handed over) nor revoked.
+    const wide = (await createKey(ROOT_KEY, { name: 'a everything', tenant: 'a', scopes: ['search'], collections: ['*'] })).body;
+    expect((await fetch(`${base}/keys/${wide.id}/rotate`, as(admin, { method: 'POST' }))).status).toBe(403);
+    expect((await fetch(`${base}/keys/${wide.id}`, as(admin, { method: 'DELETE' }))).status).toBe(403);
+    expect((await fetch(`${base}/keys/${sub.body.id}/rotate`, as(admin, { method: 'POST' }))).status).toBe(201);
   });
 
   it("keeps a conversation inside its collection: another tenant cannot read or extend it by id", async () => {

@@ -87,6 +87,9 @@ export class ApiKeysService {
     const key = await this.repo.get(id);
     // Another tenant's key is as absent as a key that never existed.
     if (!key || (!by.bootstrap && key.tenant !== by.tenant)) throw new DomainError('NOT_FOUND', `no API key ${id}`);
+    // Rotating hands over a secret: a tenant's admin may manage only keys that reach no further than it does.
+    const wider = key.collections.find((p) => !covers(by.collections, p));
+    if (!by.bootstrap && wider) throw new DomainError('FORBIDDEN', `API key ${id} reaches collections "${wider}", beyond this key's ${by.collections.join(', ')}`);
     return key;
   }
 
