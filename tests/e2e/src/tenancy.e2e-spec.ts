@@ -83,6 +83,9 @@ describe('tenancy: API keys with scopes and collections (all services as process
   it("keeps a tenant's admin inside its tenant and collections", async () => {
     const admin = (await createKey(ROOT_KEY, { name: 'a admin', tenant: 'a', scopes: ['admin'], collections: ['a-*'] })).body.secret as string;
     expect((await createKey(admin, { name: 'too wide', scopes: ['search'], collections: ['*'] })).status).toBe(403);
+    // A tenant's admin does not see the whole system's readiness and metrics.
+    expect((await fetch(`${base}/metrics`, as(admin))).status).toBe(403);
+    expect((await fetch(`${base}/ready`, as(admin))).status).toBe(403);
     expect((await createKey(admin, { name: 'other tenant', tenant: 'b', scopes: ['search'], collections: ['a-x'] })).status).toBe(403);
     const sub = await createKey(admin, { name: 'a reader 2', scopes: ['search'], collections: ['a-docs'] });
     expect(sub).toMatchObject({ status: 201, body: { tenant: 'a' } });

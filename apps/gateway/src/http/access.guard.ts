@@ -57,6 +57,8 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     // A route missing from the table needs admin: a new route is closed until its scope is decided.
     const scopes: readonly ApiKeyScope[] = operations ? ['admin'] : (ROUTE_SCOPES.get(action) ?? ['admin']);
     if (!mayUse(caller, scopes)) throw new DomainError('FORBIDDEN', `this API key lacks the scope ${scopes.join(' or ')} needed for ${action}`);
+    // Readiness and metrics describe the whole system (every tenant's load): for the operator's keys only.
+    if (operations && !caller.bootstrap) throw new DomainError('FORBIDDEN', `${action} needs a key from API_KEY_HASHES (or METRICS_PUBLIC=true)`);
     const collectionId = namedCollection(req);
     if (collectionId !== undefined && !mayTouch(caller, collectionId)) throw new DomainError('FORBIDDEN', `this API key may not use collection ${collectionId}`);
     setCaller(req, caller);
