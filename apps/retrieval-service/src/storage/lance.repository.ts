@@ -229,9 +229,7 @@ export class LanceRepository implements OnModuleInit {
 
   /** Every document, or those of one collection (and one id or filename). */
   async listDocuments(selector?: DocumentSelector): Promise<DocumentRow[]> {
-    let q = this.documents.query();
-    if (selector) q = q.where(documentFilter(selector));
-    return (await q.limit(1_000_000).toArray()).map(toDocumentRow);
+    return this.documentRows(selector ? documentFilter(selector) : undefined);
   }
 
   async findDocument(collectionId: string, documentId: string): Promise<DocumentRow | null> {
@@ -251,7 +249,7 @@ export class LanceRepository implements OnModuleInit {
   }
 
   async findVersions(key: DocumentKey): Promise<DocumentRow[]> {
-    return (await this.documents.query().where(versionsFilter(key)).limit(1_000_000).toArray()).map(toDocumentRow);
+    return this.documentRows(versionsFilter(key));
   }
 
   /**
@@ -274,12 +272,12 @@ export class LanceRepository implements OnModuleInit {
 
   /** Collections created by name (with a description); collections made by an upload alone have no row. */
   async listCollectionRows(): Promise<CollectionRow[]> {
-    return (await this.collections.query().limit(1_000_000).toArray()).map((r) => ({ collection_name: String(r.collection_name), description: String(r.description), created_at: String(r.created_at) }));
+    return (await this.collections.query().limit(1_000_000).toArray()).map(toCollectionRow);
   }
 
   async findCollectionRow(collectionId: string): Promise<CollectionRow | null> {
     const rows = await this.collections.query().where(documentFilter({ collectionId })).limit(1).toArray();
-    return rows[0] ? { collection_name: String(rows[0].collection_name), description: String(rows[0].description), created_at: String(rows[0].created_at) } : null;
+    return rows[0] ? toCollectionRow(rows[0]) : null;
   }
 
   async insertCollectionRow(row: CollectionRow): Promise<void> {
@@ -300,6 +298,12 @@ export class LanceRepository implements OnModuleInit {
     if (n > 0) await this.chunks.delete(where);
     await this.documents.delete(where);
     return n;
+  }
+
+  private async documentRows(where?: string): Promise<DocumentRow[]> {
+    let q = this.documents.query();
+    if (where) q = q.where(where);
+    return (await q.limit(1_000_000).toArray()).map(toDocumentRow);
   }
 
   private async replaceChunks(rows: ChunkRow[], scope: string): Promise<void> {
@@ -460,6 +464,10 @@ function parsePath(v: unknown): string[] {
   } catch {
     return [];
   }
+}
+
+function toCollectionRow(r: Record<string, unknown>): CollectionRow {
+  return { collection_name: String(r.collection_name), description: String(r.description), created_at: String(r.created_at) };
 }
 
 function toDocumentRow(r: Record<string, unknown>): DocumentRow {
