@@ -7,32 +7,54 @@ import { round } from '../stats';
 
 type Grid = string[][];
 
-const norm = (s: string) =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+const entities = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 
-/** Rows and cells of every <table> in an HTML fragment (our own table_html output: no nesting). */
-export function parseTables(html: string): Grid[] {
-  const tables: Grid[] = [];
+/** The measure before 2026-12-04: white space collapsed, so "11,062 .6" (camelot's split of a number) and "11,062.6" differ. */
+export const strictNorm = (s: string) => entities(s).replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * Cell texts compared without white space and without dot leaders: camelot's own text puts spaces
+ * inside numbers ("11,062 .6") and keeps the leader dots and line breaks of a label ("Total . .\n ."),
+ * none of which says whether a value sits in the right cell.
+ */
+export const looseNorm = (s: string) => entities(s).replace(/(?:\s*\.){2,}/g, ' ').replace(/\s+/g, '').toLowerCase();
+
+export interface ParsedTable {
+  caption: string;
+  head: Grid;
+  rows: Grid;
+}
+
+/** Caption, header rows and all rows of every <table> in an HTML fragment (our own table_html output: no nesting). */
+export function parseTables(html: string, norm: (s: string) => string = looseNorm): ParsedTable[] {
+  const cells = (tr: string) => [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => norm(m[1].replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, '')));
+  const tables: ParsedTable[] = [];
   for (const t of html.match(/<table[\s\S]*?<\/table>/g) ?? []) {
-    const rows: Grid = [];
-    for (const tr of t.match(/<tr[\s\S]*?<\/tr>/g) ?? []) {
-      rows.push([...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => norm(m[1].replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, ''))));
-    }
-    if (rows.length) tables.push(rows);
+    const rows = (t.match(/<tr[\s\S]*?<\/tr>/g) ?? []).map(cells);
+    const head = (/<thead>([\s\S]*?)<\/thead>/.exec(t)?.[1].match(/<tr[\s\S]*?<\/tr>/g) ?? []).map(cells);
+    const caption = norm(/<caption>([\s\S]*?)<\/caption>/.exec(t)?.[1] ?? '');
+    if (rows.length) tables.push({ caption, head, rows });
   }
   return tables;
 }
 
+/**
+ * A long table is stored as several chunks, each repeating its caption and header: consecutive
+ * tables with the same caption and header are one table again (its header once).
+ */
+export function joinContinued(tables: ParsedTable[]): Grid[] {
+  const out: ParsedTable[] = [];
+  for (const t of tables) {
+    const prev = out[out.length - 1];
+    const same = prev && prev.caption === t.caption && t.head.length > 0 && JSON.stringify(prev.head) === JSON.stringify(t.head);
+    if (same) prev.rows.push(...t.rows.slice(t.head.length));
+    else out.push({ ...t, rows: [...t.rows] });
+  }
+  return out.map((t) => t.rows);
+}
+
 /** Expected grid without empty rows and columns (camelot leaves spanned cells empty). */
-export function cleanExpected(rows: string[][]): Grid {
+export function cleanExpected(rows: string[][], norm: (s: string) => string = looseNorm): Grid {
   const r = rows.map((row) => row.map(norm)).filter((row) => row.some((c) => c));
   const width = Math.max(0, ...r.map((row) => row.length));
   const keep = Array.from({ length: width }, (_, c) => r.some((row) => row[c]));
@@ -77,6 +99,10 @@ export function cellScore(expected: Grid, got: Grid): { found: number; total: nu
   return { found, total };
 }
 
+function bestScore(expected: Grid, tables: Grid[]): { found: number; total: number } {
+  return tables.map((t) => cellScore(expected, t)).sort((a, b) => b.found - a.found)[0] ?? { found: 0, total: expected.flat().filter((c) => c).length };
+}
+
 /** Stage 5: table_html chunks of the table corpus against camelot's expected cells. */
 export async function tableExtraction(ctx: BenchContext): Promise<void> {
   const section = 'Table extraction';
@@ -100,24 +126,28 @@ export async function tableExtraction(ctx: BenchContext): Promise<void> {
     const perFile: Array<Record<string, unknown>> = [];
     let found = 0;
     let total = 0;
+    let strictFound = 0;
     for (const pdf of pdfs) {
       const hits = await postJson(`${base}/search`, { collectionId: 'tables', query: 'table', mode: 'vector', topK: 50, rerank: false, filters: { filenames: [pdf], dataTypes: ['table_html'] } });
-      const chunks = (hits.body.results ?? []) as Array<{ chunkIndex: number; text: string }>;
-      // Long tables are split by rows with the header repeated: join them back in chunk order.
-      const tables = chunks.sort((a, b) => a.chunkIndex - b.chunkIndex).flatMap((c) => parseTables(c.text));
+      const chunks = ((hits.body.results ?? []) as Array<{ chunkIndex: number; text: string }>).sort((a, b) => a.chunkIndex - b.chunkIndex);
+      const tables = joinContinued(chunks.flatMap((c) => parseTables(c.text)));
+      // The measure before 2026-12-04: each chunk a table of its own, cells compared with white space.
+      const strictTables = chunks.flatMap((c) => parseTables(c.text, strictNorm)).map((t) => t.rows);
       for (const ef of expectedFiles.filter((f) => f.startsWith(pdf.replace(/\.pdf$/, '.')))) {
         const raw = JSON.parse(readFileSync(join(dir, 'expected', ef), 'utf8')) as { rows?: string[][] };
         if (!raw.rows) continue; // ICDAR detection counts, not cells
         const expected = cleanExpected(raw.rows);
-        const best = tables.map((t) => cellScore(expected, t)).sort((a, b) => b.found - a.found)[0] ?? { found: 0, total: expected.flat().filter((c) => c).length };
+        const best = bestScore(expected, tables);
+        const strict = bestScore(cleanExpected(raw.rows, strictNorm), strictTables);
         found += best.found;
         total += best.total;
-        perFile.push({ expected: ef, tablesExtracted: tables.length, found: best.found, total: best.total, share: round(best.total ? best.found / best.total : 0, 3) });
+        strictFound += strict.found;
+        perFile.push({ expected: ef, tablesExtracted: tables.length, found: best.found, total: best.total, share: round(best.total ? best.found / best.total : 0, 3), strictFound: strict.found });
       }
     }
     const failed = [...tasks.values()].filter((t) => t.state !== 'SUCCESS').map((t) => ({ filename: t.filename, error: t.error }));
-    figure(ctx, { section, name: `expected cells found at the right row/column, ${perFile.length} expected tables in ${pdfs.length} PDFs (local partitioner)`, value: round((found / Math.max(1, total)) * 100, 1), unit: '%' });
-    figure(ctx, { section, name: 'expected tables with at least half their cells found', value: perFile.filter((p) => (p.share as number) >= 0.5).length, unit: `of ${perFile.length}` });
+    figure(ctx, { section, name: `expected cells found at the right row/column, ${perFile.length} expected tables in ${pdfs.length} PDFs (local partitioner)`, value: round((found / Math.max(1, total)) * 100, 1), unit: '%', floor: ctx.quick ? undefined : { op: '>=', value: 90, source: 'issue 19' }, note: `${found} of ${total}; the measure before 2026-12-04 (every chunk a table of its own, white space inside cells compared): ${round((strictFound / Math.max(1, total)) * 100, 1)}%` });
+    figure(ctx, { section, name: 'expected tables with at least 80% of their cells found', value: perFile.filter((p) => (p.share as number) >= 0.8).length, unit: `of ${perFile.length}`, floor: ctx.quick ? undefined : { op: '>=', value: 35, source: 'issue 19' }, note: `at least half: ${perFile.filter((p) => (p.share as number) >= 0.5).length}` });
     figure(ctx, { section, name: 'table PDFs that failed to ingest', value: failed.length, unit: '' });
     ctx.details.tables = { perFile, failed };
   } finally {

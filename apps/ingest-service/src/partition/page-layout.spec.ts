@@ -97,6 +97,29 @@ describe('layoutPage ruled tables', () => {
     expect(out.some((e) => e.kind === 'table')).toBe(false);
   });
 
+  it('reads an open-sided table ruled only between column groups: outer columns kept, each group split into its columns', () => {
+    // A statistical table: a stub, then Total, Male and Female groups of two value columns each, vertical rules only between the groups.
+    const xs = [150, 190, 250, 290, 350, 390];
+    const stubRow = (label: string, y: number, values: string[]) => [run(label, 40, y), ...values.map((v, i) => run(v, xs[i], y))];
+    const tableRuns: TextRun[] = [
+      run('Total', 165, 700),
+      run('Male', 265, 700),
+      run('Female', 360, 700),
+      ...stubRow('Offense', 686, ['Young', 'Adult', 'Young', 'Adult', 'Young', 'Adult']),
+      ...stubRow('Total', 672, ['1,540.0', '9,522.6', '1,071.6', '7,191.7', '468.3', '2,330.9']),
+      ...stubRow('Violent crime', 658, ['69.1', '398.8', '56.5', '323.7', '12.6', '75.2']),
+      ...stubRow('Robbery', 644, ['25.5', '76.6', '22.9', '67.1', '2.5', '9.5']),
+    ];
+    const rules = [hRule(30, 440, 712), hRule(30, 440, 694), hRule(30, 440, 640), vRule(140, 640, 712), vRule(240, 640, 712), vRule(340, 640, 712)];
+    const [table] = layoutPage(tableRuns, 1, rules).filter((e) => e.kind === 'table');
+    const rows = table.text.split('\n').map((r) => r.split(' | '));
+    expect(rows.slice(-3)).toEqual([
+      ['Total', '1,540.0', '9,522.6', '1,071.6', '7,191.7', '468.3', '2,330.9'],
+      ['Violent crime', '69.1', '398.8', '56.5', '323.7', '12.6', '75.2'],
+      ['Robbery', '25.5', '76.6', '22.9', '67.1', '2.5', '9.5'],
+    ]);
+  });
+
   it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
     const box = [hRule(40, 570, 720), hRule(40, 570, 590), vRule(40, 590, 720), vRule(570, 590, 720)];
     expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);

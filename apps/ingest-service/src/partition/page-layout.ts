@@ -158,8 +158,9 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
     // Around other ruled regions (a page frame, a box around a table), only rules that run through
     // most of the region separate its columns: the frame's sides do, the borders inside it do not.
     const frame = boxes.some((o) => o !== b && inside(b, o.x0, o.y0) && inside(b, o.x1, o.y1));
-    const xs = distinct(v.filter(within).map((r) => (r.x0 + r.x1) / 2)).filter(
-      (x) => !frame || covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
+    // The region's own edges bound its outer columns, ruled or not (an open-sided table rules only between column groups).
+    const xs = distinct([b.x0, b.x1, ...v.filter(within).map((r) => (r.x0 + r.x1) / 2)]).filter(
+      (x) => !frame || x <= b.x0 + TOL || x >= b.x1 - TOL || covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
     );
     const ys = distinct(h.filter(within).map((r) => (r.y0 + r.y1) / 2));
     const table = gridTable(regroup(mine), xs, ys, page);
@@ -265,7 +266,8 @@ function distinct(values: number[]): number[] {
  */
 function gridTable(lines: Line[], xs: number[], ys: number[], page: number): Element | null {
   const cols: Array<[number, number]> = [];
-  for (let i = 0; i + 1 < xs.length; i++) cols.push([xs[i], xs[i + 1]]);
+  // Only a region its rules already part into columns is split further; a box ruled at its sides alone may frame prose.
+  for (let i = 0; i + 1 < xs.length; i++) cols.push(...(xs.length >= 3 ? subColumns(lines, xs[i], xs[i + 1]) : [[xs[i], xs[i + 1]] as [number, number]]));
   if (cols.length < 2 || ys.length < 2) return null;
   const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
   const rows: string[][][] = [];
@@ -286,6 +288,30 @@ function gridTable(lines: Line[], xs: number[], ys: number[], page: number): Ele
   const used = cols.map((_, i) => text.some((r) => r[i]));
   const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
   return table.length >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
+}
+
+/**
+ * The columns inside one ruled column: rules may part only groups of columns (Total | Male |
+ * Female, each of three unruled columns), so a ruled column is split at its own white rivers
+ * where its text alone would make a table (short or numeric cells in most rows).
+ */
+function subColumns(lines: Line[], x0: number, x1: number): Array<[number, number]> {
+  // Runs set apart inside the column are its cells here (the segments of a tightly set table join them).
+  const inside = lines
+    .map((l) => ({
+      ...l,
+      segments: l.segments
+        .flatMap((seg) => seg.pieces)
+        .filter((p) => (p.x0 + p.x1) / 2 >= x0 && (p.x0 + p.x1) / 2 <= x1)
+        .map((p) => ({ x0: p.x0, x1: p.x1, text: p.text.trim(), size: l.size, pieces: [p] })),
+    }))
+    .filter((l) => l.segments.length);
+  const multi = inside.filter((l) => l.segments.length >= 2).length;
+  if (multi < 3 || multi < 0.5 * inside.length) return [[x0, x1]];
+  const found = columnsOf(inside);
+  if (found.length < 2 || !isTable(inside, found)) return [[x0, x1]];
+  const bounds = [x0, ...found.slice(1).map(([a], i) => (found[i][1] + a) / 2), x1];
+  return bounds.slice(1).map((b, i) => [bounds[i], b] as [number, number]);
 }
 
 /** One line fragment: a segment with the baseline of its line. */
