@@ -51,4 +51,14 @@ describe('parseBboxLayout', () => {
       ['ill', 0],
     ]);
   });
+
+  it('reads a short number its box cannot place (as wide as tall) as most lines of its page read', () => {
+    const short = (x: number) => line([word(x, x + 10, 469, 480, '0.5')]);
+    const sideways = [line([word(515, 525, 84, 103, 'Table'), word(515, 525, 105, 114, '21')]), line([word(505, 515, 84, 120, 'Current'), word(505, 515, 122, 130, 'use')])];
+    const [p] = parseBboxLayout(`<doc>${page([...sideways, short(320), short(310)])}</doc>`);
+    expect(p.runs.slice(2).map((r) => r.angle)).toEqual([270, 270]);
+    const upright = [line([word(50, 80, 100, 110.5, 'Case'), word(82.5, 110, 100, 110.5, 'counts')])];
+    const [q] = parseBboxLayout(`<doc>${page([...upright, short(320)])}</doc>`);
+    expect(q.runs.map((r) => r.angle)).toEqual([0, 0]);
+  });
 });
