@@ -120,6 +120,15 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
+  it('reads a ruled grid set sideways (text at 90 degrees) with its rules, as the same table upright', () => {
+    // A quarter turn: what reads left to right at (x, y) on the turned page sits at (-y, x).
+    const turned = runs.map((r) => ({ ...r, x: -r.y, y: r.x, angle: 90 }));
+    const turnedGrid = grid.map((g) => ({ x0: -g.y1, y0: g.x0, x1: -g.y0, y1: g.x1 }));
+    const upright = layoutPage(runs, 1, grid).find((e) => e.kind === 'table');
+    const sideways = layoutPage(turned, 1, turnedGrid).find((e) => e.kind === 'table');
+    expect(sideways?.text).toBe(upright?.text);
+  });
+
   it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
     const box = [hRule(40, 570, 720), hRule(40, 570, 590), vRule(40, 590, 720), vRule(570, 590, 720)];
     expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);
@@ -127,6 +136,8 @@ describe('layoutPage ruled tables', () => {
 
   it('asks for rules only on pages with lines of separate cells', () => {
     expect(mayHoldTable(runs)).toBe(true);
+    // The same lines set sideways: a rotated table needs its rules as much.
+    expect(mayHoldTable(runs.map((r) => ({ ...r, x: -r.y, y: r.x, angle: 90 })))).toBe(true);
     expect(mayHoldTable(column(60, 700, ['one line of prose', 'and another line', 'and a third one']))).toBe(false);
   });
 });

@@ -50,6 +50,13 @@ const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/
  * where the rows and short cells justify one), headings, list items and paragraphs.
  */
 export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
+  const groups = byQuarter(runs);
+  // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
+  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : rules.map((r) => ruleInTextFrame(r, q))));
+}
+
+/** Runs by their direction in quarter turns, each in the frame where it reads left to right. */
+function byQuarter(runs: TextRun[]): Map<number, TextRun[]> {
   const groups = new Map<number, TextRun[]>();
   for (const r of runs) {
     const quarter = ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
@@ -57,15 +64,23 @@ export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): E
     list.push(quarter === 0 ? r : toTextFrame(r, quarter));
     groups.set(quarter, list);
   }
-  // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame.
-  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : []));
+  return groups;
 }
 
-/** Whether a page may hold a table (three or more lines of separate cells), so its rulings are worth reading. */
+/** Whether a page may hold a table (three or more lines of separate cells, in any direction), so its rulings are worth reading. */
 export function mayHoldTable(runs: TextRun[]): boolean {
-  let multi = 0;
-  for (const l of toLines(runs.filter((r) => Math.abs(r.angle ?? 0) < 1))) if (l.segments.length >= 2 && ++multi >= 3) return true;
+  for (const group of byQuarter(runs).values()) {
+    let multi = 0;
+    for (const l of toLines(group)) if (l.segments.length >= 2 && ++multi >= 3) return true;
+  }
   return false;
+}
+
+/** A rule in the frame of text turned by quarter * 90 degrees (the same turn as `toTextFrame`). */
+function ruleInTextFrame(r: Rule, quarter: number): Rule {
+  const a = toTextFrame({ str: '', x: r.x0, y: r.y0, width: 0, size: 0 }, quarter);
+  const b = toTextFrame({ str: '', x: r.x1, y: r.y1, width: 0, size: 0 }, quarter);
+  return { x0: Math.min(a.x, b.x), y0: Math.min(a.y, b.y), x1: Math.max(a.x, b.x), y1: Math.max(a.y, b.y) };
 }
 
 /** A run rotated by quarter * 90 degrees, in coordinates where its text reads left to right. */
