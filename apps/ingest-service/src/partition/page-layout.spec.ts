@@ -129,6 +129,28 @@ describe('layoutPage ruled tables', () => {
     expect(sideways?.text).toBe(upright?.text);
   });
 
+  it('gives a cell spanning rows (no rule parts them in its column) to every row it spans', () => {
+    const spanRuns: TextRun[] = [
+      run('County', 60, 700),
+      run('Plan', 160, 700),
+      run('Members', 400, 700),
+      run('Anthem', 160, 680),
+      run('164,380', 400, 680),
+      run('Sacramento', 60, 660),
+      run('Kaiser', 160, 660),
+      run('74,620', 400, 660),
+      run('Molina', 160, 640),
+      run('59,989', 400, 640),
+      run('Marin', 60, 620),
+      run('Partnership', 160, 620),
+      run('36,006', 400, 620),
+    ];
+    // Rules between the plan rows run only from x=150: the county column is one cell over the three plans.
+    const rules = [hRule(50, 560, 712), hRule(50, 560, 692), hRule(150, 560, 672), hRule(150, 560, 652), hRule(50, 560, 632), hRule(50, 560, 612), vRule(50, 612, 712), vRule(150, 612, 712), vRule(390, 612, 712), vRule(560, 612, 712)];
+    const [table] = layoutPage(spanRuns, 1, rules).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual(['County | Plan | Members', 'Sacramento | Anthem | 164,380', 'Sacramento | Kaiser | 74,620', 'Sacramento | Molina | 59,989', 'Marin | Partnership | 36,006']);
+  });
+
   it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
     const box = [hRule(40, 570, 720), hRule(40, 570, 590), vRule(40, 590, 720), vRule(570, 590, 720)];
     expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);

@@ -178,7 +178,9 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
       (x) => !frame || x <= b.x0 + TOL || x >= b.x1 - TOL || covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
     );
     const ys = distinct(h.filter(within).map((r) => (r.y0 + r.y1) / 2));
-    const table = gridTable(regroup(mine), xs, ys, page);
+    const hWithin = h.filter(within);
+    const ruledAcross = (y: number, x: number) => hWithin.some((r) => Math.abs((r.y0 + r.y1) / 2 - y) <= TOL && r.x0 <= x + TOL && r.x1 >= x - TOL);
+    const table = gridTable(regroup(mine), xs, ys, page, ruledAcross);
     if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
   zones.push(...ruledRowZones(h, frags.filter((f) => !zones.some((z) => z.frags.includes(f))), page));
@@ -279,13 +281,14 @@ function distinct(values: number[]): number[] {
  * that hold text (rows are the bands between horizontal rules; inside a band, a line that fills two
  * cells or more from the row's first one starts a new row), else null.
  */
-function gridTable(lines: Line[], xs: number[], ys: number[], page: number): Element | null {
+function gridTable(lines: Line[], xs: number[], ys: number[], page: number, ruledAcross?: (y: number, x: number) => boolean): Element | null {
   const cols: Array<[number, number]> = [];
   // Only a region its rules already part into columns is split further; a box ruled at its sides alone may frame prose.
   for (let i = 0; i + 1 < xs.length; i++) cols.push(...(xs.length >= 3 ? subColumns(lines, xs[i], xs[i + 1]) : [[xs[i], xs[i + 1]] as [number, number]]));
   if (cols.length < 2 || ys.length < 2) return null;
   const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
   const rows: string[][][] = [];
+  const rowBands: number[] = [];
   let lastBand = -1;
   for (const l of lines) {
     const cells = cols.map(() => [] as string[]);
@@ -295,14 +298,39 @@ function gridTable(lines: Line[], xs: number[], ys: number[], page: number): Ele
     const cur = rows[rows.length - 1];
     const filled = cells.filter((c) => c.some(Boolean)).length;
     // A line that fills two or more cells, starting where the row started, is a row of its own; other lines wrap.
-    if (!cur || band !== lastBand || (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))) rows.push(cells);
-    else cells.forEach((c, i) => cur[i].push(...c));
+    if (!cur || band !== lastBand || (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))) {
+      rows.push(cells);
+      rowBands.push(band);
+    } else cells.forEach((c, i) => cur[i].push(...c));
     lastBand = band;
   }
   const text = rows.map((r) => r.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim()));
+  if (ruledAcross) fillSpans(text, rowBands, cols, [...ys].sort((a, b) => b - a), ruledAcross);
   const used = cols.map((_, i) => text.some((r) => r[i]));
   const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
   return table.length >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
+}
+
+/**
+ * Cells spanning rows: where no rule parts two bands in a column, the bands are one cell of that
+ * column, and its text (the one non-empty cell among them) is given to every row it spans, so
+ * each row reads whole ("Sacramento" beside each of its four plans).
+ */
+function fillSpans(text: string[][], rowBands: number[], cols: Array<[number, number]>, rulesDown: number[], ruledAcross: (y: number, x: number) => boolean): void {
+  cols.forEach(([a, b], c) => {
+    let start = 0;
+    for (let i = 1; i <= text.length; i++) {
+      // Band k and the next are parted by the k-th rule from the top.
+      const joined = i < text.length && rowBands[i] !== rowBands[i - 1] && rowBands[i] - rowBands[i - 1] === 1 && !ruledAcross(rulesDown[rowBands[i - 1]], (a + b) / 2);
+      const sameBand = i < text.length && rowBands[i] === rowBands[i - 1];
+      if (joined || sameBand) continue;
+      const run = text.slice(start, i);
+      const values = run.map((r) => r[c]).filter(Boolean);
+      // Only rows that each fill a band of their own (rows ruled apart in the other columns); lines of prose between rules are no rows.
+      if (run.length > 1 && values.length === 1 && new Set(rowBands.slice(start, i)).size === run.length) for (const r of run) r[c] = values[0];
+      start = i;
+    }
+  });
 }
 
 /**
