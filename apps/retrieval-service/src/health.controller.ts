@@ -14,6 +14,13 @@ export class HealthController {
   @Get('health')
   @BusHandler(RetrievalHealth)
   async health(): Promise<HealthReply> {
-    return { service: 'retrieval-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { ...(await this.repo.stats()), searchCache: this.cache.stats() } };
+    return { service: 'retrieval-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { ...(await this.repo.stats()), searchCache: this.cache.stats(), memoryMb: memoryMb() } };
   }
+}
+
+/** The process's memory by kind, so a growing RSS can be told apart: JS heap, buffers, or native (LanceDB). */
+function memoryMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 }
