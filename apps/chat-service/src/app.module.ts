@@ -7,6 +7,7 @@ import { CHAT_CONFIG, ChatConfig } from './config/chat.config';
 import { CONVERSATION_STORE } from './conversation/conversation.store';
 import { RedisConversationRepository } from './conversation/redis-conversation.repository';
 import { ExtractiveLlm } from './llm/extractive.llm';
+import { WordNetLexicon } from './llm/lexicon';
 import { LLM_PROVIDER } from './llm/llm-provider';
 import { OpenAiLlm } from './llm/openai.llm';
 
@@ -23,7 +24,7 @@ export class AppModule {
         {
           provide: LLM_PROVIDER,
           useFactory: () =>
-            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm(),
+            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm(new WordNetLexicon()),
         },
         {
           provide: CONVERSATION_STORE,

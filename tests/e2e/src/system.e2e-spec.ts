@@ -156,7 +156,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question: 'and what was the success rate?', conversationId: first.conversationId }));
     const events = [];
     for await (const e of sseEvents(res)) events.push(e);
-    expect(events[0].data).toMatchObject({ conversationId: first.conversationId, standaloneQuestion: 'helicopter intubation by flight nurses and what was the success rate?' });
+    expect(events[0].data).toMatchObject({ conversationId: first.conversationId, standaloneQuestion: 'and what was the success rate? (helicopter intubation)' });
     expect(events.at(-1)!.data).toMatchObject({ type: 'done', conversationId: first.conversationId });
     const bad = await fetch(`${base}/chat`, json({ collectionId: 'books', question: 'x', conversationId: '../../etc' }));
     expect(bad.status).toBe(400);

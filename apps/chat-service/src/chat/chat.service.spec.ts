@@ -5,8 +5,9 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { ChatConfig } from '../config/chat.config';
 import { ConversationStore } from '../conversation/conversation.store';
 import { ExtractiveLlm } from '../llm/extractive.llm';
+import { WordNetLexicon } from '../llm/lexicon';
 import { GenerationInput, LlmProvider } from '../llm/llm-provider';
-import { ChatService } from './chat.service';
+import { ChatService, CitationFilter } from './chat.service';
 
 class MemoryConversations implements ConversationStore {
   readonly data = new Map<string, ChatTurn[]>();
@@ -64,8 +65,17 @@ describe('ChatService', () => {
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.map((t) => t.text).join('')).toContain('Metformin lowers hepatic glucose production in type 2 diabetes. [1]');
     const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
-    expect(done).toMatchObject({ type: 'done', provider: 'extractive', citationsUsed: [1] });
+    expect(done).toMatchObject({ type: 'done', provider: 'extractive', citationsUsed: [1], found: true });
     expect(done.conversationId).toBe((events[0] as { conversationId: string }).conversationId);
+  });
+
+  it('says "not found" with found: false when the passages do not speak to the question, the sources still sent as related', async () => {
+    const svc = new ChatService(fakeBus(results) as unknown as BusClient, new ExtractiveLlm(new WordNetLexicon()), config, logger, new MemoryConversations());
+    const events = await run(svc, { question: 'What INR range is targeted for patients taking warfarin?' });
+    expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1 }, { n: 2 }] });
+    const answer = events.filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token').map((t) => t.text).join('');
+    expect(answer).toBe('Not found in the documents.');
+    expect(events.at(-1)).toMatchObject({ type: 'done', found: false, citationsUsed: [] });
   });
 
   it('keeps the conversation in the store and uses it to rewrite a follow-up', async () => {
@@ -82,6 +92,20 @@ describe('ChatService', () => {
     expect(second[0]).toMatchObject({ type: 'sources', conversationId, standaloneQuestion: 'What does metformin do? Should it be taken with meals?' });
     expect(bus.queries[1]).toBe('What does metformin do? Should it be taken with meals?');
     expect(store.data.get(conversationId)).toHaveLength(4);
+  });
+
+  it('keeps the subject of the first question over three turns (offline rewrite)', async () => {
+    const bus = fakeBus(results);
+    const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm(new WordNetLexicon()), config, logger, new MemoryConversations());
+    const first = await run(svc, { question: 'What does metformin do in diabetes?' });
+    const conversationId = (first[0] as { conversationId: string }).conversationId;
+    await run(svc, { question: 'Should it be taken with meals?', conversationId });
+    await run(svc, { question: 'What are the side effects?', conversationId });
+    expect(bus.queries).toEqual(['What does metformin do in diabetes?', 'Should it be taken with meals? (metformin diabetes)', 'What are the side effects? (metformin diabetes)']);
+    // A question with a subject of its own starts a new one.
+    await run(svc, { question: 'Does aspirin help after an infarction?', conversationId });
+    await run(svc, { question: 'How much of it?', conversationId });
+    expect(bus.queries.slice(3)).toEqual(['Does aspirin help after an infarction?', 'How much of it? (aspirin infarction)']);
   });
 
   it('prefers history sent by the client over the stored one', async () => {
@@ -124,5 +148,13 @@ describe('ChatService', () => {
       });
     });
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('CitationFilter', () => {
+  it('drops markers of passages that do not exist, also when a marker is split across pieces', () => {
+    const f = new CitationFilter(2);
+    const out = ['Take it daily [', '1]. Not ', 'every week [', '7', '] or [2', '].', ' See [3'].map((p) => f.push(p)).join('') + f.end();
+    expect(out).toBe('Take it daily [1]. Not every week  or [2]. See [3');
   });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CHAT_CONFIG, ChatConfig } from '../config/chat.config';
 import { CONVERSATION_STORE, ConversationStore } from '../conversation/conversation.store';
 import { LLM_PROVIDER, LlmProvider } from '../llm/llm-provider';
+import { NOT_FOUND } from '../prompt/system-prompt';
 import { buildMessages } from '../prompt/prompt.builder';
 
 type ChatQuery = z.output<typeof ChatRequestSchema>;
@@ -72,14 +73,19 @@ export class ChatService {
     let firstTokenMs: number | null = null;
     let usage = { promptTokens: 0, completionTokens: 0 };
     const messages = buildMessages(standalone, sources, history);
+    const citations = new CitationFilter(sources.length);
+    const send = (text: string) => {
+      if (!text) return;
+      firstTokenMs ??= performance.now() - t0;
+      answer += text;
+      emit({ type: 'token', text });
+    };
     for await (const piece of this.llm.generate({ messages, question: standalone, sources }, signal)) {
       if (signal.aborted) return;
       if (piece.usage) usage = piece.usage;
-      if (!piece.text) continue;
-      firstTokenMs ??= performance.now() - t0;
-      answer += piece.text;
-      emit({ type: 'token', text: piece.text });
+      if (piece.text) send(citations.push(piece.text));
     }
+    send(citations.end());
     // Stored before `done`, so a client that sends its next question right after sees this turn.
     await this.conversations
       .append(conversationId, q.collectionId, [
@@ -93,9 +99,39 @@ export class ChatService {
       conversationId,
       provider: this.llm.name,
       citationsUsed: used.sort((a, b) => a - b),
+      // Both providers answer an unanswerable question with the same words (the model is told to).
+      found: !answer.trim().startsWith(NOT_FOUND),
       usage,
       timings: { retrievalMs: round(retrievalMs), firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs), totalMs: round(performance.now() - t0) },
     });
+  }
+}
+
+/**
+ * Drops citation markers that point at no passage ("[7]" of five sources: a model's invention) from
+ * a streamed answer. A piece ending inside a possible marker ("... [1") is held back until the marker
+ * closes or cannot be one.
+ */
+export class CitationFilter {
+  private held = '';
+
+  constructor(private readonly passages: number) {}
+
+  push(text: string): string {
+    const all = this.held + text;
+    const open = /\[\d{0,3}$/.exec(all);
+    this.held = open ? open[0] : '';
+    return this.clean(open ? all.slice(0, open.index) : all);
+  }
+
+  end(): string {
+    const rest = this.clean(this.held);
+    this.held = '';
+    return rest;
+  }
+
+  private clean(text: string): string {
+    return text.replace(/\[(\d{1,3})\]/g, (m, n: string) => (Number(n) >= 1 && Number(n) <= this.passages ? m : ''));
   }
 }
 

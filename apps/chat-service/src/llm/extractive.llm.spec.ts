@@ -1,5 +1,9 @@
 import { Citation } from '@rag/contracts';
 import { extractAnswer, NOT_FOUND } from './extractive.llm';
+import { Lexicon } from './lexicon';
+
+/** General words listed; everything else is specific. Plural -s only. */
+const lexicon = (general: string[]): Lexicon => ({ lemmas: (w) => (w.endsWith('s') ? [w, w.slice(0, -1)] : [w]), isGeneral: (w) => general.includes(w) });
 
 const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'): Citation => ({
   n,
@@ -35,5 +39,21 @@ describe('extractAnswer', () => {
 
   it('says so when no passage shares a word with the question', () => {
     expect(extractAnswer('zebra migration', [source(1, 'Insulin dosing in adults.')], 3)).toBe(NOT_FOUND);
+  });
+
+  it('answers NOT_FOUND when the specific words of the question are in no passage, however many general words match', () => {
+    const lex = lexicon(['dose', 'recommended', 'children', 'range', 'patients', 'taking']);
+    const passages = [source(1, 'The recommended dose for children is given in the schedule.'), source(2, 'Patients taking PrEP need a test every 3 months.')];
+    expect(extractAnswer('What dose of amoxicillin is recommended for otitis in children?', passages, 3, lex)).toBe(NOT_FOUND);
+    // The same question with its subject in a passage is answered from it.
+    expect(extractAnswer('What dose of amoxicillin is recommended for children?', [source(1, 'The recommended amoxicillin dose for children is 90 mg/kg.')], 3, lex)).toBe(
+      'The recommended amoxicillin dose for children is 90 mg/kg. [1]',
+    );
+  });
+
+  it('answers NOT_FOUND when half the words of a question of general words are in no passage, and finds a word in another form', () => {
+    const lex = lexicon(['iron', 'deficiency', 'anemia', 'treated', 'vaccine', 'given']);
+    expect(extractAnswer('How is iron deficiency anemia treated?', [source(1, 'Deficiency of vaccine uptake was treated as a priority.')], 3, lex)).toBe(NOT_FOUND);
+    expect(extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, lex)).toBe('The vaccine is given at 2 months. [1]');
   });
 });

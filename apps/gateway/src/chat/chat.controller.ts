@@ -58,6 +58,7 @@ export class ChatController {
       answer: acc.answer,
       sources: acc.sources,
       citationsUsed: acc.done?.citationsUsed ?? [],
+      found: acc.done?.found ?? false,
       conversationId: acc.done?.conversationId,
       provider: acc.done?.provider ?? null,
       usage: acc.done?.usage ?? null,

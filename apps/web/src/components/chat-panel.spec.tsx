@@ -53,12 +53,14 @@ describe('ChatPanel', () => {
       { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4), source(2, 9, 'table_html', table)] },
       { type: 'token', text: 'Metformin lowers glucose ' },
       { type: 'token', text: '[1] and is tabulated [2].' },
-      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [1, 2], usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [1, 2], found: true, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
     ]);
     render(<ChatPanel api={api} collectionId="books" fileUrls={new Map([['book.pdf', 'blob:book']])} />);
     ask('What does metformin do?');
     const chip = await screen.findByRole('button', { name: 'Citation 1: book.pdf, page 4' });
     expect(chip.textContent).toBe('1 · book.pdf p. 4');
+    // A found answer's sources are its citations, not "related passages".
+    expect(screen.queryByLabelText('Related passages')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Citation 2: book.pdf, page 9' }));
     const dialog = await screen.findByRole('dialog');
     expect(dialog.querySelector('table td')?.textContent).toBe('Metformin');
@@ -71,6 +73,18 @@ describe('ChatPanel', () => {
       { role: 'user', content: 'What does metformin do?' },
       { role: 'assistant', content: 'Metformin lowers glucose [1] and is tabulated [2].' },
     ]);
+  });
+
+  it('shows the sources of an answer that says "not found" as related passages', async () => {
+    const { api } = fakeApi([
+      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4), source(2, 7)] },
+      { type: 'token', text: 'Not found in the documents.' },
+      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [], found: false, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+    ]);
+    render(<ChatPanel api={api} collectionId="books" fileUrls={new Map()} />);
+    ask('What dose of warfarin?');
+    const related = await screen.findByLabelText('Related passages');
+    expect(related.textContent).toBe('Related passages: 1 · book.pdf p. 4 2 · book.pdf p. 7');
   });
 
   it('stops a stream with the Stop button', async () => {

@@ -8,6 +8,8 @@ export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
   sources?: Citation[];
+  /** The documents did not answer: the sources are shown as related passages, not as the answer's. */
+  related?: boolean;
   error?: string;
   streaming?: boolean;
 }
@@ -44,7 +46,8 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
         else if (ev.type === 'token') {
           answer += ev.text;
           update((m) => ({ ...m, content: m.content + ev.text }));
-        } else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
+        } else if (ev.type === 'done') update((m) => ({ ...m, related: !ev.found }));
+        else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
       }
     } catch (err) {
       update((m) => ({ ...m, error: err instanceof ApiError ? err.explanation : String(err) }));
@@ -66,6 +69,11 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
               <AnswerText text={m.content} sources={m.sources} onOpen={setOpen} />
               {m.streaming && <span className="cursor" aria-label="answer is streaming">▍</span>}
             </div>
+            {m.related && !!m.sources?.length && (
+              <p className="related" aria-label="Related passages">
+                Related passages: <AnswerText text={m.sources.map((s) => `[${s.n}]`).join(' ')} sources={m.sources} onOpen={setOpen} />
+              </p>
+            )}
             {m.error && <p className="error" role="alert">{m.error}</p>}
           </li>
         ))}

@@ -50,6 +50,8 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
     conversationId: z.string(),
     provider: z.string(),
     citationsUsed: z.array(z.number().int()),
+    /** False when the answer is "Not found in the documents.": the sources are then only the closest, related passages. */
+    found: z.boolean(),
     usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
     timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }),
   }),

@@ -56,6 +56,7 @@ export const ChatAnswerSchema = z.object({
   answer: z.string(),
   sources: z.array(CitationSchema),
   citationsUsed: z.array(z.number().int()),
+  found: z.boolean().describe('false when the documents do not answer the question: `answer` then says so and `sources` are only related passages'),
   provider: z.string().nullable(),
   usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }).nullable(),
   timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
