@@ -162,8 +162,10 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(bad.status).toBe(400);
   });
 
-  it('runs 50 concurrent streams to completion without mixing their tokens', async () => {
-    const questions = queries.slice(0, 50).map((q) => q.question);
+  it('runs 49 concurrent streams to completion without mixing their tokens', async () => {
+    // Questions on the ingested book: the others are answered "not found", all alike.
+    const questions = queries.filter((q) => q.filename === 'pubmed-abstracts-vol01.pdf').slice(0, 50).map((q) => q.question);
+    expect(questions.length).toBeGreaterThanOrEqual(45);
     // Extractive answers are deterministic: each stream must reproduce its own one-at-a-time answer exactly,
     // with each [n] read as the chunk it cites (maintenance may compact the table between the two rounds, and
     // near-equal sources can then swap places in the list without the answer changing).
