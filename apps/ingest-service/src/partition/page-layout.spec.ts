@@ -1,4 +1,4 @@
-import { layoutPage, mayHoldTable, mergeHeaderLines, Rule, TextRun } from './page-layout';
+import { continueTables, joinWrappedCells, layoutPage, mayHoldTable, mergeHeaderLines, Rule, TextRun, tableFromRows } from './page-layout';
 
 const run = (str: string, x: number, y: number, size = 10): TextRun => ({ str, x, y, width: str.length * size * 0.5, size });
 
@@ -233,7 +233,7 @@ describe('layoutPage reading order', () => {
       ...[run('sender', 55, 161.8, 5.5), run('sendertype', 124, 161.8, 5.5), run('string', 198, 161.8, 5.5), run('The type of the organization sending it.', 235, 161.8, 5.5)],
     ];
     const [table] = layoutPage(rows, 1).filter((e) => e.kind === 'table');
-    expect(table.text.split('\n')).toEqual(['sender | senderorganization | string | Name of the organization sending the report,', ' |  |  | always FDA.', 'sender | sendertype | string | The type of the organization sending it.']);
+    expect(table.text.split('\n')).toEqual(['sender | senderorganization | string | Name of the organization sending the report, always FDA.', 'sender | sendertype | string | The type of the organization sending it.']);
   });
 
   it('lays out text set at 90 degrees in its own frame, after the upright text', () => {
@@ -300,5 +300,47 @@ describe('layoutPage label and amount rows', () => {
     const out = layoutPage(runs, 1);
     expect(out.map((e) => e.kind)).toEqual(['table']);
     expect(out[0].text).toContain('Domaine de Montvac « Melodine » 2016 | 10 €');
+  });
+});
+
+describe('tables over breaks', () => {
+  const header = ['Field', 'Type', 'Description'];
+
+  it('joins a table cut in two on one page, the second part without a header, and gives the header back on the next page', () => {
+    const first = tableFromRows([header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']], 1);
+    const rest = tableFromRows([['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'], ['weight', 'string', 'kg']], 1);
+    const nextPage = tableFromRows([['route', 'string', 'The route by which the drug was given to the patient, if reported.']], 2);
+    const out = continueTables([first, rest, nextPage]);
+    expect(out.map((e) => e.rows)).toEqual([
+      [header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.'], ['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'], ['weight', 'string', 'kg']],
+      [header, ['route', 'string', 'The route by which the drug was given to the patient, if reported.']],
+    ]);
+    expect(out[1].html).toContain('<thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead>');
+  });
+
+  it('leaves a table with a header of its own, or of another width, as it is', () => {
+    const first = tableFromRows([header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']], 1);
+    const own = tableFromRows([['Drug', 'Dose', 'Route'], ['Metformin', '500 mg', 'oral']], 2);
+    const narrow = tableFromRows([['The sex of the patient, as reported by the sender.', 'x']], 2);
+    expect(continueTables([first, own, narrow]).map((e) => e.rows![0])).toEqual([header, ['Drug', 'Dose', 'Route'], ['The sex of the patient, as reported by the sender.', 'x']]);
+  });
+
+  it('joins a cell that wraps onto the next line, and keeps a group heading in the first column a row', () => {
+    expect(
+      joinWrappedCells([
+        ['Field', 'Description'],
+        ['abuse', 'Information about the types of abuse that can occur with'],
+        ['', 'the drug, primarily based on human data.'],
+        ['Patient', ''],
+        ['age', 'Age at onset.'],
+        ['', 'Also see agegroup.'],
+      ]),
+    ).toEqual([
+      ['Field', 'Description'],
+      ['abuse', 'Information about the types of abuse that can occur with the drug, primarily based on human data.'],
+      ['Patient', ''],
+      ['age', 'Age at onset.'],
+      ['', 'Also see agegroup.'],
+    ]);
   });
 });

@@ -706,7 +706,25 @@ function tableElement(region: Line[], cols: Array<[number, number]>, page: numbe
     }
     return cells.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim());
   });
-  return tableFromRows(mergeHeaderLines(rows), page);
+  return tableFromRows(mergeHeaderLines(joinWrappedCells(rows)), page);
+}
+
+/**
+ * A cell that wraps: a line holding text only in one column after the first, under a row that
+ * fills that column and at least one other, where that row's text in it runs on (no sentence end),
+ * is the rest of that cell. A line with text in the first column only is a group heading, kept.
+ */
+export function joinWrappedCells(rows: string[][]): string[][] {
+  const out: string[][] = [];
+  for (const r of rows) {
+    const prev = out[out.length - 1];
+    const filled = r.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+    const c = filled[0];
+    if (prev && filled.length === 1 && c > 0 && prev[c] && prev.filter(Boolean).length >= 2 && !/[.:;!?)]$/.test(prev[c]) && /^[\p{Ll}(\d]/u.test(r[c])) {
+      prev[c] = `${prev[c]} ${r[c]}`;
+    } else out.push([...r]);
+  }
+  return out;
 }
 
 /**
@@ -788,8 +806,28 @@ export function tableFromRows(rows: string[][], page: number): Element {
     '</tr></thead><tbody>' +
     body.map((r) => '<tr>' + r.map((c) => `<td>${escapeHtml(c)}</td>`).join('') + '</tr>').join('') +
     '</tbody></table>';
-  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page };
+  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page, rows };
 }
+
+/**
+ * A table continued keeps its header: a table right after another with as many columns, whose first
+ * row reads as data (a long or numeric cell) where the other's reads as a header, is its
+ * continuation. On the same page the two are one table; on the next page it gets the header back.
+ */
+export function continueTables(elements: Element[]): Element[] {
+  const out: Element[] = [];
+  for (const e of elements) {
+    const prev = out[out.length - 1];
+    const continues =
+      e.kind === 'table' && prev?.kind === 'table' && !!e.rows && !!prev.rows && (prev.page === e.page || prev.page === e.page - 1) && e.rows[0].length === prev.rows[0].length && looksLikeData(e.rows[0]) && !looksLikeData(prev.rows[0]);
+    if (!continues) out.push(e);
+    else if (prev.page === e.page) out[out.length - 1] = tableFromRows([...prev.rows!, ...e.rows!], e.page);
+    else out.push(tableFromRows([prev.rows![0], ...e.rows!], e.page));
+  }
+  return out;
+}
+
+const looksLikeData = (row: string[]) => row.some((c) => c.length > 40 || NUMERIC_CELL.test(c));
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -2,7 +2,7 @@ import { DomainError } from '@rag/platform';
 import { Element, endsSentence, ExtractedImage, OcrPage, PageProgress, PartitionResult, PartitionWarning } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
-import { layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
+import { continueTables, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
 import { readTextLayer, TextLayerPage } from './poppler.text-layer';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
@@ -131,16 +131,17 @@ async function read(
   }
   if (warnings.filter((w) => w.code === 'PAGE_UNREADABLE').length === total) throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${warnings[0].message}`);
   const margins = dropRepeatedMargins(pageRuns);
-  const elements: Element[] = [];
+  const laid: Element[] = [];
   margins.pages.forEach((runs, i) => {
     const pageElements = layoutPage(runs, i + 1, pageRules[i]);
-    if (pageElements.length && elements.length) {
-      const prev = elements[elements.length - 1];
+    if (pageElements.length && laid.length) {
+      const prev = laid[laid.length - 1];
       const first = pageElements[0];
       if (prev.kind === 'text' && first.kind === 'text' && !endsSentence(prev.text)) first.continued = true;
     }
-    elements.push(...pageElements);
+    laid.push(...pageElements);
   });
+  const elements = continueTables(laid);
   // An image-only document can still be indexed through its image descriptions.
   if (elements.length === 0 && images.length === 0 && ocrPages.length === 0) {
     throw new DomainError(
