@@ -811,7 +811,7 @@ export function tableFromRows(rows: string[][], page: number): Element {
 
 /**
  * A table continued keeps its header: a table right after another with as many columns, whose first
- * row reads as data (a long or numeric cell) where the other's reads as a header, is its
+ * row reads as data where the other's reads as a header, is its
  * continuation. On the same page the two are one table; on the next page it gets the header back.
  */
 export function continueTables(elements: Element[]): Element[] {
@@ -827,7 +827,8 @@ export function continueTables(elements: Element[]): Element[] {
   return out;
 }
 
-const looksLikeData = (row: string[]) => row.some((c) => c.length > 40 || NUMERIC_CELL.test(c));
+/** A row of values, not of column names: a long cell, a number, or a sentence (names do not end in a full stop). */
+const looksLikeData = (row: string[]) => row.some((c) => c.length > 40 || NUMERIC_CELL.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3));
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
