@@ -321,7 +321,7 @@ function fillSpans(text: string[][], rowBands: number[], cols: Array<[number, nu
     let start = 0;
     for (let i = 1; i <= text.length; i++) {
       // Band k and the next are parted by the k-th rule from the top.
-      const joined = i < text.length && rowBands[i] !== rowBands[i - 1] && rowBands[i] - rowBands[i - 1] === 1 && !ruledAcross(rulesDown[rowBands[i - 1]], (a + b) / 2);
+      const joined = i < text.length && rowBands[i] - rowBands[i - 1] === 1 && !ruledAcross(rulesDown[rowBands[i - 1]], (a + b) / 2);
       const sameBand = i < text.length && rowBands[i] === rowBands[i - 1];
       if (joined || sameBand) continue;
       const run = text.slice(start, i);
@@ -811,8 +811,8 @@ export function tableFromRows(rows: string[][], page: number): Element {
 
 /**
  * A table continued keeps its header: a table right after another with as many columns, whose first
- * row reads as data where the other's reads as a header, is its
- * continuation. On the same page the two are one table; on the next page it gets the header back.
+ * row reads as data where the other's reads as a header, is its continuation. On the same page the
+ * two are one table; on the next page it gets the header back.
  */
 export function continueTables(elements: Element[]): Element[] {
   const out: Element[] = [];
