@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppLogger, BusModule, createUploadStorage, LOGGER, UPLOAD_STORAGE } from '@rag/platform';
 import { ChatController } from './chat/chat.controller';
 import { CollectionsController } from './collections/collections.controller';
+import { DocumentFilesService } from './collections/document-files.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
         { provide: APP_GUARD, useClass: AccessGuard },
         UploadService,
+        DocumentFilesService,
         ApiKeyRepository,
         ApiKeysService,
         MetricsService,

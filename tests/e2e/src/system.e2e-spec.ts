@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
@@ -248,15 +248,36 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(task.error).toEqual({ code: 'DOCUMENT_UNREADABLE', message: expect.stringContaining('password') });
   });
 
-  it('deletes a document everywhere, then a whole collection', async () => {
+  it("serves a document's original file whole and by byte range, and deletes it everywhere, then a whole collection", async () => {
     const up = await upload(base, 'temp', [{ name: 'vol02.pdf', data: readFileSync(BOOK2) }]);
     const task = await waitForTask(base, up.body.files[0].taskId);
+    const fileUrl = `${base}/collections/temp/documents/${task.documentId}/file`;
+    const whole = await fetch(fileUrl);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('application/pdf');
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await whole.arrayBuffer()).equals(readFileSync(BOOK2))).toBe(true);
+    const head = await fetch(fileUrl, { headers: { range: 'bytes=0-4' } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get('content-range')).toBe(`bytes 0-4/${readFileSync(BOOK2).length}`);
+    expect(await head.text()).toBe('%PDF-');
+    expect((await fetch(fileUrl, { headers: { range: 'bytes=999999999-' } })).status).toBe(416);
+    const original = join(stack.dir, 'uploads', 'originals', 'temp', task.documentId);
+    expect(existsSync(original)).toBe(true);
     const del = await fetch(`${base}/collections/temp/documents/${task.documentId}`, { method: 'DELETE' });
     expect(await getJson(del)).toMatchObject({ deletedChunks: task.counts.chunks.text, documentIds: [task.documentId] });
     const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'temp', query: 'patients' })));
     expect(hits.results).toHaveLength(0);
     expect((await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(fileUrl)).status).toBe(404);
+    expect(existsSync(original)).toBe(false);
+    const kept = (collectionId: string) => {
+      const dir = join(stack.dir, 'uploads', 'originals', collectionId);
+      return existsSync(dir) ? readdirSync(dir).length : 0;
+    };
+    expect(kept('versions')).toBeGreaterThan(0);
     expect((await fetch(`${base}/collections/versions`, { method: 'DELETE' })).status).toBe(200);
+    expect(kept('versions')).toBe(0);
     const cols = await getJson(fetch(`${base}/collections`));
     expect(cols.collections.map((c: { collectionId: string }) => c.collectionId)).not.toContain('versions');
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ChunkPageQuery,
   CollectionCreateRequestSchema,
@@ -14,14 +14,19 @@ import {
   RetrievalDocumentList,
 } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
+import type { Response } from 'express';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { Caller, CurrentCaller, mayTouch } from '../keys/caller';
+import { DocumentFilesService } from './document-files.service';
 
 const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
 
 @Controller()
 export class CollectionsController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly files: DocumentFilesService,
+  ) {}
 
   /** Only the collections the calling key may reach. */
   @Get('collections')
@@ -50,18 +55,41 @@ export class CollectionsController {
     return this.bus.request(RetrievalDocumentChunks, { collectionId, documentId, offset: page.offset, limit: page.limit });
   }
 
-  @Delete('collections/:collectionId')
-  deleteCollection(@Param('collectionId', collectionPipe()) collectionId: string) {
-    return this.bus.request(RetrievalCollectionDelete, { collectionId });
+  /** The document's original file, as uploaded; one byte range of it for a `Range` request (206). */
+  @Get('collections/:collectionId/documents/:documentId/file')
+  async file(
+    @Param('collectionId', collectionPipe()) collectionId: string,
+    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+    @Headers('range') range: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const f = await this.files.open(collectionId, documentId, range);
+    res.status(f.range ? 206 : 200);
+    res.setHeader('Content-Type', f.contentType);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
+    res.setHeader('Content-Length', String(f.range ? f.range.end - f.range.start + 1 : f.size));
+    if (f.range) res.setHeader('Content-Range', `bytes ${f.range.start}-${f.range.end}/${f.size}`);
+    f.body.on('error', () => res.destroy());
+    f.body.pipe(res);
   }
 
-  /** Removes a document's chunks everywhere they are stored. */
+  @Delete('collections/:collectionId')
+  async deleteCollection(@Param('collectionId', collectionPipe()) collectionId: string) {
+    const reply = await this.bus.request(RetrievalCollectionDelete, { collectionId });
+    await this.files.removeCollection(collectionId);
+    return reply;
+  }
+
+  /** Removes a document's chunks everywhere they are stored, and its original. */
   @Delete('collections/:collectionId/documents/:documentId')
-  deleteDocument(
+  async deleteDocument(
     @Param('collectionId', collectionPipe()) collectionId: string,
     @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
   ) {
-    return this.bus.request(RetrievalDocumentDelete, { collectionId, documentId });
+    const reply = await this.bus.request(RetrievalDocumentDelete, { collectionId, documentId });
+    await this.files.removeDocuments(collectionId, reply.documentIds);
+    return reply;
   }
 
   /** The old path of the same delete, kept for one release. */
@@ -74,10 +102,12 @@ export class CollectionsController {
   }
 
   @Delete('embeddings/:collectionId')
-  deleteByFilename(
+  async deleteByFilename(
     @Param('collectionId', collectionPipe()) collectionId: string,
     @Query(new ZodPipe(DeleteByFilenameQuerySchema, 'query')) q: { filename: string },
   ) {
-    return this.bus.request(RetrievalDocumentDelete, { collectionId, filename: q.filename });
+    const reply = await this.bus.request(RetrievalDocumentDelete, { collectionId, filename: q.filename });
+    await this.files.removeDocuments(collectionId, reply.documentIds);
+    return reply;
   }
 }

@@ -133,6 +133,18 @@ export const API_ROUTES: ApiRoute[] = [
     scopes: ['search', 'chat', 'upload', 'delete'],
   },
   { method: 'delete', path: '/collections/:collectionId', tag: 'collections', summary: 'Delete a collection and all its chunks', params: CollectionParamsSchema, status: 200, reply: RetrievalCollectionDelete.reply, scopes: ['delete'] },
+  {
+    method: 'get',
+    path: '/collections/:collectionId/documents/:documentId/file',
+    tag: 'collections',
+    summary: 'The original file of a document, as uploaded (open a citation at its page: `#page=N` for a PDF)',
+    description: 'One byte range for a `Range: bytes=a-b` request (206 with `Content-Range`); 416 for a range outside the file. Removed with its document.',
+    params: DocumentParamsSchema,
+    status: 200,
+    reply: z.string().describe('the file bytes'),
+    replyContentType: 'application/octet-stream',
+    scopes: ['search', 'chat', 'upload', 'delete'],
+  },
   { method: 'delete', path: '/collections/:collectionId/documents/:documentId', tag: 'collections', summary: 'Delete one document and its chunks everywhere', params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'] },
   { method: 'delete', path: '/embeddings/:collectionId/:documentId', tag: 'collections', summary: 'Old name of DELETE /collections/{collectionId}/documents/{documentId}', params: DocumentParamsSchema, status: 200, reply: RetrievalDocumentDelete.reply, scopes: ['delete'], deprecated: true },
   {

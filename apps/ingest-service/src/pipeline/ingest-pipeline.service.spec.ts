@@ -86,7 +86,8 @@ describe('IngestPipelineService with two jobs for one upload (re-queued after Re
     const { bus } = busFailingReplace();
     const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), store, config, logger, bus);
     const first = await svc.run(job);
-    expect(keys()).toEqual(['k.done.json']);
+    // The upload is gone; its result stays for a duplicate job, and the original is kept for the document's citations.
+    expect(keys()).toEqual(['k.done.json', `originals/c/${first.documentId}`]);
     await expect(svc.run(job)).resolves.toMatchObject({ documentId: first.documentId, pages: 1, deduplicated: true });
   });
 

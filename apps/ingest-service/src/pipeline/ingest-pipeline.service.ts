@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Embedder, EMBEDDER, searchText } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
-import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, originalKey, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
@@ -94,6 +94,8 @@ export class IngestPipelineService implements OnApplicationShutdown {
       const documentId = documentIdFor(d.collectionId, sha256);
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
+        // The same bytes: kept again, so a document indexed before originals were kept gets one.
+        await this.storage.put(originalKey(d.collectionId, documentId), bytes);
         await this.discardUpload(d.storageKey, { documentId, pages: existing.document.pages });
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
         // The stored document's counts: a deduplicated upload reports what is indexed, not zeros.
@@ -149,6 +151,7 @@ export class IngestPipelineService implements OnApplicationShutdown {
         return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
       });
       timings.mark('store');
+      await this.storage.put(originalKey(d.collectionId, documentId), bytes);
       await this.discardUpload(d.storageKey, { documentId, pages: parts.pages });
       await report({ stage: 'done' });
       timings.mark('finish');

@@ -93,6 +93,18 @@ export class ApiClient {
     return this.call(`/tasks/${encodeURIComponent(taskId)}`);
   }
 
+  /** A document's original file as the server keeps it (sent with the key, so not a plain link). */
+  async documentFile(collectionId: string, documentId: string): Promise<Blob> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/file`, { headers: this.headers() });
+    } catch {
+      throw new ApiError(0, 'SERVICE_UNAVAILABLE', 'the gateway cannot be reached');
+    }
+    if (!res.ok) throw await toApiError(res);
+    return res.blob();
+  }
+
   /** Streams an answer; `signal` stops it (the gateway then cancels the work upstream). */
   async *chat(body: { collectionId: string; question: string; history: ChatTurn[] }, signal: AbortSignal): AsyncGenerator<ChatEvent> {
     let res: Response;

@@ -1,6 +1,6 @@
 import type { ChatEvent, Citation } from '@rag/contracts';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../api/api-client';
 import { ChatPanel } from './chat-panel';
 
@@ -85,6 +85,26 @@ describe('ChatPanel', () => {
     ask('What dose of warfarin?');
     const related = await screen.findByLabelText('Related passages');
     expect(related.textContent).toBe('Related passages: 1 · book.pdf p. 4 2 · book.pdf p. 7');
+  });
+
+  it('opens the original the server keeps at the cited page when the file was not uploaded in this session', async () => {
+    const fake = fakeApi([
+      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4)] },
+      { type: 'token', text: 'Metformin lowers glucose [1].' },
+      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [1], found: true, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+    ]);
+    const asked: string[] = [];
+    (fake.api as unknown as { documentFile: (c: string, d: string) => Promise<Blob> }).documentFile = async (c, d) => (asked.push(`${c}/${d}`), new Blob(['%PDF-']));
+    const tab = { location: { href: '' }, close: () => undefined };
+    const open = vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
+    URL.createObjectURL = () => 'blob:original';
+    render(<ChatPanel api={fake.api} collectionId="books" fileUrls={new Map()} />);
+    ask('What does metformin do?');
+    fireEvent.click(await screen.findByRole('button', { name: 'Citation 1: book.pdf, page 4' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Open book.pdf at page 4' }));
+    await waitFor(() => expect(tab.location.href).toBe('blob:original#page=4'));
+    expect(asked).toEqual(['books/d']);
+    open.mockRestore();
   });
 
   it('stops a stream with the Stop button', async () => {

@@ -110,7 +110,14 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
           New conversation
         </button>
       </form>
-      {open && <CitationView citation={open} fileUrl={fileUrls.get(open.filename)} onClose={() => setOpen(null)} />}
+      {open && (
+        <CitationView
+          citation={open}
+          fileUrl={fileUrls.get(open.filename)}
+          openOriginal={async (c) => URL.createObjectURL(await api.documentFile(collectionId, c.documentId))}
+          onClose={() => setOpen(null)}
+        />
+      )}
     </section>
   );
 }

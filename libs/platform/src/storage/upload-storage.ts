@@ -7,7 +7,8 @@ import { Readable, Writable } from 'node:stream';
 export interface UploadStorage {
   openWrite(key: string): Promise<Writable>;
   read(key: string): Promise<Buffer>;
-  openRead(key: string): Readable;
+  /** The object's bytes, or bytes `start` to `end` (inclusive) of it. */
+  openRead(key: string, range?: { start: number; end: number }): Readable;
   size(key: string): Promise<number>;
   delete(key: string): Promise<void>;
   /** Writes a small object whole (readers see the old content or the new, never part). */
@@ -19,6 +20,10 @@ export interface UploadStorage {
 }
 
 export const UPLOAD_STORAGE = Symbol('UPLOAD_STORAGE');
+
+/** Where a document's original file is kept once it is indexed (served at its citations, removed with it). */
+export const ORIGINALS_PREFIX = 'originals/';
+export const originalKey = (collectionId: string, documentId: string) => `${ORIGINALS_PREFIX}${collectionId}/${documentId}`;
 
 /** Local directory (a shared volume in docker-compose). Keys never escape the root. */
 export class LocalUploadStorage implements UploadStorage {
@@ -38,8 +43,8 @@ export class LocalUploadStorage implements UploadStorage {
     return readFile(this.path(key));
   }
 
-  openRead(key: string): Readable {
-    return createReadStream(this.path(key));
+  openRead(key: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.path(key), range);
   }
 
   async size(key: string): Promise<number> {
