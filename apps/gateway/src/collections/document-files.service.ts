@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RetrievalDocumentFind } from '@rag/contracts';
+import { RetrievalDocumentFind, SourceType } from '@rag/contracts';
 import { BusClient, DomainError, ORIGINALS_PREFIX, originalKey, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
-import { extname } from 'node:path';
 import { Readable } from 'node:stream';
+import { sourceTypeOf } from '../upload/upload.service';
 
-const MIME: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
+const CONTENT_TYPES: Record<SourceType, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  txt: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
 };
 
 export interface DocumentFile {
@@ -50,7 +49,8 @@ export class DocumentFilesService {
       throw new DomainError('NOT_FOUND', `the original of ${document.filename} is not kept (indexed before originals were kept: upload it again)`);
     });
     const range = parseRange(rangeHeader, size) ?? undefined;
-    return { filename: document.filename, contentType: MIME[extname(document.filename).toLowerCase()] ?? 'application/octet-stream', size, range, body: this.storage.openRead(key, range) };
+    const type = sourceTypeOf(document.filename);
+    return { filename: document.filename, contentType: type ? CONTENT_TYPES[type] : 'application/octet-stream', size, range, body: this.storage.openRead(key, range) };
   }
 
   async removeDocuments(collectionId: string, documentIds: string[]): Promise<void> {

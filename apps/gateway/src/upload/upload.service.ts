@@ -9,6 +9,9 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
 const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html', docx: 'docx' };
 
+/** The type a file is accepted as, by its extension, or undefined. */
+export const sourceTypeOf = (filename: string): SourceType | undefined => TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''];
+
 interface StoredFile {
   /** Position of the file in the upload (0-based). */
   index: number;
@@ -128,8 +131,7 @@ export class UploadService {
           stream.resume();
           return;
         }
-        const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
-        const sourceType = TYPES[ext];
+        const sourceType = sourceTypeOf(filename);
         if (failure) {
           stream.resume();
           return;
