@@ -9,7 +9,7 @@ import { IngestPipelineService } from './ingest-pipeline.service';
 const partitioner: Partitioner = {
   partition: async () => ({ pages: 1, elements: [{ kind: 'text', text: 'Take one tablet daily.', page: 1 }], imagesFound: 0, imagesSkipped: 0, images: [], warnings: [] }),
 } as unknown as Partitioner;
-const storage = { read: async () => Buffer.from('x'), delete: async () => undefined, put: async () => undefined } as unknown as UploadStorage;
+const storage = { read: async () => Buffer.from('x'), delete: async () => undefined, put: async () => undefined, move: async () => undefined } as unknown as UploadStorage;
 const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as AppLogger;
 const config = { chunking: { maxTokens: 350, overlapTokens: 40 }, job: { storeTimeoutMs: 1000 } } as unknown as IngestConfig;
 const job: IngestJobPort = {
@@ -76,6 +76,10 @@ function memoryStorage(files: Record<string, string>) {
     },
     put: async (k: string, b: Buffer) => void m.set(k, b),
     delete: async (k: string) => void m.delete(k),
+    move: async (from: string, to: string) => {
+      m.set(to, m.get(from)!);
+      m.delete(from);
+    },
   };
   return { storage: storage as unknown as UploadStorage, keys: () => [...m.keys()].sort() };
 }

@@ -57,10 +57,15 @@ export class IngestPipelineService implements OnApplicationShutdown {
     await this.partitioner.close?.();
   }
 
-  /** The upload and its manifest, once the task has ended for good; `stored` leaves the result behind for a duplicate job. */
-  private async discardUpload(storageKey: string, stored?: UploadResult): Promise<void> {
-    if (stored) await this.storage.put(doneKey(storageKey), Buffer.from(JSON.stringify(stored)));
-    await this.storage.delete(storageKey);
+  /**
+   * The upload and its manifest, once the task has ended for good; `stored` leaves the result behind
+   * for a duplicate job, and the file becomes that document's original.
+   */
+  private async discardUpload(storageKey: string, stored?: UploadResult & { collectionId: string }): Promise<void> {
+    if (stored) {
+      await this.storage.put(doneKey(storageKey), Buffer.from(JSON.stringify({ documentId: stored.documentId, pages: stored.pages })));
+      await this.storage.move(storageKey, originalKey(stored.collectionId, stored.documentId));
+    } else await this.storage.delete(storageKey);
     await this.storage.delete(manifestKey(storageKey));
   }
 
@@ -94,9 +99,8 @@ export class IngestPipelineService implements OnApplicationShutdown {
       const documentId = documentIdFor(d.collectionId, sha256);
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
-        // The same bytes: kept again, so a document indexed before originals were kept gets one.
-        await this.storage.put(originalKey(d.collectionId, documentId), bytes);
-        await this.discardUpload(d.storageKey, { documentId, pages: existing.document.pages });
+        // The same bytes become its original again, so a document indexed before originals were kept gets one.
+        await this.discardUpload(d.storageKey, { collectionId: d.collectionId, documentId, pages: existing.document.pages });
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
         // The stored document's counts: a deduplicated upload reports what is indexed, not zeros.
         return { documentId, pages: existing.document.pages, chunks: existing.chunksByType ?? chunks, imagesSkipped: 0, deduplicated: true };
@@ -151,8 +155,7 @@ export class IngestPipelineService implements OnApplicationShutdown {
         return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
       });
       timings.mark('store');
-      await this.storage.put(originalKey(d.collectionId, documentId), bytes);
-      await this.discardUpload(d.storageKey, { documentId, pages: parts.pages });
+      await this.discardUpload(d.storageKey, { collectionId: d.collectionId, documentId, pages: parts.pages });
       await report({ stage: 'done' });
       timings.mark('finish');
       const warnings = parts.warnings ?? [];

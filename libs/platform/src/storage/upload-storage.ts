@@ -11,6 +11,8 @@ export interface UploadStorage {
   openRead(key: string, range?: { start: number; end: number }): Readable;
   size(key: string): Promise<number>;
   delete(key: string): Promise<void>;
+  /** Gives an object another key, without copying its bytes. */
+  move(from: string, to: string): Promise<void>;
   /** Writes a small object whole (readers see the old content or the new, never part). */
   put(key: string, data: Buffer): Promise<void>;
   /** Every stored key with its last modification time (for the reconciler). */
@@ -53,6 +55,12 @@ export class LocalUploadStorage implements UploadStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const target = this.path(to);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(this.path(from), target);
   }
 
   async put(key: string, data: Buffer): Promise<void> {
