@@ -1,5 +1,6 @@
 import { Citation } from '@rag/contracts';
-import { extractAnswer, NOT_FOUND } from './extractive.llm';
+import { NOT_FOUND } from '../prompt/system-prompt';
+import { extractAnswer } from './extractive.llm';
 import { Lexicon } from './lexicon';
 
 /** General words listed; everything else is specific. Plural -s only. */

