@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { postJson, uploadFiles, waitForTasks } from '../http';
-import { round } from '../stats';
+import { percentiles, round } from '../stats';
+
+/** One sample of the retrieval service: RSS, and what its /health says of its JS heap, external memory and reply cache. */
+interface Sample {
+  t: number;
+  mb: number;
+  cacheMb?: number;
+  heapMb?: number;
+  externalMb?: number;
+}
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -32,11 +41,11 @@ export async function soak(ctx: BenchContext): Promise<void> {
     const until = Date.now() + seconds * 1000;
     const warmUntil = Date.now() + (seconds * 1000) / 5;
     const counts = { searches: 0, searchErrors: 0, writes: 0, deletes: 0, writeErrors: 0 };
-    const samples: Array<{ t: number; mb: number; cacheMb?: number; heapMb?: number; externalMb?: number }> = [];
+    const samples: Sample[] = [];
     const health = `http://127.0.0.1:${retrieval.port}/health`;
     // The JS heap and the reply cache beside the RSS: which part of the growth they hold.
     const sampler = setInterval(() => {
-      const s: { t: number; mb: number; cacheMb?: number; heapMb?: number; externalMb?: number } = { t: Date.now(), mb: rssMb(retrieval.proc.pid!) };
+      const s: Sample = { t: Date.now(), mb: rssMb(retrieval.proc.pid!) };
       samples.push(s);
       void fetch(health)
         .then((r) => r.json() as Promise<{ details?: { searchCache?: { bytes: number }; memoryMb?: { heapUsed: number; external: number } } }>)
@@ -76,10 +85,10 @@ export async function soak(ctx: BenchContext): Promise<void> {
     clearInterval(sampler);
     // Medians over 30 s windows: one sample can land on a JS heap peak just before a collection (heap 80 -> 250 MB within seconds).
     const windowMs = Math.min(30_000, (seconds * 1000) / 5);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const median = (xs: Array<number | undefined>) => percentiles(xs.filter((x): x is number => x !== undefined)).p50;
     const warmWindow = samples.filter((s) => s.t >= warmUntil && s.t < warmUntil + windowMs);
     const endWindow = samples.filter((s) => s.t >= until - windowMs);
-    const describe = (w: typeof samples) => `median of ${w.length} samples; JS heap ${median(w.map((s) => s.heapMb ?? NaN))} MB, external ${median(w.map((s) => s.externalMb ?? NaN))} MB, reply cache ${median(w.map((s) => s.cacheMb ?? NaN))} MB (its estimate)`;
+    const describe = (w: Sample[]) => `median of ${w.length} samples; JS heap ${median(w.map((s) => s.heapMb))} MB, external ${median(w.map((s) => s.externalMb))} MB, reply cache ${median(w.map((s) => s.cacheMb))} MB (its estimate)`;
     const [warm, end] = [median(warmWindow.map((s) => s.mb)), median(endWindow.map((s) => s.mb))];
     const single = { warm: (warmWindow[0] ?? samples[0]).mb, end: samples[samples.length - 1].mb };
     const peak = Math.max(...samples.map((s) => s.mb));
