@@ -156,6 +156,16 @@ describe('layoutPage ruled tables', () => {
     expect(layoutPage(runs, 1, box).some((e) => e.kind === 'table')).toBe(false);
   });
 
+  it('leaves a paragraph beside a ruled panel ("left blank") as prose, not a table of two cells', () => {
+    const paragraph = column(50, 704, ['Underlying conditions include chronic heart disease,', 'lung disease, chronic renal failure, smoking,', 'diabetes mellitus, HIV infection and leukemia.']);
+    // The panel's own rules part its two lines; the paragraph's lines all stand above the lower band.
+    const panel = [run('WHITE SPACE INTENTIONALLY', 330, 682), run('LEFT BLANK', 360, 662)];
+    const frame = [hRule(40, 560, 712), hRule(40, 560, 672), hRule(40, 560, 650), vRule(40, 650, 712), vRule(310, 650, 712), vRule(560, 650, 712)];
+    const out = layoutPage([...paragraph, ...panel], 10, frame);
+    expect(out.some((e) => e.kind === 'table')).toBe(false);
+    expect(out.map((e) => e.text).join(' ')).toContain('LEFT BLANK');
+  });
+
   it('asks for rules only on pages with lines of separate cells', () => {
     expect(mayHoldTable(runs)).toBe(true);
     // The same lines set sideways: a rotated table needs its rules as much.

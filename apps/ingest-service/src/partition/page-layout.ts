@@ -308,7 +308,9 @@ function gridTable(lines: Line[], xs: number[], ys: number[], page: number, rule
   if (ruledAcross) fillSpans(text, rowBands, cols, [...ys].sort((a, b) => b - a), ruledAcross);
   const used = cols.map((_, i) => text.some((r) => r[i]));
   const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
-  return table.length >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
+  // Rows of two cells or more: a box set beside a paragraph (a "left blank" panel) has one at most.
+  const fullRows = table.filter((r) => r.filter(Boolean).length >= 2).length;
+  return table.length >= 2 && fullRows >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
 }
 
 /**
