@@ -8,6 +8,7 @@ import { loadRetrievalConfig } from '../src/config/retrieval.config';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
 import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
+import { VectorPlan } from '../src/storage/vector-plan';
 import { mulberry32 } from '../src/tools/synthetic-corpus';
 
 /** The vector index on a real LanceDB table: how it is built, survives optimize, replaces an old one. */
@@ -28,15 +29,15 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     return repo;
   };
 
-  /** Share of the exact top 10 (flat scan, same collection filter) that the index returns. */
-  const recall = async (repo: LanceRepository) => {
+  /** Share of the exact top 10 (flat scan, same collection filter) that the search returns with its own plan or `plan`. */
+  const recall = async (repo: LanceRepository, plan?: VectorPlan) => {
     let found = 0;
     let expected = 0;
     for (const q of queries) {
       const [vec] = await embedder.embed([q]);
       const scope = { collectionId: 'a' };
-      const exact = new Set((await repo.vectorSearch(vec, scope, 10, { exact: true })).map((c) => c.chunk_id));
-      const approx = await repo.vectorSearch(vec, scope, 10);
+      const exact = new Set((await repo.vectorSearch(vec, scope, 10, { plan: { kind: 'exact' } })).map((c) => c.chunk_id));
+      const approx = await repo.vectorSearch(vec, scope, 10, { plan });
       expect(approx.every((c) => c.chunk_id.startsWith('a-'))).toBe(true);
       found += approx.filter((c) => exact.has(c.chunk_id)).length;
       expected += exact.size;
@@ -72,16 +73,31 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     expect(await repo.ensureVectorIndex(5000)).toBe(false); // below the threshold: flat scan
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.ensureVectorIndex(1000)).toBe(false); // built once
-    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq', nprobes: 10 });
-    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq', vectorPartitions: 1 });
+    // The index alone, one probe and no refine: its 4-bit codes rank loosely.
+    expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
 
     await repo.optimize();
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
-    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+    expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
+  });
 
-    const tuned = new LanceRepository(loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_NPROBES: '3' }), embedder);
+  it('returns exactly the exact top k under a collection filter at the configured recall target, by a scan or the index', async () => {
+    // A collection of 1,500 rows is under VECTOR_EXACT_MAX_ROWS: scanned exactly.
+    const repo = await open();
+    expect(await repo.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'exact' });
+    expect(await recall(repo)).toBe(1);
+    // Made to take the index: the probes and refine the target asks for find (nearly) the same rows.
+    const annOnly = new LanceRepository(loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_EXACT_MAX_ROWS: '0' }), embedder);
+    await annOnly.onModuleInit();
+    expect(await annOnly.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'ann', nprobes: 1, refineFactor: 5 });
+    expect(await recall(annOnly)).toBeGreaterThanOrEqual(config.vectorPlan.recallTarget);
+    const tuned = new LanceRepository(
+      loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_EXACT_MAX_ROWS: '0', VECTOR_NPROBES: '3', VECTOR_REFINE_FACTOR: '2' }),
+      embedder,
+    );
     await tuned.onModuleInit();
-    expect(await tuned.stats()).toMatchObject({ vectorIndex: 'IvfRq', nprobes: 3 });
+    expect(await tuned.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'ann', nprobes: 3, refineFactor: 2 });
   });
 
   it('replaces an IVF_PQ index left by an older version, and searches it meanwhile', async () => {
@@ -89,10 +105,10 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: 2, numSubVectors: 4 }), replace: true });
     const repo = await open();
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq' });
-    expect(await recall(repo)).toBeGreaterThan(0.5); // PQ with the refine step
+    expect(await recall(repo, { kind: 'ann', nprobes: 2, refineFactor: 5 })).toBeGreaterThan(0.5);
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
-    expect(await recall(repo)).toBeGreaterThanOrEqual(0.8);
+    expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
   });
 
   it('answers through the index within the reply contract, also for a query of stop words only', async () => {

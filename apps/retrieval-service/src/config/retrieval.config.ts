@@ -1,6 +1,7 @@
 import { checkEmbedderEnv, EmbedderConfig, embedderEnvShape, toEmbedderConfig } from '@rag/ai';
 import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
 import { z } from 'zod';
+import { VectorPlanSettings } from '../storage/vector-plan';
 
 export interface RetrievalConfig extends BaseConfig {
   lancedbUri: string;
@@ -17,8 +18,8 @@ export interface RetrievalConfig extends BaseConfig {
   maintenanceIntervalMs: number;
   indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
-  /** IVF partitions probed per vector search; 0 = about a tenth of them, at least 10. */
-  vectorNprobes: number;
+  /** How vector searches run: exact under selective filters, else the index tuned to a recall target. */
+  vectorPlan: VectorPlanSettings;
   writeLockTtlMs: number;
   /** Memory for cached search replies per replica; 0 turns the cache off. */
   searchCacheBytes: number;
@@ -53,7 +54,10 @@ const schema = z
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
+    VECTOR_RECALL_TARGET: z.coerce.number().gt(0).max(1).default(0.95),
     VECTOR_NPROBES: env.int(0, 0, 10_000),
+    VECTOR_REFINE_FACTOR: env.int(0, 0, 100),
+    VECTOR_EXACT_MAX_ROWS: env.int(2_000, 0),
     WRITE_LOCK_TTL_MS: env.int(10_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
@@ -73,7 +77,7 @@ const schema = z
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
-      vectorNprobes: e.VECTOR_NPROBES,
+      vectorPlan: { recallTarget: e.VECTOR_RECALL_TARGET, nprobes: e.VECTOR_NPROBES, refineFactor: e.VECTOR_REFINE_FACTOR, exactMaxRows: e.VECTOR_EXACT_MAX_ROWS },
       writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
       searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
       ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,

@@ -6,6 +6,7 @@ import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
+import { planVectorSearch, VectorPlan } from './vector-plan';
 
 export interface ChunkRow {
   chunk_id: string;
@@ -66,15 +67,6 @@ const FTS_COLUMN = 'search_text';
 export const VECTOR_PARTITION_ROWS = 4096;
 
 /**
- * Partitions probed per vector search unless VECTOR_NPROBES says otherwise: about a tenth of them,
- * never fewer than 10, so the work per query grows slowly with the table. What that costs in recall
- * against exact search is in bench/RESULTS.md (and in the README for the real books).
- */
-export function autoNprobes(indexedRows: number): number {
-  return Math.min(64, Math.max(10, Math.ceil(indexedRows / VECTOR_PARTITION_ROWS / 10)));
-}
-
-/**
  * The only code that touches LanceDB. Two tables: `chunks` (text, vector, metadata; one row per
  * chunk, all collections) and `<chunks>_documents` (one row per document, for listings).
  */
@@ -88,7 +80,9 @@ export class LanceRepository implements OnModuleInit {
   private ftsReady = false;
   /** Type of the vector index, null before there is one ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
   private vectorIndexType: string | null = null;
-  private nprobes = 10;
+  /** IVF partitions of the vector index (rows per partition as built; optimize keeps them near it). */
+  private partitions = 1;
+  private readonly filterCounts = new Map<string, number>();
   /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
   private mismatch: string | null = null;
 
@@ -171,24 +165,46 @@ export class LanceRepository implements OnModuleInit {
     }
   }
 
-  /** `exact` skips the vector index (benchmark tooling: the recall of the index against a flat scan). */
-  async vectorSearch(vector: Float32Array, scope: ChunkScope, limit: number, opts: { exact?: boolean } = {}): Promise<ScoredChunk[]> {
-    let q = this.chunks
-      .query()
-      .nearestTo(vector)
-      .distanceType('cosine')
-      .where(chunkFilter(scope))
-      .select([...RESULT_COLUMNS, '_distance'])
-      .limit(limit);
-    if (opts.exact) q = q.bypassVectorIndex();
+  /**
+   * The nearest chunks of `scope` (null: the whole table, for benchmark tooling). The plan is chosen
+   * per search from the rows the filter keeps (`planVectorSearch`) unless one is given.
+   */
+  async vectorSearch(vector: Float32Array, scope: ChunkScope | null, limit: number, opts: { plan?: VectorPlan } = {}): Promise<ScoredChunk[]> {
+    const where = scope ? chunkFilter(scope) : null;
+    const plan = opts.plan ?? (await this.planFor(where));
+    let q = this.chunks.query().nearestTo(vector).distanceType('cosine');
+    if (where) q = q.where(where);
+    q = q.select([...RESULT_COLUMNS, '_distance']).limit(limit);
+    if (plan.kind === 'exact') q = q.bypassVectorIndex();
     else if (this.vectorIndexType) {
-      q = q.nprobes(this.nprobes);
-      // 4-bit RaBitQ distances are close enough to rank without re-reading vectors; 32-byte PQ codes are not.
-      if (this.vectorIndexType === 'IvfPq') q = q.refineFactor(4);
+      q = q.nprobes(plan.nprobes);
+      if (plan.refineFactor > 0) q = q.refineFactor(plan.refineFactor);
     }
     const rows = await q.toArray();
     // Cosine similarity: 1 - distance. A row without a defined distance (zero vector) ranks nowhere.
     return rows.filter((r) => Number.isFinite(Number(r._distance))).map((r) => toScored(r, 1 - Number(r._distance)));
+  }
+
+  /** The plan `vectorSearch` takes for this scope now. */
+  async vectorPlan(scope: ChunkScope | null): Promise<VectorPlan> {
+    return this.planFor(scope ? chunkFilter(scope) : null);
+  }
+
+  private async planFor(where: string | null): Promise<VectorPlan> {
+    if (!this.vectorIndexType) return { kind: 'exact' };
+    const filtered = where === null ? null : await this.filteredRows(where);
+    return planVectorSearch({ type: this.vectorIndexType, partitions: this.partitions }, filtered, this.config.vectorPlan);
+  }
+
+  /** Rows a filter keeps, counted once per table version (a scalar-index lookup, cached for repeated scopes). */
+  private async filteredRows(where: string): Promise<number> {
+    const key = `${await this.chunks.version()}\u0000${where}`;
+    const known = this.filterCounts.get(key);
+    if (known !== undefined) return known;
+    const n = await this.chunks.countRows(where);
+    if (this.filterCounts.size >= 1000) this.filterCounts.clear();
+    this.filterCounts.set(key, n);
+    return n;
   }
 
   /** BM25 over the search text; the words of each expansion group count too, their matches weighted by its weight. */
@@ -370,6 +386,9 @@ export class LanceRepository implements OnModuleInit {
     const missing = [
       { column: 'collection_name', config: () => lancedb.Index.bitmap() },
       { column: 'document_id', config: () => lancedb.Index.btree() },
+      // Every column a search filter names: an exact search under a filter then reads only the rows it keeps.
+      { column: 'data_type', config: () => lancedb.Index.bitmap() },
+      { column: 'filename', config: () => lancedb.Index.btree() },
     ].filter((i) => !has(i.column));
     if (!missing.length || (await this.chunks.countRows()) === 0) return false;
     for (const i of missing) await this.chunks.createIndex(i.column, { config: i.config(), replace: false });
@@ -391,7 +410,7 @@ export class LanceRepository implements OnModuleInit {
       version: await this.chunks.version(),
       ftsIndex: this.ftsReady,
       vectorIndex: this.vectorIndexType,
-      nprobes: this.vectorIndexType ? this.nprobes : null,
+      vectorPartitions: this.vectorIndexType ? this.partitions : null,
       embedder: this.embedder.info,
       cacheMb: this.session ? Math.round(Number(this.session.sizeBytes()) / 2 ** 20) : null,
     };
@@ -435,7 +454,7 @@ export class LanceRepository implements OnModuleInit {
     this.ftsReady = indices.some((i) => i.columns.includes(FTS_COLUMN));
     const vector = indices.find((i) => i.columns.includes('vector'));
     this.vectorIndexType = vector?.indexType ?? null;
-    if (vector) this.nprobes = this.config.vectorNprobes || autoNprobes(Number(vector.numIndexedRows ?? 0));
+    if (vector) this.partitions = Math.max(1, Math.round(Number(vector.numIndexedRows ?? 0) / VECTOR_PARTITION_ROWS));
   }
 }
 

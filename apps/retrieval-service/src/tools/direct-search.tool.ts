@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const mode = argValue('mode', 'hybrid') as 'hybrid' | 'vector' | 'fts';
   const repeat = Number(argValue('repeat', '1'));
   const warmup = Number(argValue('warmup', '20'));
-  const { search, repo, embedder } = await openToolContext();
+  const { search } = await openToolContext();
   const run = (q: { collectionId: string; query: string }) =>
     search.search({ ...q, mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.3, rerank: true, expand: true });
   for (const q of queries.slice(0, warmup)) await run(q);
@@ -29,18 +29,7 @@ async function main(): Promise<void> {
     }
   }
   const rssBytes = process.memoryUsage().rss;
-  // What the vector index gives up for its speed: its top 20 against an exact scan, same filter.
-  let found = 0;
-  let expected = 0;
-  for (const q of queries.slice(0, Number(argValue('recall-queries', '100')))) {
-    const [vec] = await embedder.embed([q.query]);
-    const scope = { collectionId: q.collectionId };
-    const exact = new Set((await repo.vectorSearch(vec, scope, 20, { exact: true })).map((c) => c.chunk_id));
-    found += (await repo.vectorSearch(vec, scope, 20)).filter((c) => exact.has(c.chunk_id)).length;
-    expected += exact.size;
-  }
-  const vectorRecallAt20 = expected ? found / expected : null;
-  process.stdout.write(JSON.stringify({ latenciesMs, withResults: hits, meanStageMs: stages, rssBytes, vectorRecallAt20 }) + '\n');
+  process.stdout.write(JSON.stringify({ latenciesMs, withResults: hits, meanStageMs: stages, rssBytes }) + '\n');
 }
 
 main().then(

@@ -2,7 +2,7 @@ import { searchText } from '@rag/ai';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ChunkRow, DocumentRow } from '../storage/lance.repository';
-import { SyntheticCorpus } from './synthetic-corpus';
+import { ClusteredVectors, SyntheticCorpus } from './synthetic-corpus';
 import { argValue, openToolContext } from './tool-context';
 
 /**
@@ -11,17 +11,23 @@ import { argValue, openToolContext } from './tool-context';
  * a sample of queries that have matches. Used by the benchmark harness.
  *
  *   node seed-synthetic.tool.js --rows 100000 --vocab vocab.json --queries-out q.json [--queries 500] [--seed 1]
+ *     [--collections 10] [--vectors text|clustered]
+ *
+ * `--vectors clustered` stores vectors near one of a few hundred topics per document instead of
+ * the embedder's (a stand-in for a neural embedder); its queries carry their own vector.
  */
 async function main(): Promise<void> {
   const rows = Number(argValue('rows'));
   const queryCount = Number(argValue('queries', '500'));
   const batch = Number(argValue('batch', '10000'));
   const vocabulary = JSON.parse(readFileSync(argValue('vocab'), 'utf8')) as Array<[string, number]>;
-  const corpus = new SyntheticCorpus(vocabulary, Number(argValue('seed', '1')));
+  const collections = Number(argValue('collections', '10'));
+  const corpus = new SyntheticCorpus(vocabulary, Number(argValue('seed', '1')), { collections, chunksPerDocument: 100, minWords: 120, maxWords: 320 });
   const { repo, embedder, config } = await openToolContext();
+  const clustered = argValue('vectors', 'text') === 'clustered' ? new ClusteredVectors(embedder.info.dimensions, Number(argValue('seed', '1')) + 1) : null;
   const t0 = performance.now();
   const every = Math.max(1, Math.floor(rows / queryCount));
-  const queries: Array<{ collectionId: string; query: string }> = [];
+  const queries: Array<{ collectionId: string; query: string; vector?: number[] }> = [];
   const now = new Date().toISOString();
   for (let start = 0; start < rows; start += batch) {
     const chunks: ChunkRow[] = [];
@@ -29,7 +35,7 @@ async function main(): Promise<void> {
     const end = Math.min(rows, start + batch);
     const generated = [];
     for (let i = start; i < end; i++) generated.push(corpus.chunk(i));
-    const vectors = await embedder.embed(generated.map((c) => c.text));
+    const vectors = clustered ? generated.map((c) => clustered.near(c.documentIndex)) : await embedder.embed(generated.map((c) => c.text));
     generated.forEach((c, k) => {
       const i = start + k;
       const documentId = createHash('sha256').update(`${c.collection}\n${c.documentIndex}`).digest('hex').slice(0, 32);
@@ -40,7 +46,7 @@ async function main(): Promise<void> {
         filename: c.filename,
         page_number: c.pageNumber,
         page_end: c.pageNumber,
-        data_type: 'text',
+        data_type: c.dataType,
         chunk_index: c.chunkIndex,
         text: c.text,
         heading_path: '[]',
@@ -53,7 +59,9 @@ async function main(): Promise<void> {
         const n = Math.min(100, rows - i);
         documents.push({ document_id: documentId, collection_name: c.collection, filename: c.filename, content_hash: documentId.padEnd(64, '0'), pages: Math.ceil(n / 2), chunks: n, ingested_at: now });
       }
-      if (i % every === 0 && queries.length < queryCount) queries.push(corpus.queryFrom(c));
+      if (i % every === 0 && queries.length < queryCount) {
+        queries.push({ ...corpus.queryFrom(c), ...(clustered ? { vector: [...clustered.near(c.documentIndex)] } : {}) });
+      }
     });
     await repo.appendRows(chunks, documents);
     process.stderr.write(`seed: ${end}/${rows} rows\n`);

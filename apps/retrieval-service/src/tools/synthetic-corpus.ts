@@ -9,7 +9,57 @@ export interface SyntheticChunk {
   documentIndex: number;
   chunkIndex: number;
   pageNumber: number;
+  dataType: 'text' | 'table_html' | 'image_summary';
   text: string;
+}
+
+/**
+ * Data types in fixed shares (1 chunk in 100 an image summary, 9 in 100 tables), so filters on
+ * them keep a known share of a collection: 1% and 10% with the collection's own.
+ */
+export function syntheticDataType(chunkIndex: number): SyntheticChunk['dataType'] {
+  return chunkIndex % 100 === 0 ? 'image_summary' : chunkIndex % 10 === 0 ? 'table_html' : 'text';
+}
+
+/**
+ * Vectors with the cluster structure of a neural embedder (documents about a few hundred topics,
+ * chunks near their topic), standing in for one: the local embedder's hashed words are nearly
+ * equidistant, a worst case for an IVF index, and real semantic vectors are not.
+ */
+export class ClusteredVectors {
+  private readonly centroids: Float32Array[] = [];
+  private readonly rand: () => number;
+
+  constructor(
+    readonly dimensions: number,
+    seed: number,
+    private readonly topics = 256,
+    private readonly spread = 0.6,
+  ) {
+    this.rand = mulberry32(seed);
+    for (let t = 0; t < topics; t++) this.centroids.push(this.unit(() => this.gauss()));
+  }
+
+  private gauss(): number {
+    return Math.sqrt(-2 * Math.log(this.rand() || 1e-12)) * Math.cos(2 * Math.PI * this.rand());
+  }
+
+  private unit(draw: () => number): Float32Array {
+    const v = new Float32Array(this.dimensions);
+    let n = 0;
+    for (let i = 0; i < v.length; i++) n += (v[i] = draw()) ** 2;
+    const k = 1 / Math.sqrt(n || 1);
+    for (let i = 0; i < v.length; i++) v[i] *= k;
+    return v;
+  }
+
+  /** A vector near the topic of document `documentIndex` (queries too: a point near a topic). */
+  near(documentIndex: number): Float32Array {
+    const c = this.centroids[documentIndex % this.topics];
+    const noise = this.spread / Math.sqrt(this.dimensions);
+    let i = 0;
+    return this.unit(() => c[i++] + noise * this.gauss());
+  }
 }
 
 export function mulberry32(seed: number): () => number {
@@ -73,7 +123,7 @@ export class SyntheticCorpus {
     const documentIndex = Math.floor(i / this.opts.chunksPerDocument);
     const chunkIndex = i % this.opts.chunksPerDocument;
     const collection = `synth-${documentIndex % this.opts.collections}`;
-    return { collection, filename: `synthetic-${documentIndex}.pdf`, documentIndex, chunkIndex, pageNumber: Math.floor(chunkIndex / 2) + 1, text: this.text() };
+    return { collection, filename: `synthetic-${documentIndex}.pdf`, documentIndex, chunkIndex, pageNumber: Math.floor(chunkIndex / 2) + 1, dataType: syntheticDataType(chunkIndex), text: this.text() };
   }
 
   /** A query with real matches: a few consecutive words of a chunk's text. */

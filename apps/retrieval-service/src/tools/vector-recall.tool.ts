@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { ChunkScope } from '../storage/filter';
+import { VectorPlan } from '../storage/vector-plan';
+import { argValue, openToolContext } from './tool-context';
+
+interface Query {
+  collectionId: string;
+  query: string;
+  vector?: number[];
+}
+
+/**
+ * The vector search's recall@k against an exact scan of the same filtered rows, and its latency,
+ * for filters keeping 100%, 10% and 1% of a table seeded by seed-synthetic (data types in fixed
+ * shares). Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
+ *
+ *   node vector-recall.tool.js --queries q.json --collections 10 [--count 100] [--k 20] [--sweep]
+ */
+async function main(): Promise<void> {
+  const queries = (JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Query[]).slice(0, Number(argValue('count', '100')));
+  const collections = Number(argValue('collections', '10'));
+  const k = Number(argValue('k', '20'));
+  const { repo, embedder } = await openToolContext();
+  const vectors = await Promise.all(queries.map(async (q) => (q.vector ? Float32Array.from(q.vector) : (await embedder.embed([q.query]))[0])));
+  // Shares of the table: the whole table is one collection's scope only when there is one collection.
+  const cells: Array<{ share: number; scope: (q: Query) => ChunkScope | null }> = [
+    { share: 100, scope: (q) => (collections === 1 ? { collectionId: q.collectionId } : null) },
+    { share: 10, scope: (q) => (collections === 1 ? { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] } : { collectionId: q.collectionId }) },
+    { share: 1, scope: (q) => (collections === 1 ? { collectionId: q.collectionId, dataTypes: ['image_summary'] } : { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] }) },
+  ];
+  const sweep: Array<VectorPlan | undefined> = [undefined];
+  if (process.argv.includes('--sweep')) {
+    for (const nprobes of [10, 20, 30, 50, 80]) for (const refineFactor of [0, 2, 5, 10]) sweep.push({ kind: 'ann', nprobes, refineFactor });
+  }
+  const out = [];
+  for (const cell of cells) {
+    const exact: Array<Set<string>> = [];
+    const exactMs: number[] = [];
+    for (const [i, q] of queries.entries()) {
+      const t0 = performance.now();
+      exact.push(new Set((await repo.vectorSearch(vectors[i], cell.scope(q), k, { plan: { kind: 'exact' } })).map((c) => c.chunk_id)));
+      exactMs.push(performance.now() - t0);
+    }
+    for (const plan of sweep) {
+      let found = 0;
+      let expected = 0;
+      const ms: number[] = [];
+      for (const [i, q] of queries.entries()) {
+        const t0 = performance.now();
+        const got = await repo.vectorSearch(vectors[i], cell.scope(q), k, { plan });
+        ms.push(performance.now() - t0);
+        found += got.filter((c) => exact[i].has(c.chunk_id)).length;
+        expected += exact[i].size;
+      }
+      const scope = cell.scope(queries[0]);
+      out.push({
+        share: cell.share,
+        plan: plan ?? (await repo.vectorPlan(scope)),
+        auto: !plan,
+        recall: expected ? found / expected : null,
+        p50Ms: median(ms),
+        exactP50Ms: median(exactMs),
+      });
+    }
+  }
+  process.stdout.write(JSON.stringify({ k, queries: queries.length, cells: out }) + '\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.floor(s.length / 2)] * 100) / 100;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`vector recall failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
