@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RetrievalDocumentFind, SourceType } from '@rag/contracts';
-import { BusClient, DomainError, ORIGINALS_PREFIX, originalKey, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { BusClient, DomainError, originalKey, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { Readable } from 'node:stream';
 import { sourceTypeOf } from '../upload/upload.service';
 
@@ -58,8 +58,7 @@ export class DocumentFilesService {
   }
 
   async removeCollection(collectionId: string): Promise<void> {
-    const prefix = `${ORIGINALS_PREFIX}${collectionId}/`;
-    const keys = (await this.storage.list()).map((s) => s.key).filter((k) => k.startsWith(prefix));
+    const keys = (await this.storage.list(originalKey(collectionId, ''))).map((s) => s.key);
     await Promise.all(keys.map((k) => this.storage.delete(k)));
   }
 }

@@ -45,8 +45,9 @@ describe('UploadReconcilerService', () => {
     // Results left by finished jobs: an old one is removed quietly, a recent one stays for a duplicate job.
     storage.files.set('c/old.pdf.done.json', { data: Buffer.from('{}'), modifiedAt: 0 });
     storage.files.set('c/new.pdf.done.json', { data: Buffer.from('{}'), modifiedAt: 999_000 });
-    // An indexed document's original, however old, is no upload.
+    // An indexed document's original, however old, is no upload; an old upload never accepted into a collection named "originals" is one.
     storage.files.set(originalKey('c', 'a'.repeat(32)), { data: Buffer.from('%PDF-'), modifiedAt: 0 });
+    storage.files.set('originals/orphan-old.pdf', { data: Buffer.from('x'), modifiedAt: 0 });
     const queue = { get: async (id: string) => (jobs[id] ? ({ id, state: jobs[id] } as JobSnapshot) : null) };
     const enqueued: string[] = [];
     const tasks = { enqueue: async (m: UploadManifest) => void enqueued.push(m.taskId) };
@@ -60,7 +61,7 @@ describe('UploadReconcilerService', () => {
     );
     const report = await r.reconcile(1_000_000);
     expect(enqueued).toEqual(['lost']);
-    expect(report).toEqual({ requeued: 1, finishedRemoved: 1, orphansRemoved: 1 });
+    expect(report).toEqual({ requeued: 1, finishedRemoved: 1, orphansRemoved: 2 });
     expect([...storage.files.keys()].sort()).toEqual(['c/a.pdf', manifestKey('c/a.pdf'), 'c/b.pdf', manifestKey('c/b.pdf'), 'c/orphan-new.pdf', 'c/new.pdf.done.json', originalKey('c', 'a'.repeat(32))].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AppLogger, LOGGER, ORIGINALS_PREFIX, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { AppLogger, isOriginalKey, LOGGER, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestQueueAdapter } from '../queue/ingest-queue.adapter';
 import { TasksService } from './tasks.service';
@@ -59,7 +59,7 @@ export class UploadReconcilerService implements OnApplicationBootstrap, OnModule
     const keys = new Set(stored.map((s) => s.key));
     for (const { key, modifiedAt } of stored) {
       // Originals of indexed documents are no uploads: they go with their document.
-      if (key.startsWith(ORIGINALS_PREFIX)) continue;
+      if (isOriginalKey(key)) continue;
       if (key.endsWith(MANIFEST_SUFFIX)) {
         const manifest = JSON.parse((await this.storage.read(key)).toString('utf8')) as UploadManifest;
         if (!keys.has(manifest.storageKey)) {

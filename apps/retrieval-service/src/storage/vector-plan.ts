@@ -36,5 +36,5 @@ export function planVectorSearch(
   if (filteredRows !== null && filteredRows <= s.exactMaxRows) return { kind: 'exact' };
   const step = LADDER.find((l) => s.recallTarget <= l.target) ?? LADDER[LADDER.length - 1];
   const nprobes = s.nprobes || Math.min(index.partitions, Math.max(step.min, Math.ceil(index.partitions * step.share)));
-  return { kind: 'ann', nprobes: Math.max(1, nprobes), refineFactor: s.refineFactor || step.refine };
+  return { kind: 'ann', nprobes, refineFactor: s.refineFactor || step.refine };
 }

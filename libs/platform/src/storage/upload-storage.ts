@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { CollectionIdSchema, DocumentIdSchema } from '@rag/contracts';
 
 /** Port for upload bytes shared by gateway (writes) and ingest (reads); S3-like stores fit behind it. */
 export interface UploadStorage {
@@ -16,7 +17,7 @@ export interface UploadStorage {
   /** Writes a small object whole (readers see the old content or the new, never part). */
   put(key: string, data: Buffer): Promise<void>;
   /** Every stored key with its last modification time (for the reconciler). */
-  list(): Promise<Array<{ key: string; modifiedAt: number }>>;
+  list(prefix?: string): Promise<Array<{ key: string; modifiedAt: number }>>;
   /** Whether the store accepts writes right now (for readiness checks). */
   probe(): Promise<void>;
 }
@@ -24,8 +25,16 @@ export interface UploadStorage {
 export const UPLOAD_STORAGE = Symbol('UPLOAD_STORAGE');
 
 /** Where a document's original file is kept once it is indexed (served at its citations, removed with it). */
-export const ORIGINALS_PREFIX = 'originals/';
+const ORIGINALS_PREFIX = 'originals/';
 export const originalKey = (collectionId: string, documentId: string) => `${ORIGINALS_PREFIX}${collectionId}/${documentId}`;
+/**
+ * Whether a key is a document's original: its exact shape, not the prefix alone, since a collection
+ * may be named "originals" and its uploads (`<collection>/<file>`) then start with the prefix too.
+ */
+export function isOriginalKey(key: string): boolean {
+  const [prefix, collectionId, documentId, ...rest] = key.split('/');
+  return `${prefix}/` === ORIGINALS_PREFIX && !rest.length && CollectionIdSchema.safeParse(collectionId).success && DocumentIdSchema.safeParse(documentId).success;
+}
 
 /** Local directory (a shared volume in docker-compose). Keys never escape the root. */
 export class LocalUploadStorage implements UploadStorage {
@@ -71,8 +80,9 @@ export class LocalUploadStorage implements UploadStorage {
     await rename(tmp, path);
   }
 
-  async list(): Promise<Array<{ key: string; modifiedAt: number }>> {
-    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+  /** `prefix` names a folder (ending in `/`): only it is read, not the whole store. */
+  async list(prefix?: string): Promise<Array<{ key: string; modifiedAt: number }>> {
+    const entries = await readdir(prefix ? this.path(prefix) : this.root, { recursive: true, withFileTypes: true }).catch(() => []);
     const out: Array<{ key: string; modifiedAt: number }> = [];
     for (const e of entries) {
       if (!e.isFile() || e.name.startsWith('.probe-') || e.name.endsWith('.tmp')) continue;
