@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OpenAiAdapter } from '@rag/ai';
+import { OpenAiAdapter, ThesaurusQueryExpander } from '@rag/ai';
 import { AppLogger, BusModule, LOGGER } from '@rag/platform';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat/chat.service';
@@ -24,7 +24,7 @@ export class AppModule {
         {
           provide: LLM_PROVIDER,
           useFactory: () =>
-            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm(new WordNetLexicon()),
+            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
         },
         {
           provide: CONVERSATION_STORE,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { createEmbedder, EMBEDDER } from '@rag/ai';
+import { createEmbedder, createQueryExpander, EMBEDDER, QUERY_EXPANDER } from '@rag/ai';
 import { SearchReply } from '@rag/contracts';
 import { AppLogger, LOGGER } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from './config/retrieval.config';
@@ -8,7 +8,6 @@ import { HealthController } from './health.controller';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RetrievalController } from './retrieval.controller';
 import { LexicalReranker, NoReranker, RERANKER } from './search/lexical.reranker';
-import { createQueryExpander, QUERY_EXPANDER } from './search/query-expander';
 import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';

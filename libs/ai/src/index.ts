@@ -8,3 +8,6 @@ export * from './embedding/openai.embedder';
 export * from './embedding/embedder.factory';
 export * from './embedding/embedder.env';
 export * from './openai/openai.adapter';
+export * from './text/lay-terms';
+export * from './text/wordnet.thesaurus';
+export * from './text/query-expander';

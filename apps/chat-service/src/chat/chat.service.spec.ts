@@ -1,4 +1,4 @@
-import { CompletionChunk } from '@rag/ai';
+import { CompletionChunk, ThesaurusQueryExpander } from '@rag/ai';
 import { ChatEvent, ChatTurn, SearchReply } from '@rag/contracts';
 import { AppLogger, BusClient, DomainError } from '@rag/platform';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -70,7 +70,7 @@ describe('ChatService', () => {
   });
 
   it('says "not found" with found: false when the passages do not speak to the question, the sources still sent as related', async () => {
-    const svc = new ChatService(fakeBus(results) as unknown as BusClient, new ExtractiveLlm(new WordNetLexicon()), config, logger, new MemoryConversations());
+    const svc = new ChatService(fakeBus(results) as unknown as BusClient, new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }), config, logger, new MemoryConversations());
     const events = await run(svc, { question: 'What INR range is targeted for patients taking warfarin?' });
     expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1 }, { n: 2 }] });
     const answer = events.filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token').map((t) => t.text).join('');
@@ -96,7 +96,7 @@ describe('ChatService', () => {
 
   it('keeps the subject of the first question over three turns (offline rewrite)', async () => {
     const bus = fakeBus(results);
-    const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm(new WordNetLexicon()), config, logger, new MemoryConversations());
+    const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }), config, logger, new MemoryConversations());
     const first = await run(svc, { question: 'What does metformin do in diabetes?' });
     const conversationId = (first[0] as { conversationId: string }).conversationId;
     await run(svc, { question: 'Should it be taken with meals?', conversationId });

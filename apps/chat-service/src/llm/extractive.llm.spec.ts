@@ -1,10 +1,15 @@
 import { Citation } from '@rag/contracts';
 import { NOT_FOUND } from '../prompt/system-prompt';
-import { extractAnswer } from './extractive.llm';
+import { extractAnswer, tableRows } from './extractive.llm';
 import { Lexicon } from './lexicon';
 
 /** General words listed; everything else is specific. Plural -s only. */
-const lexicon = (general: string[]): Lexicon => ({ lemmas: (w) => (w.endsWith('s') ? [w, w.slice(0, -1)] : [w]), isGeneral: (w) => general.includes(w) });
+const lexicon = (general: string[]): Lexicon => ({
+  lemmas: (w) => (w.endsWith('s') ? [w, w.slice(0, -1)] : [w]),
+  isGeneral: (w) => general.includes(w) || FUNCTION.includes(w),
+  isFunctionWord: (w) => FUNCTION.includes(w),
+});
+const FUNCTION = ['she', 'her', 'how', 'my'];
 
 const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'): Citation => ({
   n,
@@ -45,16 +50,73 @@ describe('extractAnswer', () => {
   it('answers NOT_FOUND when the specific words of the question are in no passage, however many general words match', () => {
     const lex = lexicon(['dose', 'recommended', 'children', 'range', 'patients', 'taking']);
     const passages = [source(1, 'The recommended dose for children is given in the schedule.'), source(2, 'Patients taking PrEP need a test every 3 months.')];
-    expect(extractAnswer('What dose of amoxicillin is recommended for otitis in children?', passages, 3, lex)).toBe(NOT_FOUND);
+    expect(extractAnswer('What dose of amoxicillin is recommended for otitis in children?', passages, 3, { lexicon: lex })).toBe(NOT_FOUND);
     // The same question with its subject in a passage is answered from it.
-    expect(extractAnswer('What dose of amoxicillin is recommended for children?', [source(1, 'The recommended amoxicillin dose for children is 90 mg/kg.')], 3, lex)).toBe(
+    expect(extractAnswer('What dose of amoxicillin is recommended for children?', [source(1, 'The recommended amoxicillin dose for children is 90 mg/kg.')], 3, { lexicon: lex })).toBe(
       'The recommended amoxicillin dose for children is 90 mg/kg. [1]',
     );
   });
 
   it('answers NOT_FOUND when half the words of a question of general words are in no passage, and finds a word in another form', () => {
     const lex = lexicon(['iron', 'deficiency', 'anemia', 'treated', 'vaccine', 'given']);
-    expect(extractAnswer('How is iron deficiency anemia treated?', [source(1, 'Deficiency of vaccine uptake was treated as a priority.')], 3, lex)).toBe(NOT_FOUND);
-    expect(extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, lex)).toBe('The vaccine is given at 2 months. [1]');
+    expect(extractAnswer('How is iron deficiency anemia treated?', [source(1, 'Deficiency of vaccine uptake was treated as a priority.')], 3, { lexicon: lex })).toBe(NOT_FOUND);
+    expect(extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, { lexicon: lex })).toBe('The vaccine is given at 2 months. [1]');
+  });
+
+  it('does not count pronouns or words naming the source as unsaid subject words', () => {
+    const lex = lexicon(['born', 'proof', 'immune', 'suggest', 'schedule', 'nurse']);
+    const passages = [source(1, 'Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses.')];
+    // Unsaid: proof, immune, suggest (and she, her, schedule, which say nothing of the subject); measles, the one specific word, is said.
+    expect(extractAnswer('A nurse born in 1950 has no proof she is immune to measles. What does the schedule suggest for her?', passages, 1, { lexicon: lex })).toBe(
+      'Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses. [1]',
+    );
+  });
+
+  it('finds an everyday word through the documents\' term for it', () => {
+    const expander = { expand: (w: string) => (w === 'queasy' ? [{ words: ['nausea'], weight: 0.3 }] : []) };
+    const passages = [source(1, 'Take the pill with food. Nausea usually fades within a month. Store it dry.')];
+    expect(extractAnswer('Why do I feel queasy?', passages, 1, { expander })).toBe('Nausea usually fades within a month. [1]');
+  });
+
+  it('prefers the passage that holds what the question asks for: a number for "how long"', () => {
+    const passages = [source(1, 'PrEP pills give protection from HIV. PrEP pills give protection after 7 days of daily use.')];
+    expect(extractAnswer('How long until PrEP pills give protection?', passages, 1)).toBe('PrEP pills give protection after 7 days of daily use. [1]');
+  });
+
+  it('answers a question heading with the passage after it', () => {
+    const passages = [source(1, 'Will other people know my test result? Your result goes into your medical record, which your insurer may see.')];
+    expect(extractAnswer('Who will know my test result?', passages, 1)).toBe(
+      'Will other people know my test result? [1] Your result goes into your medical record, which your insurer may see. [1]',
+    );
+  });
+
+  it('always quotes the best-ranked source, and leaves out near-copies', () => {
+    const passages = [
+      source(1, 'Adults with HIV should get the vaccine.'),
+      source(2, 'Please mark each page of your submission as confidential vaccine information.'),
+      source(3, 'Please mark each page of your submission as confidential vaccine information.'),
+      source(4, 'Each submission page about the vaccine is marked.'),
+    ];
+    // Two quoted: the best match (4) and, in place of a copy of 2, the best-ranked source.
+    expect(extractAnswer('Which submission page should be marked about the vaccine?', passages, 2)).toBe(
+      'Adults with HIV should get the vaccine. [1] Each submission page about the vaccine is marked. [4]',
+    );
+    // Three quoted: the copy of 2 on another page (3) is not one of them.
+    expect(extractAnswer('Which submission page should be marked about the vaccine?', passages, 3).match(/Please mark/g)).toHaveLength(1);
+  });
+
+  it('labels the rows under a group row of a table with the group ("Age group, yrs 30–39") and keeps numbers whole', () => {
+    const html =
+      '<table><thead><tr><th>Characteristic</th><th>Aware (%)</th><th>aPR</th></tr></thead><tbody>' +
+      '<tr><td>Education</td><td></td><td></td></tr><tr><td>High school</td><td>1,414 (30.2)</td><td>0.68</td></tr>' +
+      '<tr><td>Age group, yrs</td><td></td><td></td></tr><tr><td>30–39</td><td>826 (36.4)</td><td>1.31</td></tr></tbody></table>';
+    expect(tableRows(html)).toEqual([
+      'Characteristic: Education',
+      'Characteristic: Education High school; Aware (%): 1,414 (30.2); aPR: 0.68',
+      'Characteristic: Age group, yrs',
+      'Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31',
+    ]);
+    // "30" asked for is not the 30 of "30.2".
+    expect(extractAnswer('How many aged 30-39 were aware?', [source(1, html, 'table_html')], 1)).toBe('Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31. [1]');
   });
 });

@@ -1,4 +1,4 @@
-import { CompletionChunk, contentWords, decodeHtmlEntities, splitSentences } from '@rag/ai';
+import { CompletionChunk, contentWords, decodeHtmlEntities, QueryExpander, splitSentences } from '@rag/ai';
 import { Citation } from '@rag/contracts';
 import { NOT_FOUND } from '../prompt/system-prompt';
 import { Lexicon } from './lexicon';
@@ -13,12 +13,12 @@ export class ExtractiveLlm implements LlmProvider {
   readonly name = 'extractive';
 
   constructor(
-    private readonly lexicon?: Lexicon,
+    private readonly know: AnswerKnowledge = {},
     private readonly maxPassages = 3,
   ) {}
 
   async *generate(input: GenerationInput, signal: AbortSignal): AsyncIterable<CompletionChunk> {
-    const answer = extractAnswer(input.question, input.sources, this.maxPassages, this.lexicon);
+    const answer = extractAnswer(input.question, input.sources, this.maxPassages, this.know);
     const words = answer.split(/(?<=\s)/);
     for (let i = 0; i < words.length; i += 4) {
       if (signal.aborted) return;
@@ -30,7 +30,7 @@ export class ExtractiveLlm implements LlmProvider {
   }
 
   async rewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>): Promise<string> {
-    return this.lexicon ? carryOverRewrite(question, history, this.lexicon) : concatRewrite(question, history);
+    return this.know.lexicon ? carryOverRewrite(question, history, this.know.lexicon) : concatRewrite(question, history);
   }
 }
 
@@ -59,58 +59,156 @@ interface Passage {
   n: number;
   order: number;
   words: Set<string>;
+  /** Base forms of its words: a question word matches in any of its forms. */
+  lemmas: Set<string>;
+  /** A question or a lead-in ("Will other people know my result?", "Side effects:"): what answers it is the passage after it. */
+  lead: boolean;
+  /** The passage after it in the same chunk. */
+  next?: Passage;
 }
 
+/** What the answerer knows of words besides their letters: base forms and everyday synonyms. */
+export interface AnswerKnowledge {
+  lexicon?: Lexicon;
+  expander?: QueryExpander;
+}
+
+/** Words that name the source, not the subject: "the leaflet", "the schedule", "the presenters". */
+const ABOUT_THE_SOURCE = new Set(
+  'document documents leaflet brochure booklet guide guidance schedule table tables figure report paper article study slide slides deck presenter presenters author authors page pages section text tool'.split(' '),
+);
+
 /**
- * The passages that cover most of the question, weighting each question word by how rare it is
- * among the passages (a word every passage has, such as the document's subject, decides nothing),
- * lightly favouring higher-ranked sources; in source order, so they read as they were written.
- * With a lexicon, a question the passages do not speak to (see `unsupported`) is answered NOT_FOUND.
+ * The passages that answer the question: each scores by the question words it holds (in any form,
+ * or as the documents' term for an everyday word), each word weighted by how rare it is among the
+ * passages (a word every passage has, such as the document's subject, decides nothing), plus what
+ * the question asks for (a number, a name, an address) and the source's rank. A question or a
+ * lead-in gives its score to the passage after it, which holds its answer. Near-copies are left
+ * out; the rest read in source order. With a lexicon, a question the passages do not speak to
+ * (see `unsupported`) is answered NOT_FOUND.
  */
-export function extractAnswer(question: string, sources: Citation[], max: number, lexicon?: Lexicon): string {
-  const q = new Set(contentWords(question));
+export function extractAnswer(question: string, sources: Citation[], max: number, know: AnswerKnowledge = {}): string {
+  const { lexicon, expander } = know;
+  const lemmasOf = (w: string) => (lexicon ? lexicon.lemmas(w) : [w]);
+  const q = [...new Set(answerWords(question))];
   const passages: Passage[] = [];
   for (const s of sources) {
+    let prev: Passage | undefined;
     for (const text of s.dataType === 'table_html' ? tableRows(s.text) : textPassages(s.text)) {
-      const words = new Set(contentWords(text));
-      if (words.size) passages.push({ text, n: s.n, order: passages.length, words });
+      const words = new Set(answerWords(text));
+      if (!words.size) continue;
+      const lemmas = new Set([...words].flatMap(lemmasOf));
+      const p: Passage = { text, n: s.n, order: passages.length, words, lemmas, lead: s.dataType !== 'table_html' && isLead(text) };
+      if (prev) prev.next = p;
+      prev = p;
+      passages.push(p);
     }
   }
-  if (lexicon && unsupported([...q], passages, lexicon)) return NOT_FOUND;
+  // The documents' terms for the question's everyday words ("queasy" → nausea), each credited to the word it stands for.
+  const alternatives = new Map<string, string[]>();
+  if (expander) {
+    for (const w of q) {
+      const alt = expander.expand(w).flatMap((e) => e.words);
+      if (alt.length) alternatives.set(w, alt);
+    }
+  }
+  if (lexicon && unsupported(q, passages, lexicon, alternatives)) return NOT_FOUND;
+  const has = (p: Passage, w: string) => lemmasOf(w).some((l) => p.lemmas.has(l));
+  const hasAlternative = (p: Passage, w: string) => (alternatives.get(w) ?? []).some((a) => has(p, a));
   const df = new Map<string, number>();
-  for (const p of passages) for (const w of p.words) if (q.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
-  const weight = (w: string) => Math.log(1 + passages.length / (df.get(w) ?? passages.length));
-  const total = [...q].reduce((sum, w) => sum + weight(w), 0) || 1;
-  const picked = passages
-    .map((p) => ({ p, score: [...q].reduce((sum, w) => sum + (p.words.has(w) ? weight(w) : 0), 0) / total + 0.02 / p.n }))
-    .filter((x) => x.score > 0.02)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, max)
-    .map((x) => x.p)
-    .sort((a, b) => a.order - b.order);
+  for (const w of q) df.set(w, passages.filter((p) => has(p, w) || hasAlternative(p, w)).length);
+  const weight = (w: string) => Math.log(1 + passages.length / (df.get(w) || passages.length));
+  const total = q.reduce((sum, w) => sum + weight(w), 0) || 1;
+  const wants = asksFor(question);
+  const scores = new Map<Passage, number>();
+  for (const p of passages) {
+    const matched = q.reduce((sum, w) => sum + (has(p, w) ? weight(w) : hasAlternative(p, w) ? ALTERNATIVE * weight(w) : 0), 0) / total;
+    if (matched > 0) scores.set(p, matched + (wants && wants.test(p.text) ? ANSWER_TYPE_BONUS : 0) + RANK_PRIOR / p.n);
+  }
+  // A question or lead-in passes its score on: its answer is the passage after it.
+  for (const p of passages) {
+    const s = scores.get(p);
+    if (s !== undefined && p.lead && p.next) scores.set(p.next, Math.max(scores.get(p.next) ?? 0, s + (wants && wants.test(p.next.text) ? ANSWER_TYPE_BONUS : 0)));
+  }
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const picked: Passage[] = [];
+  for (const [p] of ranked) {
+    if (picked.length >= max) break;
+    // A near-copy of a picked passage (a sentence repeated on several pages) adds nothing.
+    if (picked.some((x) => overlap(x.words, p.words) >= 0.8)) continue;
+    picked.push(p);
+  }
   if (!picked.length) return NOT_FOUND;
-  return picked.map((p) => `${/[.!?]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ');
+  // The first source is retrieval's best page: its best passage is always among the quoted, in place of the weakest.
+  if (!picked.some((p) => p.n === 1)) {
+    const best = ranked.find(([p]) => p.n === 1);
+    if (best && picked.length < max) picked.push(best[0]);
+    else if (best) picked[max - 1] = best[0];
+  }
+  // A picked lead-in reads with what it leads to.
+  for (const p of [...picked]) if (p.lead && p.next && !picked.includes(p.next) && picked.length < max + 1) picked.push(p.next);
+  picked.sort((a, b) => a.order - b.order);
+  return picked.map((p) => `${/[.!?:]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ');
+}
+
+/** Added to a passage that holds what the question asks for (a number, a name, an address). */
+const ANSWER_TYPE_BONUS = 0.15;
+/** Divided by the source's rank: ties go to the better-ranked source. */
+const RANK_PRIOR = 0.05;
+/** A question word found only as the documents' term for it counts this much of the word itself. */
+const ALTERNATIVE = 0.7;
+
+/** What kind of text the question asks for, as a test on a passage: a number, a name, an address. */
+export function asksFor(question: string): RegExp | null {
+  const q = question.toLowerCase();
+  if (/\be-?mail\b/.test(q)) return /@/;
+  if (/\b(phone|telephone|fax)\b/.test(q)) return /\d{3}/;
+  if (/\bhow (long|soon)\b|\bhow much time\b/.test(q)) return /\d|\b(days?|weeks?|months?|years?|hours?|minutes?)\b/i;
+  if (/\bhow often\b|\bfrequency\b/.test(q)) return /\d|\b(once|twice|daily|weekly|monthly|yearly|annually|every|each)\b/i;
+  if (/\bhow (many|much|old)\b|\bwhat (percentage|proportion|share|number|percent|dose|age|amount|rate|ratio)\b|\bcost\b|\bprice\b|\bper ?cent\b/.test(q)) return /\d/;
+  if (/\b(when|what year|what date)\b/.test(q)) return /\d/;
+  if (/\b(which|what)( \w+)? (drug|medication|medicine|vaccine|product|brand|program|programme|company|trade name|name)\b/.test(q)) return /®|™|\b[A-Z][a-z]*[A-Z]\w*|[a-z,;:] +[A-Z][a-z]{3,}/;
+  return null;
+}
+
+/** A question, or a short lead-in ending in a colon: the passage after it holds what it introduces. */
+function isLead(text: string): boolean {
+  return /\?$/.test(text) || (/:$/.test(text) && text.split(' ').length <= 12);
+}
+
+/** Share of the smaller set's words that the other holds. */
+function overlap(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const w of b) if (a.has(w)) n++;
+  return n / Math.max(1, Math.min(a.size, b.size));
 }
 
 /**
  * Whether the passages leave the question's subject unsaid: half or more of its specific words
- * (rare nouns and names: "warfarin", "glaucoma", "MMWR") appear in none of them, in any form, with
- * a quarter of all its words, or half of all its words do. Numbers are left out: a value asked for need not be in the question.
+ * (rare nouns and names: "warfarin", "glaucoma", "MMWR") appear in none of them, in any form (nor
+ * as the documents' term for an everyday word: "pneumonia shot" → pneumococcal), with a quarter of
+ * its words, or half of its words do. Numbers, function words and words naming the source ("the
+ * leaflet") are left out: a value asked for need not be in the question, and "she" or "the
+ * schedule" says nothing of the subject.
  */
-export function unsupported(question: string[], passages: Array<{ words: Set<string> }>, lexicon: Lexicon): boolean {
+export function unsupported(question: string[], passages: Array<{ words: Set<string> }>, lexicon: Lexicon, alternatives: Map<string, string[]> = new Map()): boolean {
   const said = new Set<string>();
   for (const p of passages) for (const w of p.words) for (const l of lexicon.lemmas(w)) said.add(l);
-  const words = withoutNumbers(question);
+  const words = withoutNumbers(question).filter((w) => !ABOUT_THE_SOURCE.has(w) && !lexicon.isFunctionWord(w));
   if (!words.length) return false;
   const long = [...said].filter((w) => w.length >= 7);
   // A long word is said in another form when a passage word shares most of it: undertreated / undertreatment, prognostication / prognostic.
   const near = (w: string) => w.length >= 7 && long.some((x) => commonPrefix(w, x) >= Math.max(6, Math.ceil(0.7 * Math.min(w.length, x.length))));
-  const missing = (w: string) => !lexicon.lemmas(w).some((l) => said.has(l)) && !near(w);
+  const saidAs = (w: string) => lexicon.lemmas(w).some((l) => said.has(l)) || near(w);
+  const missing = (w: string) => !saidAs(w) && !(alternatives.get(w) ?? []).some(saidAs);
   const specific = words.filter((w) => !lexicon.isGeneral(w));
   const missingSpecific = specific.filter(missing).length;
   const missingShare = words.filter(missing).length / words.length;
   // A long question (a study's title) may name one thing in a form no passage has; most of it said is enough.
-  return (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) || missingShare >= 0.5;
+  // Half its words unsaid sinks a question only when it names no specific subject that the passages do say:
+  // a lay question about a named thing ("how long do West Nile infections take to clear up?") is worded apart from its answer.
+  const subjectSaid = specific.length > 0 && missingSpecific === 0;
+  return (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) || (missingShare >= 0.5 && !subjectSaid);
 }
 
 /** Distinct words, numbers left out: a question's subject is never a number. */
@@ -131,10 +229,28 @@ function textPassages(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Rows of a table chunk, each cell prefixed by its column header: "Disease: Mumps; Cases (%): 870 (8)". */
-function tableRows(html: string): string[] {
+/**
+ * Rows of a table chunk, each cell prefixed by its column header: "Disease: Mumps; Cases (%): 870 (8)".
+ * A row with nothing under the headed columns but its first cell ("Age group, yrs") labels the rows
+ * below it, which carry the label: "Characteristic: Age group, yrs 30–39; Awareness (%): 826 (36.4)".
+ */
+export function tableRows(html: string): string[] {
   const cells = (row: string) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => decodeHtmlEntities(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
   const rows = (html.match(/<tr[^>]*>[\s\S]*?<\/tr>/g) ?? []).map(cells);
   const header = /<thead>/.test(html) ? rows.shift() ?? [] : [];
-  return rows.map((r) => r.map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c)).filter(Boolean).join('; ')).filter(Boolean);
+  const out: string[] = [];
+  let group = '';
+  for (const r of rows) {
+    const isGroup = header.length > 2 && !!r[0] && r.slice(1).every((c, i) => !c || !header[i + 1]);
+    if (isGroup) group = r[0];
+    const labelled = group && !isGroup ? [`${group} ${r[0]}`, ...r.slice(1)] : r;
+    const text = labelled.map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c)).filter(Boolean).join('; ');
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+/** Content words with numbers kept whole ("30.2", "1,414"): "30" asked for is not the 30 of 30.2. */
+function answerWords(text: string): string[] {
+  return contentWords(text.replace(/(\d)[.,](?=\d)/g, '$1'));
 }

@@ -11,6 +11,8 @@ export interface Lexicon {
    * ("warfarin", "glaucoma") or a name no dictionary lists ("MMWR").
    */
   isGeneral(word: string): boolean;
+  /** A pronoun, conjunction or auxiliary ("she", "since", "doesn"): it names nothing. */
+  isFunctionWord(word: string): boolean;
 }
 
 // Closed-class words a dictionary of content words does not list: never a question's subject.
@@ -78,6 +80,10 @@ export class WordNetLexicon implements Lexicon {
       if (!repl && /([b-df-hj-np-tv-z])\1$/.test(stem)) out.push(stem.slice(0, -1));
     }
     return out;
+  }
+
+  isFunctionWord(word: string): boolean {
+    return FUNCTION_WORDS.has(word);
   }
 
   isGeneral(word: string): boolean {

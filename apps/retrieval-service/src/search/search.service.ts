@@ -1,11 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Embedder, EMBEDDER } from '@rag/ai';
+import { Embedder, EMBEDDER, QUERY_EXPANDER, QueryExpander } from '@rag/ai';
 import { SearchReply, SearchRequestSchema } from '@rag/contracts';
 import { z } from 'zod';
 import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
 import { linearFusion, rrfFusion } from './fusion';
 import { RERANKER, Reranker } from './lexical.reranker';
-import { QUERY_EXPANDER, QueryExpander } from './query-expander';
 import { SEARCH_CACHE, SearchCache } from './search-cache';
 
 type SearchQuery = z.output<typeof SearchRequestSchema>;

