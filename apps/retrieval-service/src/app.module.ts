@@ -7,7 +7,8 @@ import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health.controller';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RetrievalController } from './retrieval.controller';
-import { LexicalReranker, NoReranker, RERANKER } from './search/lexical.reranker';
+import { createReranker } from './search/reranker.factory';
+import { RERANKER } from './search/lexical.reranker';
 import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
@@ -25,7 +26,7 @@ export class AppModule {
         { provide: RETRIEVAL_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
-        { provide: RERANKER, useFactory: () => (config.reranker === 'local' ? new LexicalReranker() : new NoReranker()) },
+        { provide: RERANKER, useFactory: () => createReranker(config, logger) },
         { provide: QUERY_EXPANDER, useFactory: () => createQueryExpander(config.queryExpansion) },
         { provide: SEARCH_CACHE, useFactory: () => new SearchCache<SearchReply>(config.searchCacheBytes, replyBytes) },
         LanceRepository,

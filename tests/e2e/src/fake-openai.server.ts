@@ -2,8 +2,9 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 
 /**
  * A local server speaking OpenAI's chat-completions streaming wire format (SSE `data:` chunks,
- * `[DONE]`), with knobs: hold the stream after the first token until released, fail mid-stream,
- * answer 429 first.
+ * `[DONE]`), embeddings, and the `/v1/rerank` format vLLM serves beside them (Cohere's: a document
+ * scores by how often it says "answer"), with knobs: hold the stream after the first token until
+ * released, fail mid-stream, answer 429 first, fail reranking.
  */
 export class FakeOpenAiServer {
   private server?: Server;
@@ -12,6 +13,7 @@ export class FakeOpenAiServer {
   private releaseHeld: Array<() => void> = [];
   aborted = 0;
   fail429Next = 0;
+  failRerank = false;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -42,6 +44,12 @@ export class FakeOpenAiServer {
       this.fail429Next--;
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '10' });
       res.end(JSON.stringify({ error: { message: 'rate limited', type: 'rate_limit' } }));
+      return;
+    }
+    if (req.url?.endsWith('/rerank')) {
+      const docs: string[] = body.documents ?? [];
+      res.writeHead(this.failRerank ? 500 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(this.failRerank ? { error: 'model crashed' } : { results: docs.map((d, index) => ({ index, relevance_score: (d.match(/answer/g) ?? []).length })) }));
       return;
     }
     if (req.url?.endsWith('/embeddings')) {

@@ -1,6 +1,7 @@
 import { checkEmbedderEnv, EmbedderConfig, embedderEnvShape, toEmbedderConfig } from '@rag/ai';
 import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
 import { z } from 'zod';
+import { HttpRerankerSettings } from '../search/http.reranker';
 import { VectorPlanSettings } from '../storage/vector-plan';
 
 export interface RetrievalConfig extends BaseConfig {
@@ -12,7 +13,9 @@ export interface RetrievalConfig extends BaseConfig {
   /** LanceDB's in-process caches (its defaults, 6 GB and 1 GB, let RSS grow with every table version). */
   lancedbCacheMb: { index: number; metadata: number };
   embedder: EmbedderConfig;
-  reranker: 'local' | 'none';
+  reranker: 'local' | 'none' | 'http';
+  /** The model reranker when `reranker` is `http` (the local one stands in whenever it fails). */
+  httpReranker?: HttpRerankerSettings;
   /** Words added to full-text queries: everyday health words → documents' terms, plus WordNet synonyms. */
   queryExpansion: 'thesaurus' | 'lay' | 'none';
   maintenanceIntervalMs: number;
@@ -49,7 +52,14 @@ const schema = z
     LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
     LANCEDB_INDEX_CACHE_MB: env.int(6144, 16),
     LANCEDB_METADATA_CACHE_MB: env.int(1024, 16),
-    RERANKER: z.enum(['local', 'none']).default('local'),
+    RERANKER: z.enum(['local', 'none', 'http']).default('local'),
+    RERANKER_URL: z.url().optional(),
+    RERANKER_API: z.enum(['tei', 'cohere']).default('tei'),
+    RERANKER_MODEL: z.string().optional(),
+    RERANKER_API_KEY: z.string().optional(),
+    RERANKER_TIMEOUT_MS: env.int(2_000, 50, 120_000),
+    RERANKER_BATCH_SIZE: env.int(32, 1, 1_000),
+    RERANKER_MAX_CHARS: env.int(2_000, 100, 100_000),
     QUERY_EXPANSION: z.enum(['thesaurus', 'lay', 'none']).default('lay'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
@@ -62,7 +72,10 @@ const schema = z
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
   })
-  .superRefine(checkEmbedderEnv)
+  .superRefine((e, ctx) => {
+    checkEmbedderEnv(e, ctx);
+    if (e.RERANKER === 'http' && !e.RERANKER_URL) ctx.addIssue({ code: 'custom', path: ['RERANKER_URL'], message: 'required when RERANKER=http (the /rerank endpoint, e.g. http://tei:8080/rerank)' });
+  })
   .transform(
     (e): RetrievalConfig => ({
       ...toBaseConfig(e),
@@ -73,6 +86,10 @@ const schema = z
       lancedbCacheMb: { index: e.LANCEDB_INDEX_CACHE_MB, metadata: e.LANCEDB_METADATA_CACHE_MB },
       embedder: toEmbedderConfig(e),
       reranker: e.RERANKER,
+      httpReranker:
+        e.RERANKER === 'http' && e.RERANKER_URL
+          ? { url: e.RERANKER_URL, api: e.RERANKER_API, model: e.RERANKER_MODEL, apiKey: e.RERANKER_API_KEY, timeoutMs: e.RERANKER_TIMEOUT_MS, batchSize: e.RERANKER_BATCH_SIZE, maxChars: e.RERANKER_MAX_CHARS }
+          : undefined,
       queryExpansion: e.QUERY_EXPANSION,
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,

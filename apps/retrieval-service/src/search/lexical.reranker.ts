@@ -5,8 +5,9 @@ export interface RankedCandidate extends FusedCandidate {
   rerank: number | null;
 }
 
+/** Port: orders search candidates by how well each answers the query (the local one synchronously, a model over HTTP). */
 export interface Reranker {
-  rerank(query: string, candidates: FusedCandidate[]): RankedCandidate[];
+  rerank(query: string, candidates: FusedCandidate[]): RankedCandidate[] | Promise<RankedCandidate[]>;
 }
 
 /**

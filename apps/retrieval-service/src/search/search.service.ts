@@ -66,7 +66,7 @@ export class SearchService {
       q.fusion === 'rrf'
         ? rrfFusion(vector, fts)
         : linearFusion(vector, fts, q.mode === 'hybrid' ? q.vectorWeight : q.mode === 'vector' ? 1 : 0, missingCosines(queryVector, vector, fts));
-    const ranked = q.rerank ? this.reranker.rerank(q.query, fused) : fused.map((c) => ({ ...c, rerank: null }));
+    const ranked = q.rerank ? await this.reranker.rerank(q.query, fused) : fused.map((c) => ({ ...c, rerank: null }));
 
     return {
       mode: q.mode,
