@@ -7,7 +7,7 @@ import { LanceRepository } from '../storage/lance.repository';
 /** The retrieval service's own storage and search code, in-process, configured from the same environment. */
 export async function openToolContext() {
   const config = loadRetrievalConfig();
-  const embedder = createEmbedder(config.embedder);
+  const embedder = await createEmbedder(config.embedder);
   const repo = new LanceRepository(config, embedder);
   await repo.onModuleInit();
   // The service's query expansion too: a baseline without it measured less work than the service does.

@@ -25,7 +25,7 @@ export function toEmbedderConfig(e: EmbedderEnv): EmbedderConfig {
   return {
     provider: e.EMBEDDER,
     model: e.EMBEDDER === 'local' ? 'local-hash-v1' : e.EMBEDDING_MODEL,
-    dimensions: e.EMBEDDING_DIMENSIONS ?? (e.EMBEDDER === 'local' ? 512 : 3072),
+    dimensions: e.EMBEDDING_DIMENSIONS ?? (e.EMBEDDER === 'local' ? 512 : undefined),
     batchSize: e.EMBEDDING_BATCH_SIZE,
     openai: openAiConnection(e),
   };

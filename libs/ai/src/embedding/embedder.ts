@@ -11,7 +11,8 @@ export const EMBEDDER = Symbol('EMBEDDER');
 export interface EmbedderConfig {
   provider: 'local' | 'openai';
   model: string;
-  dimensions: number;
+  /** Unset for `openai`: learnt from the server's first vector (and not sent, which some servers refuse). */
+  dimensions?: number;
   batchSize: number;
   openai?: { apiKey: string; baseUrl?: string; maxRetries: number; timeoutMs: number };
 }

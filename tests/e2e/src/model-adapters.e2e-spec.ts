@@ -3,14 +3,15 @@ import { FakeOpenAiServer } from './fake-openai.server';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-describe('search with a model reranker over HTTP (RERANKER=http)', () => {
+describe('model adapters through the services: embeddings from an OpenAI-compatible server (EMBEDDER=openai), a reranker over HTTP (RERANKER=http)', () => {
   const model = new FakeOpenAiServer();
   let stack: Stack;
   let base: string;
 
   beforeAll(async () => {
     await model.start();
-    stack = new Stack({ BUS_TIMEOUT_MS: '3000' });
+    // No EMBEDDING_DIMENSIONS: both services learn the size from the server, as with Ollama or TEI.
+    stack = new Stack({ BUS_TIMEOUT_MS: '3000', EMBEDDER: 'openai', EMBEDDING_MODEL: 'nomic-embed-text', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: model.baseUrl, OPENAI_MAX_RETRIES: '0' });
     await Promise.all([
       stack.start('retrieval-service', { RERANKER: 'http', RERANKER_URL: `${model.baseUrl}/rerank`, RERANKER_API: 'cohere', RERANKER_MODEL: 'rerank-test', SEARCH_CACHE_MB: '0' }),
       stack.start('ingest-service'),
@@ -27,6 +28,15 @@ describe('search with a model reranker over HTTP (RERANKER=http)', () => {
   afterAll(async () => {
     await stack.stop();
     await model.stop();
+  });
+
+  it('embeds with the server\'s own vector size, never asking for one', async () => {
+    const embeds = model.requests.filter((r) => r.path.endsWith('/embeddings'));
+    // A probe from each service, the document's chunks, and nothing with a dimensions field.
+    expect(embeds.length).toBeGreaterThanOrEqual(3);
+    expect(embeds.every((r) => r.body.model === 'nomic-embed-text' && r.body.dimensions === undefined)).toBe(true);
+    const r = await getJson(fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin storage', mode: 'vector', topK: 3 })));
+    expect(r.results.length).toBeGreaterThan(0);
   });
 
   it('orders the results by the model, and falls back to the local reranker when the model fails', async () => {
