@@ -227,6 +227,14 @@ describe('layoutPage reading order', () => {
     expect(text).toContain('2. Franco L, et al');
   });
 
+  it('reads a bullet glyph a font maps to a C1 control character (U+008A) as a bullet', () => {
+    const items = [run('If you are taking PrEP pills:', 50, 700), run('\u008a Store your pills in a secure container.', 50, 686), run('\u008a Keep your pills at room temperature.', 50, 672)];
+    const text = layoutPage(items, 1).map((e) => e.text).join('\n');
+    expect(text).not.toMatch(/[\u0080-\u009f]/);
+    expect(text).toContain('• Store your pills in a secure container.');
+    expect(text).toContain('• Keep your pills at room temperature.');
+  });
+
   it('parts two long runs on one baseline across a narrow gutter (two columns), not two words', () => {
     const left = 'The desire to improve on health systems and healthcare';
     const right = 'ward), 2B (male ward) and the Medical Short Stay ward';
