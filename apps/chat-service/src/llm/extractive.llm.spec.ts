@@ -1,6 +1,6 @@
 import { Citation } from '@rag/contracts';
 import { NOT_FOUND } from '../prompt/system-prompt';
-import { extractAnswer, tableRows } from './extractive.llm';
+import { asksFor, extractAnswer, tableRows } from './extractive.llm';
 import { Lexicon } from './lexicon';
 
 /** General words listed; everything else is specific. Plural -s only. */
@@ -118,5 +118,15 @@ describe('extractAnswer', () => {
     ]);
     // "30" asked for is not the 30 of "30.2".
     expect(extractAnswer('How many aged 30-39 were aware?', [source(1, html, 'table_html')], 1)).toBe('Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31. [1]');
+  });
+
+  it('asks for a time only when "when" is the question\'s own word', () => {
+    expect(asksFor('When should the second dose be given?')?.test('after 4 weeks')).toBe(true);
+    expect(asksFor('How would the software decide when to trigger MCAS?')).toBeNull();
+  });
+
+  it('does not take the words of a web address as evidence', () => {
+    const passages = [source(1, 'Coverage report: https://www.gov.uk/publications/rsv-immunisation-for-pregnant-women. RSV vaccine: pregnant women get 1 dose at 32 weeks.')];
+    expect(extractAnswer('RSV vaccine for pregnant women?', passages, 2)).toBe('RSV vaccine: pregnant women get 1 dose at 32 weeks. [1]');
   });
 });

@@ -166,7 +166,8 @@ export function asksFor(question: string): RegExp | null {
   if (/\bhow (long|soon)\b|\bhow much time\b/.test(q)) return /\d|\b(days?|weeks?|months?|years?|hours?|minutes?)\b/i;
   if (/\bhow often\b|\bfrequency\b/.test(q)) return /\d|\b(once|twice|daily|weekly|monthly|yearly|annually|every|each)\b/i;
   if (/\bhow (many|much|old)\b|\bwhat (percentage|proportion|share|number|percent|dose|age|amount|rate|ratio)\b|\bcost\b|\bprice\b|\bper ?cent\b/.test(q)) return /\d/;
-  if (/\b(when|what year|what date)\b/.test(q)) return /\d/;
+  // "When" asks for a time only as the question's own word, not in "decide when to trigger".
+  if (/^when\b|\bwhen (is|are|was|were|do|does|did|should|will|can|must)\b|\bwhat (year|date)\b/.test(q)) return /\d/;
   if (/\b(which|what)( \w+)? (drug|medication|medicine|vaccine|product|brand|program|programme|company|trade name|name)\b/.test(q)) return /®|™|\b[A-Z][a-z]*[A-Z]\w*|[a-z,;:] +[A-Z][a-z]{3,}/;
   return null;
 }
@@ -250,7 +251,10 @@ export function tableRows(html: string): string[] {
   return out;
 }
 
-/** Content words with numbers kept whole ("30.2", "1,414"): "30" asked for is not the 30 of 30.2. */
+/** Content words with numbers kept whole ("30.2", "1,414"): "30" asked for is not the 30 of 30.2. Web addresses are left out. */
 function answerWords(text: string): string[] {
-  return contentWords(text.replace(/(\d)[.,](?=\d)/g, '$1'));
+  // The words of a web address are not what a passage says: "…/rsv-immunisation-for-pregnant-women" is no evidence on pregnancy.
+  return contentWords(text.replace(URL, ' ').replace(/(\d)[.,](?=\d)/g, '$1'));
 }
+
+const URL = /\b(?:https?:\/\/|www\.)\S+/g;
