@@ -9,6 +9,7 @@ import { MaintenanceService } from './maintenance/maintenance.service';
 import { RetrievalController } from './retrieval.controller';
 import { createReranker } from './search/reranker.factory';
 import { RERANKER } from './search/lexical.reranker';
+import { DEFAULT_FEEDBACK, SEARCH_FEEDBACK } from './search/relevance-feedback';
 import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
@@ -28,6 +29,7 @@ export class AppModule {
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
         { provide: RERANKER, useFactory: () => createReranker(config, logger) },
         { provide: QUERY_EXPANDER, useFactory: () => createQueryExpander(config.queryExpansion) },
+        { provide: SEARCH_FEEDBACK, useValue: config.queryFeedback === 'rm3' ? DEFAULT_FEEDBACK : null },
         { provide: SEARCH_CACHE, useFactory: () => new SearchCache<SearchReply>(config.searchCacheBytes, replyBytes) },
         LanceRepository,
         SearchService,

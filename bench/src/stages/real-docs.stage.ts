@@ -24,8 +24,10 @@ const RUNS: Run[] = [
   { label: 'hybrid', body: { mode: 'hybrid' } },
   { label: 'hybrid without reranking', body: { mode: 'hybrid', rerank: false } },
   { label: 'hybrid without query expansion', body: { mode: 'hybrid', expand: false } },
+  { label: 'hybrid with relevance feedback', body: { mode: 'hybrid', feedback: true } },
   { label: 'fts', body: { mode: 'fts' } },
   { label: 'fts without query expansion', body: { mode: 'fts', expand: false } },
+  { label: 'fts with relevance feedback', body: { mode: 'fts', feedback: true } },
   { label: 'vector', body: { mode: 'vector' } },
 ];
 

@@ -18,6 +18,8 @@ export interface RetrievalConfig extends BaseConfig {
   httpReranker?: HttpRerankerSettings;
   /** Words added to full-text queries: everyday health words → documents' terms, plus WordNet synonyms. */
   queryExpansion: 'thesaurus' | 'lay' | 'none';
+  /** Pseudo-relevance feedback for full-text search by default (a search may ask for it or not). */
+  queryFeedback: 'rm3' | 'none';
   maintenanceIntervalMs: number;
   indexRefreshDelayMs: number;
   vectorIndexMinRows: number;
@@ -61,6 +63,7 @@ const schema = z
     RERANKER_BATCH_SIZE: env.int(32, 1, 1_000),
     RERANKER_MAX_CHARS: env.int(2_000, 100, 100_000),
     QUERY_EXPANSION: z.enum(['thesaurus', 'lay', 'none']).default('lay'),
+    QUERY_FEEDBACK: z.enum(['rm3', 'none']).default('none'),
     MAINTENANCE_INTERVAL_MS: env.int(60_000, 1000),
     INDEX_REFRESH_DELAY_MS: env.int(1000, 50),
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
@@ -91,6 +94,7 @@ const schema = z
           ? { url: e.RERANKER_URL, api: e.RERANKER_API, model: e.RERANKER_MODEL, apiKey: e.RERANKER_API_KEY, timeoutMs: e.RERANKER_TIMEOUT_MS, batchSize: e.RERANKER_BATCH_SIZE, maxChars: e.RERANKER_MAX_CHARS }
           : undefined,
       queryExpansion: e.QUERY_EXPANSION,
+      queryFeedback: e.QUERY_FEEDBACK,
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
       indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
       vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,

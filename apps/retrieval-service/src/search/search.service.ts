@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
 import { linearFusion, rrfFusion } from './fusion';
 import { RERANKER, Reranker } from './lexical.reranker';
+import { DEFAULT_FEEDBACK, feedbackTerms, FeedbackSettings, SEARCH_FEEDBACK } from './relevance-feedback';
 import { SEARCH_CACHE, SearchCache } from './search-cache';
 
 type SearchQuery = z.output<typeof SearchRequestSchema>;
@@ -18,6 +19,7 @@ export class SearchService {
     @Inject(RERANKER) private readonly reranker: Reranker,
     @Optional() @Inject(SEARCH_CACHE) private readonly cache?: SearchCache<SearchReply>,
     @Optional() @Inject(QUERY_EXPANDER) private readonly expander?: QueryExpander,
+    @Optional() @Inject(SEARCH_FEEDBACK) private readonly feedback?: FeedbackSettings | null,
   ) {}
 
   async search(q: SearchQuery): Promise<SearchReply> {
@@ -56,7 +58,11 @@ export class SearchService {
       if (q.mode === 'vector') return [];
       const tf = performance.now();
       const expansion = q.expand && this.expander ? this.expander.expand(q.query) : [];
-      const rows = await this.repo.ftsSearch(q.query, scope, q.candidates, q.mode === 'hybrid' && q.fusion === 'linear', expansion);
+      const withVectors = q.mode === 'hybrid' && q.fusion === 'linear';
+      let rows = await this.repo.ftsSearch(q.query, scope, q.candidates, withVectors, expansion);
+      const feedback = q.feedback === false ? null : q.feedback ? (this.feedback ?? DEFAULT_FEEDBACK) : this.feedback;
+      const words = feedback ? feedbackTerms(q.query, rows, feedback) : [];
+      if (words.length) rows = await this.repo.ftsSearch(q.query, scope, q.candidates, withVectors, [...expansion, { words, weight: feedback!.weight }]);
       ftsMs = performance.now() - tf;
       return rows;
     };

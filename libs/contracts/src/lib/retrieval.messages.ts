@@ -66,6 +66,8 @@ export const SearchRequestSchema = z
     rerank: z.boolean().default(true),
     /** Also look for synonyms and the documents' terms for everyday words ("shot" → vaccination), ranked below the query's own words. */
     expand: z.boolean().default(true),
+    /** Search again with the words the first results share (pseudo-relevance feedback); unset: the service's QUERY_FEEDBACK. */
+    feedback: z.boolean().optional(),
     filters: SearchFiltersSchema.optional(),
   })
   .strict();
