@@ -149,6 +149,9 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebird'], weight: 0.3 }]);
     expect(expanded.map((r) => r.text)).toEqual(texts);
     expect(expanded[1].score / expanded[0].score).toBeCloseTo(0.3, 2);
+    // The index and the queries share one stemming tokenizer: "nested" finds "nesting", an expansion word in another form too.
+    expect((await replicas[0].repo.ftsSearch('nested habit', where, 10)).length).toBe(2);
+    expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebirds'], weight: 0.3 }])).map((r) => r.text)).toEqual(texts);
   });
 
   it("serves repeated searches from a replica's cache until any replica writes", async () => {
