@@ -343,6 +343,17 @@ describe('tables over breaks', () => {
     expect(continueTables([first, own, narrow]).map((e) => e.rows![0])).toEqual([header, ['Drug', 'Dose', 'Route'], ['The sex of the patient, as reported by the sender.', 'x']]);
   });
 
+  it('takes a short group label between two parts of the same columns as a row of one table, not a caption of another', () => {
+    const classA = tableFromRows([['Net Asset Value at 31 December', '5,111,372'], ['Units outstanding', '49,136']], 1);
+    const classB = tableFromRows([['Net Asset Value at 31 December', '49,144,825'], ['Units outstanding', '471,555']], 1);
+    const label = { kind: 'text' as const, text: 'Class B', page: 1 };
+    expect(continueTables([classA, label, classB]).map((e) => e.rows)).toEqual([
+      [['Net Asset Value at 31 December', '5,111,372'], ['Units outstanding', '49,136'], ['Class B', ''], ['Net Asset Value at 31 December', '49,144,825'], ['Units outstanding', '471,555']],
+    ]);
+    // A caption, a sentence or another page parts two tables.
+    for (const between of [{ ...label, text: 'Table 2 Fees' }, { ...label, text: 'The fund closed in May.' }, { ...label, page: 2 }]) expect(continueTables([classA, between, { ...classB, page: between.page }])).toHaveLength(3);
+  });
+
   it('joins a cell that wraps onto the next line, and keeps a group heading in the first column a row', () => {
     expect(
       joinWrappedCells([

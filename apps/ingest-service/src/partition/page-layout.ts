@@ -827,6 +827,15 @@ export function continueTables(elements: Element[]): Element[] {
   const out: Element[] = [];
   for (const e of elements) {
     const prev = out[out.length - 1];
+    const before = out[out.length - 2];
+    // A group label between two parts of one table ("Class B" between two key/value blocks of the same columns) is a row of it.
+    const grouped =
+      e.kind === 'table' && !!e.rows && before?.kind === 'table' && !!before.rows && prev?.kind === 'text' && before.page === e.page && prev.page === e.page &&
+      e.rows[0].length === before.rows[0].length && looksLikeData(e.rows[0]) && looksLikeData(before.rows[before.rows.length - 1]) && isGroupLabel(prev.text);
+    if (grouped) {
+      out.splice(-2, 2, tableFromRows([...before.rows!, [prev.text, ...before.rows![0].slice(1).map(() => '')], ...e.rows!], e.page));
+      continue;
+    }
     const continues =
       e.kind === 'table' && prev?.kind === 'table' && !!e.rows && !!prev.rows && (prev.page === e.page || prev.page === e.page - 1) && e.rows[0].length === prev.rows[0].length && looksLikeData(e.rows[0]) && !looksLikeData(prev.rows[0]);
     if (!continues) out.push(e);
@@ -837,6 +846,13 @@ export function continueTables(elements: Element[]): Element[] {
 }
 
 /** A row of values, not of column names: a long cell, a number, or a sentence (names do not end in a full stop). */
+/** A short label without a sentence end or a number of its own: "Class B", "Total for the Fund", not "Table 2 Results of the survey". */
+const isGroupLabel = (text: string) => {
+  // A footnote mark set after the label ("Investment result per unit 2") is not a number of its own.
+  const label = text.replace(/\s\d$/, '');
+  return label.split(/\s+/).length <= 6 && label.length <= 60 && !/[.:;!?]$/.test(label) && !/\d/.test(label) && !/^(table|figure|fig\.?|source|note)\b/i.test(label);
+};
+
 const looksLikeData = (row: string[]) => row.some((c) => c.length > 40 || NUMERIC_CELL.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3));
 
 export function escapeHtml(s: string): string {
