@@ -1,70 +1,49 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * Bounded in-process LRU of search replies. Keys include the table version the replica reads, so
- * an entry can only be returned while the data it was computed from is still what a fresh query
- * would see: any write (on any replica) or index rebuild bumps the version and leaves old entries
- * unreachable until they age out of the LRU. Concurrent identical misses share one computation.
+ * Bounded in-process LRU of search replies (lru-cache, sized in bytes). Keys include the table
+ * version the replica reads, so an entry can only be returned while the data it was computed from
+ * is still what a fresh query would see: any write (on any replica) or index rebuild bumps the
+ * version and leaves old entries unreachable until they age out. Concurrent identical misses share
+ * one computation (`fetch`); a failed computation is not kept.
  */
-export class SearchCache<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; bytes: number }>();
-  private bytes = 0;
+export class SearchCache<T extends NonNullable<unknown>> {
+  private readonly lru: LRUCache<string, T, () => Promise<T>> | null;
   private hits = 0;
   private misses = 0;
 
   constructor(
     private readonly maxBytes: number,
-    private readonly sizeOf: (value: T) => number,
-  ) {}
+    sizeOf: (value: T) => number,
+  ) {
+    this.lru =
+      maxBytes > 0
+        ? new LRUCache<string, T, () => Promise<T>>({
+            maxSize: maxBytes,
+            // The key's UTF-16 bytes count too: it holds the whole query.
+            sizeCalculation: (value, key) => Math.max(1, sizeOf(value) + key.length * 2),
+            fetchMethod: (_key, _stale, { context }) => context(),
+          })
+        : null;
+  }
 
   get enabled(): boolean {
-    return this.maxBytes > 0;
+    return this.lru !== null;
   }
 
   /** Returns the cached value (and `true`) or computes, stores and returns it (and `false`). */
   async getOrCompute(key: string, compute: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
-    const found = this.entries.get(key);
-    if (found) {
-      // Refresh recency: Map iteration order is insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, found);
-      this.hits++;
-      return { value: await found.value, hit: true };
-    }
-    this.misses++;
-    const entry = { value: compute(), bytes: key.length * 2 };
-    this.entries.set(key, entry);
-    this.bytes += entry.bytes;
-    let value: T;
-    try {
-      value = await entry.value;
-    } catch (err) {
-      // Failures are not cached; later callers retry.
-      this.remove(key, entry);
-      throw err;
-    }
-    if (this.entries.get(key) === entry) {
-      const extra = this.sizeOf(value);
-      entry.bytes += extra;
-      this.bytes += extra;
-      this.evict();
-    }
-    return { value, hit: false };
+    if (!this.lru) return { value: await compute(), hit: false };
+    const hit = this.lru.has(key);
+    if (hit) this.hits++;
+    else this.misses++;
+    const value = await this.lru.fetch(key, { context: compute });
+    // `fetch` gives undefined only for an aborted fetch, which this cache never starts.
+    return { value: value ?? (await compute()), hit };
   }
 
   stats() {
-    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses };
-  }
-
-  private evict(): void {
-    for (const [key, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) return;
-      this.remove(key, entry);
-    }
-  }
-
-  private remove(key: string, entry: { bytes: number }): void {
-    if (this.entries.get(key) !== entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
+    return { entries: this.lru?.size ?? 0, bytes: this.lru?.calculatedSize ?? 0, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses };
   }
 }
 
