@@ -1,40 +1,31 @@
+import { createParser, EventSourceMessage } from 'eventsource-parser';
+
 export interface SseEvent {
   event: string;
   data: string;
 }
 
-/** Server-Sent Events from a fetch body (EventSource cannot POST): one event per blank-line block. */
+/**
+ * Server-Sent Events from a fetch body (EventSource cannot POST), parsed by eventsource-parser;
+ * an event the stream ends without a blank line after is still delivered.
+ */
 export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  const ready: SseEvent[] = [];
+  const parser = createParser({ onEvent: (e: EventSourceMessage) => ready.push({ event: e.event ?? 'message', data: e.data }) });
   try {
     for (;;) {
       if (signal?.aborted) return;
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const parsed = parseBlock(block);
-        if (parsed) yield parsed;
-      }
+      parser.feed(decoder.decode(value, { stream: true }));
+      yield* ready.splice(0);
     }
-    const last = parseBlock(buffer);
-    if (last) yield last;
+    // A blank line closes an event the stream ended in the middle of.
+    parser.feed(decoder.decode() + '\n\n');
+    yield* ready.splice(0);
   } finally {
     reader.releaseLock();
   }
-}
-
-function parseBlock(block: string): SseEvent | null {
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event:')) event = line.slice(6).trim();
-    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-  }
-  return data.length ? { event, data: data.join('\n') } : null;
 }
