@@ -1,5 +1,5 @@
 import type { DocumentSummary, StoredChunk } from '@rag/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-client';
 import { sanitizeTableHtml } from '../lib/sanitize-table';
@@ -17,7 +17,7 @@ export function ChunkBrowser(props: { api: ApiClient; collectionId: string; docu
   const [loading, setLoading] = useState(false);
   const closeButton = useRef<HTMLButtonElement>(null);
 
-  const load = async (offset: number) => {
+  const load = useCallback(async (offset: number) => {
     setLoading(true);
     try {
       const page = await api.chunks(collectionId, doc.documentId, offset, PAGE);
@@ -30,12 +30,12 @@ export function ChunkBrowser(props: { api: ApiClient; collectionId: string; docu
     } finally {
       setLoading(false);
     }
-  };
+  }, [api, collectionId, doc.documentId]);
 
+  useEffect(() => closeButton.current?.focus(), []);
   useEffect(() => {
-    closeButton.current?.focus();
     void load(0);
-  }, [collectionId, doc.documentId]);
+  }, [load]);
 
   return (
     <Dialog labelledBy="chunks-title" wide onClose={onClose}>

@@ -18,9 +18,14 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
   const [rows, setRows] = useState<Row[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const pending = rows.filter((r) => r.taskId && !r.error && r.task?.state !== 'SUCCESS' && r.task?.state !== 'FAILURE');
+  // The parent's latest callback, without restarting the polling whenever the parent renders.
+  const taskDone = useRef(onTaskDone);
+  useEffect(() => {
+    taskDone.current = onTaskDone;
+  }, [onTaskDone]);
 
   useEffect(() => {
+    const pending = rows.filter((r) => r.taskId && !r.error && r.task?.state !== 'SUCCESS' && r.task?.state !== 'FAILURE');
     if (!pending.length) return;
     const timer = setTimeout(async () => {
       const updates = await Promise.all(
@@ -38,10 +43,10 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
           return u ? { ...r, ...u } : r;
         }),
       );
-      if (updates.some((u) => u.task?.state === 'SUCCESS' || u.task?.state === 'FAILURE')) onTaskDone();
+      if (updates.some((u) => u.task?.state === 'SUCCESS' || u.task?.state === 'FAILURE')) taskDone.current();
     }, pollMs);
     return () => clearTimeout(timer);
-  }, [rows]);
+  }, [rows, api, pollMs]);
 
   async function send(files: File[]) {
     if (!files.length) return;
