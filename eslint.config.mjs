@@ -16,7 +16,10 @@ export default [
       '@typescript-eslint/no-floating-promises': 'error',
       // Non-null assertions mark invariants the code has just established; banning them adds noise, not safety.
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@nx/enforce-module-boundaries': [

@@ -32,7 +32,12 @@ const instance = autocannon(
       JSON.stringify({
         requestsPerSec: result.requests.average,
         totalRequests: result.requests.total,
-        latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+        latencyMs: {
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+        },
         non2xx: result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,

@@ -24,7 +24,11 @@ export interface BenchResults {
 }
 
 export const meets = (f: Figure): boolean | null =>
-  f.floor === undefined || f.value === null || Number.isNaN(f.value) ? null : f.floor.op === '>=' ? f.value >= f.floor.value : f.value <= f.floor.value;
+  f.floor === undefined || f.value === null || Number.isNaN(f.value)
+    ? null
+    : f.floor.op === '>='
+      ? f.value >= f.floor.value
+      : f.value <= f.floor.value;
 
 export function machine(): BenchResults['machine'] {
   return {
@@ -41,7 +45,10 @@ export function commit(): string {
   try {
     const sha = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
     // The results files this run writes do not make the measured code dirty.
-    const changed = execSync('git status --porcelain --untracked-files=no -- . ":!bench/results" ":!bench/RESULTS.md"', { encoding: 'utf8' }).trim();
+    const changed = execSync(
+      'git status --porcelain --untracked-files=no -- . ":!bench/results" ":!bench/RESULTS.md"',
+      { encoding: 'utf8' },
+    ).trim();
     const dirty = changed ? '-dirty' : '';
     return sha + dirty;
   } catch {
@@ -75,7 +82,9 @@ export function renderMarkdown(r: BenchResults): string {
       const v = f.value === null || Number.isNaN(f.value) ? 'n/a' : `${f.value} ${f.unit}`.trim();
       const floor = f.floor ? `${f.floor.op} ${f.floor.value} ${f.unit} (${f.floor.source})` : '';
       const ok = meets(f);
-      lines.push(`| ${f.name}${f.note ? ` — ${f.note}` : ''} | ${v} | ${floor} | ${ok === null ? '' : ok ? 'yes' : '**no**'} |`);
+      lines.push(
+        `| ${f.name}${f.note ? ` — ${f.note}` : ''} | ${v} | ${floor} | ${ok === null ? '' : ok ? 'yes' : '**no**'} |`,
+      );
     }
     lines.push('');
   }

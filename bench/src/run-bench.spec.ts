@@ -10,13 +10,27 @@ describe('benchmark harness (quick variant)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs every stage and writes the JSON and Markdown results', async () => {
-    const results = await runBench({ quick: true, jsonPath: join(dir, 'latest.json'), mdPath: join(dir, 'RESULTS.md'), log: () => undefined });
+    const results = await runBench({
+      quick: true,
+      jsonPath: join(dir, 'latest.json'),
+      mdPath: join(dir, 'RESULTS.md'),
+      log: () => undefined,
+    });
     const written = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchResults;
     expect(written.figures.length).toBe(results.figures.length);
     expect(written.machine.cores).toBeGreaterThan(0);
     expect(written.commit).toMatch(/^(?:[0-9a-f]{7,}(?:-dirty)?|unknown)$/);
     const sections = new Set(written.figures.map((f) => f.section));
-    expect([...sections]).toEqual(expect.arrayContaining(['Ingest', 'Retrieval quality', 'Search at 3,000 chunks', 'Table extraction', 'Robustness', 'OCR (real-docs scans)']));
+    expect([...sections]).toEqual(
+      expect.arrayContaining([
+        'Ingest',
+        'Retrieval quality',
+        'Search at 3,000 chunks',
+        'Table extraction',
+        'Robustness',
+        'OCR (real-docs scans)',
+      ]),
+    );
     for (const f of written.figures) expect(Number.isFinite(f.value)).toBe(true);
     // Correctness figures that must hold at any size.
     const value = (name: RegExp) => written.figures.find((f) => name.test(f.name))!.value!;

@@ -76,14 +76,23 @@ if (require.main === module) {
   // Only a full run replaces the published results; quick and partial runs write beside them.
   const published = !quick && !only;
   const out = join(ROOT, 'bench/results', quick ? 'quick' : only ? 'partial' : '');
-  runBench({ quick, only, jsonPath: join(out, 'latest.json'), mdPath: published ? join(ROOT, 'bench/RESULTS.md') : join(out, 'RESULTS.md') }).then(
+  runBench({
+    quick,
+    only,
+    jsonPath: join(out, 'latest.json'),
+    mdPath: published ? join(ROOT, 'bench/RESULTS.md') : join(out, 'RESULTS.md'),
+  }).then(
     (r) => {
       const failing = r.figures.filter((f) => meets(f) === false);
-      process.stderr.write(`bench done in ${Math.round(r.durationSeconds)} s; ${r.figures.length} figures, ${failing.length} below their floor\n`);
+      process.stderr.write(
+        `bench done in ${Math.round(r.durationSeconds)} s; ${r.figures.length} figures, ${failing.length} below their floor\n`,
+      );
       process.exit(0);
     },
     (err: unknown) => {
-      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ""}\n`);
+      process.stderr.write(
+        `bench failed: ${(err as Error).stack ?? String(err)}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ''}\n`,
+      );
       process.exit(1);
     },
   );

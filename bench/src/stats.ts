@@ -12,7 +12,13 @@ export function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, p50: r(at(50)), p95: r(at(95)), p99: r(at(99)), mean: r(s.reduce((a, b) => a + b, 0) / s.length) };
+  return {
+    n: s.length,
+    p50: r(at(50)),
+    p95: r(at(95)),
+    p99: r(at(99)),
+    mean: r(s.reduce((a, b) => a + b, 0) / s.length),
+  };
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

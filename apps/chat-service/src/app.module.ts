@@ -24,12 +24,18 @@ export class AppModule {
         {
           provide: LLM_PROVIDER,
           useFactory: () =>
-            config.provider === 'openai' ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens) : new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
+            config.provider === 'openai'
+              ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens)
+              : new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
         },
         {
           provide: CONVERSATION_STORE,
           useFactory: () =>
-            new RedisConversationRepository({ redisUrl: config.redisUrl, prefix: config.redisPrefix, ...config.conversation }),
+            new RedisConversationRepository({
+              redisUrl: config.redisUrl,
+              prefix: config.redisPrefix,
+              ...config.conversation,
+            }),
         },
         ChatService,
       ],

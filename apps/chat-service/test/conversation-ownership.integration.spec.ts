@@ -16,7 +16,9 @@ describe('conversation ownership', () => {
   it('can be neither read nor extended from another collection', async () => {
     await store.append('conv-1', 'team-a', [{ role: 'user', content: 'Dose for child of 12 kg?' }]);
     await expect(store.load('conv-1', 'team-b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(store.append('conv-1', 'team-b', [{ role: 'user', content: 'injected' }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.append('conv-1', 'team-b', [{ role: 'user', content: 'injected' }])).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect((await store.load('conv-1', 'team-a')).map((t) => t.content)).toEqual(['Dose for child of 12 kg?']);
   });
 

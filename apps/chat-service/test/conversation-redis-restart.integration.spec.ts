@@ -9,7 +9,12 @@ describe('conversations across a Redis restart (a real redis-server with an appe
 
   beforeAll(async () => {
     redis = await RedisProcess.start({ persist: true });
-    store = new RedisConversationRepository({ redisUrl: redis.url, prefix: `conv-restart-${process.pid}`, ttlSeconds: 600, maxTurns: 20 });
+    store = new RedisConversationRepository({
+      redisUrl: redis.url,
+      prefix: `conv-restart-${process.pid}`,
+      ttlSeconds: 600,
+      maxTurns: 20,
+    });
   });
 
   afterAll(async () => {
@@ -34,6 +39,9 @@ describe('conversations across a Redis restart (a real redis-server with an appe
     await within(15_000, async () => (await settle(store.load('c1', 'books'), 2000)) !== 'SERVICE_UNAVAILABLE');
     expect(await store.load('c1', 'books')).toEqual(first);
     await store.append('c1', 'books', [{ role: 'user', content: 'And after opening?' }]);
-    expect((await store.load('c1', 'books')).map((t) => t.content)).toEqual([...first.map((t) => t.content), 'And after opening?']);
+    expect((await store.load('c1', 'books')).map((t) => t.content)).toEqual([
+      ...first.map((t) => t.content),
+      'And after opening?',
+    ]);
   }, 60_000);
 });

@@ -30,7 +30,8 @@ runMain('gateway', async () => {
       const web = webClientMiddleware(config.webDir, logger);
       if (web) http.use(web);
       http.useBodyParser('json', { limit: config.maxJsonBytes });
-      if (config.corsOrigins.length) http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+      if (config.corsOrigins.length)
+        http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
       http.useGlobalFilters(new HttpExceptionFilter(logger));
       // Node closes idle connections after 5 s: a client (or proxy) reusing one at that moment writes into a closed socket (EPIPE).
       const server = http.getHttpServer() as import('node:http').Server;

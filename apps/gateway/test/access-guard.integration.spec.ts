@@ -10,9 +10,17 @@ const KEY = 'k-secret';
 
 function call(path: string, opts: { key?: string; ip?: string } = {}) {
   const headers: Record<string, string> = {};
-  const req = { route: { path }, method: 'GET', path, ip: opts.ip ?? '10.0.0.1', header: (h: string) => (h === 'authorization' && opts.key ? `Bearer ${opts.key}` : undefined) };
+  const req = {
+    route: { path },
+    method: 'GET',
+    path,
+    ip: opts.ip ?? '10.0.0.1',
+    header: (h: string) => (h === 'authorization' && opts.key ? `Bearer ${opts.key}` : undefined),
+  };
   const res = { setHeader: (h: string, v: string) => (headers[h] = v) };
-  const ctx = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ExecutionContext;
+  const ctx = {
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+  } as unknown as ExecutionContext;
   return { ctx, headers };
 }
 
@@ -25,7 +33,9 @@ function guardWith(over: Partial<GatewayConfig>): AccessGuard {
     metricsPublic: false,
     ...over,
   } as GatewayConfig;
-  return new AccessGuard(config, new ApiKeysService(new ApiKeyRepository(config), config), { info: () => undefined } as unknown as AppLogger);
+  return new AccessGuard(config, new ApiKeysService(new ApiKeyRepository(config), config), {
+    info: () => undefined,
+  } as unknown as AppLogger);
 }
 
 const outcome = async (guard: AccessGuard, c: ReturnType<typeof call>) =>
@@ -70,7 +80,10 @@ describe('AccessGuard (real Redis)', () => {
       ['RATE_LIMITED', '0'],
     ]);
     const limited = call('/search');
-    await expect(guard.canActivate(limited.ctx)).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } });
+    await expect(guard.canActivate(limited.ctx)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     expect(Number(limited.headers['RateLimit-Reset'])).toBeGreaterThan(0);
     expect(Number(limited.headers['RateLimit-Reset'])).toBeLessThanOrEqual(120);
     // Refused requests were not counted: the stored count for this minute is still the limit.
@@ -90,7 +103,11 @@ describe('AccessGuard (real Redis)', () => {
     expect(await outcome(closed, call('/ready'))).toBe('UNAUTHORIZED');
     expect(await outcome(closed, call('/metrics', { key: KEY }))).toBe('allowed');
     expect(await outcome(closed, call('/health'))).toBe('allowed');
-    const scraped = make({ auth: { enabled: true, keyHashes }, rateLimit: { enabled: false, perMinute: 0 }, metricsPublic: true });
+    const scraped = make({
+      auth: { enabled: true, keyHashes },
+      rateLimit: { enabled: false, perMinute: 0 },
+      metricsPublic: true,
+    });
     expect(await outcome(scraped, call('/metrics'))).toBe('allowed');
     expect(await outcome(scraped, call('/ready'))).toBe('allowed');
     expect(await outcome(scraped, call('/search'))).toBe('UNAUTHORIZED');

@@ -8,11 +8,17 @@ const PER_MINUTE = 3;
 
 function context(): ExecutionContext {
   const req = { route: { path: '/search' }, method: 'POST', path: '/search', ip: '10.0.0.1', header: () => undefined };
-  return { switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader: () => undefined }) }) } as unknown as ExecutionContext;
+  return {
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader: () => undefined }) }),
+  } as unknown as ExecutionContext;
 }
 
 /** The outcome of one guarded request, or 'hung' when it takes longer than `ms`. */
-const outcome = (guard: AccessGuard, ms = 6000) => outcomeWithin(guard.canActivate(context()).then(() => 'allowed'), ms);
+const outcome = (guard: AccessGuard, ms = 6000) =>
+  outcomeWithin(
+    guard.canActivate(context()).then(() => 'allowed'),
+    ms,
+  );
 
 /** PER_MINUTE + 1 requests inside one minute window (once more if the window turned meanwhile). */
 async function spendBudget(guard: AccessGuard): Promise<string[]> {

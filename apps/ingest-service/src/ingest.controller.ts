@@ -1,5 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthReply, IngestHealth, IngestSubmit, IngestSubmitRequest, IngestTaskGet, IngestTaskList, RequestOf } from '@rag/contracts';
+import {
+  HealthReply,
+  IngestHealth,
+  IngestSubmit,
+  IngestSubmitRequest,
+  IngestTaskGet,
+  IngestTaskList,
+  RequestOf,
+} from '@rag/contracts';
 import { BusHandler, BusPayload, replicaId } from '@rag/platform';
 import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
 import { TasksService } from './tasks/tasks.service';
@@ -30,6 +38,12 @@ export class IngestController {
   @Get('health')
   @BusHandler(IngestHealth)
   async health(): Promise<HealthReply> {
-    return { service: 'ingest-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { queue: await this.queue.depth(), jobs: await this.queue.outcomes() } };
+    return {
+      service: 'ingest-service',
+      status: 'ok',
+      uptimeSeconds: process.uptime(),
+      replica: replicaId,
+      details: { queue: await this.queue.depth(), jobs: await this.queue.outcomes() },
+    };
   }
 }

@@ -20,17 +20,49 @@ describe('local partitioner with a vision model', () => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        const body = JSON.parse(raw) as { model: string; messages: Array<{ content: Array<{ type: string; text?: string; image_url?: { url: string } }> }> };
+        const body = JSON.parse(raw) as {
+          model: string;
+          messages: Array<{ content: Array<{ type: string; text?: string; image_url?: { url: string } }> }>;
+        };
         const parts = body.messages[0].content;
-        seen.push({ model: body.model, prompt: parts.find((p) => p.type === 'text')!.text!, image: parts.find((p) => p.type === 'image_url')!.image_url!.url });
+        seen.push({
+          model: body.model,
+          prompt: parts.find((p) => p.type === 'text')!.text!,
+          image: parts.find((p) => p.type === 'image_url')!.image_url!.url,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: 'A photograph rendered in CMYK.' }, finish_reason: 'stop' }] }));
+        res.end(
+          JSON.stringify({
+            id: 'c',
+            object: 'chat.completion',
+            created: 0,
+            model: body.model,
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'A photograph rendered in CMYK.' },
+                finish_reason: 'stop',
+              },
+            ],
+          }),
+        );
       });
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
     const { port } = server.address() as { port: number };
-    const describer = new ImageDescriber(new OpenAiAdapter({ apiKey: 'sk-test', baseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeoutMs: 10_000 }), 'vision-model');
-    partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: true, workers: 1, minImageSide: 16 }, describer);
+    const describer = new ImageDescriber(
+      new OpenAiAdapter({
+        apiKey: 'sk-test',
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        maxRetries: 0,
+        timeoutMs: 10_000,
+      }),
+      'vision-model',
+    );
+    partitioner = new LocalPartitioner(
+      { timeoutMs: 60_000, countImages: true, workers: 1, minImageSide: 16 },
+      describer,
+    );
   });
   afterAll(async () => {
     await partitioner.close();
@@ -38,7 +70,10 @@ describe('local partitioner with a vision model', () => {
   });
 
   it('decodes embedded images, sends them as PNG to the vision model, and keeps the description as an image_summary chunk', async () => {
-    const r = await partitioner.partition({ bytes: readFileSync(PDF), sourceType: 'pdf', filename: 'cmyk.pdf' }, () => undefined);
+    const r = await partitioner.partition(
+      { bytes: readFileSync(PDF), sourceType: 'pdf', filename: 'cmyk.pdf' },
+      () => undefined,
+    );
     expect(seen.length).toBeGreaterThan(0);
     expect(seen[0].model).toBe('vision-model');
     const m = /^data:image\/png;base64,(.+)$/.exec(seen[0].image);
@@ -57,6 +92,8 @@ describe('local partitioner with a vision model', () => {
     expect(image).toMatchObject({ text: 'A photograph rendered in CMYK.', page: 1 });
     expect(r.imagesSkipped).toBe(r.imagesFound - seen.length);
     const chunks = chunkElements(r.elements, { maxTokens: 350, overlapTokens: 40 });
-    expect(chunks.filter((c) => c.dataType === 'image_summary')).toEqual([expect.objectContaining({ text: 'A photograph rendered in CMYK.', pageNumber: 1 })]);
+    expect(chunks.filter((c) => c.dataType === 'image_summary')).toEqual([
+      expect.objectContaining({ text: 'A photograph rendered in CMYK.', pageNumber: 1 }),
+    ]);
   });
 });

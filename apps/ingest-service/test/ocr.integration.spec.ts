@@ -14,12 +14,19 @@ const SCAN = 'cdc_understanding_your_hiv_test_results_patient_brochure_scanned';
 
 const ENGINES: Array<[string, () => OcrEngine]> = [
   ['tesseract.js, trained data from its npm package', () => new TesseractOcrEngine('eng')],
-  ['native tesseract (Debian tesseract-ocr), skewed pages to tesseract.js', () => new StraighteningOcrEngine(new TesseractCliOcrEngine('eng'), new TesseractOcrEngine('eng'))],
+  [
+    'native tesseract (Debian tesseract-ocr), skewed pages to tesseract.js',
+    () => new StraighteningOcrEngine(new TesseractCliOcrEngine('eng'), new TesseractOcrEngine('eng')),
+  ],
 ];
 
 describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'ocr-'));
-  const ocr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, engine());
+  const ocr = new LocalPartitioner(
+    { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 },
+    undefined,
+    engine(),
+  );
   const noOcr = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1 });
   // One page of the scan, split out with poppler, keeps the test small.
   const page = join(dir, 'page1.pdf');
@@ -31,11 +38,16 @@ describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine
   });
 
   it('reads the scanned page into text elements: most words of the born-digital page, no warning left', async () => {
-    const r = await ocr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined);
+    const r = await ocr.partition(
+      { bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' },
+      () => undefined,
+    );
     expect(r.ocr?.pages).toEqual([1]);
     expect(r.ocr!.confidence).toBeGreaterThan(70);
     expect(r.warnings).toEqual([]);
-    const truth = new Set(contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-1.txt`), 'utf8')).filter((w) => w.length >= 4));
+    const truth = new Set(
+      contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-1.txt`), 'utf8')).filter((w) => w.length >= 4),
+    );
     const read = new Set(contentWords(r.elements.map((e) => e.text).join(' ')));
     const found = [...truth].filter((w) => read.has(w)).length / truth.size;
     expect(found).toBeGreaterThan(0.9);
@@ -44,41 +56,80 @@ describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine
 
   it('reads a two-column scan column by column: a sentence of each column comes out whole', async () => {
     const two = join(dir, 'two-column.pdf');
-    execFileSync('pdfseparate', ['-f', '1', '-l', '1', join(REAL_DOCS, 'bmc_hsr_2014_quality_improvement_barriers_resource_limited_scanned.pdf'), two]);
-    const r = await ocr.partition({ bytes: readFileSync(two), sourceType: 'pdf', filename: 'two.pdf' }, () => undefined);
-    const text = r.elements.map((e) => e.text).join(' ').replace(/\s+/g, ' ');
-    expect(text).toContain('All the questionnaires for both in-depth and structured interviews were originally designed in English.');
+    execFileSync('pdfseparate', [
+      '-f',
+      '1',
+      '-l',
+      '1',
+      join(REAL_DOCS, 'bmc_hsr_2014_quality_improvement_barriers_resource_limited_scanned.pdf'),
+      two,
+    ]);
+    const r = await ocr.partition(
+      { bytes: readFileSync(two), sourceType: 'pdf', filename: 'two.pdf' },
+      () => undefined,
+    );
+    const text = r.elements
+      .map((e) => e.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'All the questionnaires for both in-depth and structured interviews were originally designed in English.',
+    );
     expect(text).toContain('The results reported below reflect the views of the different stakeholders interviewed.');
     expect(r.elements.some((e) => e.kind === 'table')).toBe(false);
   }, 60_000);
 
   it('reads a page scanned sideways (rotated 90 degrees) line by line, not across the lines', async () => {
     const sideways = join(dir, 'sideways.pdf');
-    execFileSync('pdfseparate', ['-f', '2', '-l', '2', join(REAL_DOCS, 'cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'), sideways]);
-    const r = await ocr.partition({ bytes: readFileSync(sideways), sourceType: 'pdf', filename: 'sideways.pdf' }, () => undefined);
-    const text = r.elements.map((e) => e.text).join(' ').replace(/\s+/g, ' ');
+    execFileSync('pdfseparate', [
+      '-f',
+      '2',
+      '-l',
+      '2',
+      join(REAL_DOCS, 'cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'),
+      sideways,
+    ]);
+    const r = await ocr.partition(
+      { bytes: readFileSync(sideways), sourceType: 'pdf', filename: 'sideways.pdf' },
+      () => undefined,
+    );
+    const text = r.elements
+      .map((e) => e.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
     expect(text).toMatch(/Preexposure prophylaxis awareness among HIV-negative\S* heterosexually active men and women/);
   }, 60_000);
 
   it('reads a page scanned 3 degrees askew', async () => {
     const skewed = join(dir, 'skewed.pdf');
     execFileSync('pdfseparate', ['-f', '3', '-l', '3', join(REAL_DOCS, `${SCAN}.pdf`), skewed]);
-    const r = await ocr.partition({ bytes: readFileSync(skewed), sourceType: 'pdf', filename: 'skewed.pdf' }, () => undefined);
-    const truth = new Set(contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-3.txt`), 'utf8')).filter((w) => w.length >= 4));
+    const r = await ocr.partition(
+      { bytes: readFileSync(skewed), sourceType: 'pdf', filename: 'skewed.pdf' },
+      () => undefined,
+    );
+    const truth = new Set(
+      contentWords(readFileSync(join(REAL_DOCS, `${SCAN}.truth/page-3.txt`), 'utf8')).filter((w) => w.length >= 4),
+    );
     const read = new Set(contentWords(r.elements.map((e) => e.text).join(' ')));
     expect([...truth].filter((w) => read.has(w)).length / truth.size).toBeGreaterThan(0.9);
   }, 60_000);
 
   it('reports a page the OCR engine fails on, with the reason (a clear failure when no other page has text)', async () => {
-    const broken = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, {
-      name: 'broken',
-      recognize: async () => {
-        throw new Error('Error attempting to read image.');
+    const broken = new LocalPartitioner(
+      { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 },
+      undefined,
+      {
+        name: 'broken',
+        recognize: async () => {
+          throw new Error('Error attempting to read image.');
+        },
+        close: async () => undefined,
       },
-      close: async () => undefined,
-    });
+    );
     try {
-      await expect(broken.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow(
+      await expect(
+        broken.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined),
+      ).rejects.toThrow(
         'no text on any of 1 page(s): page 1 is an image without a text layer, and OCR failed on it: Error attempting to read image.',
       );
     } finally {
@@ -89,19 +140,29 @@ describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine
   it.each([
     ['tesseract.js', () => new TesseractOcrEngine('eng', 200)],
     ['native tesseract', () => new TesseractCliOcrEngine('eng', 200)],
-  ])('stops a page past its time budget and reports it (%s)', async (_n, make) => {
-    const engine = make();
-    const hasty = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 }, undefined, engine);
-    try {
-      await expect(hasty.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow(
-        'OCR failed on it: OCR of the page took longer than 200 ms',
+  ])(
+    'stops a page past its time budget and reports it (%s)',
+    async (_n, make) => {
+      const engine = make();
+      const hasty = new LocalPartitioner(
+        { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5 },
+        undefined,
+        engine,
       );
-    } finally {
-      await hasty.close();
-    }
-  }, 60_000);
+      try {
+        await expect(
+          hasty.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined),
+        ).rejects.toThrow('OCR failed on it: OCR of the page took longer than 200 ms');
+      } finally {
+        await hasty.close();
+      }
+    },
+    60_000,
+  );
 
   it('without OCR the same page is a clear failure that names the remedy', async () => {
-    await expect(noOcr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined)).rejects.toThrow('scanned pages need OCR (OCR=auto)');
+    await expect(
+      noOcr.partition({ bytes: readFileSync(page), sourceType: 'pdf', filename: 'scan.pdf' }, () => undefined),
+    ).rejects.toThrow('scanned pages need OCR (OCR=auto)');
   });
 });

@@ -3,7 +3,14 @@ import { testRedisUrl, uniquePrefix } from '@rag/platform';
 import { IngestJobData } from '../src/pipeline/ingest-job';
 import { IngestQueueAdapter } from '../src/queue/ingest-queue.adapter';
 
-const data = (n: number): IngestJobData => ({ taskId: `t${n}`, collectionId: 'c', filename: `f${n}.pdf`, storageKey: `c/${n}`, sourceType: 'pdf', sizeBytes: 1 });
+const data = (n: number): IngestJobData => ({
+  taskId: `t${n}`,
+  collectionId: 'c',
+  filename: `f${n}.pdf`,
+  storageKey: `c/${n}`,
+  sourceType: 'pdf',
+  sizeBytes: 1,
+});
 
 /** Job snapshots read in one MULTI must say what Bull's own getState and fields say, in every state. */
 describe('IngestQueueAdapter.get on a real Bull queue', () => {
@@ -21,7 +28,13 @@ describe('IngestQueueAdapter.get on a real Bull queue', () => {
     const expectLikeBull = async (id: string) => {
       const snap = await adapter.get(id);
       const job = (await queue.getJob(id))!;
-      expect(snap).toMatchObject({ id, state: await job.getState(), data: job.data, attemptsMade: job.attemptsMade, queuedAt: job.timestamp });
+      expect(snap).toMatchObject({
+        id,
+        state: await job.getState(),
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        queuedAt: job.timestamp,
+      });
       return snap!;
     };
     expect((await expectLikeBull('job-a')).state).toBe('waiting');

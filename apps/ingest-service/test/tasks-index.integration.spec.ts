@@ -20,11 +20,21 @@ describe('task index (real Redis)', () => {
   it('drops entries older than any job Bull keeps when a task is submitted, without waiting for a listing', async () => {
     const queue = { add: async () => undefined, redis: () => redis };
     const storage = { put: async () => undefined };
-    const tasks = new TasksService(queue as unknown as IngestQueueAdapter, { redisPrefix: prefix } as never, storage as never);
+    const tasks = new TasksService(
+      queue as unknown as IngestQueueAdapter,
+      { redisPrefix: prefix } as never,
+      storage as never,
+    );
     const key = `${prefix}:tasks:c1`;
     const tooOld = Date.now() - IngestQueueAdapter.retentionSeconds * 1000 - 60_000;
     await redis.zadd(key, tooOld, 'ancient-task', Date.now() - 60_000, 'recent-task');
-    const { taskId } = await tasks.submit({ collectionId: 'c1', filename: 'a.txt', storageKey: 'c1/x.txt', sourceType: 'txt', sizeBytes: 3 });
+    const { taskId } = await tasks.submit({
+      collectionId: 'c1',
+      filename: 'a.txt',
+      storageKey: 'c1/x.txt',
+      sourceType: 'txt',
+      sizeBytes: 3,
+    });
     expect((await redis.zrange(key, 0, -1)).sort()).toEqual(['recent-task', taskId].sort());
   });
 });

@@ -18,56 +18,92 @@ const FILES = [
 ];
 
 // Poppler's text layer (the default) and pdf.js alone (its fallback for files poppler refuses).
-describe.each(['poppler', 'pdfjs'] as const)('text coverage of the local partitioner and chunker against pdftotext (%s text layer)', (textLayer) => {
-  const partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, textLayer });
-  afterAll(() => partitioner.close());
+describe.each(['poppler', 'pdfjs'] as const)(
+  'text coverage of the local partitioner and chunker against pdftotext (%s text layer)',
+  (textLayer) => {
+    const partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, textLayer });
+    afterAll(() => partitioner.close());
 
-  it.each(FILES)('%s keeps at least 99.5% of the text layer', async (file) => {
-    const path = join(DATASETS, file);
-    const r = await partitioner.partition({ bytes: readFileSync(path), sourceType: 'pdf', filename: file }, () => undefined);
-    const chunks = chunkElements(r.elements, { maxTokens: 350, overlapTokens: 40 });
-    const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-'], { maxBuffer: 1 << 28 }).toString('utf8');
-    const cov = textCoverage(reference, chunks);
-    expect(cov.lines).toBeGreaterThan(100);
-    if (cov.coverage < 0.995) throw new Error(`${file}: ${(cov.coverage * 100).toFixed(2)}% kept; missing e.g.\n${cov.missing.slice(0, 5).join('\n')}`);
-  });
+    it.each(FILES)('%s keeps at least 99.5% of the text layer', async (file) => {
+      const path = join(DATASETS, file);
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: file },
+        () => undefined,
+      );
+      const chunks = chunkElements(r.elements, { maxTokens: 350, overlapTokens: 40 });
+      const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-'], {
+        maxBuffer: 1 << 28,
+      }).toString('utf8');
+      const cov = textCoverage(reference, chunks);
+      expect(cov.lines).toBeGreaterThan(100);
+      if (cov.coverage < 0.995)
+        throw new Error(
+          `${file}: ${(cov.coverage * 100).toFixed(2)}% kept; missing e.g.\n${cov.missing.slice(0, 5).join('\n')}`,
+        );
+    });
 
-  it('emits no table for the prose pages of a three-column print', async () => {
-    const path = join(DATASETS, 'real-docs/federal_register_2020_17221_faa_boeing_737max_nprm.pdf');
-    const r = await partitioner.partition({ bytes: readFileSync(path), sourceType: 'pdf', filename: 'fr.pdf' }, () => undefined);
-    // Pages 5-6 hold the cost table; every other page is prose in three columns.
-    const falseTables = r.elements.filter((e) => e.kind === 'table' && e.page !== 5 && e.page !== 6);
-    expect(falseTables.map((t) => `p${t.page}: ${t.text.slice(0, 80)}`)).toEqual([]);
-    expect(r.repeatedLinesDropped).toBeGreaterThan(0);
-  });
+    it('emits no table for the prose pages of a three-column print', async () => {
+      const path = join(DATASETS, 'real-docs/federal_register_2020_17221_faa_boeing_737max_nprm.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'fr.pdf' },
+        () => undefined,
+      );
+      // Pages 5-6 hold the cost table; every other page is prose in three columns.
+      const falseTables = r.elements.filter((e) => e.kind === 'table' && e.page !== 5 && e.page !== 6);
+      expect(falseTables.map((t) => `p${t.page}: ${t.text.slice(0, 80)}`)).toEqual([]);
+      expect(r.repeatedLinesDropped).toBeGreaterThan(0);
+    });
 
-  it('keeps a ruled table whole on a page whose crop box is offset from its media box', async () => {
-    // The rules come from pdf.js (crop-box frame); the text must be in the same frame or the grid misses a column.
-    const path = join(DATASETS, 'pdf-corpus/tables/camelot_superscript.pdf');
-    const r = await partitioner.partition({ bytes: readFileSync(path), sourceType: 'pdf', filename: 'superscript.pdf' }, () => undefined);
-    const tables = r.elements.filter((e) => e.kind === 'table');
-    expect(tables).toHaveLength(1);
-    const rows = tables[0].text.split('\n').map((row) => row.split(' | '));
-    expect(rows[0]).toHaveLength(11);
-    expect(rows[rows.length - 1]).toEqual(['ALL STATES', '513.38', '436.02', '-', '25.57', '51.06', '14.18', '-', '8.21', '11.83', '11.08']);
-  });
-
-  it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
-    try {
-      const mixed = join(dir, 'mixed.pdf');
-      // 5 text pages, then 3 scanned pages without a text layer.
-      execFileSync('pdfunite', [join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas.pdf'), join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'), mixed]);
-      const r = await partitioner.partition({ bytes: readFileSync(mixed), sourceType: 'pdf', filename: 'mixed.pdf' }, () => undefined);
-      expect(r.pages).toBe(8);
-      expect(r.warnings?.map((w) => [w.page, w.code])).toEqual([
-        [6, 'PAGE_WITHOUT_TEXT'],
-        [7, 'PAGE_WITHOUT_TEXT'],
-        [8, 'PAGE_WITHOUT_TEXT'],
+    it('keeps a ruled table whole on a page whose crop box is offset from its media box', async () => {
+      // The rules come from pdf.js (crop-box frame); the text must be in the same frame or the grid misses a column.
+      const path = join(DATASETS, 'pdf-corpus/tables/camelot_superscript.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'superscript.pdf' },
+        () => undefined,
+      );
+      const tables = r.elements.filter((e) => e.kind === 'table');
+      expect(tables).toHaveLength(1);
+      const rows = tables[0].text.split('\n').map((row) => row.split(' | '));
+      expect(rows[0]).toHaveLength(11);
+      expect(rows[rows.length - 1]).toEqual([
+        'ALL STATES',
+        '513.38',
+        '436.02',
+        '-',
+        '25.57',
+        '51.06',
+        '14.18',
+        '-',
+        '8.21',
+        '11.83',
+        '11.08',
       ]);
-      expect(r.elements.some((e) => e.page > 5)).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+    });
+
+    it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
+      try {
+        const mixed = join(dir, 'mixed.pdf');
+        // 5 text pages, then 3 scanned pages without a text layer.
+        execFileSync('pdfunite', [
+          join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas.pdf'),
+          join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'),
+          mixed,
+        ]);
+        const r = await partitioner.partition(
+          { bytes: readFileSync(mixed), sourceType: 'pdf', filename: 'mixed.pdf' },
+          () => undefined,
+        );
+        expect(r.pages).toBe(8);
+        expect(r.warnings?.map((w) => [w.page, w.code])).toEqual([
+          [6, 'PAGE_WITHOUT_TEXT'],
+          [7, 'PAGE_WITHOUT_TEXT'],
+          [8, 'PAGE_WITHOUT_TEXT'],
+        ]);
+        expect(r.elements.some((e) => e.page > 5)).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -11,9 +11,13 @@ const PDF = resolve(__dirname, '../../../../shared/datasets/real-docs/cdc_prep_m
  * thread is gone stays a zombie (nothing runs, no memory) until this process exits: not counted.
  */
 function descendants(): string[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,stat=,comm=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,stat=,comm='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
   const mine = new Set([String(process.pid)]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, ppid] of rows) {
       if (mine.has(ppid) && !mine.has(pid)) {
@@ -22,7 +26,9 @@ function descendants(): string[] {
       }
     }
   }
-  return rows.filter(([pid, , stat]) => pid !== String(process.pid) && mine.has(pid) && !stat.startsWith('Z')).map(([, , , comm]) => comm);
+  return rows
+    .filter(([pid, , stat]) => pid !== String(process.pid) && mine.has(pid) && !stat.startsWith('Z'))
+    .map(([, , , comm]) => comm);
 }
 
 describe('the text layer process under the parse deadline', () => {
@@ -42,11 +48,14 @@ describe('the text layer process under the parse deadline', () => {
   it('is killed with the worker when the pool stops a parse that overran its deadline', async () => {
     const pool = new PdfWorkerPool({ size: 1, timeoutMs: 4000, maxHeapMb: 512 });
     const waitFor = async (done: () => boolean) => {
-      for (const end = Date.now() + 10_000; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+      for (const end = Date.now() + 10_000; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
     };
     try {
       const parse = pool.parse(readFileSync(PDF), { countImages: false, textLayer: 'poppler' }, () => undefined);
-      const outcome = parse.then(() => 'parsed', (err: Error) => err.message);
+      const outcome = parse.then(
+        () => 'parsed',
+        (err: Error) => err.message,
+      );
       // The hung poppler is running (the worker thread takes a moment to start)...
       await waitFor(() => descendants().includes('sleep'));
       expect(descendants()).toContain('sleep');

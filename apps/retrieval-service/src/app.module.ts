@@ -15,7 +15,11 @@ import { SearchService } from './search/search.service';
 import { LanceRepository } from './storage/lance.repository';
 
 /** Rough bytes a cached reply holds: its strings (UTF-16) plus fixed overhead per hit. */
-const replyBytes = (r: SearchReply) => r.results.reduce((n, h) => n + 2 * (h.text.length + h.filename.length + h.chunkId.length + h.documentId.length) + 400, 400);
+const replyBytes = (r: SearchReply) =>
+  r.results.reduce(
+    (n, h) => n + 2 * (h.text.length + h.filename.length + h.chunkId.length + h.documentId.length) + 400,
+    400,
+  );
 
 @Module({})
 export class AppModule {

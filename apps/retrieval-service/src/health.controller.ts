@@ -14,7 +14,13 @@ export class HealthController {
   @Get('health')
   @BusHandler(RetrievalHealth)
   async health(): Promise<HealthReply> {
-    return { service: 'retrieval-service', status: 'ok', uptimeSeconds: process.uptime(), replica: replicaId, details: { ...(await this.repo.stats()), searchCache: this.cache.stats(), memoryMb: memoryMb() } };
+    return {
+      service: 'retrieval-service',
+      status: 'ok',
+      uptimeSeconds: process.uptime(),
+      replica: replicaId,
+      details: { ...(await this.repo.stats()), searchCache: this.cache.stats(), memoryMb: memoryMb() },
+    };
   }
 }
 
@@ -22,5 +28,11 @@ export class HealthController {
 function memoryMb(): Record<string, number> {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 2 ** 20);
-  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+  return {
+    rss: mb(m.rss),
+    heapUsed: mb(m.heapUsed),
+    heapTotal: mb(m.heapTotal),
+    external: mb(m.external),
+    arrayBuffers: mb(m.arrayBuffers),
+  };
 }

@@ -22,7 +22,12 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   const replicas: Array<{ repo: LanceRepository; docs: DocumentsService; search: SearchService }> = [];
 
   beforeAll(async () => {
-    config = loadRetrievalConfig({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64' });
+    config = loadRetrievalConfig({
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: prefix,
+      LANCEDB_URI: dir,
+      EMBEDDING_DIMENSIONS: '64',
+    });
     for (let i = 0; i < 2; i++) {
       const repo = new LanceRepository(config, embedder);
       await repo.onModuleInit();
@@ -54,7 +59,15 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       contentHash: 'f'.repeat(64),
       pages: 5,
       embedder: embedder.info,
-      chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
+      chunks: texts.map((text, i) => ({
+        chunkId: `${documentId}-${i}`,
+        chunkIndex: i,
+        text,
+        dataType: 'text' as const,
+        pageNumber: i + 1,
+        pageEnd: i + 1,
+        vector: encodeVector(vectors[i]),
+      })),
     };
   };
 
@@ -62,10 +75,18 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const [a, b] = replicas;
     const created = await a.docs.createCollection('made-empty', 'Ward 7 protocols');
     expect(created).toMatchObject({ collectionId: 'made-empty', description: 'Ward 7 protocols' });
-    expect(await b.docs.listCollections()).toEqual(expect.arrayContaining([{ collectionId: 'made-empty', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]));
+    expect(await b.docs.listCollections()).toEqual(
+      expect.arrayContaining([
+        { collectionId: 'made-empty', documents: 0, chunks: 0, description: 'Ward 7 protocols' },
+      ]),
+    );
     await expect(b.docs.createCollection('made-empty')).rejects.toMatchObject({ code: 'CONFLICT' });
     await a.docs.replace(await doc('made-empty', 900));
-    expect((await b.docs.listCollections()).find((c) => c.collectionId === 'made-empty')).toMatchObject({ documents: 1, chunks: 5, description: 'Ward 7 protocols' });
+    expect((await b.docs.listCollections()).find((c) => c.collectionId === 'made-empty')).toMatchObject({
+      documents: 1,
+      chunks: 5,
+      description: 'Ward 7 protocols',
+    });
     expect(await b.docs.deleteCollection('made-empty')).toEqual({ deletedChunks: 5 });
     expect((await a.docs.listCollections()).map((c) => c.collectionId)).not.toContain('made-empty');
     await expect(a.docs.deleteCollection('made-empty')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -81,7 +102,8 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     try {
       for (let n = 100; n < 104; n++) await replicas[0].docs.replace(await doc('fresh', n));
       const until = Date.now() + 15_000;
-      while ((await replicas[0].repo.ftsUnindexedRows()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      while ((await replicas[0].repo.ftsUnindexedRows()) > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await replicas[0].repo.ftsUnindexedRows()).toBe(0);
     } finally {
       await maintenance.onModuleDestroy();
@@ -89,7 +111,9 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   });
 
   it('keeps every write when two replicas write at once', async () => {
-    const writes = Array.from({ length: 10 }, async (_, n) => replicas[n % 2].docs.replace((await doc('concurrent', n + 1)) as never));
+    const writes = Array.from({ length: 10 }, async (_, n) =>
+      replicas[n % 2].docs.replace((await doc('concurrent', n + 1)) as never),
+    );
     await Promise.all(writes);
     expect(await replicas[0].repo.countChunks({ collectionId: 'concurrent' })).toBe(50);
     const listed = await replicas[1].docs.listDocuments('concurrent');
@@ -116,7 +140,11 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     // The delete that answered 503 did not run.
     expect(await replicas[0].docs.find('deadline', d.documentId)).not.toBeNull();
     // A caller that has already given up gets 503 at once.
-    await expect(RequestContext.run({ correlationId: 'c', replyBy: Date.now() - 1 }, () => replicas[1].docs.delete({ collectionId: 'deadline', documentId: d.documentId }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(
+      RequestContext.run({ correlationId: 'c', replyBy: Date.now() - 1 }, () =>
+        replicas[1].docs.delete({ collectionId: 'deadline', documentId: d.documentId }),
+      ),
+    ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('is idempotent for a retried write and replaces a new version atomically', async () => {
@@ -126,11 +154,21 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     const res = await replicas[1].docs.replace((await doc('versions', 2, 'same.pdf')) as never);
     expect(res.replacedDocumentIds).toHaveLength(1);
     expect(await replicas[0].repo.countChunks({ collectionId: 'versions' })).toBe(5);
-    const hits = await replicas[0].search.search({ collectionId: 'versions', query: 'topic1', mode: 'fts', topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
+    const hits = await replicas[0].search.search({
+      collectionId: 'versions',
+      query: 'topic1',
+      mode: 'fts',
+      topK: 5,
+      candidates: 20,
+      fusion: 'linear',
+      vectorWeight: 0.7,
+      rerank: true,
+      expand: true,
+    });
     expect(hits.results).toHaveLength(0);
   });
 
-  it('finds rows by expansion words too, each match weighted by its group\'s weight', async () => {
+  it("finds rows by expansion words too, each match weighted by its group's weight", async () => {
     // Two words each in one row of the whole table, so both have the same idf.
     const texts = ['zebrafinch nesting habits in spring', 'lyrebird nesting habits in spring'];
     const vectors = await embedder.embed(texts);
@@ -142,20 +180,44 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       contentHash: 'f'.repeat(64),
       pages: 2,
       embedder: embedder.info,
-      chunks: texts.map((text, i) => ({ chunkId: `${documentId}-${i}`, chunkIndex: i, text, dataType: 'text' as const, pageNumber: i + 1, pageEnd: i + 1, vector: encodeVector(vectors[i]) })),
+      chunks: texts.map((text, i) => ({
+        chunkId: `${documentId}-${i}`,
+        chunkIndex: i,
+        text,
+        dataType: 'text' as const,
+        pageNumber: i + 1,
+        pageEnd: i + 1,
+        vector: encodeVector(vectors[i]),
+      })),
     } as never);
     const where = { collectionId: 'expand' };
     expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10)).map((r) => r.text)).toEqual([texts[0]]);
-    const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebird'], weight: 0.3 }]);
+    const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [
+      { words: ['lyrebird'], weight: 0.3 },
+    ]);
     expect(expanded.map((r) => r.text)).toEqual(texts);
     expect(expanded[1].score / expanded[0].score).toBeCloseTo(0.3, 2);
     // The index and the queries share one stemming tokenizer: "nested" finds "nesting", an expansion word in another form too.
     expect((await replicas[0].repo.ftsSearch('nested habit', where, 10)).length).toBe(2);
-    expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebirds'], weight: 0.3 }])).map((r) => r.text)).toEqual(texts);
+    expect(
+      (await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [{ words: ['lyrebirds'], weight: 0.3 }])).map(
+        (r) => r.text,
+      ),
+    ).toEqual(texts);
   });
 
   it("serves repeated searches from a replica's cache until any replica writes", async () => {
-    const ask = { collectionId: 'cached', query: 'topic7 shared words', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true, expand: true };
+    const ask = {
+      collectionId: 'cached',
+      query: 'topic7 shared words',
+      mode: 'hybrid' as const,
+      topK: 5,
+      candidates: 20,
+      fusion: 'linear' as const,
+      vectorWeight: 0.7,
+      rerank: true,
+      expand: true,
+    };
     const v1 = await doc('cached', 7, 'cached.pdf');
     await replicas[0].docs.replace(v1 as never);
     const first = await replicas[1].search.search(ask);
@@ -180,22 +242,66 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
 
   it('never widens a search through an injected collection name', async () => {
     for (const mode of ['vector', 'fts', 'hybrid'] as const) {
-      const r = await replicas[0].search.search({ collectionId: "x' OR '1'='1", query: 'shared words', mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: true, expand: true });
+      const r = await replicas[0].search.search({
+        collectionId: "x' OR '1'='1",
+        query: 'shared words',
+        mode,
+        topK: 5,
+        candidates: 20,
+        fusion: 'linear',
+        vectorWeight: 0.7,
+        rerank: true,
+        expand: true,
+      });
       expect(r.results).toHaveLength(0);
     }
-    const ok = await replicas[0].search.search({ collectionId: 'concurrent', query: 'topic3', mode: 'hybrid', topK: 3, candidates: 20, fusion: 'rrf', vectorWeight: 0.7, rerank: true, expand: true });
+    const ok = await replicas[0].search.search({
+      collectionId: 'concurrent',
+      query: 'topic3',
+      mode: 'hybrid',
+      topK: 3,
+      candidates: 20,
+      fusion: 'rrf',
+      vectorWeight: 0.7,
+      rerank: true,
+      expand: true,
+    });
     expect(ok.results[0].text).toContain('topic3');
     expect(ok.results[0].scores.fts).not.toBeNull();
   });
 
   it('finds a chunk by the headings above it, and gives the path back with search results and stored chunks', async () => {
     const d = await doc('paths', 1);
-    d.chunks[0] = { ...d.chunks[0], text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] } as (typeof d.chunks)[number];
+    d.chunks[0] = {
+      ...d.chunks[0],
+      text: 'Two doses are given four weeks apart.',
+      headingPath: ['Adult schedule', 'Zoster recombinant vaccination'],
+    } as (typeof d.chunks)[number];
     await replicas[0].docs.replace(d);
-    const r = await replicas[1].search.search({ collectionId: 'paths', query: 'zoster', mode: 'fts', topK: 3, candidates: 20, fusion: 'linear', vectorWeight: 0.7, rerank: false, expand: true });
-    expect(r.results[0]).toMatchObject({ chunkIndex: 0, text: 'Two doses are given four weeks apart.', headingPath: ['Adult schedule', 'Zoster recombinant vaccination'] });
+    const r = await replicas[1].search.search({
+      collectionId: 'paths',
+      query: 'zoster',
+      mode: 'fts',
+      topK: 3,
+      candidates: 20,
+      fusion: 'linear',
+      vectorWeight: 0.7,
+      rerank: false,
+      expand: true,
+    });
+    expect(r.results[0]).toMatchObject({
+      chunkIndex: 0,
+      text: 'Two doses are given four weeks apart.',
+      headingPath: ['Adult schedule', 'Zoster recombinant vaccination'],
+    });
     const stored = await replicas[1].docs.chunks('paths', d.documentId);
-    expect(stored.chunks.map((c) => c.headingPath)).toEqual([['Adult schedule', 'Zoster recombinant vaccination'], [], [], [], []]);
+    expect(stored.chunks.map((c) => c.headingPath)).toEqual([
+      ['Adult schedule', 'Zoster recombinant vaccination'],
+      [],
+      [],
+      [],
+      [],
+    ]);
   });
 
   it('opens a table written before heading paths: adds the columns, moves the full-text index, keeps every row findable', async () => {
@@ -205,7 +311,20 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       const lancedb = await import('@lancedb/lancedb');
       const db = await lancedb.connect(legacyDir);
       const [vector] = await embedder.embed(['an old chunk about measles outbreaks']);
-      const row = { chunk_id: 'old-0', document_id: 'old', collection_name: 'legacy', filename: 'old.pdf', page_number: 1, page_end: 1, data_type: 'text', chunk_index: 0, text: 'an old chunk about measles outbreaks', content_hash: 'f'.repeat(64), created_at: new Date().toISOString(), vector: Array.from(vector) };
+      const row = {
+        chunk_id: 'old-0',
+        document_id: 'old',
+        collection_name: 'legacy',
+        filename: 'old.pdf',
+        page_number: 1,
+        page_end: 1,
+        data_type: 'text',
+        chunk_index: 0,
+        text: 'an old chunk about measles outbreaks',
+        content_hash: 'f'.repeat(64),
+        created_at: new Date().toISOString(),
+        vector: Array.from(vector),
+      };
       const table = await db.createTable('chunks', [row]);
       await table.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }) });
       // The embedder id the repository checks lives in the schema metadata; a bare table has none, so the check is skipped here.

@@ -23,7 +23,13 @@ describe('retrieval storage on an S3-compatible object store', () => {
   let storageOptions = '';
 
   beforeAll(async () => {
-    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'rag', configs: [] }] });
+    server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'rag', configs: [] }],
+    });
     const { port } = await server.run();
     storageOptions = JSON.stringify({
       aws_endpoint: `http://127.0.0.1:${port}`,
@@ -43,11 +49,21 @@ describe('retrieval storage on an S3-compatible object store', () => {
   });
 
   it('writes, searches, replaces and reopens a table under an s3:// URI', async () => {
-    const config = loadRetrievalConfig({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, LANCEDB_URI: 's3://rag/lancedb', LANCEDB_STORAGE_OPTIONS: storageOptions, EMBEDDING_DIMENSIONS: '64' });
+    const config = loadRetrievalConfig({
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: prefix,
+      LANCEDB_URI: 's3://rag/lancedb',
+      LANCEDB_STORAGE_OPTIONS: storageOptions,
+      EMBEDDING_DIMENSIONS: '64',
+    });
     const open = async () => {
       const repo = new LanceRepository(config, embedder);
       await repo.onModuleInit();
-      return { repo, docs: new DocumentsService(repo, config), search: new SearchService(repo, embedder, new LexicalReranker()) };
+      return {
+        repo,
+        docs: new DocumentsService(repo, config),
+        search: new SearchService(repo, embedder, new LexicalReranker()),
+      };
     };
     const doc = async (text: string) => {
       const [v] = await embedder.embed([text]);
@@ -58,13 +74,32 @@ describe('retrieval storage on an S3-compatible object store', () => {
         contentHash: 'e'.repeat(64),
         pages: 1,
         embedder: embedder.info,
-        chunks: [{ chunkId: `${text.length}-0`, chunkIndex: 0, text, dataType: 'text' as const, pageNumber: 1, pageEnd: 1, vector: encodeVector(v) }],
+        chunks: [
+          {
+            chunkId: `${text.length}-0`,
+            chunkIndex: 0,
+            text,
+            dataType: 'text' as const,
+            pageNumber: 1,
+            pageEnd: 1,
+            vector: encodeVector(v),
+          },
+        ],
       };
     };
     const a = await open();
     await a.docs.replace(await doc('Metformin is the first-line drug for type 2 diabetes.'));
     await a.docs.replace(await doc('Version two: insulin glargine dosing is titrated weekly.'));
-    const q = { collectionId: 'c', mode: 'hybrid' as const, topK: 5, candidates: 20, fusion: 'linear' as const, vectorWeight: 0.7, rerank: true, expand: true };
+    const q = {
+      collectionId: 'c',
+      mode: 'hybrid' as const,
+      topK: 5,
+      candidates: 20,
+      fusion: 'linear' as const,
+      vectorWeight: 0.7,
+      rerank: true,
+      expand: true,
+    };
     const hits = await a.search.search({ ...q, query: 'insulin glargine dosing' });
     expect(hits.results.map((h) => h.text)).toEqual(['Version two: insulin glargine dosing is titrated weekly.']);
     await a.docs.onModuleDestroy();
@@ -72,7 +107,9 @@ describe('retrieval storage on an S3-compatible object store', () => {
     // A second instance (another replica, or a restart) sees the same table in the bucket.
     const b = await open();
     expect(await b.docs.listDocuments('c')).toEqual([expect.objectContaining({ filename: 'guide.pdf', chunks: 1 })]);
-    expect((await b.search.search({ ...q, query: 'metformin' })).results.every((h) => !h.text.includes('Metformin'))).toBe(true);
+    expect(
+      (await b.search.search({ ...q, query: 'metformin' })).results.every((h) => !h.text.includes('Metformin')),
+    ).toBe(true);
     await b.docs.onModuleDestroy();
   });
 });

@@ -15,10 +15,15 @@ import { mulberry32 } from '../src/tools/synthetic-corpus';
 describe('vector index (real LanceDB in a temp dir)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rag-vindex-'));
   const embedder = new LocalHashEmbedder(64);
-  const config = loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64' });
+  const config = loadRetrievalConfig({
+    REDIS_URL: 'redis://127.0.0.1:1',
+    LANCEDB_URI: dir,
+    EMBEDDING_DIMENSIONS: '64',
+  });
   const rand = mulberry32(7);
   const vocabulary = Array.from({ length: 400 }, (_, i) => `term${i.toString(36)}`);
-  const text = () => Array.from({ length: 30 }, () => vocabulary[Math.floor(rand() ** 2 * vocabulary.length)]).join(' ');
+  const text = () =>
+    Array.from({ length: 30 }, () => vocabulary[Math.floor(rand() ** 2 * vocabulary.length)]).join(' ');
   const queries = Array.from({ length: 30 }, () => text().split(' ').slice(0, 6).join(' '));
 
   afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
@@ -36,7 +41,9 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     for (const q of queries) {
       const [vec] = await embedder.embed([q]);
       const scope = { collectionId: 'a' };
-      const exact = new Set((await repo.vectorSearch(vec, scope, 10, { plan: { kind: 'exact' } })).map((c) => c.chunk_id));
+      const exact = new Set(
+        (await repo.vectorSearch(vec, scope, 10, { plan: { kind: 'exact' } })).map((c) => c.chunk_id),
+      );
       const approx = await repo.vectorSearch(vec, scope, 10, { plan });
       expect(approx.every((c) => c.chunk_id.startsWith('a-'))).toBe(true);
       found += approx.filter((c) => exact.has(c.chunk_id)).length;
@@ -88,12 +95,27 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     expect(await repo.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'exact' });
     expect(await recall(repo)).toBe(1);
     // Made to take the index: the probes and refine the target asks for find (nearly) the same rows.
-    const annOnly = new LanceRepository(loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_EXACT_MAX_ROWS: '0' }), embedder);
+    const annOnly = new LanceRepository(
+      loadRetrievalConfig({
+        REDIS_URL: 'redis://127.0.0.1:1',
+        LANCEDB_URI: dir,
+        EMBEDDING_DIMENSIONS: '64',
+        VECTOR_EXACT_MAX_ROWS: '0',
+      }),
+      embedder,
+    );
     await annOnly.onModuleInit();
     expect(await annOnly.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'ann', nprobes: 1, refineFactor: 5 });
     expect(await recall(annOnly)).toBeGreaterThanOrEqual(config.vectorPlan.recallTarget);
     const tuned = new LanceRepository(
-      loadRetrievalConfig({ REDIS_URL: 'redis://127.0.0.1:1', LANCEDB_URI: dir, EMBEDDING_DIMENSIONS: '64', VECTOR_EXACT_MAX_ROWS: '0', VECTOR_NPROBES: '3', VECTOR_REFINE_FACTOR: '2' }),
+      loadRetrievalConfig({
+        REDIS_URL: 'redis://127.0.0.1:1',
+        LANCEDB_URI: dir,
+        EMBEDDING_DIMENSIONS: '64',
+        VECTOR_EXACT_MAX_ROWS: '0',
+        VECTOR_NPROBES: '3',
+        VECTOR_REFINE_FACTOR: '2',
+      }),
       embedder,
     );
     await tuned.onModuleInit();
@@ -102,7 +124,10 @@ describe('vector index (real LanceDB in a temp dir)', () => {
 
   it('replaces an IVF_PQ index left by an older version, and searches it meanwhile', async () => {
     const table = await (await lancedb.connect(dir)).openTable(config.tableName);
-    await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: 2, numSubVectors: 4 }), replace: true });
+    await table.createIndex('vector', {
+      config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: 2, numSubVectors: 4 }),
+      replace: true,
+    });
     const repo = await open();
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq' });
     expect(await recall(repo, { kind: 'ann', nprobes: 2, refineFactor: 5 })).toBeGreaterThan(0.5);
@@ -114,7 +139,8 @@ describe('vector index (real LanceDB in a temp dir)', () => {
   it('answers through the index within the reply contract, also for a query of stop words only', async () => {
     const repo = await open();
     const search = new SearchService(repo, embedder, new LexicalReranker());
-    const ask = async (query: string) => SearchReplySchema.parse(await search.search(SearchRequestSchema.parse({ collectionId: 'a', query })));
+    const ask = async (query: string) =>
+      SearchReplySchema.parse(await search.search(SearchRequestSchema.parse({ collectionId: 'a', query })));
     const hit = await ask(queries[0]);
     expect(hit.results.length).toBe(5);
     expect(hit.results.every((r) => r.scores.vector === null || Number.isFinite(r.scores.vector))).toBe(true);

@@ -8,13 +8,15 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('App', () => {
   it('asks for an API key when the gateway requires one, then sends it as a Bearer token', async () => {
     const fetchFn = vi.fn(async (_url: string, init?: RequestInit) => {
       const auth = (init?.headers as Record<string, string>)?.authorization;
-      if (auth !== 'Bearer k-123') return json(401, { statusCode: 401, code: 'UNAUTHORIZED', message: 'missing API key', requestId: 'r' });
+      if (auth !== 'Bearer k-123')
+        return json(401, { statusCode: 401, code: 'UNAUTHORIZED', message: 'missing API key', requestId: 'r' });
       return json(200, { collections: [{ collectionId: 'books', documents: 2, chunks: 40 }], documents: [] });
     });
     render(<App api={new ApiClient('', null, fetchFn as unknown as typeof fetch)} />);
@@ -36,8 +38,22 @@ describe('App', () => {
 describe('App with a scoped key', () => {
   it('hides upload, delete and chat when the key may only search', async () => {
     const fetchFn = vi.fn(async (url: string) => {
-      if (url.endsWith('/keys/me')) return json(200, { keyId: 'abc', tenant: 't', scopes: ['search'], collections: ['books'] });
-      if (url.endsWith('/documents')) return json(200, { documents: [{ documentId: 'd1', collectionId: 'books', filename: 'a.pdf', contentHash: 'h', pages: 3, chunks: 9, ingestedAt: new Date().toISOString() }] });
+      if (url.endsWith('/keys/me'))
+        return json(200, { keyId: 'abc', tenant: 't', scopes: ['search'], collections: ['books'] });
+      if (url.endsWith('/documents'))
+        return json(200, {
+          documents: [
+            {
+              documentId: 'd1',
+              collectionId: 'books',
+              filename: 'a.pdf',
+              contentHash: 'h',
+              pages: 3,
+              chunks: 9,
+              ingestedAt: new Date().toISOString(),
+            },
+          ],
+        });
       return json(200, { collections: [{ collectionId: 'books', documents: 1, chunks: 9 }] });
     });
     render(<App api={new ApiClient('', 'k', fetchFn as unknown as typeof fetch)} />);

@@ -62,7 +62,13 @@ export function App(props: { api?: ApiClient }) {
             }}
           >
             <label htmlFor="api-key">API key</label>
-            <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
+            <input
+              id="api-key"
+              type="password"
+              autoComplete="off"
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+            />
             <button type="submit">Save key</button>
           </form>
         )}
@@ -84,13 +90,22 @@ export function App(props: { api?: ApiClient }) {
                 setSelected(id);
                 return refresh();
               },
-              (err: unknown) => (err instanceof ApiError && err.status === 409 ? (setSelected(id), refresh()) : fail(err)),
+              (err: unknown) =>
+                err instanceof ApiError && err.status === 409 ? (setSelected(id), refresh()) : fail(err),
             );
           }}
-          onDelete={may('delete') ? (id) => {
-            if (selected === id) setSelected(null);
-            api.deleteCollection(id).then(refresh, (err: unknown) => (err instanceof ApiError && err.status === 404 ? refresh() : fail(err)));
-          } : undefined}
+          onDelete={
+            may('delete')
+              ? (id) => {
+                  if (selected === id) setSelected(null);
+                  api
+                    .deleteCollection(id)
+                    .then(refresh, (err: unknown) =>
+                      err instanceof ApiError && err.status === 404 ? refresh() : fail(err),
+                    );
+                }
+              : undefined
+          }
         />
         {selected ? (
           <main>
@@ -99,13 +114,23 @@ export function App(props: { api?: ApiClient }) {
                 api={api}
                 collectionId={selected}
                 onUploaded={(files) => {
-                  for (const { filename, file } of files) if (filename.toLowerCase().endsWith('.pdf')) fileUrls.current.set(filename, URL.createObjectURL(file));
+                  for (const { filename, file } of files)
+                    if (filename.toLowerCase().endsWith('.pdf'))
+                      fileUrls.current.set(filename, URL.createObjectURL(file));
                 }}
                 onTaskDone={() => void refresh()}
               />
             )}
-            <DocumentsPanel documents={documents} onDelete={may('delete') ? (d) => api.deleteDocument(selected, d.documentId).then(refresh, fail) : undefined} onBrowse={setBrowsing} />
-            {browsing && <ChunkBrowser api={api} collectionId={selected} document={browsing} onClose={() => setBrowsing(null)} />}
+            <DocumentsPanel
+              documents={documents}
+              onDelete={
+                may('delete') ? (d) => api.deleteDocument(selected, d.documentId).then(refresh, fail) : undefined
+              }
+              onBrowse={setBrowsing}
+            />
+            {browsing && (
+              <ChunkBrowser api={api} collectionId={selected} document={browsing} onClose={() => setBrowsing(null)} />
+            )}
             {may('chat') && <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />}
           </main>
         ) : (

@@ -52,10 +52,19 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
       .map((f) => join(ctx.datasets, dir, f));
   const corpora: Corpus[] = [
     { name: 'pubmedqa-books', files: pdfs('pubmedqa-books').slice(0, ctx.quick ? 2 : undefined), tablePages: {} },
-    { name: 'real-docs (born-digital)', files: pdfs('real-docs').slice(0, ctx.quick ? 3 : undefined), tablePages: REAL_DOCS_TABLE_PAGES },
+    {
+      name: 'real-docs (born-digital)',
+      files: pdfs('real-docs').slice(0, ctx.quick ? 3 : undefined),
+      tablePages: REAL_DOCS_TABLE_PAGES,
+    },
     { name: 'pdf-corpus/tables', files: pdfs('pdf-corpus/tables').slice(0, ctx.quick ? 3 : undefined) },
   ];
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', PDF_TEXT_LAYER: process.env.BENCH_PDF_TEXT_LAYER ?? 'auto' });
+  const stack = new Stack({
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    BUS_TIMEOUT_MS: '10000',
+    PDF_TEXT_LAYER: process.env.BENCH_PDF_TEXT_LAYER ?? 'auto',
+  });
   const perFile: Array<Record<string, unknown>> = [];
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service')]);
@@ -89,11 +98,15 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
       for (const file of corpus.files) {
         const name = basename(file);
         const task = tasks.get(taskOf.get(name) ?? '');
-        const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { maxBuffer: 1 << 28 }).toString('utf8');
+        const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], {
+          maxBuffer: 1 << 28,
+        }).toString('utf8');
         const chunks: StoredChunk[] = [];
         if (task?.state === 'SUCCESS') {
-          for (let offset: number | null = 0; offset !== null; ) {
-            const r = await fetch(`${base}/collections/${collection}/documents/${task.documentId}/chunks?offset=${offset}&limit=1000`);
+          for (let offset: number | null = 0; offset !== null;) {
+            const r = await fetch(
+              `${base}/collections/${collection}/documents/${task.documentId}/chunks?offset=${offset}&limit=1000`,
+            );
             const page = (await r.json()) as { chunks: StoredChunk[]; nextOffset: number | null };
             chunks.push(...page.chunks);
             offset = page.nextOffset;
@@ -129,18 +142,49 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
         });
       }
       const label = `${corpus.name} (${corpus.files.length} files)`;
-      figure(ctx, { section, name: `${label}: pdftotext lines of 6+ words found in the stored chunks`, value: round((100 * kept) / Math.max(1, counted), 2), unit: '%', floor: { op: '>=', value: 99.5, source: 'issue 15' }, note: `${kept} of ${counted}, of which ${keptInTwoParts} found as two runs (a -raw line across two columns); ${runningDropped} running header/footer lines dropped and counted apart` });
-      figure(ctx, { section, name: `${label}: of those, found in reading order (not only inside one table's cells)`, value: round((100 * (kept - keptAsCells)) / Math.max(1, counted), 2), unit: '%' });
+      figure(ctx, {
+        section,
+        name: `${label}: pdftotext lines of 6+ words found in the stored chunks`,
+        value: round((100 * kept) / Math.max(1, counted), 2),
+        unit: '%',
+        floor: { op: '>=', value: 99.5, source: 'issue 15' },
+        note: `${kept} of ${counted}, of which ${keptInTwoParts} found as two runs (a -raw line across two columns); ${runningDropped} running header/footer lines dropped and counted apart`,
+      });
+      figure(ctx, {
+        section,
+        name: `${label}: of those, found in reading order (not only inside one table's cells)`,
+        value: round((100 * (kept - keptAsCells)) / Math.max(1, counted), 2),
+        unit: '%',
+      });
       if (corpus.tablePages) {
-        figure(ctx, { section, name: `${label}: table chunks on pages without a table, share of the chunks on those pages`, value: round((100 * falseTableChunks) / Math.max(1, chunksOnProsePages), 2), unit: '%', note: `${falseTableChunks} of ${chunksOnProsePages}; ${tableChunks} table chunks in all` });
+        figure(ctx, {
+          section,
+          name: `${label}: table chunks on pages without a table, share of the chunks on those pages`,
+          value: round((100 * falseTableChunks) / Math.max(1, chunksOnProsePages), 2),
+          unit: '%',
+          note: `${falseTableChunks} of ${chunksOnProsePages}; ${tableChunks} table chunks in all`,
+        });
       }
       const pagesPerSec = pages / (wallMs / 1000);
       // After the read-back, so the index refresh that follows a burst of writes has finished.
       const rawAfter = await rawPdfJsExtraction(corpus.files);
       const raw = { pages: rawBefore.pages, ms: (rawBefore.ms + rawAfter.ms) / 2 };
       const rawPerSec = raw.pages / (raw.ms / 1000);
-      figure(ctx, { section, name: `${label}: ingest through POST /upload until SUCCESS`, value: round(pagesPerSec, 1), unit: 'pages/s', note: `raw pdf.js on the same files in this run: ${round(rawPerSec, 1)} pages/s (before the ingest ${round(raw.pages / (rawBefore.ms / 1000), 1)}, after ${round(raw.pages / (rawAfter.ms / 1000), 1)}); pages not read: ${pagesUnread}` });
-      figure(ctx, { section, name: `${label}: ratio ingest / raw pdf.js`, value: round(pagesPerSec / rawPerSec, 2), unit: '×', floor: corpus.name === 'pubmedqa-books' && !ctx.quick ? { op: '>=', value: 1.0, source: 'issue 15' } : undefined });
+      figure(ctx, {
+        section,
+        name: `${label}: ingest through POST /upload until SUCCESS`,
+        value: round(pagesPerSec, 1),
+        unit: 'pages/s',
+        note: `raw pdf.js on the same files in this run: ${round(rawPerSec, 1)} pages/s (before the ingest ${round(raw.pages / (rawBefore.ms / 1000), 1)}, after ${round(raw.pages / (rawAfter.ms / 1000), 1)}); pages not read: ${pagesUnread}`,
+      });
+      figure(ctx, {
+        section,
+        name: `${label}: ratio ingest / raw pdf.js`,
+        value: round(pagesPerSec / rawPerSec, 2),
+        unit: '×',
+        floor:
+          corpus.name === 'pubmedqa-books' && !ctx.quick ? { op: '>=', value: 1.0, source: 'issue 15' } : undefined,
+      });
     }
     ctx.details.fidelity = perFile;
   } finally {

@@ -34,7 +34,12 @@ export async function ingestAndQuality(ctx: BenchContext): Promise<void> {
   ctx.details.vocabPath = join(ctx.workDir, 'vocab.json');
   writeFileSync(ctx.details.vocabPath as string, JSON.stringify(vocab));
 
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', ...(process.env.BENCH_QUERY_EXPANSION ? { QUERY_EXPANSION: process.env.BENCH_QUERY_EXPANSION } : {}) });
+  const stack = new Stack({
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    BUS_TIMEOUT_MS: '10000',
+    ...(process.env.BENCH_QUERY_EXPANSION ? { QUERY_EXPANSION: process.env.BENCH_QUERY_EXPANSION } : {}),
+  });
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
     const base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
@@ -64,26 +69,59 @@ export async function ingestAndQuality(ctx: BenchContext): Promise<void> {
       if ([...done.values()].some((t) => t.state !== 'SUCCESS')) throw new Error('a large upload did not ingest');
     }
     const up = percentiles(uploadMs);
-    figure(ctx, { section, name: `POST /upload of a ${Math.round(size / 2 ** 20)} MB PDF until task ids return, p50 of ${measured} after ${warmUp} warm-up uploads`, value: up.p50, unit: 'ms', floor: ctx.quick ? undefined : { op: '<=', value: 100, source: 'issue 3' } });
+    figure(ctx, {
+      section,
+      name: `POST /upload of a ${Math.round(size / 2 ** 20)} MB PDF until task ids return, p50 of ${measured} after ${warmUp} warm-up uploads`,
+      value: up.p50,
+      unit: 'ms',
+      floor: ctx.quick ? undefined : { op: '<=', value: 100, source: 'issue 3' },
+    });
     figure(ctx, { section, name: 'same uploads: slowest', value: round(Math.max(...uploadMs)), unit: 'ms' });
 
     const t0 = performance.now();
-    const res = await uploadFiles(base, 'books', books.map((b) => join(dir, b)));
+    const res = await uploadFiles(
+      base,
+      'books',
+      books.map((b) => join(dir, b)),
+    );
     if (res.status !== 202) throw new Error(`upload failed: ${JSON.stringify(res.body)}`);
     const ids: string[] = res.body.files.map((f: { taskId: string }) => f.taskId);
     const tasks = await waitForTasks(base, ids, 30 * 60_000);
     const wallMs = Math.max(...[...tasks.values()].map((t) => t.seenAt)) - t0;
     const failed = [...tasks.values()].filter((t) => t.state !== 'SUCCESS');
-    if (failed.length || tasks.size !== ids.length) throw new Error(`ingest did not succeed: ${JSON.stringify(failed.map((t) => t.error))}`);
+    if (failed.length || tasks.size !== ids.length)
+      throw new Error(`ingest did not succeed: ${JSON.stringify(failed.map((t) => t.error))}`);
     const pages = [...tasks.values()].reduce((a, t) => a + t.counts.pages, 0);
     const pagesPerSec = pages / (wallMs / 1000);
-    figure(ctx, { section, name: `end to end: ${books.length} PDFs, ${pages} pages, POST /upload until every task is SUCCESS`, value: round(pagesPerSec, 1), unit: 'pages/s', floor: { op: '>=', value: 100, source: 'issue 3' } });
-    figure(ctx, { section, name: 'baseline: raw pdf.js getTextContent of the same files, one process', value: round(rawPagesPerSec, 1), unit: 'pages/s' });
-    figure(ctx, { section, name: 'ratio end to end / raw pdf.js', value: round(pagesPerSec / rawPagesPerSec, 2), unit: '×', floor: { op: '>=', value: 0.5, source: 'issue 3' } });
+    figure(ctx, {
+      section,
+      name: `end to end: ${books.length} PDFs, ${pages} pages, POST /upload until every task is SUCCESS`,
+      value: round(pagesPerSec, 1),
+      unit: 'pages/s',
+      floor: { op: '>=', value: 100, source: 'issue 3' },
+    });
+    figure(ctx, {
+      section,
+      name: 'baseline: raw pdf.js getTextContent of the same files, one process',
+      value: round(rawPagesPerSec, 1),
+      unit: 'pages/s',
+    });
+    figure(ctx, {
+      section,
+      name: 'ratio end to end / raw pdf.js',
+      value: round(pagesPerSec / rawPagesPerSec, 2),
+      unit: '×',
+      floor: { op: '>=', value: 0.5, source: 'issue 3' },
+    });
     ctx.details.ingest = {
       wallMs: Math.round(wallMs),
       rawMs: Math.round(raw.ms),
-      tasks: [...tasks.values()].map((t) => ({ filename: t.filename, pages: t.counts.pages, chunks: t.counts.chunks, durationMs: t.timing.durationMs })),
+      tasks: [...tasks.values()].map((t) => ({
+        filename: t.filename,
+        pages: t.counts.pages,
+        chunks: t.counts.chunks,
+        durationMs: t.timing.durationMs,
+      })),
       uploadMs: uploadMs.map((x) => round(x)),
     };
 
@@ -110,7 +148,10 @@ async function quality(ctx: BenchContext, base: string, books: string[]): Promis
     for (const q of queries) {
       const r = await postJson(`${base}/search`, { collectionId: 'books', query: q.question, mode, topK: 5 });
       if (r.status !== 200) throw new Error(`search failed: ${JSON.stringify(r.body)}`);
-      const rank = r.body.results.findIndex((h: { filename: string; pageNumber: number; pageEnd: number }) => h.filename === q.filename && h.pageNumber <= q.page && q.page <= h.pageEnd);
+      const rank = r.body.results.findIndex(
+        (h: { filename: string; pageNumber: number; pageEnd: number }) =>
+          h.filename === q.filename && h.pageNumber <= q.page && q.page <= h.pageEnd,
+      );
       if (rank === 0) r1++;
       if (rank >= 0) {
         r5++;
@@ -123,11 +164,29 @@ async function quality(ctx: BenchContext, base: string, books: string[]): Promis
   for (const mode of ['vector', 'fts', 'hybrid'] as const) {
     const m = byMode[mode];
     const isHybrid = mode === 'hybrid';
-    figure(ctx, { section, name: `${mode}: Recall@1 (${queries.length} questions, gold file+page)`, value: round(m.r1 * 100, 1), unit: '%', floor: isHybrid ? { op: '>=', value: 95, source: 'issue 4' } : undefined });
-    figure(ctx, { section, name: `${mode}: Recall@5`, value: round(m.r5 * 100, 1), unit: '%', floor: isHybrid ? { op: '>=', value: 98, source: 'issue 4' } : undefined });
+    figure(ctx, {
+      section,
+      name: `${mode}: Recall@1 (${queries.length} questions, gold file+page)`,
+      value: round(m.r1 * 100, 1),
+      unit: '%',
+      floor: isHybrid ? { op: '>=', value: 95, source: 'issue 4' } : undefined,
+    });
+    figure(ctx, {
+      section,
+      name: `${mode}: Recall@5`,
+      value: round(m.r5 * 100, 1),
+      unit: '%',
+      floor: isHybrid ? { op: '>=', value: 98, source: 'issue 4' } : undefined,
+    });
     figure(ctx, { section, name: `${mode}: MRR@5`, value: round(m.mrr, 3), unit: '' });
   }
-  figure(ctx, { section, name: 'hybrid Recall@1 minus the better of vector and fts', value: round((byMode.hybrid.r1 - best1) * 100, 1), unit: 'points', floor: { op: '>=', value: 0, source: 'issue 4' } });
+  figure(ctx, {
+    section,
+    name: 'hybrid Recall@1 minus the better of vector and fts',
+    value: round((byMode.hybrid.r1 - best1) * 100, 1),
+    unit: 'points',
+    floor: { op: '>=', value: 0, source: 'issue 4' },
+  });
 
   let cited = 0;
   const chatMs: number[] = [];
@@ -137,9 +196,22 @@ async function quality(ctx: BenchContext, base: string, books: string[]): Promis
     chatMs.push(performance.now() - t0);
     if (r.status !== 200) throw new Error(`chat failed: ${JSON.stringify(r.body)}`);
     const used: number[] = r.body.citationsUsed;
-    if (used.some((n) => r.body.sources[n - 1]?.filename === q.filename && r.body.sources[n - 1]?.pageNumber === q.page)) cited++;
+    if (
+      used.some((n) => r.body.sources[n - 1]?.filename === q.filename && r.body.sources[n - 1]?.pageNumber === q.page)
+    )
+      cited++;
   }
-  figure(ctx, { section, name: 'POST /chat (extractive): answers citing the gold page', value: round((cited / queries.length) * 100, 1), unit: '%' });
-  figure(ctx, { section, name: 'POST /chat (extractive) latency p50, 1000 pages ingested', value: percentiles(chatMs).p50, unit: 'ms' });
+  figure(ctx, {
+    section,
+    name: 'POST /chat (extractive): answers citing the gold page',
+    value: round((cited / queries.length) * 100, 1),
+    unit: '%',
+  });
+  figure(ctx, {
+    section,
+    name: 'POST /chat (extractive) latency p50, 1000 pages ingested',
+    value: percentiles(chatMs).p50,
+    unit: 'ms',
+  });
   ctx.details.quality = { questions: queries.length, byMode, missesByMode: misses };
 }

@@ -26,7 +26,7 @@ describe('OCR error rate against a truth text', () => {
   });
 });
 
-describe('the words of a document\'s chunks', () => {
+describe("the words of a document's chunks", () => {
   it('leaves out a repeated heading, a repeated table header and a sentence carried over to the next page', () => {
     const lists = chunkWordLists([
       'Results\nAwareness was higher among women. Participants who did not',

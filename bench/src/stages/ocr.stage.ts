@@ -153,7 +153,8 @@ export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];
@@ -168,7 +169,10 @@ export function editDistance(a: string, b: string): number {
  * the partitioner drops as repeated are. The earlier measure (edit distance between the sorted word
  * lists) is reported beside it. Pages per second from the tasks' durations, one OCR worker.
  */
-type Sums = Record<'upright' | 'rotated' | 'skewed', { errors: number; chars: number; sortedErrors: number; sortedChars: number; pages: number }>;
+type Sums = Record<
+  'upright' | 'rotated' | 'skewed',
+  { errors: number; chars: number; sortedErrors: number; sortedChars: number; pages: number }
+>;
 
 export async function ocrQuality(ctx: BenchContext): Promise<void> {
   const section = 'OCR (real-docs scans)';
@@ -181,27 +185,74 @@ export async function ocrQuality(ctx: BenchContext): Promise<void> {
   const { sums, ocrPages, ocrMs } = main;
   const cer = (x: Sums, k: keyof Sums) => round((100 * x[k].errors) / Math.max(1, x[k].chars), 2);
   const sortedCer = (k: keyof Sums) => round((100 * sums[k].sortedErrors) / Math.max(1, sums[k].sortedChars), 2);
-  figure(ctx, { section, name: `character error rate, upright pages (${sums.upright.pages}; bags of words against the truth text)`, value: cer(sums, 'upright'), unit: '%', floor: { op: '<=', value: 3, source: 'issue 18' }, note: `between sorted word lists (the measure before 2026-12-03): ${sortedCer('upright')}%` });
-  if (sums.rotated.pages) figure(ctx, { section, name: 'character error rate, the page rotated 90°', value: cer(sums, 'rotated'), unit: '%', note: `sorted word lists: ${sortedCer('rotated')}%` });
-  if (sums.skewed.pages) figure(ctx, { section, name: 'character error rate, the page skewed 3°', value: cer(sums, 'skewed'), unit: '%', note: `sorted word lists: ${sortedCer('skewed')}%` });
-  figure(ctx, { section, name: `OCR'd pages per second, upload to SUCCESS, one OCR worker (${ocrPages} pages)`, value: round(ocrPages / Math.max(0.001, ocrMs / 1000), 3), unit: 'pages/s', floor: { op: '>=', value: 2, source: 'issue 18: per core' } });
+  figure(ctx, {
+    section,
+    name: `character error rate, upright pages (${sums.upright.pages}; bags of words against the truth text)`,
+    value: cer(sums, 'upright'),
+    unit: '%',
+    floor: { op: '<=', value: 3, source: 'issue 18' },
+    note: `between sorted word lists (the measure before 2026-12-03): ${sortedCer('upright')}%`,
+  });
+  if (sums.rotated.pages)
+    figure(ctx, {
+      section,
+      name: 'character error rate, the page rotated 90°',
+      value: cer(sums, 'rotated'),
+      unit: '%',
+      note: `sorted word lists: ${sortedCer('rotated')}%`,
+    });
+  if (sums.skewed.pages)
+    figure(ctx, {
+      section,
+      name: 'character error rate, the page skewed 3°',
+      value: cer(sums, 'skewed'),
+      unit: '%',
+      note: `sorted word lists: ${sortedCer('skewed')}%`,
+    });
+  figure(ctx, {
+    section,
+    name: `OCR'd pages per second, upload to SUCCESS, one OCR worker (${ocrPages} pages)`,
+    value: round(ocrPages / Math.max(0.001, ocrMs / 1000), 3),
+    unit: 'pages/s',
+    floor: { op: '>=', value: 2, source: 'issue 18: per core' },
+  });
   ctx.details.ocr = { perPage: main.perPage, failed: main.failed };
   if (ctx.quick) return;
   // Same-run baseline: the WASM build alone (OCR_ENGINE=wasm), the engine before the native one.
   const wasm = await measureOcr(dir, files, { OCR_ENGINE: 'wasm' });
-  figure(ctx, { section, name: 'tesseract.js alone (OCR_ENGINE=wasm): character error rate, upright / rotated / skewed', value: cer(wasm.sums, 'upright'), unit: '%', note: `rotated ${cer(wasm.sums, 'rotated')}%, skewed ${cer(wasm.sums, 'skewed')}%; ${round(wasm.ocrPages / Math.max(0.001, wasm.ocrMs / 1000), 3)} pages/s` });
+  figure(ctx, {
+    section,
+    name: 'tesseract.js alone (OCR_ENGINE=wasm): character error rate, upright / rotated / skewed',
+    value: cer(wasm.sums, 'upright'),
+    unit: '%',
+    note: `rotated ${cer(wasm.sums, 'rotated')}%, skewed ${cer(wasm.sums, 'skewed')}%; ${round(wasm.ocrPages / Math.max(0.001, wasm.ocrMs / 1000), 3)} pages/s`,
+  });
   ctx.details.ocrWasm = { perPage: wasm.perPage, failed: wasm.failed };
 }
 
 /** The scans through a stack with `env`, and their character errors per page kind. */
 async function measureOcr(dir: string, files: string[], env: Record<string, string>) {
-  const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000', INGEST_CONCURRENCY: '1', ...env });
+  const stack = new Stack({
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    BUS_TIMEOUT_MS: '10000',
+    INGEST_CONCURRENCY: '1',
+    ...env,
+  });
   try {
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service')]);
     const base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
-    const res = await uploadFiles(base, 'ocr', files.map((f) => join(dir, f)));
+    const res = await uploadFiles(
+      base,
+      'ocr',
+      files.map((f) => join(dir, f)),
+    );
     if (res.status !== 202) throw new Error(`upload failed: ${JSON.stringify(res.body)}`);
-    const tasks = await waitForTasks(base, (res.body.files as Array<{ taskId: string }>).map((f) => f.taskId), 20 * 60_000);
+    const tasks = await waitForTasks(
+      base,
+      (res.body.files as Array<{ taskId: string }>).map((f) => f.taskId),
+      20 * 60_000,
+    );
     const sums: Sums = {
       upright: { errors: 0, chars: 0, sortedErrors: 0, sortedChars: 0, pages: 0 },
       rotated: { errors: 0, chars: 0, sortedErrors: 0, sortedChars: 0, pages: 0 },
@@ -237,10 +288,19 @@ async function measureOcr(dir: string, files: string[], env: Record<string, stri
         sums[kind].sortedErrors += sortedErrors;
         sums[kind].sortedChars += truthSorted.length;
         sums[kind].pages++;
-        perPage.push({ file, page, kind, cer: round(chars ? errors / chars : 0, 4), sortedCer: round(truthSorted.length ? sortedErrors / truthSorted.length : 0, 4), confidence: task?.counts.ocrConfidence ?? null });
+        perPage.push({
+          file,
+          page,
+          kind,
+          cer: round(chars ? errors / chars : 0, 4),
+          sortedCer: round(truthSorted.length ? sortedErrors / truthSorted.length : 0, 4),
+          confidence: task?.counts.ocrConfidence ?? null,
+        });
       }
     }
-    const failed = [...tasks.values()].filter((t) => t.state !== 'SUCCESS').map((t) => ({ filename: t.filename, error: t.error }));
+    const failed = [...tasks.values()]
+      .filter((t) => t.state !== 'SUCCESS')
+      .map((t) => ({ filename: t.filename, error: t.error }));
     return { sums, perPage, ocrMs, ocrPages, failed };
   } finally {
     await stack.stop();

@@ -27,7 +27,8 @@ export async function searchAtScale(ctx: BenchContext): Promise<void> {
     // Run alone: take the vocabulary from the questions file (smaller, still real medical words).
     const counts = new Map<string, number>();
     for (const l of readFileSync(join(ctx.datasets, 'pubmedqa-books/queries.dev.jsonl'), 'utf8').trim().split('\n')) {
-      for (const w of (JSON.parse(l).question as string).toLowerCase().match(/[a-z][a-z-]{1,30}/g) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const w of (JSON.parse(l).question as string).toLowerCase().match(/[a-z][a-z-]{1,30}/g) ?? [])
+        counts.set(w, (counts.get(w) ?? 0) + 1);
     }
     ctx.details.vocabPath = join(ctx.workDir, 'vocab.json');
     writeFileSync(ctx.details.vocabPath as string, JSON.stringify([...counts.entries()]));
@@ -49,27 +50,73 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
   };
   ctx.log(`seeding ${rows} synthetic chunks`);
   const seed = await runNode(
-    [join(TOOLS, 'seed-synthetic.tool.js'), '--rows', String(rows), '--vocab', ctx.details.vocabPath as string, '--queries-out', queriesPath, '--queries', ctx.quick ? '60' : '500'],
+    [
+      join(TOOLS, 'seed-synthetic.tool.js'),
+      '--rows',
+      String(rows),
+      '--vocab',
+      ctx.details.vocabPath as string,
+      '--queries-out',
+      queriesPath,
+      '--queries',
+      ctx.quick ? '60' : '500',
+    ],
     env,
     ctx.log,
   );
   const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as Query[];
   const out: Record<string, unknown> = { seed };
-  out.recall = await vectorRecall(ctx, section, 'word-salad text, local embedder (a worst case for IVF)', env, queriesPath, 10);
+  out.recall = await vectorRecall(
+    ctx,
+    section,
+    'word-salad text, local embedder (a worst case for IVF)',
+    env,
+    queriesPath,
+    10,
+  );
   // A second table of vectors with topics, standing in for a neural embedder, one collection (filters of 100% are real).
   const clusteredDir = `${lanceDir}-clustered`;
   const clusteredEnv = { ...env, LANCEDB_URI: clusteredDir };
   const clusteredQueries = join(ctx.workDir, `queries-${rows}-clustered.json`);
   await runNode(
-    [join(TOOLS, 'seed-synthetic.tool.js'), '--rows', String(rows), '--vocab', ctx.details.vocabPath as string, '--queries-out', clusteredQueries, '--queries', '100', '--collections', '1', '--vectors', 'clustered'],
+    [
+      join(TOOLS, 'seed-synthetic.tool.js'),
+      '--rows',
+      String(rows),
+      '--vocab',
+      ctx.details.vocabPath as string,
+      '--queries-out',
+      clusteredQueries,
+      '--queries',
+      '100',
+      '--collections',
+      '1',
+      '--vectors',
+      'clustered',
+    ],
     clusteredEnv,
     ctx.log,
   );
-  out.recallClustered = await vectorRecall(ctx, section, 'clustered vectors (a stand-in for a neural embedder)', clusteredEnv, clusteredQueries, 1);
+  out.recallClustered = await vectorRecall(
+    ctx,
+    section,
+    'clustered vectors (a stand-in for a neural embedder)',
+    clusteredEnv,
+    clusteredQueries,
+    1,
+  );
   rmSync(clusteredDir, { recursive: true, force: true });
 
-  const stack = new Stack({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', BUS_TIMEOUT_MS: '10000', MAINTENANCE_INTERVAL_MS: '3600000' });
-  const bus = new BusClient(new RedisStreamsClient({ redisUrl: testRedisUrl(), prefix: stack.prefix, pickupTimeoutMs: 10_000 }), 10_000);
+  const stack = new Stack({
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    BUS_TIMEOUT_MS: '10000',
+    MAINTENANCE_INTERVAL_MS: '3600000',
+  });
+  const bus = new BusClient(
+    new RedisStreamsClient({ redisUrl: testRedisUrl(), prefix: stack.prefix, pickupTimeoutMs: 10_000 }),
+    10_000,
+  );
   try {
     // Latency, memory and chat figures are for searches that really run: the reply cache is off.
     const retrieval = await stack.start('retrieval-service', { LANCEDB_URI: lanceDir, SEARCH_CACHE_MB: '0' });
@@ -84,7 +131,11 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
       return ms;
     };
     const direct = async (): Promise<number[]> => {
-      const r = await runNode([join(TOOLS, 'direct-search.tool.js'), '--queries', queriesPath, '--warmup', '20'], env, ctx.log);
+      const r = await runNode(
+        [join(TOOLS, 'direct-search.tool.js'), '--queries', queriesPath, '--warmup', '20'],
+        env,
+        ctx.log,
+      );
       out.directStages = r.meanStageMs;
       return r.latenciesMs;
     };
@@ -100,28 +151,82 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     const hwmKb = procStatusKb(retrieval.proc.pid!, 'VmHWM');
     const is100k = rows === 100_000;
     const is1m = rows === 1_000_000;
-    figure(ctx, { section, name: 'hybrid search through the bus: p50', value: b.p50, unit: 'ms', floor: is100k ? { op: '<=', value: 15, source: 'issue 4' } : is1m ? { op: '<=', value: 50, source: 'issue 4' } : undefined });
+    figure(ctx, {
+      section,
+      name: 'hybrid search through the bus: p50',
+      value: b.p50,
+      unit: 'ms',
+      floor: is100k
+        ? { op: '<=', value: 15, source: 'issue 4' }
+        : is1m
+          ? { op: '<=', value: 50, source: 'issue 4' }
+          : undefined,
+    });
     figure(ctx, { section, name: 'hybrid search through the bus: p95', value: b.p95, unit: 'ms' });
-    figure(ctx, { section, name: 'hybrid search through the bus: p99', value: b.p99, unit: 'ms', floor: is100k ? { op: '<=', value: 60, source: 'issue 4' } : undefined });
-    figure(ctx, { section, name: 'baseline: same search in-process on LanceDB (no bus): p50', value: d.p50, unit: 'ms' });
+    figure(ctx, {
+      section,
+      name: 'hybrid search through the bus: p99',
+      value: b.p99,
+      unit: 'ms',
+      floor: is100k ? { op: '<=', value: 60, source: 'issue 4' } : undefined,
+    });
+    figure(ctx, {
+      section,
+      name: 'baseline: same search in-process on LanceDB (no bus): p50',
+      value: d.p50,
+      unit: 'ms',
+    });
     figure(ctx, { section, name: 'baseline: in-process p95', value: d.p95, unit: 'ms' });
     figure(ctx, { section, name: 'baseline: in-process p99', value: d.p99, unit: 'ms' });
-    figure(ctx, { section, name: 'ratio bus / in-process at p50', value: round(b.p50 / d.p50, 2), unit: '×', floor: { op: '<=', value: 1.5, source: 'issue 4' } });
-    figure(ctx, { section, name: `retrieval-service RSS after serving (peak ${round(hwmKb / 1024, 0)} MB)`, value: round(rssKb / 1024, 0), unit: 'MB', floor: is1m ? { op: '<=', value: 1024, source: 'issue 4' } : undefined });
-    Object.assign(out, { bus: b, direct: d, rssIdleMb: round(rssIdleKb / 1024, 0), rssMb: round(rssKb / 1024, 0), peakRssMb: round(hwmKb / 1024, 0), queries: queries.length });
+    figure(ctx, {
+      section,
+      name: 'ratio bus / in-process at p50',
+      value: round(b.p50 / d.p50, 2),
+      unit: '×',
+      floor: { op: '<=', value: 1.5, source: 'issue 4' },
+    });
+    figure(ctx, {
+      section,
+      name: `retrieval-service RSS after serving (peak ${round(hwmKb / 1024, 0)} MB)`,
+      value: round(rssKb / 1024, 0),
+      unit: 'MB',
+      floor: is1m ? { op: '<=', value: 1024, source: 'issue 4' } : undefined,
+    });
+    Object.assign(out, {
+      bus: b,
+      direct: d,
+      rssIdleMb: round(rssIdleKb / 1024, 0),
+      rssMb: round(rssKb / 1024, 0),
+      peakRssMb: round(hwmKb / 1024, 0),
+      queries: queries.length,
+    });
 
     if (withChatAndLoad) {
       await stack.start('chat-service');
       const gateway = await stack.start('gateway');
       const base = `http://127.0.0.1:${gateway.port}`;
       out.chat = await chatFirstByte(ctx, base, queries, section);
-      out.load = await load(ctx, base, queriesPath, section, 'search cache off: every request runs vector + full-text search on LanceDB', false);
+      out.load = await load(
+        ctx,
+        base,
+        queriesPath,
+        section,
+        'search cache off: every request runs vector + full-text search on LanceDB',
+        false,
+      );
       // Same load against a replica with its reply cache on (the default), warmed with one pass
       // over the queries: the figure for repeated questions, served without touching LanceDB.
       await retrieval.stop();
       await stack.start('retrieval-service', { LANCEDB_URI: lanceDir });
       for (const q of queries) await bus.request(RetrievalSearch, { ...q, topK: 5 });
-      out.loadCached = await load(ctx, base, queriesPath, section, `search cache on and warm: the same ${queries.length} queries repeated`, rows === 100_000);
+      out.loadCached = await load(
+        ctx,
+        base,
+        queriesPath,
+        section,
+        `search cache on and warm: the same ${queries.length} queries repeated`,
+        rows === 100_000,
+      );
     }
   } finally {
     await bus.close();
@@ -139,11 +244,33 @@ interface RecallCell {
 }
 
 /** The vector search's recall@20 against an exact scan under filters keeping 100%, 10% and 1% of the table, with the service's own plan. */
-async function vectorRecall(ctx: BenchContext, section: string, corpus: string, env: Record<string, string>, queriesPath: string, collections: number): Promise<RecallCell[]> {
-  const r = await runNode([join(TOOLS, 'vector-recall.tool.js'), '--queries', queriesPath, '--collections', String(collections), '--count', ctx.quick ? '20' : '100', '--k', '20'], env, ctx.log);
+async function vectorRecall(
+  ctx: BenchContext,
+  section: string,
+  corpus: string,
+  env: Record<string, string>,
+  queriesPath: string,
+  collections: number,
+): Promise<RecallCell[]> {
+  const r = await runNode(
+    [
+      join(TOOLS, 'vector-recall.tool.js'),
+      '--queries',
+      queriesPath,
+      '--collections',
+      String(collections),
+      '--count',
+      ctx.quick ? '20' : '100',
+      '--k',
+      '20',
+    ],
+    env,
+    ctx.log,
+  );
   const cells = r.cells as RecallCell[];
   for (const c of cells) {
-    const plan = c.plan.kind === 'exact' ? 'exact scan' : `index, ${c.plan.nprobes} probes, refine ${c.plan.refineFactor}`;
+    const plan =
+      c.plan.kind === 'exact' ? 'exact scan' : `index, ${c.plan.nprobes} probes, refine ${c.plan.refineFactor}`;
     figure(ctx, {
       section,
       name: `vector search recall@20 against exact, ${corpus}, filter keeps ${c.share}% — plan: ${plan}; p50 ${c.p50Ms} ms, exact scan p50 ${c.exactP50Ms} ms`,
@@ -161,7 +288,11 @@ async function chatFirstByte(ctx: BenchContext, base: string, queries: Query[], 
   let errors = 0;
   for (const q of [...queries.slice(0, 10), ...queries].slice(0, ctx.quick ? 40 : 210)) {
     const t0 = performance.now();
-    const res = await fetch(`${base}/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionId: q.collectionId, question: q.query }) });
+    const res = await fetch(`${base}/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ collectionId: q.collectionId, question: q.query }),
+    });
     const reader = res.body!.getReader();
     const dec = new TextDecoder();
     let text = '';
@@ -181,24 +312,62 @@ async function chatFirstByte(ctx: BenchContext, base: string, queries: Query[], 
   // The first 10 were warm-up.
   const fb = percentiles(firstByte.slice(10));
   const ft = percentiles(firstToken.slice(10));
-  figure(ctx, { section, name: 'chat SSE (extractive) time to first byte of the stream (sources event): p50', value: fb.p50, unit: 'ms', floor: section.includes('100,000') ? { op: '<=', value: 50, source: 'issue 5' } : undefined });
+  figure(ctx, {
+    section,
+    name: 'chat SSE (extractive) time to first byte of the stream (sources event): p50',
+    value: fb.p50,
+    unit: 'ms',
+    floor: section.includes('100,000') ? { op: '<=', value: 50, source: 'issue 5' } : undefined,
+  });
   figure(ctx, { section, name: 'chat SSE (extractive) time to first answer token: p50', value: ft.p50, unit: 'ms' });
   figure(ctx, { section, name: 'chat SSE streams ending in error', value: errors, unit: '' });
   return { firstByte: fb, firstToken: ft, errors };
 }
 
-async function load(ctx: BenchContext, base: string, queriesPath: string, section: string, label: string, floors: boolean) {
+async function load(
+  ctx: BenchContext,
+  base: string,
+  queriesPath: string,
+  section: string,
+  label: string,
+  floors: boolean,
+) {
   const seconds = ctx.quick ? 3 : 20;
   const connections = 16;
   ctx.log(`load (${label}): ${connections} connections for ${seconds} s against POST /search`);
   const r = await runNode(
-    ['-r', '@swc-node/register', join(ROOT, 'bench/src/load-generator.ts'), `${base}/search`, queriesPath, String(seconds), String(connections)],
+    [
+      '-r',
+      '@swc-node/register',
+      join(ROOT, 'bench/src/load-generator.ts'),
+      `${base}/search`,
+      queriesPath,
+      String(seconds),
+      String(connections),
+    ],
     { TS_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
     ctx.log,
   );
-  figure(ctx, { section, name: `POST /search through the gateway, ${connections} connections from a second process, ${label}: throughput`, value: round(r.requestsPerSec, 0), unit: 'req/s', floor: floors ? { op: '>=', value: 500, source: 'issue 6' } : undefined });
+  figure(ctx, {
+    section,
+    name: `POST /search through the gateway, ${connections} connections from a second process, ${label}: throughput`,
+    value: round(r.requestsPerSec, 0),
+    unit: 'req/s',
+    floor: floors ? { op: '>=', value: 500, source: 'issue 6' } : undefined,
+  });
   figure(ctx, { section, name: 'under that load: latency p50', value: r.latencyMs.p50, unit: 'ms' });
-  figure(ctx, { section, name: 'under that load: latency p99', value: r.latencyMs.p99, unit: 'ms', floor: floors ? { op: '<=', value: 100, source: 'issue 6' } : undefined });
-  figure(ctx, { section, name: 'under that load: non-2xx responses and errors', value: r.non2xx + r.errors + r.timeouts, unit: '' });
+  figure(ctx, {
+    section,
+    name: 'under that load: latency p99',
+    value: r.latencyMs.p99,
+    unit: 'ms',
+    floor: floors ? { op: '<=', value: 100, source: 'issue 6' } : undefined,
+  });
+  figure(ctx, {
+    section,
+    name: 'under that load: non-2xx responses and errors',
+    value: r.non2xx + r.errors + r.timeouts,
+    unit: '',
+  });
   return r;
 }

@@ -5,11 +5,30 @@ const table = (caption: string, head: string[], rows: string[][]) =>
 
 describe('table cell score', () => {
   it('joins the chunks of one long table (caption and header repeated) back into one table, its header once', () => {
-    const parts = [table('Table 1', ['Drug', 'Dose'], [['a', '1'], ['b', '2']]), table('Table 1', ['Drug', 'Dose'], [['c', '3']]), table('Table 2', ['Drug', 'Dose'], [['d', '4']])];
+    const parts = [
+      table(
+        'Table 1',
+        ['Drug', 'Dose'],
+        [
+          ['a', '1'],
+          ['b', '2'],
+        ],
+      ),
+      table('Table 1', ['Drug', 'Dose'], [['c', '3']]),
+      table('Table 2', ['Drug', 'Dose'], [['d', '4']]),
+    ];
     const grids = joinContinued(parts.flatMap((p) => parseTables(p)));
     expect(grids).toEqual([
-      [['drug', 'dose'], ['a', '1'], ['b', '2'], ['c', '3']],
-      [['drug', 'dose'], ['d', '4']],
+      [
+        ['drug', 'dose'],
+        ['a', '1'],
+        ['b', '2'],
+        ['c', '3'],
+      ],
+      [
+        ['drug', 'dose'],
+        ['d', '4'],
+      ],
     ]);
   });
 
@@ -26,7 +45,19 @@ describe('table cell score', () => {
       ['a', '1'],
       ['b', '2'],
     ]);
-    expect(cellScore(expected, [['drug', 'dose'], ['a', '1'], ['b', '2']])).toEqual({ found: 6, total: 6 });
-    expect(cellScore(expected, [['drug', 'dose'], ['a', '2'], ['b', '1']])).toEqual({ found: 4, total: 6 });
+    expect(
+      cellScore(expected, [
+        ['drug', 'dose'],
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+    ).toEqual({ found: 6, total: 6 });
+    expect(
+      cellScore(expected, [
+        ['drug', 'dose'],
+        ['a', '2'],
+        ['b', '1'],
+      ]),
+    ).toEqual({ found: 4, total: 6 });
   });
 });

@@ -7,7 +7,13 @@ import { round } from '../stats';
 
 type Grid = string[][];
 
-const entities = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+const entities = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 
 /** The measure before 2026-12-04: white space collapsed, so "11,062 .6" (camelot's split of a number) and "11,062.6" differ. */
 export const strictNorm = (s: string) => entities(s).replace(/\s+/g, ' ').trim().toLowerCase();
@@ -17,7 +23,11 @@ export const strictNorm = (s: string) => entities(s).replace(/\s+/g, ' ').trim()
  * inside numbers ("11,062 .6") and keeps the leader dots and line breaks of a label ("Total . .\n ."),
  * none of which says whether a value sits in the right cell.
  */
-export const looseNorm = (s: string) => entities(s).replace(/(?:\s*\.){2,}/g, ' ').replace(/\s+/g, '').toLowerCase();
+export const looseNorm = (s: string) =>
+  entities(s)
+    .replace(/(?:\s*\.){2,}/g, ' ')
+    .replace(/\s+/g, '')
+    .toLowerCase();
 
 export interface ParsedTable {
   caption: string;
@@ -27,7 +37,10 @@ export interface ParsedTable {
 
 /** Caption, header rows and all rows of every <table> in an HTML fragment (our own table_html output: no nesting). */
 export function parseTables(html: string, norm: (s: string) => string = looseNorm): ParsedTable[] {
-  const cells = (tr: string) => [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => norm(m[1].replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, '')));
+  const cells = (tr: string) =>
+    [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) =>
+      norm(m[1].replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, '')),
+    );
   const tables: ParsedTable[] = [];
   for (const t of html.match(/<table[\s\S]*?<\/table>/g) ?? []) {
     const rows = (t.match(/<tr[\s\S]*?<\/tr>/g) ?? []).map(cells);
@@ -46,7 +59,8 @@ export function joinContinued(tables: ParsedTable[]): Grid[] {
   const out: ParsedTable[] = [];
   for (const t of tables) {
     const prev = out[out.length - 1];
-    const same = prev && prev.caption === t.caption && t.head.length > 0 && JSON.stringify(prev.head) === JSON.stringify(t.head);
+    const same =
+      prev && prev.caption === t.caption && t.head.length > 0 && JSON.stringify(prev.head) === JSON.stringify(t.head);
     if (same) prev.rows.push(...t.rows.slice(t.head.length));
     else out.push({ ...t, rows: [...t.rows] });
   }
@@ -100,7 +114,12 @@ export function cellScore(expected: Grid, got: Grid): { found: number; total: nu
 }
 
 function bestScore(expected: Grid, tables: Grid[]): { found: number; total: number } {
-  return tables.map((t) => cellScore(expected, t)).sort((a, b) => b.found - a.found)[0] ?? { found: 0, total: expected.flat().filter((c) => c).length };
+  return (
+    tables.map((t) => cellScore(expected, t)).sort((a, b) => b.found - a.found)[0] ?? {
+      found: 0,
+      total: expected.flat().filter((c) => c).length,
+    }
+  );
 }
 
 /** Stage 5: table_html chunks of the table corpus against camelot's expected cells. */
@@ -118,7 +137,11 @@ export async function tableExtraction(ctx: BenchContext): Promise<void> {
     const taskIds: string[] = [];
     // Batches within the gateway's MAX_FILES_PER_UPLOAD.
     for (let i = 0; i < pdfs.length; i += 10) {
-      const up = await uploadFiles(base, 'tables', pdfs.slice(i, i + 10).map((p) => join(dir, p)));
+      const up = await uploadFiles(
+        base,
+        'tables',
+        pdfs.slice(i, i + 10).map((p) => join(dir, p)),
+      );
       if (up.status !== 202) throw new Error(`upload failed: ${JSON.stringify(up.body)}`);
       taskIds.push(...up.body.files.map((f: { taskId: string }) => f.taskId));
     }
@@ -128,8 +151,17 @@ export async function tableExtraction(ctx: BenchContext): Promise<void> {
     let total = 0;
     let strictFound = 0;
     for (const pdf of pdfs) {
-      const hits = await postJson(`${base}/search`, { collectionId: 'tables', query: 'table', mode: 'vector', topK: 50, rerank: false, filters: { filenames: [pdf], dataTypes: ['table_html'] } });
-      const chunks = ((hits.body.results ?? []) as Array<{ chunkIndex: number; text: string }>).sort((a, b) => a.chunkIndex - b.chunkIndex);
+      const hits = await postJson(`${base}/search`, {
+        collectionId: 'tables',
+        query: 'table',
+        mode: 'vector',
+        topK: 50,
+        rerank: false,
+        filters: { filenames: [pdf], dataTypes: ['table_html'] },
+      });
+      const chunks = ((hits.body.results ?? []) as Array<{ chunkIndex: number; text: string }>).sort(
+        (a, b) => a.chunkIndex - b.chunkIndex,
+      );
       const tables = joinContinued(chunks.flatMap((c) => parseTables(c.text)));
       // The measure before 2026-12-04: each chunk a table of its own, cells compared with white space.
       const strictTables = chunks.flatMap((c) => parseTables(c.text, strictNorm)).map((t) => t.rows);
@@ -142,12 +174,35 @@ export async function tableExtraction(ctx: BenchContext): Promise<void> {
         found += best.found;
         total += best.total;
         strictFound += strict.found;
-        perFile.push({ expected: ef, tablesExtracted: tables.length, found: best.found, total: best.total, share: round(best.total ? best.found / best.total : 0, 3), strictFound: strict.found });
+        perFile.push({
+          expected: ef,
+          tablesExtracted: tables.length,
+          found: best.found,
+          total: best.total,
+          share: round(best.total ? best.found / best.total : 0, 3),
+          strictFound: strict.found,
+        });
       }
     }
-    const failed = [...tasks.values()].filter((t) => t.state !== 'SUCCESS').map((t) => ({ filename: t.filename, error: t.error }));
-    figure(ctx, { section, name: `expected cells found at the right row/column, ${perFile.length} expected tables in ${pdfs.length} PDFs (local partitioner)`, value: round((found / Math.max(1, total)) * 100, 1), unit: '%', floor: ctx.quick ? undefined : { op: '>=', value: 90, source: 'issue 19' }, note: `${found} of ${total}; the measure before 2026-12-04 (every chunk a table of its own, white space inside cells compared): ${round((strictFound / Math.max(1, total)) * 100, 1)}%` });
-    figure(ctx, { section, name: 'expected tables with at least 80% of their cells found', value: perFile.filter((p) => (p.share as number) >= 0.8).length, unit: `of ${perFile.length}`, floor: ctx.quick ? undefined : { op: '>=', value: 35, source: 'issue 19' }, note: `at least half: ${perFile.filter((p) => (p.share as number) >= 0.5).length}` });
+    const failed = [...tasks.values()]
+      .filter((t) => t.state !== 'SUCCESS')
+      .map((t) => ({ filename: t.filename, error: t.error }));
+    figure(ctx, {
+      section,
+      name: `expected cells found at the right row/column, ${perFile.length} expected tables in ${pdfs.length} PDFs (local partitioner)`,
+      value: round((found / Math.max(1, total)) * 100, 1),
+      unit: '%',
+      floor: ctx.quick ? undefined : { op: '>=', value: 90, source: 'issue 19' },
+      note: `${found} of ${total}; the measure before 2026-12-04 (every chunk a table of its own, white space inside cells compared): ${round((strictFound / Math.max(1, total)) * 100, 1)}%`,
+    });
+    figure(ctx, {
+      section,
+      name: 'expected tables with at least 80% of their cells found',
+      value: perFile.filter((p) => (p.share as number) >= 0.8).length,
+      unit: `of ${perFile.length}`,
+      floor: ctx.quick ? undefined : { op: '>=', value: 35, source: 'issue 19' },
+      note: `at least half: ${perFile.filter((p) => (p.share as number) >= 0.5).length}`,
+    });
     figure(ctx, { section, name: 'table PDFs that failed to ingest', value: failed.length, unit: '' });
     ctx.details.tables = { perFile, failed };
   } finally {

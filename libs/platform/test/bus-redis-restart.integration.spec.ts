@@ -3,9 +3,24 @@ import { NestFactory } from '@nestjs/core';
 import { defineMessage, Pattern } from '@rag/contracts';
 import pino from 'pino';
 import { z } from 'zod';
-import { BusClient, BusExceptionFilter, BusHandler, BusPayload, DomainError, RedisProcess, RedisStreamsClient, RedisStreamsServer, uniquePrefix, within } from '../src';
+import {
+  BusClient,
+  BusExceptionFilter,
+  BusHandler,
+  BusPayload,
+  DomainError,
+  RedisProcess,
+  RedisStreamsClient,
+  RedisStreamsServer,
+  uniquePrefix,
+  within,
+} from '../src';
 
-const Echo = defineMessage('test.restart.echo' as Pattern, z.object({ n: z.number().int(), holdMs: z.number().int().default(0) }), z.object({ n: z.number() }));
+const Echo = defineMessage(
+  'test.restart.echo' as Pattern,
+  z.object({ n: z.number().int(), holdMs: z.number().int().default(0) }),
+  z.object({ n: z.number() }),
+);
 
 @Controller()
 class EchoController {
@@ -28,7 +43,13 @@ describe('bus across a Redis restart (a real redis-server killed and started aga
     redis = await RedisProcess.start();
     const prefix = uniquePrefix('restart');
     server = await NestFactory.createMicroservice(EchoModule, {
-      strategy: new RedisStreamsServer({ redisUrl: redis.url, prefix, consumerName: 'r1', blockMs: 200, claimIdleMs: 2000 }),
+      strategy: new RedisStreamsServer({
+        redisUrl: redis.url,
+        prefix,
+        consumerName: 'r1',
+        blockMs: 200,
+        claimIdleMs: 2000,
+      }),
       logger: false,
     });
     server.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
@@ -58,7 +79,9 @@ describe('bus across a Redis restart (a real redis-server killed and started aga
     expect(Date.now() - killedAt).toBeLessThan(5000);
 
     await redis.start();
-    const recoveredMs = await within(15_000, async () => Boolean(await bus.request(Echo, { n: 1, holdMs: 0 }, { timeoutMs: 1000 })));
+    const recoveredMs = await within(15_000, async () =>
+      Boolean(await bus.request(Echo, { n: 1, holdMs: 0 }, { timeoutMs: 1000 })),
+    );
     expect(recoveredMs).toBeLessThan(10_000);
     // And it keeps working, not just once.
     const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => bus.request(Echo, { n, holdMs: 0 })));

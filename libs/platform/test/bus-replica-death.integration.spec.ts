@@ -9,7 +9,13 @@ const ROOT = resolve(__dirname, '../../..');
 function replica(redisUrl: string, prefix: string, name: string): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures/echo-server.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'), REDIS_URL: redisUrl, PREFIX: prefix, CONSUMER: name },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+      REDIS_URL: redisUrl,
+      PREFIX: prefix,
+      CONSUMER: name,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {
@@ -37,7 +43,10 @@ describe('bus when the replica working on a request is killed (kill -9 of a real
     const prefix = uniquePrefix('death');
     const doomed = await replica(redis.url, prefix, 'doomed');
     procs.push(doomed);
-    bus = new BusClient(new RedisStreamsClient({ redisUrl: redis.url, prefix, pickupTimeoutMs: 20_000, heartbeatMs: 300 }), 20_000);
+    bus = new BusClient(
+      new RedisStreamsClient({ redisUrl: redis.url, prefix, pickupTimeoutMs: 20_000, heartbeatMs: 300 }),
+      20_000,
+    );
 
     const call = bus.request(SlowEcho, { n: 1, holdMs: 10_000 }).then(
       () => 'answered',
@@ -58,7 +67,10 @@ describe('bus when the replica working on a request is killed (kill -9 of a real
   it('keeps a slow request on a live replica going past three heartbeat intervals, and answers quick ones', async () => {
     const prefix = uniquePrefix('alive');
     procs.push(await replica(redis.url, prefix, 'steady'));
-    const slow = new BusClient(new RedisStreamsClient({ redisUrl: redis.url, prefix, pickupTimeoutMs: 20_000, heartbeatMs: 200 }), 20_000);
+    const slow = new BusClient(
+      new RedisStreamsClient({ redisUrl: redis.url, prefix, pickupTimeoutMs: 20_000, heartbeatMs: 200 }),
+      20_000,
+    );
     try {
       // Ten intervals of work: heartbeats keep it alive until the answer comes.
       expect(await slow.request(SlowEcho, { n: 3, holdMs: 2000 })).toEqual({ n: 3, by: 'steady' });

@@ -21,14 +21,26 @@ import {
   uniquePrefix,
 } from '../src';
 
-const Echo = defineMessage('test.echo' as Pattern, z.object({ n: z.number().int() }), z.object({ n: z.number(), replica: z.string() }));
+const Echo = defineMessage(
+  'test.echo' as Pattern,
+  z.object({ n: z.number().int() }),
+  z.object({ n: z.number(), replica: z.string() }),
+);
 const Tokens = defineMessage('test.tokens' as Pattern, z.object({ count: z.number().int() }), z.string());
 const Nobody = defineMessage('test.nobody' as Pattern, z.object({}), z.object({}));
 const Ping = defineMessage('test.ping' as Pattern, z.object({ n: z.number() }), z.object({}));
 
 const REPLICA = 'REPLICA';
-const handled = { requests: [] as Array<{ n: number; replica: string }>, events: [] as Array<{ n: number; replica: string }> };
-const streamControl = { produced: [] as string[], release: () => undefined as void, tornDown: 0, correlationIds: [] as string[] };
+const handled = {
+  requests: [] as Array<{ n: number; replica: string }>,
+  events: [] as Array<{ n: number; replica: string }>,
+};
+const streamControl = {
+  produced: [] as string[],
+  release: () => undefined as void,
+  tornDown: 0,
+  correlationIds: [] as string[],
+};
 
 @Controller()
 class TestController {
@@ -81,7 +93,13 @@ async function startReplica(prefix: string, name: string): Promise<INestMicroser
   @Module({ controllers: [TestController], providers: [{ provide: REPLICA, useValue: name }] })
   class ReplicaModule {}
   const app = await NestFactory.createMicroservice(ReplicaModule, {
-    strategy: new RedisStreamsServer({ redisUrl: testRedisUrl(), prefix, consumerName: name, blockMs: 200, claimIdleMs: 2000 }),
+    strategy: new RedisStreamsServer({
+      redisUrl: testRedisUrl(),
+      prefix,
+      consumerName: name,
+      blockMs: 200,
+      claimIdleMs: 2000,
+    }),
     logger: false,
   });
   app.useGlobalFilters(new BusExceptionFilter(logger));

@@ -22,7 +22,9 @@ describe('LocalUploadStorage', () => {
     await storage.put(originalKey('c2', 'e1'), Buffer.from('a'));
     await storage.put('c2/upload.pdf', Buffer.from('b'));
     expect((await storage.list(originalKey('c2', ''))).map((o) => o.key)).toEqual([originalKey('c2', 'e1')]);
-    expect((await storage.list()).map((o) => o.key)).toEqual(expect.arrayContaining([originalKey('c2', 'e1'), 'c2/upload.pdf']));
+    expect((await storage.list()).map((o) => o.key)).toEqual(
+      expect.arrayContaining([originalKey('c2', 'e1'), 'c2/upload.pdf']),
+    );
     expect(await storage.list('missing/')).toEqual([]);
   });
 

@@ -49,7 +49,13 @@ export class FakeOpenAiServer {
     if (req.url?.endsWith('/rerank')) {
       const docs: string[] = body.documents ?? [];
       res.writeHead(this.failRerank ? 500 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(this.failRerank ? { error: 'model crashed' } : { results: docs.map((d, index) => ({ index, relevance_score: (d.match(/answer/g) ?? []).length })) }));
+      res.end(
+        JSON.stringify(
+          this.failRerank
+            ? { error: 'model crashed' }
+            : { results: docs.map((d, index) => ({ index, relevance_score: (d.match(/answer/g) ?? []).length })) },
+        ),
+      );
       return;
     }
     if (req.url?.endsWith('/embeddings')) {
@@ -60,7 +66,11 @@ export class FakeOpenAiServer {
         JSON.stringify({
           object: 'list',
           model: body.model,
-          data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: Array.from({ length: dims }, (_, k) => ((t.length + k) % 7) / 7) })),
+          data: inputs.map((t, index) => ({
+            object: 'embedding',
+            index,
+            embedding: Array.from({ length: dims }, (_, k) => ((t.length + k) % 7) / 7),
+          })),
           usage: { prompt_tokens: 1, total_tokens: 1 },
         }),
       );
@@ -70,7 +80,15 @@ export class FakeOpenAiServer {
     const text = typeof last === 'string' ? last : JSON.stringify(last);
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: 'rewritten question' }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          id: 'c1',
+          object: 'chat.completion',
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: 'rewritten question' }, finish_reason: 'stop' }],
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -79,7 +97,9 @@ export class FakeOpenAiServer {
       if (!res.writableEnded) this.aborted++;
     });
     const chunk = (content: string) =>
-      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`,
+      );
     chunk('First');
     if (text.includes('FAIL_MIDSTREAM')) {
       await new Promise((r) => setTimeout(r, 50));
@@ -93,7 +113,9 @@ export class FakeOpenAiServer {
       chunk(w);
       await new Promise((r) => setTimeout(r, 5));
     }
-    res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 } })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 } })}\n\n`,
+    );
     res.write('data: [DONE]\n\n');
     res.end();
   }

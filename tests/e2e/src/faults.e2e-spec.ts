@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** Sends raw bytes to the gateway and returns the status line of the answer ('' when the connection closed without one). */
 function rawHttp(port: number, head: string, body: Buffer, endEarly: boolean): Promise<string> {
@@ -37,7 +41,12 @@ describe('the whole system across a Redis restart (real redis-server killed with
 
   beforeAll(async () => {
     redis = await RedisProcess.start();
-    stack = new Stack({ REDIS_URL: redis.url, BUS_TIMEOUT_MS: '2000', RECONCILE_INTERVAL_MS: '1000', INGEST_CONCURRENCY: '1' });
+    stack = new Stack({
+      REDIS_URL: redis.url,
+      BUS_TIMEOUT_MS: '2000',
+      RECONCILE_INTERVAL_MS: '1000',
+      INGEST_CONCURRENCY: '1',
+    });
     await Promise.all([stack.start('retrieval-service'), stack.start('ingest-service'), stack.start('chat-service')]);
     base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
   });
@@ -47,7 +56,9 @@ describe('the whole system across a Redis restart (real redis-server killed with
   });
 
   it('is ready, searches, ingests and answers again by itself within seconds', async () => {
-    const first = await upload(base, 'faults', [{ name: 'before.txt', data: 'The helicopter transfer protocol requires two paramedics on board.' }]);
+    const first = await upload(base, 'faults', [
+      { name: 'before.txt', data: 'The helicopter transfer protocol requires two paramedics on board.' },
+    ]);
     expect((await waitForTask(base, first.body.files[0].taskId)).state).toBe('SUCCESS');
 
     await redis.kill();
@@ -57,20 +68,33 @@ describe('the whole system across a Redis restart (real redis-server killed with
     const readyMs = await within(20_000, async () => (await fetch(`${base}/ready`)).status === 200, 250);
     expect(readyMs).toBeLessThan(20_000);
     // The documents live in LanceDB, not in Redis: still found.
-    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'faults', query: 'helicopter paramedics' })));
+    const hits = await getJson(
+      fetch(`${base}/search`, json({ collectionId: 'faults', query: 'helicopter paramedics' })),
+    );
     expect(hits.results[0].filename).toBe('before.txt');
     // Bull's queue works again: a new upload is ingested.
-    const after = await upload(base, 'faults', [{ name: 'after.txt', data: 'Oxygen saturation below 92 percent needs escalation to the registrar.' }]);
+    const after = await upload(base, 'faults', [
+      { name: 'after.txt', data: 'Oxygen saturation below 92 percent needs escalation to the registrar.' },
+    ]);
     expect(after.status).toBe(202);
     expect((await waitForTask(base, after.body.files[0].taskId)).state).toBe('SUCCESS');
-    const chat = await getJson(fetch(`${base}/chat`, json({ collectionId: 'faults', question: 'When is escalation to the registrar needed?' })));
+    const chat = await getJson(
+      fetch(`${base}/chat`, json({ collectionId: 'faults', question: 'When is escalation to the registrar needed?' })),
+    );
     expect(chat.answer).toMatch(/92 percent/);
   }, 90_000);
 
   it('loses no accepted upload when Redis restarts empty mid-ingest: each task id comes back and ends in SUCCESS', async () => {
     const dir = join(DATASETS, 'pubmedqa-books');
-    const books = readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort().slice(3, 7);
-    const res = await upload(base, 'midway', books.map((b) => ({ name: b, data: readFileSync(join(dir, b)) })));
+    const books = readdirSync(dir)
+      .filter((f) => f.endsWith('.pdf'))
+      .sort()
+      .slice(3, 7);
+    const res = await upload(
+      base,
+      'midway',
+      books.map((b) => ({ name: b, data: readFileSync(join(dir, b)) })),
+    );
     expect(res.status).toBe(202);
     const ids: string[] = res.body.files.map((f: { taskId: string }) => f.taskId);
     // The jobs are queued (and one is running) when Redis dies; it comes back with no keys at all.
@@ -87,11 +111,15 @@ describe('the whole system across a Redis restart (real redis-server killed with
   it('answers truncated, malformed and oversized multipart requests and stays up', async () => {
     const port = Number(new URL(base).port);
     const boundary = 'fuzz';
-    const part = (filename: string, data: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
+    const part = (filename: string, data: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
     const cases: Array<{ body: Buffer; announced?: number; endEarly: boolean }> = [
       { body: Buffer.from(part('a.txt', 'cut in the mid')), announced: 5000, endEarly: true },
       { body: Buffer.from(`${part('a\u0001b.txt', 'x')}\r\n--${boundary}--\r\n`, 'latin1'), endEarly: false },
-      { body: Buffer.from(`--${boundary}\r\n\u0001\u0002 not a header\r\n\r\nx\r\n--${boundary}--\r\n`, 'latin1'), endEarly: false },
+      {
+        body: Buffer.from(`--${boundary}\r\n\u0001\u0002 not a header\r\n\r\nx\r\n--${boundary}--\r\n`, 'latin1'),
+        endEarly: false,
+      },
       { body: Buffer.from('garbage without any boundary'), endEarly: false },
       { body: Buffer.from(`${part('a.txt', 'x')}\r\n--${boundary}--\r\n`), announced: 3, endEarly: false },
     ];
@@ -111,7 +139,9 @@ describe('the whole system across a Redis restart (real redis-server killed with
     // One 1,000-page PDF (the ten books joined), so the job is still running when its replica dies.
     const dir = mkdtempSync(join(tmpdir(), 'killed-'));
     const big = join(dir, 'all-books.pdf');
-    const books = readdirSync(join(DATASETS, 'pubmedqa-books')).filter((f) => f.endsWith('.pdf')).sort();
+    const books = readdirSync(join(DATASETS, 'pubmedqa-books'))
+      .filter((f) => f.endsWith('.pdf'))
+      .sort();
     execFileSync('pdfunite', [...books.map((b) => join(DATASETS, 'pubmedqa-books', b)), big]);
     const res = await upload(base, 'killed', [{ name: 'all-books.pdf', data: readFileSync(big) }]);
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,11 @@
 import { getJson, Stack, upload, waitForTask } from '@rag/testing';
 import { FakeOpenAiServer } from './fake-openai.server';
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('model adapters through the services: embeddings from an OpenAI-compatible server (EMBEDDER=openai), a reranker over HTTP (RERANKER=http)', () => {
   const model = new FakeOpenAiServer();
@@ -11,9 +15,22 @@ describe('model adapters through the services: embeddings from an OpenAI-compati
   beforeAll(async () => {
     await model.start();
     // No EMBEDDING_DIMENSIONS: both services learn the size from the server, as with Ollama or TEI.
-    stack = new Stack({ BUS_TIMEOUT_MS: '3000', EMBEDDER: 'openai', EMBEDDING_MODEL: 'nomic-embed-text', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: model.baseUrl, OPENAI_MAX_RETRIES: '0' });
+    stack = new Stack({
+      BUS_TIMEOUT_MS: '3000',
+      EMBEDDER: 'openai',
+      EMBEDDING_MODEL: 'nomic-embed-text',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: model.baseUrl,
+      OPENAI_MAX_RETRIES: '0',
+    });
     await Promise.all([
-      stack.start('retrieval-service', { RERANKER: 'http', RERANKER_URL: `${model.baseUrl}/rerank`, RERANKER_API: 'cohere', RERANKER_MODEL: 'rerank-test', SEARCH_CACHE_MB: '0' }),
+      stack.start('retrieval-service', {
+        RERANKER: 'http',
+        RERANKER_URL: `${model.baseUrl}/rerank`,
+        RERANKER_API: 'cohere',
+        RERANKER_MODEL: 'rerank-test',
+        SEARCH_CACHE_MB: '0',
+      }),
       stack.start('ingest-service'),
     ]);
     base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
@@ -30,17 +47,22 @@ describe('model adapters through the services: embeddings from an OpenAI-compati
     await model.stop();
   });
 
-  it('embeds with the server\'s own vector size, never asking for one', async () => {
+  it("embeds with the server's own vector size, never asking for one", async () => {
     const embeds = model.requests.filter((r) => r.path.endsWith('/embeddings'));
     // A probe from each service, the document's chunks, and nothing with a dimensions field.
     expect(embeds.length).toBeGreaterThanOrEqual(3);
     expect(embeds.every((r) => r.body.model === 'nomic-embed-text' && r.body.dimensions === undefined)).toBe(true);
-    const r = await getJson(fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin storage', mode: 'vector', topK: 3 })));
+    const r = await getJson(
+      fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin storage', mode: 'vector', topK: 3 })),
+    );
     expect(r.results.length).toBeGreaterThan(0);
   });
 
   it('orders the results by the model, and falls back to the local reranker when the model fails', async () => {
-    const search = () => getJson(fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin dosing', topK: 3, candidates: 10 })));
+    const search = () =>
+      getJson(
+        fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin dosing', topK: 3, candidates: 10 })),
+      );
     const byModel = await search();
     const sent = model.requests.filter((r) => r.path.endsWith('/rerank')).at(-1)!;
     expect(sent.body).toMatchObject({ model: 'rerank-test', query: 'aspirin dosing' });

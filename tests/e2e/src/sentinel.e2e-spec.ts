@@ -1,7 +1,11 @@
 import { createRedis, RedisProcess, within } from '@rag/platform';
 import { getJson, Stack, upload, waitForTask } from '@rag/testing';
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** All services find Redis through a Sentinel; the test kills the master with SIGKILL and the replica takes over. */
 describe('the whole system on Redis with Sentinel (real master, replica and Sentinel processes)', () => {
@@ -32,7 +36,9 @@ describe('the whole system on Redis with Sentinel (real master, replica and Sent
   });
 
   it('ingests, searches and answers before the failover and again after it, without losing the task it had', async () => {
-    const first = await upload(base, 'ha', [{ name: 'before.txt', data: 'The helicopter transfer protocol requires two paramedics on board.' }]);
+    const first = await upload(base, 'ha', [
+      { name: 'before.txt', data: 'The helicopter transfer protocol requires two paramedics on board.' },
+    ]);
     const task = await waitForTask(base, first.body.files[0].taskId);
     expect(task.state).toBe('SUCCESS');
 
@@ -45,18 +51,37 @@ describe('the whole system on Redis with Sentinel (real master, replica and Sent
     expect([acked, info]).toEqual([1, expect.stringContaining('connected_slaves:1')]);
     await master.kill();
     // Sentinel notices in about a second and promotes the replica; every client follows it.
-    const tookMs = await within(40_000, async () => (await fetch(`${base}/search`, json({ collectionId: 'ha', query: 'helicopter paramedics' }))).status === 200, 250);
+    const tookMs = await within(
+      40_000,
+      async () =>
+        (await fetch(`${base}/search`, json({ collectionId: 'ha', query: 'helicopter paramedics' }))).status === 200,
+      250,
+    );
     const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'ha', query: 'helicopter paramedics' })));
     expect(hits.results[0].filename).toBe('before.txt');
     // The task written before the failover is still known (replicated, not lost with the master).
     // (each service's bus listener reconnects on its own schedule: the ingest service may answer a moment later)
     let seen: Record<string, unknown> = {};
-    await within(20_000, async () => (seen = await getJson(fetch(`${base}/tasks/${task.taskId}`))).state === 'SUCCESS', 250).catch(() => undefined);
+    await within(
+      20_000,
+      async () => (seen = await getJson(fetch(`${base}/tasks/${task.taskId}`))).state === 'SUCCESS',
+      250,
+    ).catch(() => undefined);
     expect(seen).toMatchObject({ state: 'SUCCESS', taskId: task.taskId });
-    await within(20_000, async () => (await upload(base, 'ha', [{ name: 'after.txt', data: 'Oxygen cylinders are checked before every flight.' }])).status === 202, 500);
-    const after = (await getJson(fetch(`${base}/tasks?collectionId=ha`))).tasks.find((t: { filename: string }) => t.filename === 'after.txt');
+    await within(
+      20_000,
+      async () =>
+        (await upload(base, 'ha', [{ name: 'after.txt', data: 'Oxygen cylinders are checked before every flight.' }]))
+          .status === 202,
+      500,
+    );
+    const after = (await getJson(fetch(`${base}/tasks?collectionId=ha`))).tasks.find(
+      (t: { filename: string }) => t.filename === 'after.txt',
+    );
     expect((await waitForTask(base, after.taskId, 30_000)).state).toBe('SUCCESS');
-    const answer = await getJson(fetch(`${base}/chat`, json({ collectionId: 'ha', question: 'When are oxygen cylinders checked?' })));
+    const answer = await getJson(
+      fetch(`${base}/chat`, json({ collectionId: 'ha', question: 'When are oxygen cylinders checked?' })),
+    );
     expect(answer.sources.map((s: { filename: string }) => s.filename)).toContain('after.txt');
     expect(tookMs).toBeLessThan(40_000);
   }, 120_000);

@@ -11,7 +11,11 @@ const queries = readFileSync(join(DATASETS, 'pubmedqa-books/queries.dev.jsonl'),
   .split('\n')
   .map((l) => JSON.parse(l) as { question: string; filename: string; page: number });
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('the system over HTTP (all four services as processes, real Redis and LanceDB)', () => {
   const stack = new Stack();
@@ -56,7 +60,12 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const up = await upload(base, 'books', [{ name: 'pubmed-abstracts-vol01.pdf', data: readFileSync(BOOK) }]);
     expect(up.status).toBe(202);
     const task = await waitForTask(base, up.body.files[0].taskId);
-    expect(task).toMatchObject({ state: 'SUCCESS', counts: { pages: 100 }, progress: { pagesDone: 100, pagesTotal: 100, percent: 100 }, error: null });
+    expect(task).toMatchObject({
+      state: 'SUCCESS',
+      counts: { pages: 100 },
+      progress: { pagesDone: 100, pagesTotal: 100, percent: 100 },
+      error: null,
+    });
     expect(task.counts.chunks.text).toBeGreaterThanOrEqual(100);
     expect(task.timing.durationMs).toBeGreaterThan(0);
     documentId = task.documentId;
@@ -69,7 +78,9 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(page).toMatchObject({ total: stored.total, nextOffset: 15 });
     expect(page.chunks[0].headingPath.length).toBeGreaterThan(0);
     expect((await fetch(`${base}/collections/books/documents/${documentId}/chunks?limit=0`)).status).toBe(400);
-    expect(stored.chunks.map((c: { chunkIndex: number }) => c.chunkIndex)).toEqual(stored.chunks.map((_: unknown, i: number) => i));
+    expect(stored.chunks.map((c: { chunkIndex: number }) => c.chunkIndex)).toEqual(
+      stored.chunks.map((_: unknown, i: number) => i),
+    );
     expect(new Set(stored.chunks.map((c: { pageNumber: number }) => c.pageNumber)).size).toBe(100);
     const missing = await fetch(`${base}/collections/books/documents/${'0'.repeat(32)}/chunks`);
     expect(missing.status).toBe(404);
@@ -100,7 +111,9 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(task).toMatchObject({ state: 'SUCCESS', deduplicated: true, documentId });
     // It reports what is indexed for that content, not zeros.
     const books = before.collections.find((c: { collectionId: string }) => c.collectionId === 'books');
-    expect(task.counts.chunks.text + task.counts.chunks.table_html + task.counts.chunks.image_summary).toBe(books.chunks);
+    expect(task.counts.chunks.text + task.counts.chunks.table_html + task.counts.chunks.image_summary).toBe(
+      books.chunks,
+    );
     expect(task.counts.chunks.text).toBeGreaterThan(0);
     expect(await getJson(fetch(`${base}/collections`))).toEqual(before);
   });
@@ -109,15 +122,21 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const up = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version one mentions aspirin dosing.' }]);
     await waitForTask(base, up.body.files[0].taskId);
     // Asked twice: the second reply comes from the retrieval cache, which the new version must not outlive.
-    const ask = () => getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
+    const ask = () =>
+      getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
     const first = await ask();
     // The index refresh a second after the write moves the table version once; at most one ask misses because of it.
     let again = await ask();
     if (!again.cached) again = await ask();
-    expect(first).toMatchObject({ cached: false, results: [expect.objectContaining({ text: expect.stringContaining('aspirin') })] });
+    expect(first).toMatchObject({
+      cached: false,
+      results: [expect.objectContaining({ text: expect.stringContaining('aspirin') })],
+    });
     expect(again.cached).toBe(true);
     expect(again.results).toEqual(first.results);
-    const up2 = await upload(base, 'versions', [{ name: 'notes.txt', data: 'Version two mentions metformin dosing instead.' }]);
+    const up2 = await upload(base, 'versions', [
+      { name: 'notes.txt', data: 'Version two mentions metformin dosing instead.' },
+    ]);
     await waitForTask(base, up2.body.files[0].taskId);
     const docs = await getJson(fetch(`${base}/collections/versions/documents`));
     expect(docs.documents).toHaveLength(1);
@@ -143,7 +162,10 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   });
 
   it('answers as JSON on POST /chat', async () => {
-    const r = await fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' }));
+    const r = await fetch(
+      `${base}/chat`,
+      json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' }),
+    );
     const body = await getJson(r);
     expect(r.status).toBe(200);
     expect(body.answer).toMatch(/\[\d\]/);
@@ -151,25 +173,40 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   });
 
   it('continues a conversation kept server-side by its id', async () => {
-    const first = await getJson(fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' })));
+    const first = await getJson(
+      fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' })),
+    );
     expect(first.conversationId).toMatch(/^[a-zA-Z0-9_-]{8,64}$/);
-    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question: 'and what was the success rate?', conversationId: first.conversationId }));
+    const res = await fetch(
+      `${base}/chat/stream`,
+      json({ collectionId: 'books', question: 'and what was the success rate?', conversationId: first.conversationId }),
+    );
     const events = [];
     for await (const e of sseEvents(res)) events.push(e);
-    expect(events[0].data).toMatchObject({ conversationId: first.conversationId, standaloneQuestion: 'and what was the success rate? (helicopter intubation)' });
+    expect(events[0].data).toMatchObject({
+      conversationId: first.conversationId,
+      standaloneQuestion: 'and what was the success rate? (helicopter intubation)',
+    });
     expect(events.at(-1)!.data).toMatchObject({ type: 'done', conversationId: first.conversationId });
-    const bad = await fetch(`${base}/chat`, json({ collectionId: 'books', question: 'x', conversationId: '../../etc' }));
+    const bad = await fetch(
+      `${base}/chat`,
+      json({ collectionId: 'books', question: 'x', conversationId: '../../etc' }),
+    );
     expect(bad.status).toBe(400);
   });
 
   it('runs 49 concurrent streams to completion without mixing their tokens', async () => {
     // Questions on the ingested book: the others are answered "not found", all alike.
-    const questions = queries.filter((q) => q.filename === 'pubmed-abstracts-vol01.pdf').slice(0, 50).map((q) => q.question);
+    const questions = queries
+      .filter((q) => q.filename === 'pubmed-abstracts-vol01.pdf')
+      .slice(0, 50)
+      .map((q) => q.question);
     expect(questions.length).toBeGreaterThanOrEqual(45);
     // Extractive answers are deterministic: each stream must reproduce its own one-at-a-time answer exactly,
     // with each [n] read as the chunk it cites (maintenance may compact the table between the two rounds, and
     // near-equal sources can then swap places in the list without the answer changing).
-    const cites = (answer: string, sources: Array<{ n: number; chunkId: string }>) => answer.replace(/\[(\d+)\]/g, (_, n) => `[${sources.find((x) => x.n === Number(n))?.chunkId ?? n}]`);
+    const cites = (answer: string, sources: Array<{ n: number; chunkId: string }>) =>
+      answer.replace(/\[(\d+)\]/g, (_, n) => `[${sources.find((x) => x.n === Number(n))?.chunkId ?? n}]`);
     const expected: string[] = [];
     for (const question of questions) {
       const body = await getJson(fetch(`${base}/chat`, json({ collectionId: 'books', question })));
@@ -187,36 +224,107 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     streams.forEach((events, i) => {
       expect(events.map((e) => e.event).filter((t) => t !== 'token')).toEqual(['sources', 'done']);
       expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(1);
-      expect(cites(events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), events[0].data.sources)).toBe(expected[i]);
+      expect(
+        cites(
+          events
+            .filter((e) => e.event === 'token')
+            .map((e) => e.data.text)
+            .join(''),
+          events[0].data.sources,
+        ),
+      ).toBe(expected[i]);
     });
   });
 
   describe('bad input gets a clear 4xx with {statusCode, code, message, requestId}', () => {
     it.each([
-      ['invalid collection id', () => upload(base, 'bad id!', [{ name: 'a.txt', data: 'hello there' }]), 400, 'VALIDATION_FAILED'],
-      ['unsupported type', () => upload(base, 'c', [{ name: 'virus.exe', data: 'MZ...' }]), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['text pretending to be a PDF', () => upload(base, 'c', [{ name: 'fake.pdf', data: 'just some text' }]), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['empty query', async () => { const r = await fetch(`${base}/search`, json({ collectionId: 'books', query: '  ' })); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
-      ['injection in collection id', async () => { const r = await fetch(`${base}/search`, json({ collectionId: "x' OR '1'='1", query: 'q' })); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
-      ['malformed JSON', async () => { const r = await fetch(`${base}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' }); return { status: r.status, body: await getJson(r) }; }, 400, 'VALIDATION_FAILED'],
-      ['unknown task', async () => { const r = await fetch(`${base}/tasks/00000000-0000-0000-0000-000000000000`); return { status: r.status, body: await getJson(r) }; }, 404, 'NOT_FOUND'],
+      [
+        'invalid collection id',
+        () => upload(base, 'bad id!', [{ name: 'a.txt', data: 'hello there' }]),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'unsupported type',
+        () => upload(base, 'c', [{ name: 'virus.exe', data: 'MZ...' }]),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'text pretending to be a PDF',
+        () => upload(base, 'c', [{ name: 'fake.pdf', data: 'just some text' }]),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'empty query',
+        async () => {
+          const r = await fetch(`${base}/search`, json({ collectionId: 'books', query: '  ' }));
+          return { status: r.status, body: await getJson(r) };
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'injection in collection id',
+        async () => {
+          const r = await fetch(`${base}/search`, json({ collectionId: "x' OR '1'='1", query: 'q' }));
+          return { status: r.status, body: await getJson(r) };
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'malformed JSON',
+        async () => {
+          const r = await fetch(`${base}/search`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"a":',
+          });
+          return { status: r.status, body: await getJson(r) };
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'unknown task',
+        async () => {
+          const r = await fetch(`${base}/tasks/00000000-0000-0000-0000-000000000000`);
+          return { status: r.status, body: await getJson(r) };
+        },
+        404,
+        'NOT_FOUND',
+      ],
     ])('%s', async (_name, call, status, code) => {
       const r = await call();
       expect(r.status).toBe(status);
-      expect(r.body).toMatchObject({ statusCode: status, code, message: expect.any(String), requestId: expect.any(String) });
+      expect(r.body).toMatchObject({
+        statusCode: status,
+        code,
+        message: expect.any(String),
+        requestId: expect.any(String),
+      });
     });
   });
 
   it('creates an empty collection by name, lists it with its description, refuses it twice and deletes it', async () => {
-    const made = await fetch(`${base}/collections`, json({ collectionId: 'empty-one', description: 'Ward 7 protocols' }));
+    const made = await fetch(
+      `${base}/collections`,
+      json({ collectionId: 'empty-one', description: 'Ward 7 protocols' }),
+    );
     expect(made.status).toBe(201);
     expect(await getJson(made)).toMatchObject({ collectionId: 'empty-one', description: 'Ward 7 protocols' });
     const listed = await getJson(fetch(`${base}/collections`));
-    expect(listed.collections).toEqual(expect.arrayContaining([{ collectionId: 'empty-one', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]));
+    expect(listed.collections).toEqual(
+      expect.arrayContaining([{ collectionId: 'empty-one', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]),
+    );
     expect((await fetch(`${base}/collections`, json({ collectionId: 'empty-one' }))).status).toBe(409);
     expect((await fetch(`${base}/collections`, json({ collectionId: 'bad name!' }))).status).toBe(400);
     expect((await fetch(`${base}/collections/empty-one`, { method: 'DELETE' })).status).toBe(200);
-    expect((await getJson(fetch(`${base}/collections`))).collections.map((c: { collectionId: string }) => c.collectionId)).not.toContain('empty-one');
+    expect(
+      (await getJson(fetch(`${base}/collections`))).collections.map((c: { collectionId: string }) => c.collectionId),
+    ).not.toContain('empty-one');
   });
 
   it('accepts the valid files of a batch and rejects the others one by one, in the order sent', async () => {
@@ -230,19 +338,33 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       [1, 'first.txt'],
       [2, 'second.txt'],
     ]);
-    expect(up.body.rejected).toEqual([{ index: 0, filename: 'slides.pptx', code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/slides\.pptx/) }]);
+    expect(up.body.rejected).toEqual([
+      {
+        index: 0,
+        filename: 'slides.pptx',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(/slides\.pptx/),
+      },
+    ]);
     for (const f of up.body.files) expect((await waitForTask(base, f.taskId)).state).toBe('SUCCESS');
   });
 
   it('stores a path-traversal filename safely and cites it by its base name', async () => {
-    const up = await upload(base, 'safe', [{ name: '../../etc/passwd.txt', data: 'Traversal attempt content about warfarin.' }]);
+    const up = await upload(base, 'safe', [
+      { name: '../../etc/passwd.txt', data: 'Traversal attempt content about warfarin.' },
+    ]);
     expect(up.status).toBe(202);
     expect(up.body.files[0].filename).toBe('passwd.txt');
     expect((await waitForTask(base, up.body.files[0].taskId)).state).toBe('SUCCESS');
   });
 
   it('ends an encrypted PDF as FAILURE with a clear reason', async () => {
-    const up = await upload(base, 'bad', [{ name: 'locked.pdf', data: readFileSync(join(DATASETS, 'pdf-corpus/robustness/pdfplumber_password-example.pdf')) }]);
+    const up = await upload(base, 'bad', [
+      {
+        name: 'locked.pdf',
+        data: readFileSync(join(DATASETS, 'pdf-corpus/robustness/pdfplumber_password-example.pdf')),
+      },
+    ]);
     const task = await waitForTask(base, up.body.files[0].taskId);
     expect(task.state).toBe('FAILURE');
     expect(task.error).toEqual({ code: 'DOCUMENT_UNREADABLE', message: expect.stringContaining('password') });
@@ -265,7 +387,10 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     const original = join(stack.dir, 'uploads', 'originals', 'temp', task.documentId);
     expect(existsSync(original)).toBe(true);
     const del = await fetch(`${base}/collections/temp/documents/${task.documentId}`, { method: 'DELETE' });
-    expect(await getJson(del)).toMatchObject({ deletedChunks: task.counts.chunks.text, documentIds: [task.documentId] });
+    expect(await getJson(del)).toMatchObject({
+      deletedChunks: task.counts.chunks.text,
+      documentIds: [task.documentId],
+    });
     const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'temp', query: 'patients' })));
     expect(hits.results).toHaveLength(0);
     expect((await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' })).status).toBe(404);
@@ -285,7 +410,9 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   it('serves its OpenAPI document and Swagger UI, open even when keys are required', async () => {
     const doc = await getJson(fetch(`${base}/openapi.json`));
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/upload/{collectionId}', '/tasks/{taskId}', '/search', '/chat/stream', '/metrics']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/upload/{collectionId}', '/tasks/{taskId}', '/search', '/chat/stream', '/metrics']),
+    );
     const page = await fetch(`${base}/docs`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const html = await page.text();

@@ -23,7 +23,15 @@ describe('web client in headless Chromium', () => {
     base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -44,7 +52,9 @@ describe('web client in headless Chromium', () => {
 
     await page.getByLabel('Question').fill(question.question);
     await page.getByRole('button', { name: 'Ask' }).click();
-    const gold = page.getByRole('button', { name: new RegExp(`^Citation \\d+: ${BOOK.replace(/\./g, '\\.')}, page ${question.page}$`) });
+    const gold = page.getByRole('button', {
+      name: new RegExp(`^Citation \\d+: ${BOOK.replace(/\./g, '\\.')}, page ${question.page}$`),
+    });
     await gold.first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Ask' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'web-chat.png'), fullPage: true });
@@ -52,7 +62,9 @@ describe('web client in headless Chromium', () => {
     await gold.first().click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    expect(await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href')).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
+    expect(
+      await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href'),
+    ).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
     await page.screenshot({ path: join(ARTIFACTS, 'web-citation.png') });
     await dialog.getByRole('button', { name: 'Close' }).click();
 

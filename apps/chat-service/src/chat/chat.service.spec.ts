@@ -49,7 +49,8 @@ function fakeBus(results: SearchReply['results'] | Error) {
 const logger = { error: jest.fn(), warn: jest.fn(), info: jest.fn() } as unknown as AppLogger;
 const config = { retrievalTimeoutMs: 1000 } as ChatConfig;
 const base = { collectionId: 'c1', topK: 5 };
-const run = (svc: ChatService, q: Record<string, unknown>) => lastValueFrom(svc.stream({ ...base, ...q } as never).pipe(toArray()));
+const run = (svc: ChatService, q: Record<string, unknown>) =>
+  lastValueFrom(svc.stream({ ...base, ...q } as never).pipe(toArray()));
 
 describe('ChatService', () => {
   const results = [
@@ -58,22 +59,45 @@ describe('ChatService', () => {
   ];
 
   it('streams sources, then tokens, then done with the citations the answer used', async () => {
-    const svc = new ChatService(fakeBus(results) as unknown as BusClient, new ExtractiveLlm(), config, logger, new MemoryConversations());
+    const svc = new ChatService(
+      fakeBus(results) as unknown as BusClient,
+      new ExtractiveLlm(),
+      config,
+      logger,
+      new MemoryConversations(),
+    );
     const events = await run(svc, { question: 'How does metformin act in diabetes?' });
-    expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1, pageNumber: 4 }, { n: 2, pageNumber: 9 }] });
+    expect(events[0]).toMatchObject({
+      type: 'sources',
+      sources: [
+        { n: 1, pageNumber: 4 },
+        { n: 2, pageNumber: 9 },
+      ],
+    });
     const tokens = events.filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token');
     expect(tokens.length).toBeGreaterThan(1);
-    expect(tokens.map((t) => t.text).join('')).toContain('Metformin lowers hepatic glucose production in type 2 diabetes. [1]');
+    expect(tokens.map((t) => t.text).join('')).toContain(
+      'Metformin lowers hepatic glucose production in type 2 diabetes. [1]',
+    );
     const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
     expect(done).toMatchObject({ type: 'done', provider: 'extractive', citationsUsed: [1], found: true });
     expect(done.conversationId).toBe((events[0] as { conversationId: string }).conversationId);
   });
 
   it('says "not found" with found: false when the passages do not speak to the question, the sources still sent as related', async () => {
-    const svc = new ChatService(fakeBus(results) as unknown as BusClient, new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }), config, logger, new MemoryConversations());
+    const svc = new ChatService(
+      fakeBus(results) as unknown as BusClient,
+      new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
+      config,
+      logger,
+      new MemoryConversations(),
+    );
     const events = await run(svc, { question: 'What INR range is targeted for patients taking warfarin?' });
     expect(events[0]).toMatchObject({ type: 'sources', sources: [{ n: 1 }, { n: 2 }] });
-    const answer = events.filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token').map((t) => t.text).join('');
+    const answer = events
+      .filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token')
+      .map((t) => t.text)
+      .join('');
     expect(answer).toBe('Not found in the documents.');
     expect(events.at(-1)).toMatchObject({ type: 'done', found: false, citationsUsed: [] });
   });
@@ -89,23 +113,40 @@ describe('ChatService', () => {
       { role: 'assistant', content: expect.stringContaining('[1]') },
     ]);
     const second = await run(svc, { question: 'Should it be taken with meals?', conversationId });
-    expect(second[0]).toMatchObject({ type: 'sources', conversationId, standaloneQuestion: 'What does metformin do? Should it be taken with meals?' });
+    expect(second[0]).toMatchObject({
+      type: 'sources',
+      conversationId,
+      standaloneQuestion: 'What does metformin do? Should it be taken with meals?',
+    });
     expect(bus.queries[1]).toBe('What does metformin do? Should it be taken with meals?');
     expect(store.data.get(conversationId)).toHaveLength(4);
   });
 
   it('keeps the subject of the first question over three turns (offline rewrite)', async () => {
     const bus = fakeBus(results);
-    const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }), config, logger, new MemoryConversations());
+    const svc = new ChatService(
+      bus as unknown as BusClient,
+      new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
+      config,
+      logger,
+      new MemoryConversations(),
+    );
     const first = await run(svc, { question: 'What does metformin do in diabetes?' });
     const conversationId = (first[0] as { conversationId: string }).conversationId;
     await run(svc, { question: 'Should it be taken with meals?', conversationId });
     await run(svc, { question: 'What are the side effects?', conversationId });
-    expect(bus.queries).toEqual(['What does metformin do in diabetes?', 'Should it be taken with meals? (metformin diabetes)', 'What are the side effects? (metformin diabetes)']);
+    expect(bus.queries).toEqual([
+      'What does metformin do in diabetes?',
+      'Should it be taken with meals? (metformin diabetes)',
+      'What are the side effects? (metformin diabetes)',
+    ]);
     // A question with a subject of its own starts a new one.
     await run(svc, { question: 'Does aspirin help after an infarction?', conversationId });
     await run(svc, { question: 'How much of it?', conversationId });
-    expect(bus.queries.slice(3)).toEqual(['Does aspirin help after an infarction?', 'How much of it? (aspirin infarction)']);
+    expect(bus.queries.slice(3)).toEqual([
+      'Does aspirin help after an infarction?',
+      'How much of it? (aspirin infarction)',
+    ]);
   });
 
   it('prefers history sent by the client over the stored one', async () => {
@@ -113,13 +154,25 @@ describe('ChatService', () => {
     await store.append('conv-12345', 'books', [{ role: 'user', content: 'stored question' }]);
     const bus = fakeBus(results);
     const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm(), config, logger, store);
-    await run(svc, { question: 'and aspirin?', conversationId: 'conv-12345', history: [{ role: 'user', content: 'given question' }] });
+    await run(svc, {
+      question: 'and aspirin?',
+      conversationId: 'conv-12345',
+      history: [{ role: 'user', content: 'given question' }],
+    });
     expect(bus.queries[0]).toBe('given question and aspirin?');
   });
 
   it('turns a retrieval failure into one error event', async () => {
-    const svc = new ChatService(fakeBus(new DomainError('SERVICE_UNAVAILABLE', 'retrieval down')) as unknown as BusClient, new ExtractiveLlm(), config, logger, new MemoryConversations());
-    expect(await run(svc, { question: 'anything' })).toEqual([{ type: 'error', code: 'SERVICE_UNAVAILABLE', message: 'retrieval down' }]);
+    const svc = new ChatService(
+      fakeBus(new DomainError('SERVICE_UNAVAILABLE', 'retrieval down')) as unknown as BusClient,
+      new ExtractiveLlm(),
+      config,
+      logger,
+      new MemoryConversations(),
+    );
+    expect(await run(svc, { question: 'anything' })).toEqual([
+      { type: 'error', code: 'SERVICE_UNAVAILABLE', message: 'retrieval down' },
+    ]);
   });
 
   it('aborts generation when the subscriber goes away', async () => {
@@ -138,7 +191,13 @@ describe('ChatService', () => {
         yield { text: 'never' };
       },
     };
-    const svc = new ChatService(fakeBus(results) as unknown as BusClient, slow, config, logger, new MemoryConversations());
+    const svc = new ChatService(
+      fakeBus(results) as unknown as BusClient,
+      slow,
+      config,
+      logger,
+      new MemoryConversations(),
+    );
     await new Promise<void>((resolve) => {
       const sub = svc.stream({ ...base, question: 'q' } as never).subscribe((e) => {
         if (e.type === 'token') {
@@ -154,7 +213,9 @@ describe('ChatService', () => {
 describe('CitationFilter', () => {
   it('drops markers of passages that do not exist, also when a marker is split across pieces', () => {
     const f = new CitationFilter(2);
-    const out = ['Take it daily [', '1]. Not ', 'every week [', '7', '] or [2', '].', ' See [3'].map((p) => f.push(p)).join('') + f.end();
+    const out =
+      ['Take it daily [', '1]. Not ', 'every week [', '7', '] or [2', '].', ' See [3'].map((p) => f.push(p)).join('') +
+      f.end();
     expect(out).toBe('Take it daily [1]. Not every week  or [2]. See [3');
   });
 });

@@ -34,7 +34,11 @@ export class ChatService {
           if (abort.signal.aborted) return;
           const e = err instanceof DomainError ? err : null;
           if (!e) this.logger.error({ err }, 'chat stream failed');
-          sub.next({ type: 'error', code: e?.code ?? 'UPSTREAM_ERROR', message: e?.message ?? `answer generation failed: ${(err as Error).message}` });
+          sub.next({
+            type: 'error',
+            code: e?.code ?? 'UPSTREAM_ERROR',
+            message: e?.message ?? `answer generation failed: ${(err as Error).message}`,
+          });
         })
         .finally(() => sub.complete());
       // Unsubscribe (client went away) aborts the upstream completion.
@@ -93,7 +97,9 @@ export class ChatService {
         { role: 'assistant', content: answer.slice(0, MAX_TURN_CHARS) },
       ])
       .catch((err: unknown) => this.logger.warn({ err, conversationId }, 'could not store the conversation turn'));
-    const used = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= sources.length);
+    const used = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter(
+      (n) => n >= 1 && n <= sources.length,
+    );
     emit({
       type: 'done',
       conversationId,
@@ -102,7 +108,11 @@ export class ChatService {
       // Both providers answer an unanswerable question with the same words (the model is told to).
       found: !answer.trim().startsWith(NOT_FOUND),
       usage,
-      timings: { retrievalMs: round(retrievalMs), firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs), totalMs: round(performance.now() - t0) },
+      timings: {
+        retrievalMs: round(retrievalMs),
+        firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs),
+        totalMs: round(performance.now() - t0),
+      },
     });
   }
 }
@@ -136,7 +146,10 @@ export class CitationFilter {
 }
 
 function snippet(text: string): string {
-  const plain = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > 240 ? `${plain.slice(0, 237)}...` : plain;
 }
 

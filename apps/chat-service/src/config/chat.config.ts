@@ -30,20 +30,23 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'required when LLM_PROVIDER=openai' });
     }
   })
-  .transform(
-    (e): ChatConfig => ({
-      ...toBaseConfig(e),
-      // Without an explicit choice: the LLM when a key is configured, else the offline extractive answerer.
-      provider: e.LLM_PROVIDER ?? (e.OPENAI_API_KEY ? 'openai' : 'extractive'),
-      model: e.LLM_MODEL,
-      maxCompletionTokens: e.LLM_MAX_TOKENS,
-      openai: e.OPENAI_API_KEY
-        ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, maxRetries: e.OPENAI_MAX_RETRIES, timeoutMs: e.OPENAI_TIMEOUT_MS }
-        : undefined,
-      retrievalTimeoutMs: e.RETRIEVAL_TIMEOUT_MS,
-      conversation: { ttlSeconds: e.CONVERSATION_TTL_SECONDS, maxTurns: e.CONVERSATION_MAX_TURNS },
-    }),
-  );
+  .transform((e): ChatConfig => ({
+    ...toBaseConfig(e),
+    // Without an explicit choice: the LLM when a key is configured, else the offline extractive answerer.
+    provider: e.LLM_PROVIDER ?? (e.OPENAI_API_KEY ? 'openai' : 'extractive'),
+    model: e.LLM_MODEL,
+    maxCompletionTokens: e.LLM_MAX_TOKENS,
+    openai: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseUrl: e.OPENAI_BASE_URL,
+          maxRetries: e.OPENAI_MAX_RETRIES,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+        }
+      : undefined,
+    retrievalTimeoutMs: e.RETRIEVAL_TIMEOUT_MS,
+    conversation: { ttlSeconds: e.CONVERSATION_TTL_SECONDS, maxTurns: e.CONVERSATION_MAX_TURNS },
+  }));
 
 export const loadChatConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
 export const CHAT_CONFIG = Symbol('CHAT_CONFIG');

@@ -38,7 +38,10 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
 
   async load(conversationId: string, collectionId: string): Promise<ChatTurn[]> {
     const [owner, raw] = await whenReady(this.redis, 'conversation store', () =>
-      Promise.all([this.redis.get(this.ownerKey(conversationId)), this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1)]),
+      Promise.all([
+        this.redis.get(this.ownerKey(conversationId)),
+        this.redis.lrange(this.key(conversationId), -this.opts.maxTurns, -1),
+      ]),
     );
     if (owner !== null && owner !== collectionId) throw notHere(conversationId, collectionId);
     const turns: ChatTurn[] = [];
@@ -52,7 +55,16 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
   async append(conversationId: string, collectionId: string, turns: ChatTurn[]): Promise<void> {
     if (!turns.length) return;
     const done = await whenReady(this.redis, 'conversation store', () =>
-      this.redis.eval(APPEND, 2, this.key(conversationId), this.ownerKey(conversationId), collectionId, String(this.opts.ttlSeconds), String(this.opts.maxTurns), ...turns.map((t) => JSON.stringify(t))),
+      this.redis.eval(
+        APPEND,
+        2,
+        this.key(conversationId),
+        this.ownerKey(conversationId),
+        collectionId,
+        String(this.opts.ttlSeconds),
+        String(this.opts.maxTurns),
+        ...turns.map((t) => JSON.stringify(t)),
+      ),
     );
     if (done !== 1) throw notHere(conversationId, collectionId);
   }

@@ -26,7 +26,11 @@ const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'
 
 describe('extractAnswer', () => {
   it('keeps decimals and intervals whole (sentence ends are not every full stop)', () => {
-    const answer = extractAnswer('What was the odds ratio for farming?', [source(1, 'Farming was associated with PSV (OR 2.3 [95% CI 1.2-4.6]). Age was not.')], 1);
+    const answer = extractAnswer(
+      'What was the odds ratio for farming?',
+      [source(1, 'Farming was associated with PSV (OR 2.3 [95% CI 1.2-4.6]). Age was not.')],
+      1,
+    );
     expect(answer).toBe('Farming was associated with PSV (OR 2.3 [95% CI 1.2-4.6]). [1]');
   });
 
@@ -39,7 +43,11 @@ describe('extractAnswer', () => {
   });
 
   it('weights rare question words above words every passage has', () => {
-    const answer = extractAnswer('PrEP injection brand name', [source(1, 'PrEP pills are taken daily. PrEP works. The PrEP shot is Apretude, an injection.')], 1);
+    const answer = extractAnswer(
+      'PrEP injection brand name',
+      [source(1, 'PrEP pills are taken daily. PrEP works. The PrEP shot is Apretude, an injection.')],
+      1,
+    );
     expect(answer).toBe('The PrEP shot is Apretude, an injection. [1]');
   });
 
@@ -49,42 +57,79 @@ describe('extractAnswer', () => {
 
   it('answers NOT_FOUND when the specific words of the question are in no passage, however many general words match', () => {
     const lex = lexicon(['dose', 'recommended', 'children', 'range', 'patients', 'taking']);
-    const passages = [source(1, 'The recommended dose for children is given in the schedule.'), source(2, 'Patients taking PrEP need a test every 3 months.')];
-    expect(extractAnswer('What dose of amoxicillin is recommended for otitis in children?', passages, 3, { lexicon: lex })).toBe(NOT_FOUND);
+    const passages = [
+      source(1, 'The recommended dose for children is given in the schedule.'),
+      source(2, 'Patients taking PrEP need a test every 3 months.'),
+    ];
+    expect(
+      extractAnswer('What dose of amoxicillin is recommended for otitis in children?', passages, 3, { lexicon: lex }),
+    ).toBe(NOT_FOUND);
     // The same question with its subject in a passage is answered from it.
-    expect(extractAnswer('What dose of amoxicillin is recommended for children?', [source(1, 'The recommended amoxicillin dose for children is 90 mg/kg.')], 3, { lexicon: lex })).toBe(
-      'The recommended amoxicillin dose for children is 90 mg/kg. [1]',
-    );
+    expect(
+      extractAnswer(
+        'What dose of amoxicillin is recommended for children?',
+        [source(1, 'The recommended amoxicillin dose for children is 90 mg/kg.')],
+        3,
+        { lexicon: lex },
+      ),
+    ).toBe('The recommended amoxicillin dose for children is 90 mg/kg. [1]');
   });
 
   it('answers NOT_FOUND when half the words of a question of general words are in no passage, and finds a word in another form', () => {
     const lex = lexicon(['iron', 'deficiency', 'anemia', 'treated', 'vaccine', 'given']);
-    expect(extractAnswer('How is iron deficiency anemia treated?', [source(1, 'Deficiency of vaccine uptake was treated as a priority.')], 3, { lexicon: lex })).toBe(NOT_FOUND);
-    expect(extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, { lexicon: lex })).toBe('The vaccine is given at 2 months. [1]');
+    expect(
+      extractAnswer(
+        'How is iron deficiency anemia treated?',
+        [source(1, 'Deficiency of vaccine uptake was treated as a priority.')],
+        3,
+        { lexicon: lex },
+      ),
+    ).toBe(NOT_FOUND);
+    expect(
+      extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, { lexicon: lex }),
+    ).toBe('The vaccine is given at 2 months. [1]');
   });
 
   it('does not count pronouns or words naming the source as unsaid subject words', () => {
     const lex = lexicon(['born', 'proof', 'immune', 'suggest', 'schedule', 'nurse']);
-    const passages = [source(1, 'Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses.')];
+    const passages = [
+      source(1, 'Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses.'),
+    ];
     // Unsaid: proof, immune, suggest (and she, her, schedule, which say nothing of the subject); measles, the one specific word, is said.
-    expect(extractAnswer('A nurse born in 1950 has no proof she is immune to measles. What does the schedule suggest for her?', passages, 1, { lexicon: lex })).toBe(
-      'Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses. [1]',
+    expect(
+      extractAnswer(
+        'A nurse born in 1950 has no proof she is immune to measles. What does the schedule suggest for her?',
+        passages,
+        1,
+        { lexicon: lex },
+      ),
+    ).toBe('Measles: health care personnel born before 1957 without evidence of immunity: consider 2 doses. [1]');
+  });
+
+  it("finds an everyday word through the documents' term for it", () => {
+    const expander = { expand: (w: string) => (w === 'queasy' ? [{ words: ['nausea'], weight: 0.3 }] : []) };
+    const passages = [source(1, 'Take the pill with food. Nausea usually fades within a month. Store it dry.')];
+    expect(extractAnswer('Why do I feel queasy?', passages, 1, { expander })).toBe(
+      'Nausea usually fades within a month. [1]',
     );
   });
 
-  it('finds an everyday word through the documents\' term for it', () => {
-    const expander = { expand: (w: string) => (w === 'queasy' ? [{ words: ['nausea'], weight: 0.3 }] : []) };
-    const passages = [source(1, 'Take the pill with food. Nausea usually fades within a month. Store it dry.')];
-    expect(extractAnswer('Why do I feel queasy?', passages, 1, { expander })).toBe('Nausea usually fades within a month. [1]');
-  });
-
   it('prefers the passage that holds what the question asks for: a number for "how long"', () => {
-    const passages = [source(1, 'PrEP pills give protection from HIV. PrEP pills give protection after 7 days of daily use.')];
-    expect(extractAnswer('How long until PrEP pills give protection?', passages, 1)).toBe('PrEP pills give protection after 7 days of daily use. [1]');
+    const passages = [
+      source(1, 'PrEP pills give protection from HIV. PrEP pills give protection after 7 days of daily use.'),
+    ];
+    expect(extractAnswer('How long until PrEP pills give protection?', passages, 1)).toBe(
+      'PrEP pills give protection after 7 days of daily use. [1]',
+    );
   });
 
   it('answers a question heading with the passage after it', () => {
-    const passages = [source(1, 'Will other people know my test result? Your result goes into your medical record, which your insurer may see.')];
+    const passages = [
+      source(
+        1,
+        'Will other people know my test result? Your result goes into your medical record, which your insurer may see.',
+      ),
+    ];
     expect(extractAnswer('Who will know my test result?', passages, 1)).toBe(
       'Will other people know my test result? [1] Your result goes into your medical record, which your insurer may see. [1]',
     );
@@ -102,7 +147,9 @@ describe('extractAnswer', () => {
       'Adults with HIV should get the vaccine. [1] Each submission page about the vaccine is marked. [4]',
     );
     // Three quoted: the copy of 2 on another page (3) is not one of them.
-    expect(extractAnswer('Which submission page should be marked about the vaccine?', passages, 3).match(/Please mark/g)).toHaveLength(1);
+    expect(
+      extractAnswer('Which submission page should be marked about the vaccine?', passages, 3).match(/Please mark/g),
+    ).toHaveLength(1);
   });
 
   it('labels the rows under a group row of a table with the group ("Age group, yrs 30–39") and keeps numbers whole', () => {
@@ -117,7 +164,9 @@ describe('extractAnswer', () => {
       'Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31',
     ]);
     // "30" asked for is not the 30 of "30.2".
-    expect(extractAnswer('How many aged 30-39 were aware?', [source(1, html, 'table_html')], 1)).toBe('Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31. [1]');
+    expect(extractAnswer('How many aged 30-39 were aware?', [source(1, html, 'table_html')], 1)).toBe(
+      'Characteristic: Age group, yrs 30–39; Aware (%): 826 (36.4); aPR: 1.31. [1]',
+    );
   });
 
   it('asks for a time only when "when" is the question\'s own word', () => {
@@ -126,7 +175,14 @@ describe('extractAnswer', () => {
   });
 
   it('does not take the words of a web address as evidence', () => {
-    const passages = [source(1, 'Coverage report: https://www.gov.uk/publications/rsv-immunisation-for-pregnant-women. RSV vaccine: pregnant women get 1 dose at 32 weeks.')];
-    expect(extractAnswer('RSV vaccine for pregnant women?', passages, 2)).toBe('RSV vaccine: pregnant women get 1 dose at 32 weeks. [1]');
+    const passages = [
+      source(
+        1,
+        'Coverage report: https://www.gov.uk/publications/rsv-immunisation-for-pregnant-women. RSV vaccine: pregnant women get 1 dose at 32 weeks.',
+      ),
+    ];
+    expect(extractAnswer('RSV vaccine for pregnant women?', passages, 2)).toBe(
+      'RSV vaccine: pregnant women get 1 dose at 32 weeks. [1]',
+    );
   });
 });

@@ -30,7 +30,9 @@ export class ExtractiveLlm implements LlmProvider {
   }
 
   async rewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>): Promise<string> {
-    return this.know.lexicon ? carryOverRewrite(question, history, this.know.lexicon) : concatRewrite(question, history);
+    return this.know.lexicon
+      ? carryOverRewrite(question, history, this.know.lexicon)
+      : concatRewrite(question, history);
   }
 }
 
@@ -42,13 +44,19 @@ const REFERS_BACK = /\b(it|its|they|them|their|this|that|these|those|he|she|him|
  * Lexicon) of the latest earlier question that had any, so the subject of turn one still stands at
  * turn three. A question with its own subject and no reference back stands as it is.
  */
-export function carryOverRewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>, lexicon: Lexicon): string {
+export function carryOverRewrite(
+  question: string,
+  history: Array<{ role: 'user' | 'assistant'; content: string }>,
+  lexicon: Lexicon,
+): string {
   const own = contentWords(question);
   const specific = (words: string[]) => withoutNumbers(words).filter((w) => !lexicon.isGeneral(w));
   if (specific(own).length && !REFERS_BACK.test(question)) return question;
   for (const turn of [...history].reverse()) {
     if (turn.role !== 'user') continue;
-    const subject = specific(contentWords(turn.content)).filter((w) => !own.includes(w)).slice(0, 6);
+    const subject = specific(contentWords(turn.content))
+      .filter((w) => !own.includes(w))
+      .slice(0, 6);
     if (subject.length) return `${question} (${subject.join(' ')})`;
   }
   return question;
@@ -75,7 +83,9 @@ export interface AnswerKnowledge {
 
 /** Words that name the source, not the subject: "the leaflet", "the schedule", "the presenters". */
 const ABOUT_THE_SOURCE = new Set(
-  'document documents leaflet brochure booklet guide guidance schedule table tables figure report paper article study slide slides deck presenter presenters author authors page pages section text tool'.split(' '),
+  'document documents leaflet brochure booklet guide guidance schedule table tables figure report paper article study slide slides deck presenter presenters author authors page pages section text tool'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -98,7 +108,14 @@ export function extractAnswer(question: string, sources: Citation[], max: number
       const words = new Set(answerWords(text));
       if (!words.size) continue;
       const lemmas = new Set([...words].flatMap(lemmasOf));
-      const p: Passage = { text, n: s.n, order: passages.length, words, lemmas, lead: s.dataType !== 'table_html' && isLead(text) };
+      const p: Passage = {
+        text,
+        n: s.n,
+        order: passages.length,
+        words,
+        lemmas,
+        lead: s.dataType !== 'table_html' && isLead(text),
+      };
       if (prev) prev.next = p;
       prev = p;
       passages.push(p);
@@ -122,13 +139,19 @@ export function extractAnswer(question: string, sources: Citation[], max: number
   const wants = asksFor(question);
   const scores = new Map<Passage, number>();
   for (const p of passages) {
-    const matched = q.reduce((sum, w) => sum + (has(p, w) ? weight(w) : hasAlternative(p, w) ? ALTERNATIVE * weight(w) : 0), 0) / total;
+    const matched =
+      q.reduce((sum, w) => sum + (has(p, w) ? weight(w) : hasAlternative(p, w) ? ALTERNATIVE * weight(w) : 0), 0) /
+      total;
     if (matched > 0) scores.set(p, matched + (wants && wants.test(p.text) ? ANSWER_TYPE_BONUS : 0) + RANK_PRIOR / p.n);
   }
   // A question or lead-in passes its score on: its answer is the passage after it.
   for (const p of passages) {
     const s = scores.get(p);
-    if (s !== undefined && p.lead && p.next) scores.set(p.next, Math.max(scores.get(p.next) ?? 0, s + (wants && wants.test(p.next.text) ? ANSWER_TYPE_BONUS : 0)));
+    if (s !== undefined && p.lead && p.next)
+      scores.set(
+        p.next,
+        Math.max(scores.get(p.next) ?? 0, s + (wants && wants.test(p.next.text) ? ANSWER_TYPE_BONUS : 0)),
+      );
   }
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   const picked: Passage[] = [];
@@ -146,7 +169,8 @@ export function extractAnswer(question: string, sources: Citation[], max: number
     else if (best) picked[max - 1] = best[0];
   }
   // A picked lead-in reads with what it leads to.
-  for (const p of [...picked]) if (p.lead && p.next && !picked.includes(p.next) && picked.length < max + 1) picked.push(p.next);
+  for (const p of [...picked])
+    if (p.lead && p.next && !picked.includes(p.next) && picked.length < max + 1) picked.push(p.next);
   picked.sort((a, b) => a.order - b.order);
   return picked.map((p) => `${/[.!?:]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ');
 }
@@ -164,11 +188,22 @@ export function asksFor(question: string): RegExp | null {
   if (/\be-?mail\b/.test(q)) return /@/;
   if (/\b(phone|telephone|fax)\b/.test(q)) return /\d{3}/;
   if (/\bhow (long|soon)\b|\bhow much time\b/.test(q)) return /\d|\b(days?|weeks?|months?|years?|hours?|minutes?)\b/i;
-  if (/\bhow often\b|\bfrequency\b/.test(q)) return /\d|\b(once|twice|daily|weekly|monthly|yearly|annually|every|each)\b/i;
-  if (/\bhow (many|much|old)\b|\bwhat (percentage|proportion|share|number|percent|dose|age|amount|rate|ratio)\b|\bcost\b|\bprice\b|\bper ?cent\b/.test(q)) return /\d/;
+  if (/\bhow often\b|\bfrequency\b/.test(q))
+    return /\d|\b(once|twice|daily|weekly|monthly|yearly|annually|every|each)\b/i;
+  if (
+    /\bhow (many|much|old)\b|\bwhat (percentage|proportion|share|number|percent|dose|age|amount|rate|ratio)\b|\bcost\b|\bprice\b|\bper ?cent\b/.test(
+      q,
+    )
+  )
+    return /\d/;
   // "When" asks for a time only as the question's own word, not in "decide when to trigger".
   if (/^when\b|\bwhen (is|are|was|were|do|does|did|should|will|can|must)\b|\bwhat (year|date)\b/.test(q)) return /\d/;
-  if (/\b(which|what)( \w+)? (drug|medication|medicine|vaccine|product|brand|program|programme|company|trade name|name)\b/.test(q)) return /®|™|\b[A-Z][a-z]*[A-Z]\w*|[a-z,;:] +[A-Z][a-z]{3,}/;
+  if (
+    /\b(which|what)( \w+)? (drug|medication|medicine|vaccine|product|brand|program|programme|company|trade name|name)\b/.test(
+      q,
+    )
+  )
+    return /®|™|\b[A-Z][a-z]*[A-Z]\w*|[a-z,;:] +[A-Z][a-z]{3,}/;
   return null;
 }
 
@@ -192,14 +227,20 @@ function overlap(a: Set<string>, b: Set<string>): number {
  * leaflet") are left out: a value asked for need not be in the question, and "she" or "the
  * schedule" says nothing of the subject.
  */
-export function unsupported(question: string[], passages: Array<{ words: Set<string> }>, lexicon: Lexicon, alternatives: Map<string, string[]> = new Map()): boolean {
+export function unsupported(
+  question: string[],
+  passages: Array<{ words: Set<string> }>,
+  lexicon: Lexicon,
+  alternatives: Map<string, string[]> = new Map(),
+): boolean {
   const said = new Set<string>();
   for (const p of passages) for (const w of p.words) for (const l of lexicon.lemmas(w)) said.add(l);
   const words = withoutNumbers(question).filter((w) => !ABOUT_THE_SOURCE.has(w) && !lexicon.isFunctionWord(w));
   if (!words.length) return false;
   const long = [...said].filter((w) => w.length >= 7);
   // A long word is said in another form when a passage word shares most of it: undertreated / undertreatment, prognostication / prognostic.
-  const near = (w: string) => w.length >= 7 && long.some((x) => commonPrefix(w, x) >= Math.max(6, Math.ceil(0.7 * Math.min(w.length, x.length))));
+  const near = (w: string) =>
+    w.length >= 7 && long.some((x) => commonPrefix(w, x) >= Math.max(6, Math.ceil(0.7 * Math.min(w.length, x.length))));
   const saidAs = (w: string) => lexicon.lemmas(w).some((l) => said.has(l)) || near(w);
   const missing = (w: string) => !saidAs(w) && !(alternatives.get(w) ?? []).some(saidAs);
   const specific = words.filter((w) => !lexicon.isGeneral(w));
@@ -209,7 +250,10 @@ export function unsupported(question: string[], passages: Array<{ words: Set<str
   // Half its words unsaid sinks a question only when it names no specific subject that the passages do say:
   // a lay question about a named thing ("how long do West Nile infections take to clear up?") is worded apart from its answer.
   const subjectSaid = specific.length > 0 && missingSpecific === 0;
-  return (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) || (missingShare >= 0.5 && !subjectSaid);
+  return (
+    (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) ||
+    (missingShare >= 0.5 && !subjectSaid)
+  );
 }
 
 /** Distinct words, numbers left out: a question's subject is never a number. */
@@ -236,16 +280,24 @@ function textPassages(text: string): string[] {
  * below it, which carry the label: "Characteristic: Age group, yrs 30–39; Awareness (%): 826 (36.4)".
  */
 export function tableRows(html: string): string[] {
-  const cells = (row: string) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => decodeHtmlEntities(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
+  const cells = (row: string) =>
+    [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) =>
+      decodeHtmlEntities(m[1].replace(/<[^>]+>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   const rows = (html.match(/<tr[^>]*>[\s\S]*?<\/tr>/g) ?? []).map(cells);
-  const header = /<thead>/.test(html) ? rows.shift() ?? [] : [];
+  const header = /<thead>/.test(html) ? (rows.shift() ?? []) : [];
   const out: string[] = [];
   let group = '';
   for (const r of rows) {
     const isGroup = header.length > 2 && !!r[0] && r.slice(1).every((c, i) => !c || !header[i + 1]);
     if (isGroup) group = r[0];
     const labelled = group && !isGroup ? [`${group} ${r[0]}`, ...r.slice(1)] : r;
-    const text = labelled.map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c)).filter(Boolean).join('; ');
+    const text = labelled
+      .map((c, i) => (header[i] && c ? `${header[i]}: ${c}` : c))
+      .filter(Boolean)
+      .join('; ');
     if (text) out.push(text);
   }
   return out;

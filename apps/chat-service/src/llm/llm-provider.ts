@@ -18,7 +18,10 @@ export interface LlmProvider {
 export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
 
 /** Offline rewrite: the previous user question gives the follow-up its subject. */
-export function concatRewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>): string {
+export function concatRewrite(
+  question: string,
+  history: Array<{ role: 'user' | 'assistant'; content: string }>,
+): string {
   const lastUser = [...history].reverse().find((h) => h.role === 'user');
   return lastUser ? `${lastUser.content.slice(0, 500)} ${question}` : question;
 }

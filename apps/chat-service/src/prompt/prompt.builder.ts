@@ -11,9 +11,16 @@ function quote(text: string): string {
  * System prompt first and alone; history as plain turns; the context passages and the question in
  * the final user turn, each passage numbered with its file and page.
  */
-export function buildMessages(question: string, sources: Citation[], history: Array<{ role: 'user' | 'assistant'; content: string }>): ChatMessage[] {
+export function buildMessages(
+  question: string,
+  sources: Citation[],
+  history: Array<{ role: 'user' | 'assistant'; content: string }>,
+): ChatMessage[] {
   const context = sources
-    .map((s) => `<passage n="${s.n}" file="${s.filename.replace(/"/g, '')}" page="${s.pageNumber}" type="${s.dataType}">\n${quote(s.text)}\n</passage>`)
+    .map(
+      (s) =>
+        `<passage n="${s.n}" file="${s.filename.replace(/"/g, '')}" page="${s.pageNumber}" type="${s.dataType}">\n${quote(s.text)}\n</passage>`,
+    )
     .join('\n');
   return [
     { role: 'system', content: SYSTEM_PROMPT },

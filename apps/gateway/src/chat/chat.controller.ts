@@ -27,7 +27,11 @@ export class ChatController {
       next: send,
       error: (err: unknown) => {
         const e = err instanceof DomainError ? err : new DomainError('INTERNAL', 'chat stream failed');
-        send({ type: 'error', code: e.code, message: `${e.message} (request ${RequestContext.correlationId() ?? '-'})` });
+        send({
+          type: 'error',
+          code: e.code,
+          message: `${e.message} (request ${RequestContext.correlationId() ?? '-'})`,
+        });
         res.end();
       },
       complete: () => res.end(),

@@ -52,7 +52,12 @@ export class CollectionsController {
     @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
     @Query(new ZodPipe(ChunkPageQuerySchema, 'query')) page: ChunkPageQuery,
   ) {
-    return this.bus.request(RetrievalDocumentChunks, { collectionId, documentId, offset: page.offset, limit: page.limit });
+    return this.bus.request(RetrievalDocumentChunks, {
+      collectionId,
+      documentId,
+      offset: page.offset,
+      limit: page.limit,
+    });
   }
 
   /** The document's original file, as uploaded; one byte range of it for a `Range` request (206). */

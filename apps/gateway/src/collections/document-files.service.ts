@@ -28,8 +28,11 @@ export interface DocumentFile {
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
   const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
   if (!m || (!m[1] && !m[2])) return null;
-  const [start, end] = m[1] ? [Number(m[1]), m[2] ? Math.min(Number(m[2]), size - 1) : size - 1] : [Math.max(0, size - Number(m[2])), size - 1];
-  if (start >= size || start > end) throw new DomainError('RANGE_NOT_SATISFIABLE', `range ${header} is outside the file's ${size} bytes`);
+  const [start, end] = m[1]
+    ? [Number(m[1]), m[2] ? Math.min(Number(m[2]), size - 1) : size - 1]
+    : [Math.max(0, size - Number(m[2])), size - 1];
+  if (start >= size || start > end)
+    throw new DomainError('RANGE_NOT_SATISFIABLE', `range ${header} is outside the file's ${size} bytes`);
   return { start, end };
 }
 
@@ -46,11 +49,20 @@ export class DocumentFilesService {
     if (!document) throw new DomainError('NOT_FOUND', `no document ${documentId} in collection ${collectionId}`);
     const key = originalKey(collectionId, documentId);
     const size = await this.storage.size(key).catch(() => {
-      throw new DomainError('NOT_FOUND', `the original of ${document.filename} is not kept (indexed before originals were kept: upload it again)`);
+      throw new DomainError(
+        'NOT_FOUND',
+        `the original of ${document.filename} is not kept (indexed before originals were kept: upload it again)`,
+      );
     });
     const range = parseRange(rangeHeader, size) ?? undefined;
     const type = sourceTypeOf(document.filename);
-    return { filename: document.filename, contentType: type ? CONTENT_TYPES[type] : 'application/octet-stream', size, range, body: this.storage.openRead(key, range) };
+    return {
+      filename: document.filename,
+      contentType: type ? CONTENT_TYPES[type] : 'application/octet-stream',
+      size,
+      range,
+      body: this.storage.openRead(key, range),
+    };
   }
 
   async removeDocuments(collectionId: string, documentIds: string[]): Promise<void> {

@@ -43,30 +43,33 @@ const schema = z
   })
   .superRefine((e, ctx) => {
     if (e.AUTH_ENABLED && e.API_KEY_HASHES.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['API_KEY_HASHES'], message: 'at least one key hash is required when AUTH_ENABLED=true' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_KEY_HASHES'],
+        message: 'at least one key hash is required when AUTH_ENABLED=true',
+      });
     }
     for (const h of e.API_KEY_HASHES) {
-      if (!/^[a-f0-9]{64}$/.test(h)) ctx.addIssue({ code: 'custom', path: ['API_KEY_HASHES'], message: 'each entry must be a sha256 hex digest' });
+      if (!/^[a-f0-9]{64}$/.test(h))
+        ctx.addIssue({ code: 'custom', path: ['API_KEY_HASHES'], message: 'each entry must be a sha256 hex digest' });
     }
   })
-  .transform(
-    (e): GatewayConfig => ({
-      ...toBaseConfig(e),
-      port: e.PORT,
-      host: e.HOST,
-      uploadDir: e.UPLOAD_DIR,
-      maxUploadBytes: e.MAX_UPLOAD_BYTES,
-      maxFilesPerUpload: e.MAX_FILES_PER_UPLOAD,
-      maxJsonBytes: e.MAX_JSON_BYTES,
-      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      auth: { enabled: e.AUTH_ENABLED, keyHashes: new Set(e.API_KEY_HASHES) },
-      rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, enabled: e.RATE_LIMIT_PER_MINUTE > 0 },
-      metricsPublic: e.METRICS_PUBLIC,
-      corsOrigins: e.CORS_ORIGINS,
-      chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
-      webDir: e.WEB_DIR === 'off' ? null : e.WEB_DIR,
-    }),
-  );
+  .transform((e): GatewayConfig => ({
+    ...toBaseConfig(e),
+    port: e.PORT,
+    host: e.HOST,
+    uploadDir: e.UPLOAD_DIR,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxFilesPerUpload: e.MAX_FILES_PER_UPLOAD,
+    maxJsonBytes: e.MAX_JSON_BYTES,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    auth: { enabled: e.AUTH_ENABLED, keyHashes: new Set(e.API_KEY_HASHES) },
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, enabled: e.RATE_LIMIT_PER_MINUTE > 0 },
+    metricsPublic: e.METRICS_PUBLIC,
+    corsOrigins: e.CORS_ORIGINS,
+    chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
+    webDir: e.WEB_DIR === 'off' ? null : e.WEB_DIR,
+  }));
 
 export const loadGatewayConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

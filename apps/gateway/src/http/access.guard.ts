@@ -1,6 +1,15 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ApiKeyScope } from '@rag/contracts';
-import { AppLogger, closeRedis, createFailFastRedis, DomainError, LOGGER, RedisClient, RequestContext, whenReady } from '@rag/platform';
+import {
+  AppLogger,
+  closeRedis,
+  createFailFastRedis,
+  DomainError,
+  LOGGER,
+  RedisClient,
+  RequestContext,
+  whenReady,
+} from '@rag/platform';
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { ApiKeysService } from '../keys/api-keys.service';
@@ -52,18 +61,40 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     const operations = !!route && OPERATIONS_PATHS.has(route);
     if (operations && (this.config.metricsPublic || !this.config.auth.enabled)) return true;
     const caller = await this.authenticate(req);
-    if (this.config.rateLimit.enabled) await this.count(caller.keyId ? `key:${caller.keyId}` : `ip:${req.ip}`, ctx.switchToHttp().getResponse<Response>());
+    if (this.config.rateLimit.enabled)
+      await this.count(
+        caller.keyId ? `key:${caller.keyId}` : `ip:${req.ip}`,
+        ctx.switchToHttp().getResponse<Response>(),
+      );
     const action = `${req.method} ${route ?? req.path}`;
     // A route missing from the table needs admin: a new route is closed until its scope is decided.
     const scopes: readonly ApiKeyScope[] = operations ? ['admin'] : (ROUTE_SCOPES.get(action) ?? ['admin']);
-    if (!mayUse(caller, scopes)) throw new DomainError('FORBIDDEN', `this API key lacks the scope ${scopes.join(' or ')} needed for ${action}`);
+    if (!mayUse(caller, scopes))
+      throw new DomainError('FORBIDDEN', `this API key lacks the scope ${scopes.join(' or ')} needed for ${action}`);
     // Readiness and metrics describe the whole system (every tenant's load): for the operator's keys only.
-    if (operations && !caller.bootstrap) throw new DomainError('FORBIDDEN', `${action} needs a key from API_KEY_HASHES (or METRICS_PUBLIC=true)`);
+    if (operations && !caller.bootstrap)
+      throw new DomainError('FORBIDDEN', `${action} needs a key from API_KEY_HASHES (or METRICS_PUBLIC=true)`);
     const collectionId = namedCollection(req);
-    if (collectionId !== undefined && !mayTouch(caller, collectionId)) throw new DomainError('FORBIDDEN', `this API key may not use collection ${collectionId}`);
+    if (collectionId !== undefined && !mayTouch(caller, collectionId))
+      throw new DomainError('FORBIDDEN', `this API key may not use collection ${collectionId}`);
     setCaller(req, caller);
-    if (caller.keyId && (scopes.includes('upload') || scopes.includes('delete') || scopes.includes('admin')) && req.method !== 'GET') {
-      this.logger.info({ audit: { keyId: caller.keyId, tenant: caller.tenant, action, collectionId: collectionId ?? null, requestId: RequestContext.correlationId() } }, 'api key write');
+    if (
+      caller.keyId &&
+      (scopes.includes('upload') || scopes.includes('delete') || scopes.includes('admin')) &&
+      req.method !== 'GET'
+    ) {
+      this.logger.info(
+        {
+          audit: {
+            keyId: caller.keyId,
+            tenant: caller.tenant,
+            action,
+            collectionId: collectionId ?? null,
+            requestId: RequestContext.correlationId(),
+          },
+        },
+        'api key write',
+      );
     }
     return true;
   }
@@ -83,7 +114,15 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     const elapsed = (now % WINDOW_MS) / WINDOW_MS;
     const key = (w: number) => `${this.config.redisPrefix}:rl:{${caller}}:${w}`;
     const [allowed, cur, prev] = (await whenReady(this.redis, 'rate limit store', () =>
-      this.redis.eval(SLIDING_WINDOW, 2, key(window), key(window - 1), String(1 - elapsed), String(limit), String(2 * WINDOW_MS)),
+      this.redis.eval(
+        SLIDING_WINDOW,
+        2,
+        key(window),
+        key(window - 1),
+        String(1 - elapsed),
+        String(limit),
+        String(2 * WINDOW_MS),
+      ),
     )) as [number, number, number];
     const used = Math.floor(prev * (1 - elapsed)) + cur;
     const resetSeconds = Math.max(1, Math.ceil(secondsUntilFree(limit, cur, prev, elapsed)));
@@ -91,7 +130,9 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - used)));
     res.setHeader('RateLimit-Reset', String(resetSeconds));
     if (!allowed) {
-      throw new DomainError('RATE_LIMITED', `rate limit of ${limit} requests per minute exceeded`, { retryAfterSeconds: resetSeconds });
+      throw new DomainError('RATE_LIMITED', `rate limit of ${limit} requests per minute exceeded`, {
+        retryAfterSeconds: resetSeconds,
+      });
     }
   }
 }
@@ -108,7 +149,8 @@ export function secondsUntilFree(limit: number, cur: number, prev: number, elaps
 /** The collection a request names: in its path, its JSON body, or the task list's query. */
 function namedCollection(req: Request): string | undefined {
   const fromParams = (req.params as Record<string, string> | undefined)?.collectionId;
-  const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).collectionId : undefined;
+  const fromBody =
+    req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).collectionId : undefined;
   const query = req.query as Record<string, unknown> | undefined;
   const fromQuery = query?.collectionId ?? query?.collection_id;
   const id = fromParams ?? fromBody ?? fromQuery;

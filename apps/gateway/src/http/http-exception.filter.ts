@@ -22,7 +22,15 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-const FROM_HTTP: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
+const FROM_HTTP: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
 
 export const statusFor = (code: ErrorCode) => STATUS[code];
 
@@ -42,7 +50,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const r = exception.getResponse();
       const message = typeof r === 'string' ? r : ((r as { message?: string | string[] }).message ?? exception.message);
-      body = { statusCode: status, code: FROM_HTTP[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'), message: Array.isArray(message) ? message.join('; ') : message, requestId };
+      body = {
+        statusCode: status,
+        code: FROM_HTTP[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'),
+        message: Array.isArray(message) ? message.join('; ') : message,
+        requestId,
+      };
     } else if ((exception as { type?: string })?.type === 'entity.too.large') {
       body = { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large', requestId };
     } else if ((exception as { type?: string })?.type === 'entity.parse.failed') {
@@ -51,8 +64,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ errorId: requestId, err: exception }, 'unexpected error');
       body = { statusCode: 500, code: 'INTERNAL', message: `internal error (id ${requestId})`, requestId };
     }
-    if (body.code === 'RATE_LIMITED' && (exception as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds) {
-      res.setHeader('Retry-After', String((exception as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds));
+    if (
+      body.code === 'RATE_LIMITED' &&
+      (exception as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds
+    ) {
+      res.setHeader(
+        'Retry-After',
+        String((exception as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds),
+      );
     }
     if (res.headersSent) {
       res.end();

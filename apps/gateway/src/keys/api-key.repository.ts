@@ -27,7 +27,12 @@ export class ApiKeyRepository implements OnModuleDestroy {
 
   async insert(key: StoredApiKey): Promise<void> {
     await this.call(() =>
-      this.redis.multi().set(`${this.prefix}:record:${key.id}`, JSON.stringify(key)).set(`${this.prefix}:hash:${key.secretHash}`, key.id).sadd(`${this.prefix}:ids`, key.id).exec(),
+      this.redis
+        .multi()
+        .set(`${this.prefix}:record:${key.id}`, JSON.stringify(key))
+        .set(`${this.prefix}:hash:${key.secretHash}`, key.id)
+        .sadd(`${this.prefix}:ids`, key.id)
+        .exec(),
     );
   }
 
@@ -45,7 +50,10 @@ export class ApiKeyRepository implements OnModuleDestroy {
     const ids = await this.call(() => this.redis.smembers(`${this.prefix}:ids`));
     if (!ids.length) return [];
     const [records, used] = await this.call(() =>
-      Promise.all([this.redis.mget(...ids.map((id) => `${this.prefix}:record:${id}`)), this.redis.mget(...ids.map((id) => `${this.prefix}:used:${id}`))]),
+      Promise.all([
+        this.redis.mget(...ids.map((id) => `${this.prefix}:record:${id}`)),
+        this.redis.mget(...ids.map((id) => `${this.prefix}:used:${id}`)),
+      ]),
     );
     return records.flatMap((raw, i) => (raw ? [{ ...(JSON.parse(raw) as StoredApiKey), lastUsedAt: used[i] }] : []));
   }
@@ -53,7 +61,8 @@ export class ApiKeyRepository implements OnModuleDestroy {
   /** Saves a changed record; a new secret hash replaces the old one in one transaction. */
   async update(key: StoredApiKey, previousSecretHash?: string): Promise<void> {
     const tx = this.redis.multi().set(`${this.prefix}:record:${key.id}`, JSON.stringify(key));
-    if (previousSecretHash && previousSecretHash !== key.secretHash) tx.del(`${this.prefix}:hash:${previousSecretHash}`).set(`${this.prefix}:hash:${key.secretHash}`, key.id);
+    if (previousSecretHash && previousSecretHash !== key.secretHash)
+      tx.del(`${this.prefix}:hash:${previousSecretHash}`).set(`${this.prefix}:hash:${key.secretHash}`, key.id);
     await this.call(() => tx.exec());
   }
 

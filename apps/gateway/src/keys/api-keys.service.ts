@@ -26,21 +26,41 @@ export class ApiKeysService {
 
   async authenticate(secret: string): Promise<Caller> {
     const hash = sha256(secret);
-    if (this.config.auth.keyHashes.has(hash)) return { keyId: hash.slice(0, 16), tenant: null, bootstrap: true, scopes: new Set(['admin']), collections: ['*'] };
+    if (this.config.auth.keyHashes.has(hash))
+      return {
+        keyId: hash.slice(0, 16),
+        tenant: null,
+        bootstrap: true,
+        scopes: new Set(['admin']),
+        collections: ['*'],
+      };
     const key = await this.repo.findBySecretHash(hash);
     if (!key || key.secretHash !== hash) throw new DomainError('UNAUTHORIZED', 'invalid API key');
     if (key.revokedAt) throw new DomainError('UNAUTHORIZED', `API key ${key.id} was revoked at ${key.revokedAt}`);
-    if (key.expiresAt && Date.parse(key.expiresAt) <= Date.now()) throw new DomainError('UNAUTHORIZED', `API key ${key.id} expired at ${key.expiresAt}`);
+    if (key.expiresAt && Date.parse(key.expiresAt) <= Date.now())
+      throw new DomainError('UNAUTHORIZED', `API key ${key.id} expired at ${key.expiresAt}`);
     this.markUsed(key.id);
-    return { keyId: key.id, tenant: key.tenant, bootstrap: false, scopes: new Set(key.scopes), collections: key.collections };
+    return {
+      keyId: key.id,
+      tenant: key.tenant,
+      bootstrap: false,
+      scopes: new Set(key.scopes),
+      collections: key.collections,
+    };
   }
 
   async create(by: Caller, req: ApiKeyCreateRequest): Promise<ApiKeyWithSecret> {
     const wider = req.collections.find((p) => !covers(by.collections, p));
-    if (wider) throw new DomainError('FORBIDDEN', `this key may not grant collections "${wider}": it can reach only ${by.collections.join(', ')}`);
-    if (!by.bootstrap && req.tenant && req.tenant !== by.tenant) throw new DomainError('FORBIDDEN', `this key may create keys only for tenant ${by.tenant}`);
+    if (wider)
+      throw new DomainError(
+        'FORBIDDEN',
+        `this key may not grant collections "${wider}": it can reach only ${by.collections.join(', ')}`,
+      );
+    if (!by.bootstrap && req.tenant && req.tenant !== by.tenant)
+      throw new DomainError('FORBIDDEN', `this key may create keys only for tenant ${by.tenant}`);
     const tenant = req.tenant ?? by.tenant ?? 'default';
-    if (req.expiresAt && Date.parse(req.expiresAt) <= Date.now()) throw new DomainError('VALIDATION_FAILED', 'expiresAt is in the past');
+    if (req.expiresAt && Date.parse(req.expiresAt) <= Date.now())
+      throw new DomainError('VALIDATION_FAILED', 'expiresAt is in the past');
     const secret = newSecret();
     const key: StoredApiKey = {
       id: randomBytes(8).toString('hex'),
@@ -89,7 +109,11 @@ export class ApiKeysService {
     if (!key || (!by.bootstrap && key.tenant !== by.tenant)) throw new DomainError('NOT_FOUND', `no API key ${id}`);
     // Rotating hands over a secret: a tenant's admin may manage only keys that reach no further than it does.
     const wider = key.collections.find((p) => !covers(by.collections, p));
-    if (!by.bootstrap && wider) throw new DomainError('FORBIDDEN', `API key ${id} reaches collections "${wider}", beyond this key's ${by.collections.join(', ')}`);
+    if (!by.bootstrap && wider)
+      throw new DomainError(
+        'FORBIDDEN',
+        `API key ${id} reaches collections "${wider}", beyond this key's ${by.collections.join(', ')}`,
+      );
     return key;
   }
 
@@ -106,5 +130,15 @@ function newSecret(): string {
 }
 
 function toApiKey(k: StoredApiKey, lastUsedAt: string | null): ApiKey {
-  return { id: k.id, name: k.name, tenant: k.tenant, scopes: k.scopes, collections: k.collections, createdAt: k.createdAt, expiresAt: k.expiresAt, lastUsedAt, revokedAt: k.revokedAt };
+  return {
+    id: k.id,
+    name: k.name,
+    tenant: k.tenant,
+    scopes: k.scopes,
+    collections: k.collections,
+    createdAt: k.createdAt,
+    expiresAt: k.expiresAt,
+    lastUsedAt,
+    revokedAt: k.revokedAt,
+  };
 }

@@ -1,7 +1,13 @@
 import { ApiKeyScope } from '@rag/contracts';
 import { Caller, covers, matches, mayTouch, mayUse } from './caller';
 
-const caller = (scopes: ApiKeyScope[], collections: string[]): Caller => ({ keyId: 'k', tenant: 't', bootstrap: false, scopes: new Set(scopes), collections });
+const caller = (scopes: ApiKeyScope[], collections: string[]): Caller => ({
+  keyId: 'k',
+  tenant: 't',
+  bootstrap: false,
+  scopes: new Set(scopes),
+  collections,
+});
 
 describe('caller permissions', () => {
   it('matches collection ids exactly, by prefix, or all', () => {

@@ -13,14 +13,23 @@ export interface Caller {
   collections: readonly string[];
 }
 
-export const ANYONE: Caller = { keyId: null, tenant: null, bootstrap: true, scopes: new Set(['admin']), collections: ['*'] };
+export const ANYONE: Caller = {
+  keyId: null,
+  tenant: null,
+  bootstrap: true,
+  scopes: new Set(['admin']),
+  collections: ['*'],
+};
 
 export function mayUse(caller: Caller, scopes: readonly ApiKeyScope[]): boolean {
   return caller.scopes.has('admin') || scopes.length === 0 || scopes.some((s) => caller.scopes.has(s));
 }
 
 export function matches(pattern: string, collectionId: string): boolean {
-  return pattern === '*' || (pattern.endsWith('*') ? collectionId.startsWith(pattern.slice(0, -1)) : pattern === collectionId);
+  return (
+    pattern === '*' ||
+    (pattern.endsWith('*') ? collectionId.startsWith(pattern.slice(0, -1)) : pattern === collectionId)
+  );
 }
 
 export function mayTouch(caller: Caller, collectionId: string): boolean {
@@ -47,4 +56,6 @@ export function callerOf(req: Request): Caller {
 }
 
 /** The caller the access guard authenticated, for handlers that filter what they return by it. */
-export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext) => callerOf(ctx.switchToHttp().getRequest<Request>()));
+export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  callerOf(ctx.switchToHttp().getRequest<Request>()),
+);

@@ -45,13 +45,21 @@ export class MetricsService {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
-  private readonly pages = new Gauge({ name: 'rag_ingest_pages', help: 'Pages ingested by successful jobs, counted in Redis; monotonic', registers: [this.registry] });
+  private readonly pages = new Gauge({
+    name: 'rag_ingest_pages',
+    help: 'Pages ingested by successful jobs, counted in Redis; monotonic',
+    registers: [this.registry],
+  });
   private readonly pagesUnread = new Gauge({
     name: 'rag_ingest_pages_unread',
     help: 'Pages of successful jobs whose text could not be read (unreadable, or images without a text layer); monotonic',
     registers: [this.registry],
   });
-  private readonly ingestUp = new Gauge({ name: 'rag_ingest_service_up', help: '1 when the ingest service answered the last scrape', registers: [this.registry] });
+  private readonly ingestUp = new Gauge({
+    name: 'rag_ingest_service_up',
+    help: '1 when the ingest service answered the last scrape',
+    registers: [this.registry],
+  });
 
   constructor(private readonly bus: BusClient) {
     collectDefaultMetrics({ register: this.registry, prefix: 'rag_gateway_' });

@@ -5,7 +5,12 @@ import { GATEWAY_CONTROLLERS } from '../app.module';
 import { API_ROUTES } from './api-routes';
 import { buildOpenApiDocument, openApiPath } from './openapi.document';
 
-const join = (...parts: string[]) => '/' + parts.map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .map((p) => p.replace(/^\/|\/$/g, ''))
+    .filter(Boolean)
+    .join('/');
 
 /** The routes Nest will register, read from the controllers' decorator metadata. */
 function controllerRoutes(): string[] {
@@ -38,7 +43,18 @@ describe('OpenAPI document', () => {
   it('is a valid-looking OpenAPI 3 document with every path, parameter and body schema', () => {
     const doc = buildOpenApiDocument({ authEnabled: true, version: 'test' }) as {
       openapi: string;
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; security?: unknown[]; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string }[];
+            requestBody?: unknown;
+            security?: unknown[];
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
     };
     expect(doc.openapi).toMatch(/^3\./);
     for (const r of API_ROUTES.filter((x) => !x.hidden)) {
@@ -52,13 +68,20 @@ describe('OpenAPI document', () => {
       expect(op.security).toEqual(r.open ? [] : [{ apiKey: [] }]);
     }
     // Constraints from the validating schemas reach the document.
-    const search = doc.paths['/search'].post.requestBody as { content: { 'application/json': { schema: { properties: Record<string, { pattern?: string; maximum?: number }> } } } };
+    const search = doc.paths['/search'].post.requestBody as {
+      content: {
+        'application/json': { schema: { properties: Record<string, { pattern?: string; maximum?: number }> } };
+      };
+    };
     const props = search.content['application/json'].schema.properties;
     expect(props.collectionId.pattern).toBe('^[a-zA-Z0-9_-]{1,64}$');
     expect(props.topK.maximum).toBe(50);
     const tasks = doc.paths['/tasks'].get.parameters ?? [];
     expect(tasks).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'collectionId', in: 'query' }), expect.objectContaining({ name: 'collection_id', in: 'query', deprecated: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'collectionId', in: 'query' }),
+        expect.objectContaining({ name: 'collection_id', in: 'query', deprecated: true }),
+      ]),
     );
     const deprecated = (path: string) => (doc.paths[path].delete as { deprecated?: boolean }).deprecated;
     expect(deprecated('/embeddings/{collectionId}/{documentId}')).toBe(true);

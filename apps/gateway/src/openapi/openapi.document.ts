@@ -12,11 +12,20 @@ export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '
 
 function parameters(route: ApiRoute): Json[] {
   const out: Json[] = [];
-  for (const [where, obj] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, obj] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!obj) continue;
     const schema = toSchema(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (schema.required ?? []).includes(name), ...(prop.deprecated ? { deprecated: true } : {}), schema: prop });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (schema.required ?? []).includes(name),
+        ...(prop.deprecated ? { deprecated: true } : {}),
+        schema: prop,
+      });
     }
   }
   return out;
@@ -32,10 +41,13 @@ function operation(route: ApiRoute, authEnabled: boolean): Json {
   if (route.deprecated) op.deprecated = true;
   const params = parameters(route);
   if (params.length) op.parameters = params;
-  if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
-  if (route.rawBody) op.requestBody = { required: true, content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } } };
+  if (route.body)
+    op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
+  if (route.rawBody)
+    op.requestBody = { required: true, content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } } };
   const ok: Json = { description: 'success' };
-  if (route.reply) ok.content = { [route.replyContentType ?? 'application/json']: { schema: toSchema(route.reply, 'output') } };
+  if (route.reply)
+    ok.content = { [route.replyContentType ?? 'application/json']: { schema: toSchema(route.reply, 'output') } };
   else if (route.replyContentType) ok.content = { [route.replyContentType]: { schema: { type: 'string' } } };
   op.responses = { [String(route.status)]: ok, default: { $ref: '#/components/responses/Error' } };
   if (route.open) op.security = [];
@@ -63,7 +75,9 @@ export function buildOpenApiDocument(opts: { authEnabled: boolean; version: stri
     tags: ['ingest', 'search', 'chat', 'collections', 'operations'].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose sha256 is in API_KEY_HASHES' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose sha256 is in API_KEY_HASHES' },
+      },
       schemas: { Error: toSchema(HttpErrorSchema, 'output') },
       responses: {
         Error: {

@@ -10,7 +10,10 @@ export class UploadController {
 
   @Post('upload/:collectionId')
   @HttpCode(202)
-  async upload(@Param('collectionId', new ZodPipe(CollectionIdSchema, 'collection id')) collectionId: string, @Req() req: Request) {
+  async upload(
+    @Param('collectionId', new ZodPipe(CollectionIdSchema, 'collection id')) collectionId: string,
+    @Req() req: Request,
+  ) {
     return { collectionId, ...(await this.uploads.upload(collectionId, req)) };
   }
 }

@@ -32,11 +32,21 @@ describe('UploadService', () => {
   function multipart(files: Array<{ name: string; data: string }>) {
     const boundary = 'spec-boundary';
     const body = Buffer.concat([
-      ...files.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: text/plain\r\n\r\n${f.data}\r\n`)),
+      ...files.map((f) =>
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: text/plain\r\n\r\n${f.data}\r\n`,
+        ),
+      ),
       Buffer.from(`--${boundary}--\r\n`),
     ]);
-    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) };
-    const req = Object.assign(new PassThrough(), { headers, header: (name: string) => headers[name.toLowerCase() as keyof typeof headers] });
+    const headers = {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(body.length),
+    };
+    const req = Object.assign(new PassThrough(), {
+      headers,
+      header: (name: string) => headers[name.toLowerCase() as keyof typeof headers],
+    });
     req.end(body);
     return req as never;
   }
@@ -51,8 +61,20 @@ describe('UploadService', () => {
         return { taskId: `task-${body.filename}`, state: 'PENDING' };
       },
     };
-    const service = new UploadService(storage, { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, bus as never);
-    await expect(service.upload('c1', multipart([{ name: 'a.txt', data: 'first file' }, { name: 'b.txt', data: 'second file' }]))).rejects.toMatchObject({
+    const service = new UploadService(
+      storage,
+      { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never,
+      bus as never,
+    );
+    await expect(
+      service.upload(
+        'c1',
+        multipart([
+          { name: 'a.txt', data: 'first file' },
+          { name: 'b.txt', data: 'second file' },
+        ]),
+      ),
+    ).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
     });
     // a.txt has a task: its bytes stay for the ingest worker; b.txt has none: its bytes are gone.
@@ -63,15 +85,25 @@ describe('UploadService', () => {
   /** A raw multipart body, possibly broken. */
   function rawRequest(body: Buffer, boundary = 'spec-boundary') {
     const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-    const req = Object.assign(new PassThrough(), { headers, header: (name: string) => headers[name.toLowerCase() as keyof typeof headers] });
+    const req = Object.assign(new PassThrough(), {
+      headers,
+      header: (name: string) => headers[name.toLowerCase() as keyof typeof headers],
+    });
     req.end(body);
     return req as never;
   }
-  const okBus = { request: async (_m: unknown, body: { filename: string }) => ({ taskId: `task-${body.filename}`, state: 'PENDING' }) };
-  const part = (filename: string, data: string) => `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
+  const okBus = {
+    request: async (_m: unknown, body: { filename: string }) => ({ taskId: `task-${body.filename}`, state: 'PENDING' }),
+  };
+  const part = (filename: string, data: string) =>
+    `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${data}`;
 
   it('answers broken multipart bodies with a 400 reason, never a crash or a hang, and keeps no bytes', async () => {
-    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
+    const service = new UploadService(
+      new LocalUploadStorage(dir),
+      { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never,
+      okBus as never,
+    );
     const bodies = [
       part('a.txt', 'truncated in the middle of the fi'), // no closing boundary
       `--spec-boundary\r\nContent-Disposition: form-data; name="files"; filename="a\u0001b.txt"\r\n\r\nx\r\n--spec-boundary--\r\n`,
@@ -90,21 +122,44 @@ describe('UploadService', () => {
       ]);
       expect([i, outcome]).toEqual([i, expect.stringMatching(/^(VALIDATION_FAILED)$/)]);
     }
-    for (const i of bodies.keys()) expect(existsSync(join(dir, `broken${i}`)) ? readdirSync(join(dir, `broken${i}`)) : []).toEqual([]);
+    for (const i of bodies.keys())
+      expect(existsSync(join(dir, `broken${i}`)) ? readdirSync(join(dir, `broken${i}`)) : []).toEqual([]);
   });
 
   it('keeps UTF-8 filenames intact', async () => {
-    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
+    const service = new UploadService(
+      new LocalUploadStorage(dir),
+      { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never,
+      okBus as never,
+    );
     const name = 'ünï©ødé—名前.txt';
-    const out = await service.upload('utf8', rawRequest(Buffer.from(`${part(name, 'text')}\r\n--spec-boundary--\r\n`, 'utf8')));
+    const out = await service.upload(
+      'utf8',
+      rawRequest(Buffer.from(`${part(name, 'text')}\r\n--spec-boundary--\r\n`, 'utf8')),
+    );
     expect(out.files.map((f) => f.filename)).toEqual([name]);
   });
 
   it('returns one task per file when all are submitted', async () => {
     const storage = new LocalUploadStorage(dir);
-    const bus = { request: async (_m: unknown, body: { filename: string }) => ({ taskId: `task-${body.filename}`, state: 'PENDING' }) };
-    const service = new UploadService(storage, { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, bus as never);
-    const out = await service.upload('c2', multipart([{ name: 'a.txt', data: 'one' }, { name: 'b.md', data: '# two' }]));
+    const bus = {
+      request: async (_m: unknown, body: { filename: string }) => ({
+        taskId: `task-${body.filename}`,
+        state: 'PENDING',
+      }),
+    };
+    const service = new UploadService(
+      storage,
+      { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never,
+      bus as never,
+    );
+    const out = await service.upload(
+      'c2',
+      multipart([
+        { name: 'a.txt', data: 'one' },
+        { name: 'b.md', data: '# two' },
+      ]),
+    );
     expect(out.files.map((f) => [f.index, f.taskId])).toEqual([
       [0, 'task-a.txt'],
       [1, 'task-b.md'],
@@ -139,10 +194,27 @@ describe('UploadService', () => {
   });
 
   it('answers with the reason (and every rejected file) when no file is accepted', async () => {
-    const service = new UploadService(new LocalUploadStorage(dir), { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never, okBus as never);
-    await expect(service.upload('none', multipart([{ name: 'a.pptx', data: 'PK' }, { name: 'b.exe', data: 'MZ' }]))).rejects.toMatchObject({
+    const service = new UploadService(
+      new LocalUploadStorage(dir),
+      { maxUploadBytes: 1 << 20, maxFilesPerUpload: 10 } as never,
+      okBus as never,
+    );
+    await expect(
+      service.upload(
+        'none',
+        multipart([
+          { name: 'a.pptx', data: 'PK' },
+          { name: 'b.exe', data: 'MZ' },
+        ]),
+      ),
+    ).rejects.toMatchObject({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      details: { rejected: [expect.objectContaining({ index: 0, filename: 'a.pptx' }), expect.objectContaining({ index: 1, filename: 'b.exe' })] },
+      details: {
+        rejected: [
+          expect.objectContaining({ index: 0, filename: 'a.pptx' }),
+          expect.objectContaining({ index: 1, filename: 'b.exe' }),
+        ],
+      },
     });
   });
 });

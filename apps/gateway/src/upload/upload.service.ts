@@ -7,10 +7,19 @@ import type { Request } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
-const TYPES: Record<string, SourceType> = { pdf: 'pdf', txt: 'txt', md: 'md', markdown: 'md', html: 'html', htm: 'html', docx: 'docx' };
+const TYPES: Record<string, SourceType> = {
+  pdf: 'pdf',
+  txt: 'txt',
+  md: 'md',
+  markdown: 'md',
+  html: 'html',
+  htm: 'html',
+  docx: 'docx',
+};
 
 /** The type a file is accepted as, by its extension, or undefined. */
-export const sourceTypeOf = (filename: string): SourceType | undefined => TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''];
+export const sourceTypeOf = (filename: string): SourceType | undefined =>
+  TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''];
 
 interface StoredFile {
   /** Position of the file in the upload (0-based). */
@@ -65,18 +74,34 @@ export class UploadService {
     }
     const { stored, rejected } = await this.receive(collectionId, req);
     if (stored.length === 0) {
-      if (rejected.length) throw new DomainError(rejected[0].code, rejected.length === 1 ? rejected[0].message : `no file accepted: ${rejected.map((r) => r.message).join('; ')}`, { rejected });
+      if (rejected.length)
+        throw new DomainError(
+          rejected[0].code,
+          rejected.length === 1
+            ? rejected[0].message
+            : `no file accepted: ${rejected.map((r) => r.message).join('; ')}`,
+          { rejected },
+        );
       throw new DomainError('VALIDATION_FAILED', 'no file in the upload');
     }
-    const submitted = await Promise.allSettled(stored.map((f) => this.bus.request(IngestSubmit, { collectionId, ...f })));
-    const failed = submitted.flatMap((r, i) => (r.status === 'rejected' ? [{ file: stored[i], reason: r.reason as unknown }] : []));
+    const submitted = await Promise.allSettled(
+      stored.map((f) => this.bus.request(IngestSubmit, { collectionId, ...f })),
+    );
+    const failed = submitted.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ file: stored[i], reason: r.reason as unknown }] : [],
+    );
     if (failed.length) {
       // Only files without a task are removed: queued ones are ingested, and a retry of the whole
       // upload is deduplicated by content hash, so nothing is lost or stored twice.
       await Promise.all(failed.map((f) => this.storage.delete(f.file.storageKey)));
       throw failed[0].reason;
     }
-    const files = submitted.map((r, i) => ({ index: stored[i].index, filename: stored[i].filename, taskId: (r as PromiseFulfilledResult<{ taskId: string }>).value.taskId, sizeBytes: stored[i].sizeBytes }));
+    const files = submitted.map((r, i) => ({
+      index: stored[i].index,
+      filename: stored[i].filename,
+      taskId: (r as PromiseFulfilledResult<{ taskId: string }>).value.taskId,
+      sizeBytes: stored[i].sizeBytes,
+    }));
     return { files, rejected };
   }
 
@@ -85,7 +110,13 @@ export class UploadService {
       let bb: busboy.Busboy;
       try {
         // Filenames as UTF-8 (busboy's default for header parameters is latin1, which garbles them).
-        bb = busboy({ headers: req.headers, defParamCharset: 'utf8', highWaterMark: 1 << 20, fileHwm: 1 << 20, limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 } });
+        bb = busboy({
+          headers: req.headers,
+          defParamCharset: 'utf8',
+          highWaterMark: 1 << 20,
+          fileHwm: 1 << 20,
+          limits: { fileSize: this.config.maxUploadBytes, files: this.config.maxFilesPerUpload, fields: 20 },
+        });
       } catch (err) {
         reject(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${(err as Error).message}`));
         return;
@@ -93,7 +124,8 @@ export class UploadService {
       const stored: StoredFile[] = [];
       const rejected: RejectedFile[] = [];
       let files = 0;
-      const refuse = (index: number, filename: string, e: DomainError) => rejected.push({ index, filename, code: e.code, message: e.message });
+      const refuse = (index: number, filename: string, e: DomainError) =>
+        rejected.push({ index, filename, code: e.code, message: e.message });
       const inOrder = <T extends { index: number }>(xs: T[]) => xs.sort((p, q) => p.index - q.index);
       const pending: Promise<void>[] = [];
       const open = new Set<NodeJS.ReadableStream & { destroy(err?: Error): void }>();
@@ -124,10 +156,16 @@ export class UploadService {
       bb.on('file', (_field, stream, info) => {
         const index = files++;
         // Listened to at once: a truncated body errors the file stream before storage is open.
-        stream.on('error', (err: Error) => fail(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
+        stream.on('error', (err: Error) =>
+          fail(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)),
+        );
         const filename = sanitizeFilename(info.filename ?? '');
         if (hasControlCharacter(info.filename ?? '')) {
-          refuse(index, filename, new DomainError('VALIDATION_FAILED', `${filename}: the filename contains control characters`));
+          refuse(
+            index,
+            filename,
+            new DomainError('VALIDATION_FAILED', `${filename}: the filename contains control characters`),
+          );
           stream.resume();
           return;
         }
@@ -137,7 +175,14 @@ export class UploadService {
           return;
         }
         if (!sourceType) {
-          refuse(index, filename, new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: only .pdf, .docx, .txt, .md and .html files are accepted`));
+          refuse(
+            index,
+            filename,
+            new DomainError(
+              'UNSUPPORTED_MEDIA_TYPE',
+              `${filename}: only .pdf, .docx, .txt, .md and .html files are accepted`,
+            ),
+          );
           stream.resume();
           return;
         }
@@ -158,7 +203,10 @@ export class UploadService {
             stream.on('data', inspect);
             await pipeline(stream, out);
             if ((stream as unknown as { truncated?: boolean }).truncated) {
-              throw new DomainError('PAYLOAD_TOO_LARGE', `${filename} is larger than ${this.config.maxUploadBytes} bytes`);
+              throw new DomainError(
+                'PAYLOAD_TOO_LARGE',
+                `${filename} is larger than ${this.config.maxUploadBytes} bytes`,
+              );
             }
             const problem = checkMagic(sourceType, head, size);
             if (problem) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `${filename}: ${problem}`);
@@ -168,15 +216,22 @@ export class UploadService {
             await this.storage.delete(storageKey);
             // A file that is too large or not what it claims is refused alone; a broken stream fails the request.
             if (err instanceof DomainError) refuse(index, filename, err);
-            else fail(new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));
+            else
+              fail(new DomainError('VALIDATION_FAILED', `${filename}: upload interrupted: ${(err as Error).message}`));
           }),
         );
       });
-      bb.on('filesLimit', () => fail(new DomainError('PAYLOAD_TOO_LARGE', `at most ${this.config.maxFilesPerUpload} files per upload`)));
-      bb.on('error', (err: Error) => abort(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${err.message}`)));
+      bb.on('filesLimit', () =>
+        fail(new DomainError('PAYLOAD_TOO_LARGE', `at most ${this.config.maxFilesPerUpload} files per upload`)),
+      );
+      bb.on('error', (err: Error) =>
+        abort(new DomainError('VALIDATION_FAILED', `malformed multipart request: ${err.message}`)),
+      );
       bb.on('close', finish);
       req.on('aborted', () => abort(new DomainError('VALIDATION_FAILED', 'client aborted the upload')));
-      req.on('error', (err: Error) => abort(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)));
+      req.on('error', (err: Error) =>
+        abort(new DomainError('VALIDATION_FAILED', `upload interrupted: ${err.message}`)),
+      );
       req.pipe(bb);
     });
   }
@@ -187,8 +242,12 @@ export function checkMagic(type: SourceType, head: Buffer, size: number): string
   if (size === 0) return 'file is empty';
   if (type === 'pdf') return head.indexOf('%PDF-') >= 0 ? null : 'not a PDF (no %PDF- signature)';
   // A .docx is a zip archive.
-  if (type === 'docx') return head.subarray(0, 4).equals(Buffer.from('PK\u0003\u0004', 'latin1')) ? null : 'not a Word document (no zip signature)';
+  if (type === 'docx')
+    return head.subarray(0, 4).equals(Buffer.from('PK\u0003\u0004', 'latin1'))
+      ? null
+      : 'not a Word document (no zip signature)';
   if (head.includes(0)) return 'binary content in a text file';
-  if (type === 'html' && !/^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) return 'not HTML (does not start with a tag)';
+  if (type === 'html' && !/^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, '')))
+    return 'not HTML (does not start with a tag)';
   return null;
 }

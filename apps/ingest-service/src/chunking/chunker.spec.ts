@@ -10,7 +10,10 @@ const para = (words: number, page = 1, tag = 'w'): Element => ({
 
 describe('chunkElements', () => {
   it('turns an image description into its own image_summary chunk at the image page', () => {
-    const chunks = chunkElements([para(10, 2, 'a'), { kind: 'image', text: 'Bar chart of HbA1c by arm.', page: 2 }, para(10, 2, 'b')], { maxTokens: 500, overlapTokens: 0 });
+    const chunks = chunkElements(
+      [para(10, 2, 'a'), { kind: 'image', text: 'Bar chart of HbA1c by arm.', page: 2 }, para(10, 2, 'b')],
+      { maxTokens: 500, overlapTokens: 0 },
+    );
     expect(chunks.map((c) => [c.dataType, c.pageNumber])).toEqual([
       ['text', 2],
       ['image_summary', 2],
@@ -40,7 +43,11 @@ describe('chunkElements', () => {
 
   it('moves a heading left alone at the foot of a page to the top of the next page chunk', () => {
     const chunks = chunkElements(
-      [para(10, 1), { kind: 'title', text: 'Dosage', page: 1 }, { kind: 'text', text: 'Take one tablet daily.', page: 2 }],
+      [
+        para(10, 1),
+        { kind: 'title', text: 'Dosage', page: 1 },
+        { kind: 'text', text: 'Take one tablet daily.', page: 2 },
+      ],
       { maxTokens: 500, overlapTokens: 0 },
     );
     expect(chunks.map((c) => [c.pageNumber, c.pageEnd])).toEqual([
@@ -51,7 +58,10 @@ describe('chunkElements', () => {
   });
 
   it('repeats the heading at the top of each chunk under it', () => {
-    const chunks = chunkElements([{ kind: 'title', text: 'Dosage', page: 1 }, para(100, 1, 'a'), para(100, 1, 'b')], { maxTokens: 150, overlapTokens: 0 });
+    const chunks = chunkElements([{ kind: 'title', text: 'Dosage', page: 1 }, para(100, 1, 'a'), para(100, 1, 'b')], {
+      maxTokens: 150,
+      overlapTokens: 0,
+    });
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     for (const c of chunks) expect(c.text.startsWith('Dosage')).toBe(true);
   });
@@ -85,20 +95,52 @@ describe('chunkElements', () => {
 describe('chunkElements keeps every character', () => {
   const letters = (s: string) => s.replace(/\s+/g, '');
   it("puts the table's caption in each of its chunks, and a heading when there is no caption", () => {
-    const table = tableFromRows([['Disease', 'Cases'], ...Array.from({ length: 40 }, (_, i) => [`disease number ${i}`, String(i)])], 3);
-    const chunks = chunkElements([{ kind: 'title', text: 'Results', page: 2 }, { kind: 'text', text: 'Table 2 Notifications by disease, 2024', page: 3 }, table], { maxTokens: 80, overlapTokens: 0 });
+    const table = tableFromRows(
+      [['Disease', 'Cases'], ...Array.from({ length: 40 }, (_, i) => [`disease number ${i}`, String(i)])],
+      3,
+    );
+    const chunks = chunkElements(
+      [
+        { kind: 'title', text: 'Results', page: 2 },
+        { kind: 'text', text: 'Table 2 Notifications by disease, 2024', page: 3 },
+        table,
+      ],
+      { maxTokens: 80, overlapTokens: 0 },
+    );
     const tables = chunks.filter((c) => c.dataType === 'table_html');
     expect(tables.length).toBeGreaterThan(1);
-    for (const t of tables) expect(t.text).toMatch(/^<table><caption>Table 2 Notifications by disease, 2024<\/caption><thead>/);
-    const [plain] = chunkElements([{ kind: 'title', text: 'Results', page: 3 }, { kind: 'text', text: 'A long paragraph of prose that is no caption at all, and goes on well past any caption length limit so that it does not count as one. '.repeat(3), page: 3 }, table], { maxTokens: 500, overlapTokens: 0 }).filter((c) => c.dataType === 'table_html');
+    for (const t of tables)
+      expect(t.text).toMatch(/^<table><caption>Table 2 Notifications by disease, 2024<\/caption><thead>/);
+    const [plain] = chunkElements(
+      [
+        { kind: 'title', text: 'Results', page: 3 },
+        {
+          kind: 'text',
+          text: 'A long paragraph of prose that is no caption at all, and goes on well past any caption length limit so that it does not count as one. '.repeat(
+            3,
+          ),
+          page: 3,
+        },
+        table,
+      ],
+      { maxTokens: 500, overlapTokens: 0 },
+    ).filter((c) => c.dataType === 'table_html');
     expect(plain.text).toMatch(/^<table><caption>Results<\/caption>/);
     // A year set between the title and the table is no caption.
-    const dated = chunkElements([{ kind: 'text', text: 'Vaccines in the Adult Immunization Schedule', page: 1 }, { kind: 'title', text: '2025', page: 1 }, { ...table, page: 1 }], { maxTokens: 500, overlapTokens: 0 }).find((c) => c.dataType === 'table_html');
+    const dated = chunkElements(
+      [
+        { kind: 'text', text: 'Vaccines in the Adult Immunization Schedule', page: 1 },
+        { kind: 'title', text: '2025', page: 1 },
+        { ...table, page: 1 },
+      ],
+      { maxTokens: 500, overlapTokens: 0 },
+    ).find((c) => c.dataType === 'table_html');
     expect(dated?.text).toMatch(/^<table><caption>Vaccines in the Adult Immunization Schedule<\/caption>/);
   });
 
   it('splits long paragraphs full of decimals without dropping any of them', () => {
-    const sentence = (i: number) => `Farming in year ${i} was associated with PSV (OR 2.${i} [95% CI 1.2-4.${i}]) and p<.00${i}.`;
+    const sentence = (i: number) =>
+      `Farming in year ${i} was associated with PSV (OR 2.${i} [95% CI 1.2-4.${i}]) and p<.00${i}.`;
     const text = Array.from({ length: 60 }, (_, i) => sentence(i)).join(' ');
     const chunks = chunkElements([{ kind: 'text', text, page: 1 }], { maxTokens: 120, overlapTokens: 0 });
     expect(chunks.length).toBeGreaterThan(3);
@@ -121,7 +163,13 @@ describe('chunkElements heading paths', () => {
       { kind: 'text' as const, text: 'One dose every season.', page: 1 },
       { kind: 'title' as const, text: 'Zoster vaccination', page: 2, size: 14 },
       { kind: 'text' as const, text: 'Two doses, two to six months apart.', page: 2 },
-      tableFromRows([['Vaccine', 'Doses'], ['RZV', '2']], 2),
+      tableFromRows(
+        [
+          ['Vaccine', 'Doses'],
+          ['RZV', '2'],
+        ],
+        2,
+      ),
     ];
     const chunks = chunkElements(els, { maxTokens: 200, overlapTokens: 0 });
     expect(chunks.map((c) => [c.dataType, c.headingPath])).toEqual([
@@ -132,8 +180,17 @@ describe('chunkElements heading paths', () => {
   });
 
   it('keeps a page of nothing but headings (slides in large type) cited at its own page', () => {
-    const slide = (page: number) => Array.from({ length: 5 }, (_, i) => ({ kind: 'title' as const, text: `Slide ${page} point ${i}`, page, size: 20 }));
-    const chunks = chunkElements([...slide(1), ...slide(2), { kind: 'text' as const, text: 'Closing words.', page: 3 }], { maxTokens: 200, overlapTokens: 0 });
+    const slide = (page: number) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        kind: 'title' as const,
+        text: `Slide ${page} point ${i}`,
+        page,
+        size: 20,
+      }));
+    const chunks = chunkElements(
+      [...slide(1), ...slide(2), { kind: 'text' as const, text: 'Closing words.', page: 3 }],
+      { maxTokens: 200, overlapTokens: 0 },
+    );
     expect(chunks.map((c) => c.pageNumber)).toEqual([1, 2, 3]);
     expect(chunks[0].text).toContain('Slide 1 point 0');
   });

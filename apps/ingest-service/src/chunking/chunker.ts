@@ -52,7 +52,15 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
   let onlyHeadings = false;
   const emit = () => {
     const text = buf.join('\n').trim();
-    if (text) out.push({ index: out.length, text, dataType: 'text', pageNumber: start, pageEnd: end, headingPath: headingPath() });
+    if (text)
+      out.push({
+        index: out.length,
+        text,
+        dataType: 'text',
+        pageNumber: start,
+        pageEnd: end,
+        headingPath: headingPath(),
+      });
     buf = [];
     tokens = 0;
     onlyHeadings = false;
@@ -82,11 +90,24 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     }
     // A date or a page number ("2025", "Page 3") names nothing: the title before it stays the caption.
     const names = /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u.test(el.text);
-    caption = el.text.length <= MAX_CAPTION_CHARS && names && (el.kind === 'title' || CAPTION.test(el.text) || !caption || caption.page !== el.page) ? { text: el.text, page: el.page } : caption;
+    caption =
+      el.text.length <= MAX_CAPTION_CHARS &&
+      names &&
+      (el.kind === 'title' || CAPTION.test(el.text) || !caption || caption.page !== el.page)
+        ? { text: el.text, page: el.page }
+        : caption;
     if (el.kind === 'image') {
       // A vision model's description of a figure: one chunk of its own, cited at its page.
       emit();
-      if (el.text.trim()) out.push({ index: out.length, text: el.text.trim(), dataType: 'image_summary', pageNumber: el.page, pageEnd: el.page, headingPath: headingPath() });
+      if (el.text.trim())
+        out.push({
+          index: out.length,
+          text: el.text.trim(),
+          dataType: 'image_summary',
+          pageNumber: el.page,
+          pageEnd: el.page,
+          headingPath: headingPath(),
+        });
       continue;
     }
     if (buf.length && el.page !== end) {

@@ -1,4 +1,11 @@
-import { checkEmbedderEnv, EmbedderConfig, embedderEnvShape, openAiConnection, OpenAiConnection, toEmbedderConfig } from '@rag/ai';
+import {
+  checkEmbedderEnv,
+  EmbedderConfig,
+  embedderEnvShape,
+  openAiConnection,
+  OpenAiConnection,
+  toEmbedderConfig,
+} from '@rag/ai';
 import { BaseConfig, baseEnvShape, env, loadConfig, toBaseConfig } from '@rag/platform';
 import { z } from 'zod';
 
@@ -17,7 +24,15 @@ export interface IngestConfig extends BaseConfig {
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
   reconcile: { intervalMs: number; graceMs: number };
-  job: { timeoutMs: number; attempts: number; backoffMs: number; partitionTimeoutMs: number; storeTimeoutMs: number; lockMs: number; stalledCheckMs: number };
+  job: {
+    timeoutMs: number;
+    attempts: number;
+    backoffMs: number;
+    partitionTimeoutMs: number;
+    storeTimeoutMs: number;
+    lockMs: number;
+    stalledCheckMs: number;
+  };
 }
 
 const schema = z
@@ -34,7 +49,10 @@ const schema = z
     PDF_TEXT_LAYER: z.enum(['auto', 'poppler', 'pdfjs']).default('auto'),
     OCR: z.enum(['auto', 'off']).default('auto'),
     OCR_ENGINE: z.enum(['auto', 'native', 'wasm']).default('auto'),
-    OCR_LANG: z.string().regex(/^[a-z_]{3,12}$/).default('eng'),
+    OCR_LANG: z
+      .string()
+      .regex(/^[a-z_]{3,12}$/)
+      .default('eng'),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
     OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
     CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
@@ -53,40 +71,52 @@ const schema = z
   .superRefine((e, ctx) => {
     checkEmbedderEnv(e, ctx);
     if (e.PARTITIONER === 'unstructured' && !e.UNSTRUCTURED_API_URL) {
-      ctx.addIssue({ code: 'custom', path: ['UNSTRUCTURED_API_URL'], message: 'required when PARTITIONER=unstructured' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UNSTRUCTURED_API_URL'],
+        message: 'required when PARTITIONER=unstructured',
+      });
     }
     if (e.VISION_MODEL && !e.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'required when VISION_MODEL is set' });
     }
     if (e.CHUNK_OVERLAP_TOKENS >= e.CHUNK_MAX_TOKENS) {
-      ctx.addIssue({ code: 'custom', path: ['CHUNK_OVERLAP_TOKENS'], message: 'must be smaller than CHUNK_MAX_TOKENS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHUNK_OVERLAP_TOKENS'],
+        message: 'must be smaller than CHUNK_MAX_TOKENS',
+      });
     }
   })
-  .transform(
-    (e): IngestConfig => ({
-      ...toBaseConfig(e),
-      uploadDir: e.UPLOAD_DIR,
-      partitioner: e.PARTITIONER,
-      unstructured: e.UNSTRUCTURED_API_URL ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY } : undefined,
-      vision: e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
-      countImages: e.COUNT_IMAGES,
-      pdfTextLayer: e.PDF_TEXT_LAYER,
-      ocr: e.OCR === 'off' ? undefined : { engine: e.OCR_ENGINE, lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
-      chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
-      embedder: toEmbedderConfig(e),
-      concurrency: e.INGEST_CONCURRENCY,
-      reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, graceMs: e.RECONCILE_GRACE_MS },
-      job: {
-        timeoutMs: e.JOB_TIMEOUT_MS,
-        attempts: e.JOB_ATTEMPTS,
-        backoffMs: e.JOB_BACKOFF_MS,
-        partitionTimeoutMs: e.PARTITION_TIMEOUT_MS,
-        storeTimeoutMs: e.STORE_TIMEOUT_MS,
-        lockMs: e.JOB_LOCK_MS,
-        stalledCheckMs: e.JOB_STALLED_CHECK_MS,
-      },
-    }),
-  );
+  .transform((e): IngestConfig => ({
+    ...toBaseConfig(e),
+    uploadDir: e.UPLOAD_DIR,
+    partitioner: e.PARTITIONER,
+    unstructured: e.UNSTRUCTURED_API_URL
+      ? { url: e.UNSTRUCTURED_API_URL, apiKey: e.UNSTRUCTURED_API_KEY, strategy: e.UNSTRUCTURED_STRATEGY }
+      : undefined,
+    vision:
+      e.VISION_MODEL && e.OPENAI_API_KEY ? { model: e.VISION_MODEL, connection: openAiConnection(e)! } : undefined,
+    countImages: e.COUNT_IMAGES,
+    pdfTextLayer: e.PDF_TEXT_LAYER,
+    ocr:
+      e.OCR === 'off'
+        ? undefined
+        : { engine: e.OCR_ENGINE, lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
+    chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
+    embedder: toEmbedderConfig(e),
+    concurrency: e.INGEST_CONCURRENCY,
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, graceMs: e.RECONCILE_GRACE_MS },
+    job: {
+      timeoutMs: e.JOB_TIMEOUT_MS,
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF_MS,
+      partitionTimeoutMs: e.PARTITION_TIMEOUT_MS,
+      storeTimeoutMs: e.STORE_TIMEOUT_MS,
+      lockMs: e.JOB_LOCK_MS,
+      stalledCheckMs: e.JOB_STALLED_CHECK_MS,
+    },
+  }));
 
 export const loadIngestConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');

@@ -4,9 +4,16 @@ import { LocalPartitioner } from './local.partitioner';
 /** A minimal Word document: a heading, a paragraph and a two-row table (what WordprocessingML needs, no more). */
 async function minimalDocx(): Promise<Buffer> {
   const zip = new JSZip();
-  zip.file('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-  zip.file('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
-  const p = (text: string, style?: string) => `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t>${text}</w:t></w:r></w:p>`;
+  zip.file(
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  );
+  zip.file(
+    '_rels/.rels',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+  );
+  const p = (text: string, style?: string) =>
+    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t>${text}</w:t></w:r></w:p>`;
   const cell = (text: string) => `<w:tc>${p(text)}</w:tc>`;
   zip.file(
     'word/document.xml',
@@ -20,7 +27,10 @@ describe('Word documents (.docx) through the local partitioner', () => {
   afterAll(() => partitioner.close());
 
   it('keeps the heading, the prose and the table with its cells', async () => {
-    const r = await partitioner.partition({ bytes: await minimalDocx(), sourceType: 'docx', filename: 'renal.docx' }, () => undefined);
+    const r = await partitioner.partition(
+      { bytes: await minimalDocx(), sourceType: 'docx', filename: 'renal.docx' },
+      () => undefined,
+    );
     const text = r.elements.map((e) => e.text).join('\n');
     expect(text).toContain('Dosing in renal impairment');
     expect(text).toContain('Reduce the dose when the eGFR is below 30 mL/min.');
@@ -29,7 +39,12 @@ describe('Word documents (.docx) through the local partitioner', () => {
   });
 
   it('fails a file that is not a Word document with a clear reason', async () => {
-    await expect(partitioner.partition({ bytes: Buffer.from('PK\u0003\u0004 broken zip'), sourceType: 'docx', filename: 'x.docx' }, () => undefined)).rejects.toMatchObject({
+    await expect(
+      partitioner.partition(
+        { bytes: Buffer.from('PK\u0003\u0004 broken zip'), sourceType: 'docx', filename: 'x.docx' },
+        () => undefined,
+      ),
+    ).rejects.toMatchObject({
       code: 'DOCUMENT_UNREADABLE',
     });
   });

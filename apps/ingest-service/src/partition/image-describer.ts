@@ -14,7 +14,10 @@ export class ImageDescriber {
         {
           role: 'user',
           content: [
-            { type: 'text', text: `Describe this figure from a document for search: what it shows, labels, values and findings.${caption ? ` Caption or nearby text: ${caption}` : ''}` },
+            {
+              type: 'text',
+              text: `Describe this figure from a document for search: what it shows, labels, values and findings.${caption ? ` Caption or nearby text: ${caption}` : ''}`,
+            },
             { type: 'image_url', image_url: { url: `data:${mime};base64,${base64}` } },
           ],
         },

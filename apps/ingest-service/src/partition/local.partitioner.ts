@@ -20,7 +20,17 @@ export class LocalPartitioner implements Partitioner {
   private readonly pool: PdfWorkerPool;
 
   constructor(
-    private readonly opts: { timeoutMs: number; countImages: boolean; workers: number; maxHeapMb?: number; maxImages?: number; minImageSide?: number; ocrMaxPages?: number; textLayer?: 'poppler' | 'pdfjs'; warm?: boolean },
+    private readonly opts: {
+      timeoutMs: number;
+      countImages: boolean;
+      workers: number;
+      maxHeapMb?: number;
+      maxImages?: number;
+      minImageSide?: number;
+      ocrMaxPages?: number;
+      textLayer?: 'poppler' | 'pdfjs';
+      warm?: boolean;
+    },
     private readonly describer?: ImageDescriber,
     private readonly ocr?: OcrEngine,
   ) {
@@ -30,12 +40,26 @@ export class LocalPartitioner implements Partitioner {
 
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
     if (input.sourceType === 'pdf') {
-      const extractImages = this.describer ? { minSide: this.opts.minImageSide ?? 64, max: this.opts.maxImages ?? 50 } : undefined;
+      const extractImages = this.describer
+        ? { minSide: this.opts.minImageSide ?? 64, max: this.opts.maxImages ?? 50 }
+        : undefined;
       const ocrPages = this.ocr ? (this.opts.ocrMaxPages ?? 50) : 0;
-      const parsed = await this.pool.parse(input.bytes, { countImages: this.opts.countImages || Boolean(this.describer), extractImages, ocrPages, textLayer: this.opts.textLayer }, progress);
+      const parsed = await this.pool.parse(
+        input.bytes,
+        {
+          countImages: this.opts.countImages || Boolean(this.describer),
+          extractImages,
+          ocrPages,
+          textLayer: this.opts.textLayer,
+        },
+        progress,
+      );
       const r = parsed.ocrPages?.length ? await this.withOcr(parsed) : parsed;
       if (!r.elements.length && !r.images?.length) {
-        throw new DomainError('DOCUMENT_UNREADABLE', `no text on any of ${r.pages} page(s): ${r.warnings?.[0]?.message ?? 'OCR found none'}`);
+        throw new DomainError(
+          'DOCUMENT_UNREADABLE',
+          `no text on any of ${r.pages} page(s): ${r.warnings?.[0]?.message ?? 'OCR found none'}`,
+        );
       }
       if (!this.describer || !r.images?.length) return { ...r, images: undefined, imagesSkipped: r.imagesFound };
       const described: Element[] = [];
@@ -44,10 +68,19 @@ export class LocalPartitioner implements Partitioner {
         if (summary) described.push({ kind: 'image', text: summary, page: img.page });
       }
       if (!r.elements.length && !described.length) {
-        throw new DomainError('DOCUMENT_UNREADABLE', `no extractable text on any of ${r.pages} page(s) and no image could be described`);
+        throw new DomainError(
+          'DOCUMENT_UNREADABLE',
+          `no extractable text on any of ${r.pages} page(s) and no image could be described`,
+        );
       }
       const imagesFound = Math.max(r.imagesFound, r.images.length);
-      return { ...r, images: undefined, elements: withImages(r.elements, described), imagesFound, imagesSkipped: imagesFound - described.length };
+      return {
+        ...r,
+        images: undefined,
+        elements: withImages(r.elements, described),
+        imagesFound,
+        imagesSkipped: imagesFound - described.length,
+      };
     }
     if (input.sourceType === 'docx') {
       // Word → HTML (headings, lists and tables kept), then the same reader as any HTML.
@@ -58,7 +91,11 @@ export class LocalPartitioner implements Partitioner {
     }
     const text = input.bytes.toString('utf8');
     const elements: Element[] =
-      input.sourceType === 'md' ? partitionMarkdown(text) : input.sourceType === 'html' ? partitionHtml(text) : partitionText(text);
+      input.sourceType === 'md'
+        ? partitionMarkdown(text)
+        : input.sourceType === 'html'
+          ? partitionHtml(text)
+          : partitionText(text);
     progress(1, 1);
     return { pages: 1, elements, imagesFound: 0, imagesSkipped: 0 };
   }
@@ -96,7 +133,10 @@ export class LocalPartitioner implements Partitioner {
     }
     const warnings = (r.warnings ?? []).map((w) =>
       w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)
-        ? { ...w, message: `page ${w.page} is an image without a text layer, and OCR ${failed.has(w.page) ? `failed on it: ${failed.get(w.page)}` : 'found no text on it'}` }
+        ? {
+            ...w,
+            message: `page ${w.page} is an image without a text layer, and OCR ${failed.has(w.page) ? `failed on it: ${failed.get(w.page)}` : 'found no text on it'}`,
+          }
         : w,
     );
     return {
@@ -117,19 +157,26 @@ export class LocalPartitioner implements Partitioner {
  * frame: such lines become runs at 90 or 270 degrees, as a text layer gives them, and the layout
  * reads each direction in its own frame.
  */
-export function ocrRuns(scan: Pick<OcrPage, 'imageWidth' | 'imageHeight' | 'pageWidth' | 'pageHeight'>, lines: OcrLine[]): TextRun[] {
+export function ocrRuns(
+  scan: Pick<OcrPage, 'imageWidth' | 'imageHeight' | 'pageWidth' | 'pageHeight'>,
+  lines: OcrLine[],
+): TextRun[] {
   const sx = scan.pageWidth / scan.imageWidth;
   const sy = scan.pageHeight / scan.imageHeight;
-  const placed = lines.map((l) => l.words.map((w) => ({ text: w.text, x0: w.x0 * sx, x1: w.x1 * sx, y0: w.y0 * sy, y1: w.y1 * sy })));
+  const placed = lines.map((l) =>
+    l.words.map((w) => ({ text: w.text, x0: w.x0 * sx, x1: w.x1 * sx, y0: w.y0 * sy, y1: w.y1 * sy })),
+  );
   const dirs = resolveDirections(placed.map(lineDirection));
   const runs: TextRun[] = [];
   placed.forEach((words, i) => {
     const dir = dirs[i];
     // Line height across the text: tesseract's for upright lines, the words' extent for vertical ones.
-    const thick = dir === 0 ? lines[i].height * sy : Math.max(...words.map((w) => w.x1)) - Math.min(...words.map((w) => w.x0));
+    const thick =
+      dir === 0 ? lines[i].height * sy : Math.max(...words.map((w) => w.x1)) - Math.min(...words.map((w) => w.x0));
     const size = Math.max(1, 0.8 * thick);
     // Along the text: x for upright lines, y down the page when reading downwards, up the page when reading upwards.
-    const along = (w: WordBox): [number, number] => (dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0]);
+    const along = (w: WordBox): [number, number] =>
+      dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0];
     const left = Math.min(...words.map((w) => w.x0));
     const right = Math.max(...words.map((w) => w.x1));
     let cur: WordBox | null = null;
@@ -137,12 +184,19 @@ export function ocrRuns(scan: Pick<OcrPage, 'imageWidth' | 'imageHeight' | 'page
       if (!cur) return;
       const width = along(cur)[1] - along(cur)[0];
       if (dir === 0) runs.push({ str: cur.text, x: cur.x0, y: scan.pageHeight - lines[i].baseline * sy, width, size });
-      else if (dir === 270) runs.push({ str: cur.text, x: left + 0.2 * thick, y: scan.pageHeight - cur.y0, width, size, angle: 270 });
+      else if (dir === 270)
+        runs.push({ str: cur.text, x: left + 0.2 * thick, y: scan.pageHeight - cur.y0, width, size, angle: 270 });
       else runs.push({ str: cur.text, x: right - 0.2 * thick, y: scan.pageHeight - cur.y1, width, size, angle: 90 });
     };
     for (const w of [...words].sort((a, b) => along(a)[0] - along(b)[0])) {
       if (cur && along(w)[0] - along(cur)[1] <= 0.6 * size) {
-        cur = { text: `${cur.text} ${w.text}`, x0: Math.min(cur.x0, w.x0), y0: Math.min(cur.y0, w.y0), x1: Math.max(cur.x1, w.x1), y1: Math.max(cur.y1, w.y1) };
+        cur = {
+          text: `${cur.text} ${w.text}`,
+          x0: Math.min(cur.x0, w.x0),
+          y0: Math.min(cur.y0, w.y0),
+          x1: Math.max(cur.x1, w.x1),
+          y1: Math.max(cur.y1, w.y1),
+        };
       } else {
         flush();
         cur = { ...w };

@@ -46,14 +46,22 @@ export function partitionMarkdown(md: string): Element[] {
 }
 
 function cells(line: string): string[] {
-  return line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 function decode(s: string): string {
   return s
     .replace(/&(#x?[0-9a-f]+|\w+);/gi, (m, e: string) =>
-      e[0] === '#' ? String.fromCodePoint(parseInt(e.slice(e[1] === 'x' || e[1] === 'X' ? 2 : 1), e[1] === 'x' || e[1] === 'X' ? 16 : 10)) : (ENTITIES[e.toLowerCase()] ?? m),
+      e[0] === '#'
+        ? String.fromCodePoint(
+            parseInt(e.slice(e[1] === 'x' || e[1] === 'X' ? 2 : 1), e[1] === 'x' || e[1] === 'X' ? 16 : 10),
+          )
+        : (ENTITIES[e.toLowerCase()] ?? m),
     )
     .replace(/\s+/g, ' ')
     .trim();
@@ -74,14 +82,20 @@ export function partitionHtml(html: string): Element[] {
     if (between.length > 20) out.push({ kind: 'text', text: between, page: 1 });
     last = re.lastIndex;
     if (tag === 'table') {
-      const rows = [...m[2].matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((r) => [...r[1].matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map((c) => stripTags(c[1])));
+      const rows = [...m[2].matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((r) =>
+        [...r[1].matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/gi)].map((c) => stripTags(c[1])),
+      );
       if (rows.length) out.push(tableFromRows(rows, 1));
       continue;
     }
     const text = stripTags(m[2]);
     if (!text) continue;
     const level = /^h([1-6])$/.exec(tag);
-    out.push(level ? { kind: 'title', text, page: 1, size: 7 - Number(level[1]) } : { kind: tag === 'li' ? 'list_item' : 'text', text, page: 1 });
+    out.push(
+      level
+        ? { kind: 'title', text, page: 1, size: 7 - Number(level[1]) }
+        : { kind: tag === 'li' ? 'list_item' : 'text', text, page: 1 },
+    );
   }
   const tail = stripTags(clean.slice(last).replace(/<\/?(html|body|head)[^>]*>/gi, ' '));
   if (tail.length > 20) out.push({ kind: 'text', text: tail, page: 1 });

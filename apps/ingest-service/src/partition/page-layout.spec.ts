@@ -1,6 +1,21 @@
-import { continueTables, joinWrappedCells, layoutPage, mayHoldTable, mergeHeaderLines, Rule, TextRun, tableFromRows } from './page-layout';
+import {
+  continueTables,
+  joinWrappedCells,
+  layoutPage,
+  mayHoldTable,
+  mergeHeaderLines,
+  Rule,
+  TextRun,
+  tableFromRows,
+} from './page-layout';
 
-const run = (str: string, x: number, y: number, size = 10): TextRun => ({ str, x, y, width: str.length * size * 0.5, size });
+const run = (str: string, x: number, y: number, size = 10): TextRun => ({
+  str,
+  x,
+  y,
+  width: str.length * size * 0.5,
+  size,
+});
 
 describe('layoutPage tables', () => {
   it('finds columns separated by narrow gaps, even under a header spanning two of them', () => {
@@ -50,7 +65,15 @@ describe('layoutPage ruled tables', () => {
     run(longCell('The sex of the patient'), 160, 648),
     run('Body text under the table, a paragraph of its own.', 60, 600),
   ];
-  const grid: Rule[] = [hRule(50, 560, 712), hRule(50, 560, 692), hRule(50, 560, 660), hRule(50, 560, 640), vRule(50, 640, 712), vRule(150, 640, 712), vRule(560, 640, 712)];
+  const grid: Rule[] = [
+    hRule(50, 560, 712),
+    hRule(50, 560, 692),
+    hRule(50, 560, 660),
+    hRule(50, 560, 640),
+    vRule(50, 640, 712),
+    vRule(150, 640, 712),
+    vRule(560, 640, 712),
+  ];
 
   it('makes a table of a ruled grid, a wrapped cell kept in its row, the text after it in place', () => {
     expect(layoutPage(runs, 1).some((e) => e.kind === 'table')).toBe(false);
@@ -65,9 +88,23 @@ describe('layoutPage ruled tables', () => {
 
   it('makes a table of rows ruled between them only, taking the header line above the top rule', () => {
     const rows = [hRule(50, 300, 692), hRule(50, 300, 676), hRule(50, 300, 660), hRule(50, 300, 644)];
-    const numbers: TextRun[] = [run('Disease', 60, 696), run('Cases (%)', 200, 696), run('Mumps', 60, 680), run('870 (8)', 200, 680), run('Measles', 60, 664), run('517 (5)', 200, 664), run('Other', 60, 648), run('1,352 (13)', 200, 648)];
+    const numbers: TextRun[] = [
+      run('Disease', 60, 696),
+      run('Cases (%)', 200, 696),
+      run('Mumps', 60, 680),
+      run('870 (8)', 200, 680),
+      run('Measles', 60, 664),
+      run('517 (5)', 200, 664),
+      run('Other', 60, 648),
+      run('1,352 (13)', 200, 648),
+    ];
     const [table] = layoutPage(numbers, 1, rows).filter((e) => e.kind === 'table');
-    expect(table.text.split('\n')).toEqual(['Disease | Cases (%)', 'Mumps | 870 (8)', 'Measles | 517 (5)', 'Other | 1,352 (13)']);
+    expect(table.text.split('\n')).toEqual([
+      'Disease | Cases (%)',
+      'Mumps | 870 (8)',
+      'Measles | 517 (5)',
+      'Other | 1,352 (13)',
+    ]);
   });
 
   it('makes a table of row groups between rules (booktabs): one row per group, its lines kept in their cells', () => {
@@ -80,7 +117,13 @@ describe('layoutPage ruled tables', () => {
       run('- weakness two', 280, y - 12),
       run('(Appendix 1)', 160, y - 24),
     ];
-    const lines = [run('Group', 60, 700), run('Strengths', 160, 700), run('Weaknesses', 280, 700), ...group(684, 'Patients'), ...group(638, 'Staff')];
+    const lines = [
+      run('Group', 60, 700),
+      run('Strengths', 160, 700),
+      run('Weaknesses', 280, 700),
+      ...group(684, 'Patients'),
+      ...group(638, 'Staff'),
+    ];
     const [table] = layoutPage(lines, 5, rules).filter((e) => e.kind === 'table');
     expect(table.text.split('\n')).toEqual([
       'Group | Strengths | Weaknesses',
@@ -89,18 +132,35 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
-  it('leaves three columns of prose between a page\'s rules as prose', () => {
+  it("leaves three columns of prose between a page's rules as prose", () => {
     const rules = [hRule(30, 580, 760), hRule(30, 580, 720), hRule(30, 580, 560)];
-    const prose = (x: number) => column(x, 750, ['A long line of running prose in a column', 'with another long line of prose after it', 'and a third long line that ends here now.']);
-    const lower = (x: number) => column(x, 700, ['More running prose lines follow below it', 'in this band of the page, still prose text', 'that no reader would call a table at all']);
-    const out = layoutPage([...prose(40), ...prose(220), ...prose(400), ...lower(40), ...lower(220), ...lower(400)], 5, rules);
+    const prose = (x: number) =>
+      column(x, 750, [
+        'A long line of running prose in a column',
+        'with another long line of prose after it',
+        'and a third long line that ends here now.',
+      ]);
+    const lower = (x: number) =>
+      column(x, 700, [
+        'More running prose lines follow below it',
+        'in this band of the page, still prose text',
+        'that no reader would call a table at all',
+      ]);
+    const out = layoutPage(
+      [...prose(40), ...prose(220), ...prose(400), ...lower(40), ...lower(220), ...lower(400)],
+      5,
+      rules,
+    );
     expect(out.some((e) => e.kind === 'table')).toBe(false);
   });
 
   it('reads an open-sided table ruled only between column groups: outer columns kept, each group split into its columns', () => {
     // A statistical table: a stub, then Total, Male and Female groups of two value columns each, vertical rules only between the groups.
     const xs = [150, 190, 250, 290, 350, 390];
-    const stubRow = (label: string, y: number, values: string[]) => [run(label, 40, y), ...values.map((v, i) => run(v, xs[i], y))];
+    const stubRow = (label: string, y: number, values: string[]) => [
+      run(label, 40, y),
+      ...values.map((v, i) => run(v, xs[i], y)),
+    ];
     const tableRuns: TextRun[] = [
       run('Total', 165, 700),
       run('Male', 265, 700),
@@ -110,7 +170,14 @@ describe('layoutPage ruled tables', () => {
       ...stubRow('Violent crime', 658, ['69.1', '398.8', '56.5', '323.7', '12.6', '75.2']),
       ...stubRow('Robbery', 644, ['25.5', '76.6', '22.9', '67.1', '2.5', '9.5']),
     ];
-    const rules = [hRule(30, 440, 712), hRule(30, 440, 694), hRule(30, 440, 640), vRule(140, 640, 712), vRule(240, 640, 712), vRule(340, 640, 712)];
+    const rules = [
+      hRule(30, 440, 712),
+      hRule(30, 440, 694),
+      hRule(30, 440, 640),
+      vRule(140, 640, 712),
+      vRule(240, 640, 712),
+      vRule(340, 640, 712),
+    ];
     const [table] = layoutPage(tableRuns, 1, rules).filter((e) => e.kind === 'table');
     const rows = table.text.split('\n').map((r) => r.split(' | '));
     expect(rows.slice(-3)).toEqual([
@@ -146,9 +213,26 @@ describe('layoutPage ruled tables', () => {
       run('36,006', 400, 620),
     ];
     // Rules between the plan rows run only from x=150: the county column is one cell over the three plans.
-    const rules = [hRule(50, 560, 712), hRule(50, 560, 692), hRule(150, 560, 672), hRule(150, 560, 652), hRule(50, 560, 632), hRule(50, 560, 612), vRule(50, 612, 712), vRule(150, 612, 712), vRule(390, 612, 712), vRule(560, 612, 712)];
+    const rules = [
+      hRule(50, 560, 712),
+      hRule(50, 560, 692),
+      hRule(150, 560, 672),
+      hRule(150, 560, 652),
+      hRule(50, 560, 632),
+      hRule(50, 560, 612),
+      vRule(50, 612, 712),
+      vRule(150, 612, 712),
+      vRule(390, 612, 712),
+      vRule(560, 612, 712),
+    ];
     const [table] = layoutPage(spanRuns, 1, rules).filter((e) => e.kind === 'table');
-    expect(table.text.split('\n')).toEqual(['County | Plan | Members', 'Sacramento | Anthem | 164,380', 'Sacramento | Kaiser | 74,620', 'Sacramento | Molina | 59,989', 'Marin | Partnership | 36,006']);
+    expect(table.text.split('\n')).toEqual([
+      'County | Plan | Members',
+      'Sacramento | Anthem | 164,380',
+      'Sacramento | Kaiser | 74,620',
+      'Sacramento | Molina | 59,989',
+      'Marin | Partnership | 36,006',
+    ]);
   });
 
   it('leaves a ruled box of prose (a call-out, a page frame) as prose', () => {
@@ -157,10 +241,21 @@ describe('layoutPage ruled tables', () => {
   });
 
   it('leaves a paragraph beside a ruled panel ("left blank") as prose, not a table of two cells', () => {
-    const paragraph = column(50, 704, ['Underlying conditions include chronic heart disease,', 'lung disease, chronic renal failure, smoking,', 'diabetes mellitus, HIV infection and leukemia.']);
+    const paragraph = column(50, 704, [
+      'Underlying conditions include chronic heart disease,',
+      'lung disease, chronic renal failure, smoking,',
+      'diabetes mellitus, HIV infection and leukemia.',
+    ]);
     // The panel's own rules part its two lines; the paragraph's lines all stand above the lower band.
     const panel = [run('WHITE SPACE INTENTIONALLY', 330, 682), run('LEFT BLANK', 360, 662)];
-    const frame = [hRule(40, 560, 712), hRule(40, 560, 672), hRule(40, 560, 650), vRule(40, 650, 712), vRule(310, 650, 712), vRule(560, 650, 712)];
+    const frame = [
+      hRule(40, 560, 712),
+      hRule(40, 560, 672),
+      hRule(40, 560, 650),
+      vRule(40, 650, 712),
+      vRule(310, 650, 712),
+      vRule(560, 650, 712),
+    ];
     const out = layoutPage([...paragraph, ...panel], 10, frame);
     expect(out.some((e) => e.kind === 'table')).toBe(false);
     expect(out.map((e) => e.text).join(' ')).toContain('LEFT BLANK');
@@ -178,12 +273,23 @@ describe('layoutPage ruled tables', () => {
 const column = (x: number, yTop: number, lines: string[]) => lines.map((t, i) => run(t, x, yTop - 12 * i));
 
 describe('layoutPage reading order', () => {
-  const left = ['Left column line one of the first paragraph here', 'left column line two continues the same thought', 'left column line three ends the paragraph now.'];
-  const right = ['Right column line one starts a new paragraph', 'right column line two goes on and on further', 'right column line three closes the right side.'];
+  const left = [
+    'Left column line one of the first paragraph here',
+    'left column line two continues the same thought',
+    'left column line three ends the paragraph now.',
+  ];
+  const right = [
+    'Right column line one starts a new paragraph',
+    'right column line two goes on and on further',
+    'right column line three closes the right side.',
+  ];
 
   it('reads two columns of prose column by column, and emits no table', () => {
     // Lines of both columns share baselines, as in a justified two-column article.
-    const els = layoutPage([run('A Title Across The Page', 50, 760, 16), ...column(50, 720, left), ...column(320, 720, right)], 1);
+    const els = layoutPage(
+      [run('A Title Across The Page', 50, 760, 16), ...column(50, 720, left), ...column(320, 720, right)],
+      1,
+    );
     expect(els.some((e) => e.kind === 'table')).toBe(false);
     const text = els.map((e) => e.text).join('\n');
     expect(text.indexOf('Title')).toBeLessThan(text.indexOf('Left column line one'));
@@ -193,8 +299,15 @@ describe('layoutPage reading order', () => {
 
   it('reads three columns left to right and puts a full-width footnote last', () => {
     const mid = left.map((l) => l.replace(/left/gi, 'middle'));
-    const runs = [...column(40, 700, left), ...column(330, 700, mid), ...column(620, 700, right), { ...run('* A footnote that runs across the whole width of the page', 40, 600, 8), width: 820 }];
-    const text = layoutPage(runs, 1).map((e) => e.text).join('\n');
+    const runs = [
+      ...column(40, 700, left),
+      ...column(330, 700, mid),
+      ...column(620, 700, right),
+      { ...run('* A footnote that runs across the whole width of the page', 40, 600, 8), width: 820 },
+    ];
+    const text = layoutPage(runs, 1)
+      .map((e) => e.text)
+      .join('\n');
     const at = (s: string) => text.indexOf(s);
     expect(at('left column line three')).toBeLessThan(at('middle column line one'));
     expect(at('middle column line three')).toBeLessThan(at('Right column line one'));
@@ -204,32 +317,70 @@ describe('layoutPage reading order', () => {
   it('loses no text: every word of every run is in the output exactly once', () => {
     const runs = [...column(50, 720, left), ...column(320, 720, right), run('stray', 300, 650)];
     const words = (s: string) => s.split(/\s+/).filter(Boolean).sort();
-    expect(words(layoutPage(runs, 1).map((e) => e.text).join(' '))).toEqual(words(runs.map((r) => r.str).join(' ')));
+    expect(
+      words(
+        layoutPage(runs, 1)
+          .map((e) => e.text)
+          .join(' '),
+      ),
+    ).toEqual(words(runs.map((r) => r.str).join(' ')));
   });
 
   it('keeps a table of contents entry with its page number when a tab joins them, not cells apart', () => {
     const tab = (x: number, y: number, width: number): TextRun => ({ str: ' ', x, y, width, size: 10 });
-    const toc = [run('Introduction', 50, 700), tab(110, 700, 380), run('3', 490, 700), run('About this guide', 50, 680), tab(130, 680, 360), run('12', 490, 680), run('Dosing', 50, 660), tab(83, 660, 407), run('14', 490, 660)];
+    const toc = [
+      run('Introduction', 50, 700),
+      tab(110, 700, 380),
+      run('3', 490, 700),
+      run('About this guide', 50, 680),
+      tab(130, 680, 360),
+      run('12', 490, 680),
+      run('Dosing', 50, 660),
+      tab(83, 660, 407),
+      run('14', 490, 660),
+    ];
     expect(layoutPage(toc, 2).map((e) => e.text)).toEqual(['Introduction 3', 'About this guide 12', 'Dosing 14']);
   });
 
   it('reads a table of contents without tabs (entries and page numbers far apart) as its entries, not a table', () => {
-    const toc = [run('Introduction', 50, 700), run('3', 490, 700), run('About this guide', 50, 686), run('3', 490, 686), run('Onboarding', 50, 672), run('5', 490, 672), run('Dosing', 50, 658), run('14', 490, 658)];
+    const toc = [
+      run('Introduction', 50, 700),
+      run('3', 490, 700),
+      run('About this guide', 50, 686),
+      run('3', 490, 686),
+      run('Onboarding', 50, 672),
+      run('5', 490, 672),
+      run('Dosing', 50, 658),
+      run('14', 490, 658),
+    ];
     const out = layoutPage(toc, 2);
     expect(out.some((e) => e.kind === 'table')).toBe(false);
     expect(out.map((e) => e.text).join(' ')).toBe('Introduction 3 About this guide 3 Onboarding 5 Dosing 14');
   });
 
   it('keeps a list marker set apart by a hanging indent with its text', () => {
-    const refs = [run('1.', 300, 700), run('Ovretveit J, Serouri A: Hospital quality management', 312, 700), run('2.', 300, 688), run('Franco L, et al: Sustaining quality of healthcare', 312, 688)];
-    const text = layoutPage(refs, 9).map((e) => e.text).join(' ');
+    const refs = [
+      run('1.', 300, 700),
+      run('Ovretveit J, Serouri A: Hospital quality management', 312, 700),
+      run('2.', 300, 688),
+      run('Franco L, et al: Sustaining quality of healthcare', 312, 688),
+    ];
+    const text = layoutPage(refs, 9)
+      .map((e) => e.text)
+      .join(' ');
     expect(text).toContain('1. Ovretveit J');
     expect(text).toContain('2. Franco L, et al');
   });
 
   it('reads a bullet glyph a font maps to a C1 control character (U+008A) as a bullet', () => {
-    const items = [run('If you are taking PrEP pills:', 50, 700), run('\u008a Store your pills in a secure container.', 50, 686), run('\u008a Keep your pills at room temperature.', 50, 672)];
-    const text = layoutPage(items, 1).map((e) => e.text).join('\n');
+    const items = [
+      run('If you are taking PrEP pills:', 50, 700),
+      run('\u008a Store your pills in a secure container.', 50, 686),
+      run('\u008a Keep your pills at room temperature.', 50, 672),
+    ];
+    const text = layoutPage(items, 1)
+      .map((e) => e.text)
+      .join('\n');
     expect(text).not.toMatch(/[\u0080-\u009f]/);
     expect(text).toContain('• Store your pills in a secure container.');
     expect(text).toContain('• Keep your pills at room temperature.');
@@ -238,7 +389,10 @@ describe('layoutPage reading order', () => {
   it('parts two long runs on one baseline across a narrow gutter (two columns), not two words', () => {
     const left = 'The desire to improve on health systems and healthcare';
     const right = 'ward), 2B (male ward) and the Medical Short Stay ward';
-    const out = layoutPage([run(left, 56, 700, 9.8), { str: right, x: 56 + 233.8 + 14.2, y: 700, width: 233, size: 9.8 }], 1);
+    const out = layoutPage(
+      [run(left, 56, 700, 9.8), { str: right, x: 56 + 233.8 + 14.2, y: 700, width: 233, size: 9.8 }],
+      1,
+    );
     expect(out.map((e) => e.text)).not.toContain(`${left} ${right}`);
     expect(out.map((e) => e.text).join(' ')).toContain(right);
   });
@@ -246,16 +400,36 @@ describe('layoutPage reading order', () => {
   it('reads a field dictionary group of two rows as a table', () => {
     // Rows 7 pt apart in 5.5 pt type, the first description wrapped onto a second line.
     const rows = [
-      ...[run('sender', 55, 176.5, 5.5), run('senderorganization', 124, 176.5, 5.5), run('string', 198, 176.5, 5.5), run('Name of the organization sending the report,', 235, 176.5, 5.5)],
+      ...[
+        run('sender', 55, 176.5, 5.5),
+        run('senderorganization', 124, 176.5, 5.5),
+        run('string', 198, 176.5, 5.5),
+        run('Name of the organization sending the report,', 235, 176.5, 5.5),
+      ],
       run('always FDA.', 235, 169.6, 5.5),
-      ...[run('sender', 55, 161.8, 5.5), run('sendertype', 124, 161.8, 5.5), run('string', 198, 161.8, 5.5), run('The type of the organization sending it.', 235, 161.8, 5.5)],
+      ...[
+        run('sender', 55, 161.8, 5.5),
+        run('sendertype', 124, 161.8, 5.5),
+        run('string', 198, 161.8, 5.5),
+        run('The type of the organization sending it.', 235, 161.8, 5.5),
+      ],
     ];
     const [table] = layoutPage(rows, 1).filter((e) => e.kind === 'table');
-    expect(table.text.split('\n')).toEqual(['sender | senderorganization | string | Name of the organization sending the report, always FDA.', 'sender | sendertype | string | The type of the organization sending it.']);
+    expect(table.text.split('\n')).toEqual([
+      'sender | senderorganization | string | Name of the organization sending the report, always FDA.',
+      'sender | sendertype | string | The type of the organization sending it.',
+    ]);
   });
 
   it('lays out text set at 90 degrees in its own frame, after the upright text', () => {
-    const stamp = ['VerDate', 'Sep<11>2014', 'Jkt', '250001'].map((w, i) => ({ str: w, x: 20, y: 100 + i * 60, width: 50, size: 8, angle: 90 }));
+    const stamp = ['VerDate', 'Sep<11>2014', 'Jkt', '250001'].map((w, i) => ({
+      str: w,
+      x: 20,
+      y: 100 + i * 60,
+      width: 50,
+      size: 8,
+      angle: 90,
+    }));
     const els = layoutPage([run('Upright body text of the page.', 50, 700), ...stamp], 1);
     expect(els.map((e) => e.text)).toEqual(['Upright body text of the page.', 'VerDate Sep<11>2014 Jkt 250001']);
   });
@@ -271,13 +445,24 @@ describe('mergeHeaderLines', () => {
       ['Sex', '', ''],
       ['Men', '1,221 (29.2)', '0.79 (0.74–0.85)'],
     ];
-    expect(mergeHeaderLines(rows)).toEqual([['Characteristic', 'Awareness of PrEP no. (%)', 'Adjusted prevalence ratio (95% CI)'], ...rows.slice(3)]);
+    expect(mergeHeaderLines(rows)).toEqual([
+      ['Characteristic', 'Awareness of PrEP no. (%)', 'Adjusted prevalence ratio (95% CI)'],
+      ...rows.slice(3),
+    ]);
   });
 
   it('leaves a one-line header and a table of words as they are', () => {
-    const oneLine = [['Age', 'Dose'], ['19-26', '2'], ['27-49', '3']];
+    const oneLine = [
+      ['Age', 'Dose'],
+      ['19-26', '2'],
+      ['27-49', '3'],
+    ];
     expect(mergeHeaderLines(oneLine)).toEqual(oneLine);
-    const words = [['Field', 'Meaning'], ['age', 'Age of the patient'], ['sex', 'Sex of the patient']];
+    const words = [
+      ['Field', 'Meaning'],
+      ['age', 'Age of the patient'],
+      ['sex', 'Sex of the patient'],
+    ];
     expect(mergeHeaderLines(words)).toEqual(words);
   });
 });
@@ -314,7 +499,10 @@ describe('layoutPage label and amount rows', () => {
       ['A.O.P Côteaux du Languedoc'],
       ['Villa Tempora « Un temps pour elle » 2014', '9 €'],
     ];
-    const runs = lines.flatMap(([label, price], i) => [run(label, 70, 700 - 16 * i), ...(price ? [run(price, 400, 700 - 16 * i)] : [])]);
+    const runs = lines.flatMap(([label, price], i) => [
+      run(label, 70, 700 - 16 * i),
+      ...(price ? [run(price, 400, 700 - 16 * i)] : []),
+    ]);
     const out = layoutPage(runs, 1);
     expect(out.map((e) => e.kind)).toEqual(['table']);
     expect(out[0].text).toContain('Domaine de Montvac « Melodine » 2016 | 10 €');
@@ -325,33 +513,86 @@ describe('tables over breaks', () => {
   const header = ['Field', 'Type', 'Description'];
 
   it('joins a table cut in two on one page, the second part without a header, and gives the header back on the next page', () => {
-    const first = tableFromRows([header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']], 1);
-    const rest = tableFromRows([['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'], ['weight', 'string', 'kg']], 1);
-    const nextPage = tableFromRows([['route', 'string', 'The route by which the drug was given to the patient, if reported.']], 2);
+    const first = tableFromRows(
+      [header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']],
+      1,
+    );
+    const rest = tableFromRows(
+      [
+        ['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'],
+        ['weight', 'string', 'kg'],
+      ],
+      1,
+    );
+    const nextPage = tableFromRows(
+      [['route', 'string', 'The route by which the drug was given to the patient, if reported.']],
+      2,
+    );
     const out = continueTables([first, rest, nextPage]);
     expect(out.map((e) => e.rows)).toEqual([
-      [header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.'], ['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'], ['weight', 'string', 'kg']],
+      [
+        header,
+        ['age', 'string', 'The age of the patient at onset of the reaction, in years.'],
+        ['sex', 'string', 'The sex of the patient, as reported by the person who sent the report.'],
+        ['weight', 'string', 'kg'],
+      ],
       [header, ['route', 'string', 'The route by which the drug was given to the patient, if reported.']],
     ]);
     expect(out[1].html).toContain('<thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead>');
   });
 
   it('leaves a table with a header of its own, or of another width, as it is', () => {
-    const first = tableFromRows([header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']], 1);
-    const own = tableFromRows([['Drug', 'Dose', 'Route'], ['Metformin', '500 mg', 'oral']], 2);
+    const first = tableFromRows(
+      [header, ['age', 'string', 'The age of the patient at onset of the reaction, in years.']],
+      1,
+    );
+    const own = tableFromRows(
+      [
+        ['Drug', 'Dose', 'Route'],
+        ['Metformin', '500 mg', 'oral'],
+      ],
+      2,
+    );
     const narrow = tableFromRows([['The sex of the patient, as reported by the sender.', 'x']], 2);
-    expect(continueTables([first, own, narrow]).map((e) => e.rows![0])).toEqual([header, ['Drug', 'Dose', 'Route'], ['The sex of the patient, as reported by the sender.', 'x']]);
+    expect(continueTables([first, own, narrow]).map((e) => e.rows![0])).toEqual([
+      header,
+      ['Drug', 'Dose', 'Route'],
+      ['The sex of the patient, as reported by the sender.', 'x'],
+    ]);
   });
 
   it('takes a short group label between two parts of the same columns as a row of one table, not a caption of another', () => {
-    const classA = tableFromRows([['Net Asset Value at 31 December', '5,111,372'], ['Units outstanding', '49,136']], 1);
-    const classB = tableFromRows([['Net Asset Value at 31 December', '49,144,825'], ['Units outstanding', '471,555']], 1);
+    const classA = tableFromRows(
+      [
+        ['Net Asset Value at 31 December', '5,111,372'],
+        ['Units outstanding', '49,136'],
+      ],
+      1,
+    );
+    const classB = tableFromRows(
+      [
+        ['Net Asset Value at 31 December', '49,144,825'],
+        ['Units outstanding', '471,555'],
+      ],
+      1,
+    );
     const label = { kind: 'text' as const, text: 'Class B', page: 1 };
     expect(continueTables([classA, label, classB]).map((e) => e.rows)).toEqual([
-      [['Net Asset Value at 31 December', '5,111,372'], ['Units outstanding', '49,136'], ['Class B', ''], ['Net Asset Value at 31 December', '49,144,825'], ['Units outstanding', '471,555']],
+      [
+        ['Net Asset Value at 31 December', '5,111,372'],
+        ['Units outstanding', '49,136'],
+        ['Class B', ''],
+        ['Net Asset Value at 31 December', '49,144,825'],
+        ['Units outstanding', '471,555'],
+      ],
     ]);
     // A caption, a sentence or another page parts two tables.
-    for (const between of [{ ...label, text: 'Table 2 Fees' }, { ...label, text: 'The fund closed in May.' }, { ...label, page: 2 }]) expect(continueTables([classA, between, { ...classB, page: between.page }])).toHaveLength(3);
+    for (const between of [
+      { ...label, text: 'Table 2 Fees' },
+      { ...label, text: 'The fund closed in May.' },
+      { ...label, page: 2 },
+    ])
+      expect(continueTables([classA, between, { ...classB, page: between.page }])).toHaveLength(3);
   });
 
   it('joins a cell that wraps onto the next line, and keeps a group heading in the first column a row', () => {

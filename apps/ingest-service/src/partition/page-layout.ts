@@ -57,9 +57,13 @@ const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/
  * where the rows and short cells justify one), headings, list items and paragraphs.
  */
 export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
-  const groups = byQuarter(runs.map((r) => (C1_CONTROL.test(r.str) ? { ...r, str: r.str.replace(C1_CONTROLS, '•') } : r)));
+  const groups = byQuarter(
+    runs.map((r) => (C1_CONTROL.test(r.str) ? { ...r, str: r.str.replace(C1_CONTROLS, '•') } : r)),
+  );
   // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
-  return [...groups.keys()].sort((a, b) => a - b).flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : rules.map((r) => ruleInTextFrame(r, q))));
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : rules.map((r) => ruleInTextFrame(r, q))));
 }
 
 /** Runs by their direction in quarter turns, each in the frame where it reads left to right. */
@@ -154,7 +158,8 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
   const all = [...h, ...v];
   const parent = all.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const touch = (a: Rule, b: Rule) => a.x0 <= b.x1 + TOL && b.x0 <= a.x1 + TOL && a.y0 <= b.y1 + TOL && b.y0 <= a.y1 + TOL;
+  const touch = (a: Rule, b: Rule) =>
+    a.x0 <= b.x1 + TOL && b.x0 <= a.x1 + TOL && a.y0 <= b.y1 + TOL && b.y0 <= a.y1 + TOL;
   // Sorted by x0, a rule can only touch the ones that start before it ends.
   const order = all.map((_, i) => i).sort((a, b) => all[a].x0 - all[b].x0);
   for (let i = 0; i < order.length; i++) {
@@ -166,15 +171,23 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
   all.forEach((r, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), r]));
   const boxes = [...groups.values()]
     .filter((g) => g.some((r) => r.y1 - r.y0 <= 1.5) && g.some((r) => r.x1 - r.x0 <= 1.5))
-    .map((g) => ({ x0: Math.min(...g.map((r) => r.x0)), y0: Math.min(...g.map((r) => r.y0)), x1: Math.max(...g.map((r) => r.x1)), y1: Math.max(...g.map((r) => r.y1)) }))
+    .map((g) => ({
+      x0: Math.min(...g.map((r) => r.x0)),
+      y0: Math.min(...g.map((r) => r.y0)),
+      x1: Math.max(...g.map((r) => r.x1)),
+      y1: Math.max(...g.map((r) => r.y1)),
+    }))
     .filter((b) => b.x1 - b.x0 >= 30 && b.y1 - b.y0 >= 12);
-  const inside = (b: { x0: number; y0: number; x1: number; y1: number }, x: number, y: number) => x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 - TOL && y <= b.y1 + TOL;
+  const inside = (b: { x0: number; y0: number; x1: number; y1: number }, x: number, y: number) =>
+    x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 - TOL && y <= b.y1 + TOL;
   const zones: Zone[] = [];
   // Largest first: a table's outer border wins over its cells; a region that is no table (a page
   // frame, a call-out box) leaves the ones inside it to be tried.
   for (const b of boxes.sort((p, q) => (q.x1 - q.x0) * (q.y1 - q.y0) - (p.x1 - p.x0) * (p.y1 - p.y0))) {
     if (zones.some((z) => inside(z, b.x0, b.y0) && inside(z, b.x1, b.y1))) continue;
-    const mine = frags.filter((f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)));
+    const mine = frags.filter(
+      (f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)),
+    );
     if (!mine.length) continue;
     const within = (r: Rule) => r.x0 >= b.x0 - TOL && r.x1 <= b.x1 + TOL && r.y0 >= b.y0 - TOL && r.y1 <= b.y1 + TOL;
     // Around other ruled regions (a page frame, a box around a table), only rules that run through
@@ -182,15 +195,26 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
     const frame = boxes.some((o) => o !== b && inside(b, o.x0, o.y0) && inside(b, o.x1, o.y1));
     // The region's own edges bound its outer columns, ruled or not (an open-sided table rules only between column groups).
     const xs = distinct([b.x0, b.x1, ...v.filter(within).map((r) => (r.x0 + r.x1) / 2)]).filter(
-      (x) => !frame || x <= b.x0 + TOL || x >= b.x1 - TOL || covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
+      (x) =>
+        !frame ||
+        x <= b.x0 + TOL ||
+        x >= b.x1 - TOL ||
+        covered(v.filter((r) => within(r) && Math.abs((r.x0 + r.x1) / 2 - x) <= TOL)) >= 0.5 * (b.y1 - b.y0),
     );
     const ys = distinct(h.filter(within).map((r) => (r.y0 + r.y1) / 2));
     const hWithin = h.filter(within);
-    const ruledAcross = (y: number, x: number) => hWithin.some((r) => Math.abs((r.y0 + r.y1) / 2 - y) <= TOL && r.x0 <= x + TOL && r.x1 >= x - TOL);
+    const ruledAcross = (y: number, x: number) =>
+      hWithin.some((r) => Math.abs((r.y0 + r.y1) / 2 - y) <= TOL && r.x0 <= x + TOL && r.x1 >= x - TOL);
     const table = gridTable(regroup(mine), xs, ys, page, ruledAcross);
     if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
-  zones.push(...ruledRowZones(h, frags.filter((f) => !zones.some((z) => z.frags.includes(f))), page));
+  zones.push(
+    ...ruledRowZones(
+      h,
+      frags.filter((f) => !zones.some((z) => z.frags.includes(f))),
+      page,
+    ),
+  );
   return zones;
 }
 
@@ -218,7 +242,12 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
   for (const st of stacks) {
     const ys = distinct(st.map((r) => (r.y0 + r.y1) / 2));
     if (ys.length < 3) continue;
-    const b = { x0: Math.min(...st.map((r) => r.x0)), y0: ys[0], x1: Math.max(...st.map((r) => r.x1)), y1: ys[ys.length - 1] };
+    const b = {
+      x0: Math.min(...st.map((r) => r.x0)),
+      y0: ys[0],
+      x1: Math.max(...st.map((r) => r.x1)),
+      y1: ys[ys.length - 1],
+    };
     const mine = frags.filter((f) => {
       const x = (f.seg.x0 + f.seg.x1) / 2;
       const y = f.y + 0.3 * f.size;
@@ -226,13 +255,16 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
     });
     // The header row usually sits above the top rule: a line of two cells or more within one row's height.
     const rowHeight = (b.y1 - b.y0) / (ys.length - 1);
-    const above = regroup(frags.filter((f) => {
-      const x = (f.seg.x0 + f.seg.x1) / 2;
-      const y = f.y + 0.3 * f.size;
-      return x >= b.x0 - TOL && x <= b.x1 + TOL && y > b.y1 && y <= b.y1 + 1.2 * rowHeight;
-    }));
+    const above = regroup(
+      frags.filter((f) => {
+        const x = (f.seg.x0 + f.seg.x1) / 2;
+        const y = f.y + 0.3 * f.size;
+        return x >= b.x0 - TOL && x <= b.x1 + TOL && y > b.y1 && y <= b.y1 + 1.2 * rowHeight;
+      }),
+    );
     const header = above.length ? above[above.length - 1] : null;
-    if (header && header.segments.length >= 2) mine.push(...frags.filter((f) => f.y === header.y && header.segments.includes(f.seg)));
+    if (header && header.segments.length >= 2)
+      mine.push(...frags.filter((f) => f.y === header.y && header.segments.includes(f.seg)));
     const lines = regroup(mine);
     const bands = new Set(lines.map((l) => ys.filter((ry) => ry > l.y).length));
     if (bands.size < 2) continue;
@@ -256,7 +288,13 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
 }
 
 /** A ruled zone with its stand-in fragment for the XY-cut, as tall and wide as the zone. */
-function zoneOf(b: { x0: number; y0: number; x1: number; y1: number }, xs: number[], ys: number[], frags: Fragment[], table: Element): Zone {
+function zoneOf(
+  b: { x0: number; y0: number; x1: number; y1: number },
+  xs: number[],
+  ys: number[],
+  frags: Fragment[],
+  table: Element,
+): Zone {
   const size = (b.y1 - b.y0) / 1.05;
   const marker: Fragment = { y: b.y0 + 0.25 * size, size, seg: { x0: b.x0, x1: b.x1, text: '', size, pieces: [] } };
   const zone: Zone = { ...b, xs, ys, frags, table, marker };
@@ -288,10 +326,17 @@ function distinct(values: number[]): number[] {
  * that hold text (rows are the bands between horizontal rules; inside a band, a line that fills two
  * cells or more from the row's first one starts a new row), else null.
  */
-function gridTable(lines: Line[], xs: number[], ys: number[], page: number, ruledAcross?: (y: number, x: number) => boolean): Element | null {
+function gridTable(
+  lines: Line[],
+  xs: number[],
+  ys: number[],
+  page: number,
+  ruledAcross?: (y: number, x: number) => boolean,
+): Element | null {
   const cols: Array<[number, number]> = [];
   // Only a region its rules already part into columns is split further; a box ruled at its sides alone may frame prose.
-  for (let i = 0; i + 1 < xs.length; i++) cols.push(...(xs.length >= 3 ? subColumns(lines, xs[i], xs[i + 1]) : [[xs[i], xs[i + 1]] as [number, number]]));
+  for (let i = 0; i + 1 < xs.length; i++)
+    cols.push(...(xs.length >= 3 ? subColumns(lines, xs[i], xs[i + 1]) : [[xs[i], xs[i + 1]] as [number, number]]));
   if (cols.length < 2 || ys.length < 2) return null;
   const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
   const rows: string[][][] = [];
@@ -299,25 +344,39 @@ function gridTable(lines: Line[], xs: number[], ys: number[], page: number, rule
   let lastBand = -1;
   for (const l of lines) {
     const cells = cols.map(() => [] as string[]);
-    for (const seg of l.segments) for (const p of seg.pieces) cells[columnIndex(cols, (p.x0 + p.x1) / 2)].push(p.text.trim());
+    for (const seg of l.segments)
+      for (const p of seg.pieces) cells[columnIndex(cols, (p.x0 + p.x1) / 2)].push(p.text.trim());
     const band = bandOf(l.y);
     const first = cells.findIndex((c) => c.some(Boolean));
     const cur = rows[rows.length - 1];
     const filled = cells.filter((c) => c.some(Boolean)).length;
     // A line that fills two or more cells, starting where the row started, is a row of its own; other lines wrap.
-    if (!cur || band !== lastBand || (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))) {
+    if (
+      !cur ||
+      band !== lastBand ||
+      (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))
+    ) {
       rows.push(cells);
       rowBands.push(band);
     } else cells.forEach((c, i) => cur[i].push(...c));
     lastBand = band;
   }
   const text = rows.map((r) => r.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim()));
-  if (ruledAcross) fillSpans(text, rowBands, cols, [...ys].sort((a, b) => b - a), ruledAcross);
+  if (ruledAcross)
+    fillSpans(
+      text,
+      rowBands,
+      cols,
+      [...ys].sort((a, b) => b - a),
+      ruledAcross,
+    );
   const used = cols.map((_, i) => text.some((r) => r[i]));
   const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
   // Rows of two cells or more: a box set beside a paragraph (a "left blank" panel) has one at most.
   const fullRows = table.filter((r) => r.filter(Boolean).length >= 2).length;
-  return table.length >= 2 && fullRows >= 2 && used.filter(Boolean).length >= 2 ? tableFromRows(mergeHeaderLines(table), page) : null;
+  return table.length >= 2 && fullRows >= 2 && used.filter(Boolean).length >= 2
+    ? tableFromRows(mergeHeaderLines(table), page)
+    : null;
 }
 
 /**
@@ -325,18 +384,26 @@ function gridTable(lines: Line[], xs: number[], ys: number[], page: number, rule
  * column, and its text (the one non-empty cell among them) is given to every row it spans, so
  * each row reads whole ("Sacramento" beside each of its four plans).
  */
-function fillSpans(text: string[][], rowBands: number[], cols: Array<[number, number]>, rulesDown: number[], ruledAcross: (y: number, x: number) => boolean): void {
+function fillSpans(
+  text: string[][],
+  rowBands: number[],
+  cols: Array<[number, number]>,
+  rulesDown: number[],
+  ruledAcross: (y: number, x: number) => boolean,
+): void {
   cols.forEach(([a, b], c) => {
     let start = 0;
     for (let i = 1; i <= text.length; i++) {
       // Band k and the next are parted by the k-th rule from the top.
-      const joined = i < text.length && rowBands[i] - rowBands[i - 1] === 1 && !ruledAcross(rulesDown[rowBands[i - 1]], (a + b) / 2);
+      const joined =
+        i < text.length && rowBands[i] - rowBands[i - 1] === 1 && !ruledAcross(rulesDown[rowBands[i - 1]], (a + b) / 2);
       const sameBand = i < text.length && rowBands[i] === rowBands[i - 1];
       if (joined || sameBand) continue;
       const run = text.slice(start, i);
       const values = run.map((r) => r[c]).filter(Boolean);
       // Only rows that each fill a band of their own (rows ruled apart in the other columns); lines of prose between rules are no rows.
-      if (run.length > 1 && values.length === 1 && new Set(rowBands.slice(start, i)).size === run.length) for (const r of run) r[c] = values[0];
+      if (run.length > 1 && values.length === 1 && new Set(rowBands.slice(start, i)).size === run.length)
+        for (const r of run) r[c] = values[0];
       start = i;
     }
   });
@@ -447,10 +514,11 @@ function alignedRows(parts: Fragment[][]): { aligned: number; rows: number } {
   const items = parts.flatMap((part, pi) => part.map((f) => ({ y: f.y, size: f.size, pi }))).sort((a, b) => a.y - b.y);
   let aligned = 0;
   let rows = 0;
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < items.length;) {
     const first = items[i];
     const inRow = new Set<number>();
-    for (; i < items.length && items[i].y - first.y <= 0.3 * Math.min(first.size, items[i].size); i++) inRow.add(items[i].pi);
+    for (; i < items.length && items[i].y - first.y <= 0.3 * Math.min(first.size, items[i].size); i++)
+      inRow.add(items[i].pi);
     rows++;
     if (inRow.size >= 2) aligned++;
   }
@@ -471,7 +539,11 @@ const NUMERIC_CELL = /^[<>≤≥~±+\-–(]*[$€£]?\s?\d[\d.,]*\s*(%|[a-zA-Z/]
 /** Fragments of one block back into lines, top to bottom. */
 function regroup(block: Fragment[]): Line[] {
   const sorted = [...block].sort((a, b) => b.y - a.y || a.seg.x0 - b.seg.x0);
-  return byBaseline(sorted, (f) => f.y, (f) => f.size).map((l) => ({ y: l.y, size: l.size, segments: l.items.map((f) => f.seg).sort((a, b) => a.x0 - b.x0) }));
+  return byBaseline(
+    sorted,
+    (f) => f.y,
+    (f) => f.size,
+  ).map((l) => ({ y: l.y, size: l.size, segments: l.items.map((f) => f.seg).sort((a, b) => a.x0 - b.x0) }));
 }
 
 function layoutBlock(lines: Line[], page: number, body: number): Element[] {
@@ -503,7 +575,13 @@ function layoutBlock(lines: Line[], page: number, body: number): Element[] {
           const colOf = (seg: Segment) => columnIndex(cols, (seg.x0 + seg.x1) / 2);
           cols.forEach((_, ci) => {
             const col = region.map((l) => ({ ...l, segments: l.segments.filter((seg) => colOf(seg) === ci) }));
-            out.push(...paragraphs(col.filter((l) => l.segments.length), page, body));
+            out.push(
+              ...paragraphs(
+                col.filter((l) => l.segments.length),
+                page,
+                body,
+              ),
+            );
           });
         }
         i += region.length;
@@ -531,7 +609,13 @@ function isContents(region: Line[]): boolean {
 }
 
 function joinSegments(segs: Segment[]): Segment {
-  return { x0: segs[0].x0, x1: segs[segs.length - 1].x1, text: segs.map((x) => x.text).join(' '), size: Math.max(...segs.map((x) => x.size)), pieces: segs.flatMap((x) => x.pieces) };
+  return {
+    x0: segs[0].x0,
+    x1: segs[segs.length - 1].x1,
+    text: segs.map((x) => x.text).join(' '),
+    size: Math.max(...segs.map((x) => x.size)),
+    pieces: segs.flatMap((x) => x.pieces),
+  };
 }
 
 /**
@@ -560,15 +644,25 @@ function isTable(region: Line[], cols: Array<[number, number]>): boolean {
 
 function toLines(runs: TextRun[]): Line[] {
   // White-space runs stay: a tab (a table of contents' leader) says what it separates belongs together.
-  const items = runs.filter((r) => r.str.trim().length > 0 || (r.str.length > 0 && r.width > 0)).sort((a, b) => b.y - a.y || a.x - b.x);
-  return byBaseline(items, (r) => r.y, (r) => r.size).map((l) => ({ y: l.y, size: l.size, segments: toSegments(l.items.sort((a, b) => a.x - b.x)) }));
+  const items = runs
+    .filter((r) => r.str.trim().length > 0 || (r.str.length > 0 && r.width > 0))
+    .sort((a, b) => b.y - a.y || a.x - b.x);
+  return byBaseline(
+    items,
+    (r) => r.y,
+    (r) => r.size,
+  ).map((l) => ({ y: l.y, size: l.size, segments: toSegments(l.items.sort((a, b) => a.x - b.x)) }));
 }
 
 /**
  * Items (sorted top to bottom) into lines: an item joins the line above it when its baseline is
  * within 0.45 of the larger font size of the two.
  */
-function byBaseline<T>(sorted: T[], y: (t: T) => number, size: (t: T) => number): Array<{ y: number; size: number; items: T[] }> {
+function byBaseline<T>(
+  sorted: T[],
+  y: (t: T) => number,
+  size: (t: T) => number,
+): Array<{ y: number; size: number; items: T[] }> {
   const lines: Array<{ y: number; size: number; items: T[] }> = [];
   for (const t of sorted) {
     const last = lines[lines.length - 1];
@@ -595,7 +689,12 @@ function toSegments(runs: TextRun[]): Segment[] {
       // A tab the PDF itself typesets before a line's closing page number (a table of contents
       // entry) joins the entry to its number; white space between table cells separates them.
       const next = runs[i + 1];
-      if (last && gap < 1.5 * Math.max(r.size, last.size) && i + 2 === runs.length && PAGE_NUMBER.test(next.str.trim())) {
+      if (
+        last &&
+        gap < 1.5 * Math.max(r.size, last.size) &&
+        i + 2 === runs.length &&
+        PAGE_NUMBER.test(next.str.trim())
+      ) {
         last.x1 = Math.max(last.x1, r.x + r.width);
         last.text += ' ';
       }
@@ -613,7 +712,13 @@ function toSegments(runs: TextRun[]): Segment[] {
       last.x1 = Math.max(last.x1, r.x + r.width);
       last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str });
     } else {
-      segs.push({ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size, pieces: [{ x0: r.x, x1: r.x + r.width, text: r.str }] });
+      segs.push({
+        x0: r.x,
+        x1: r.x + r.width,
+        text: r.str,
+        size: r.size,
+        pieces: [{ x0: r.x, x1: r.x + r.width, text: r.str }],
+      });
     }
   }
   for (const s of segs) s.text = s.text.replace(/\s+/g, ' ').trim();
@@ -622,7 +727,8 @@ function toSegments(runs: TextRun[]): Segment[] {
 
 function medianSize(lines: Line[]): number {
   const sizes: number[] = [];
-  for (const l of lines) for (const s of l.segments) for (let k = 0; k < Math.min(s.text.length, 200); k += 10) sizes.push(s.size);
+  for (const l of lines)
+    for (const s of l.segments) for (let k = 0; k < Math.min(s.text.length, 200); k += 10) sizes.push(s.size);
   sizes.sort((a, b) => a - b);
   return sizes[Math.floor(sizes.length / 2)] ?? 10;
 }
@@ -646,7 +752,8 @@ function multiSegmentRun(lines: Line[], start: number): Line[] {
     }
     end++;
   }
-  while (end > start && lines[end].segments.length < 2 && lines[end].segments[0].x0 <= left + 2 * lines[end].size) end--;
+  while (end > start && lines[end].segments.length < 2 && lines[end].segments[0].x0 <= left + 2 * lines[end].size)
+    end--;
   return lines.slice(start, end + 1);
 }
 
@@ -665,7 +772,9 @@ function columnsOf(region: Line[]): Array<[number, number]> {
   const coverage = new Uint16Array(width);
   for (const line of region) {
     const row = new Uint8Array(width);
-    for (const s of line.segments) for (const p of s.pieces) row.fill(1, Math.max(0, Math.floor(p.x0) - minX), Math.min(width, Math.ceil(p.x1) - minX));
+    for (const s of line.segments)
+      for (const p of s.pieces)
+        row.fill(1, Math.max(0, Math.floor(p.x0) - minX), Math.min(width, Math.ceil(p.x1) - minX));
     for (let x = 0; x < width; x++) coverage[x] += row[x];
   }
   // A river may be crossed by a few spanning lines (titles, group headers), never by most.
@@ -695,7 +804,9 @@ function columnsOf(region: Line[]): Array<[number, number]> {
 
 /** Fallback: merged horizontal extents of all segments. */
 function mergedExtents(region: Line[]): Array<[number, number]> {
-  const spans = region.flatMap((l) => l.segments.map((s) => [s.x0, s.x1] as [number, number])).sort((a, b) => a[0] - b[0]);
+  const spans = region
+    .flatMap((l) => l.segments.map((s) => [s.x0, s.x1] as [number, number]))
+    .sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [a, b] of spans) {
     const last = merged[merged.length - 1];
@@ -729,7 +840,15 @@ export function joinWrappedCells(rows: string[][]): string[][] {
     const prev = out[out.length - 1];
     const filled = r.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
     const c = filled[0];
-    if (prev && filled.length === 1 && c > 0 && prev[c] && prev.filter(Boolean).length >= 2 && !/[.:;!?)]$/.test(prev[c]) && /^[\p{Ll}(\d]/u.test(r[c])) {
+    if (
+      prev &&
+      filled.length === 1 &&
+      c > 0 &&
+      prev[c] &&
+      prev.filter(Boolean).length >= 2 &&
+      !/[.:;!?)]$/.test(prev[c]) &&
+      /^[\p{Ll}(\d]/u.test(r[c])
+    ) {
       prev[c] = `${prev[c]} ${r[c]}`;
     } else out.push([...r]);
   }
@@ -745,7 +864,13 @@ export function mergeHeaderLines(rows: string[][]): string[][] {
   let depth = 0;
   while (depth < Math.min(4, rows.length - 1) && isHeaderLine(rows[depth])) depth++;
   if (depth < 2 || !rows.slice(depth).some((r) => r.some((c) => NUMERIC_CELL.test(c)))) return rows;
-  const header = rows[0].map((_, i) => rows.slice(0, depth).map((r) => r[i] ?? '').filter(Boolean).join(' '));
+  const header = rows[0].map((_, i) =>
+    rows
+      .slice(0, depth)
+      .map((r) => r[i] ?? '')
+      .filter(Boolean)
+      .join(' '),
+  );
   return [header, ...rows.slice(depth)];
 }
 
@@ -830,14 +955,34 @@ export function continueTables(elements: Element[]): Element[] {
     const before = out[out.length - 2];
     // A group label between two parts of one table ("Class B" between two key/value blocks of the same columns) is a row of it.
     const grouped =
-      e.kind === 'table' && !!e.rows && before?.kind === 'table' && !!before.rows && prev?.kind === 'text' && before.page === e.page && prev.page === e.page &&
-      e.rows[0].length === before.rows[0].length && looksLikeData(e.rows[0]) && looksLikeData(before.rows[before.rows.length - 1]) && isGroupLabel(prev.text);
+      e.kind === 'table' &&
+      !!e.rows &&
+      before?.kind === 'table' &&
+      !!before.rows &&
+      prev?.kind === 'text' &&
+      before.page === e.page &&
+      prev.page === e.page &&
+      e.rows[0].length === before.rows[0].length &&
+      looksLikeData(e.rows[0]) &&
+      looksLikeData(before.rows[before.rows.length - 1]) &&
+      isGroupLabel(prev.text);
     if (grouped) {
-      out.splice(-2, 2, tableFromRows([...before.rows!, [prev.text, ...before.rows![0].slice(1).map(() => '')], ...e.rows!], e.page));
+      out.splice(
+        -2,
+        2,
+        tableFromRows([...before.rows!, [prev.text, ...before.rows![0].slice(1).map(() => '')], ...e.rows!], e.page),
+      );
       continue;
     }
     const continues =
-      e.kind === 'table' && prev?.kind === 'table' && !!e.rows && !!prev.rows && (prev.page === e.page || prev.page === e.page - 1) && e.rows[0].length === prev.rows[0].length && looksLikeData(e.rows[0]) && !looksLikeData(prev.rows[0]);
+      e.kind === 'table' &&
+      prev?.kind === 'table' &&
+      !!e.rows &&
+      !!prev.rows &&
+      (prev.page === e.page || prev.page === e.page - 1) &&
+      e.rows[0].length === prev.rows[0].length &&
+      looksLikeData(e.rows[0]) &&
+      !looksLikeData(prev.rows[0]);
     if (!continues) out.push(e);
     else if (prev.page === e.page) out[out.length - 1] = tableFromRows([...prev.rows!, ...e.rows!], e.page);
     else out.push(tableFromRows([prev.rows![0], ...e.rows!], e.page));
@@ -850,10 +995,17 @@ export function continueTables(elements: Element[]): Element[] {
 const isGroupLabel = (text: string) => {
   // A footnote mark set after the label ("Investment result per unit 2") is not a number of its own.
   const label = text.replace(/\s\d$/, '');
-  return label.split(/\s+/).length <= 6 && label.length <= 60 && !/[.:;!?]$/.test(label) && !/\d/.test(label) && !/^(table|figure|fig\.?|source|note)\b/i.test(label);
+  return (
+    label.split(/\s+/).length <= 6 &&
+    label.length <= 60 &&
+    !/[.:;!?]$/.test(label) &&
+    !/\d/.test(label) &&
+    !/^(table|figure|fig\.?|source|note)\b/i.test(label)
+  );
 };
 
-const looksLikeData = (row: string[]) => row.some((c) => c.length > 40 || NUMERIC_CELL.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3));
+const looksLikeData = (row: string[]) =>
+  row.some((c) => c.length > 40 || NUMERIC_CELL.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3));
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -10,7 +10,9 @@ const page = (i: number, header: string, footer: string): TextRun[] => [
 
 describe('dropRepeatedMargins', () => {
   it('drops a running header and a page-numbered footer, and counts them', () => {
-    const pages = [1, 2, 3, 4].map((i) => page(i, 'Agyeman-Duah et al. BMC Health Services Research 2014, 14:1', `Page ${i} of 10`));
+    const pages = [1, 2, 3, 4].map((i) =>
+      page(i, 'Agyeman-Duah et al. BMC Health Services Research 2014, 14:1', `Page ${i} of 10`),
+    );
     const r = dropRepeatedMargins(pages);
     expect(r.droppedLines).toBe(8);
     for (const p of r.pages) {

@@ -86,5 +86,8 @@ function marginLines(runs: TextRun[]): MarginLine[] {
       .trim()
       .toLowerCase(),
   });
-  return [...lines.slice(0, MARGIN_LINES).map((l) => line('top', l)), ...lines.slice(-MARGIN_LINES).map((l) => line('bottom', l))];
+  return [
+    ...lines.slice(0, MARGIN_LINES).map((l) => line('top', l)),
+    ...lines.slice(-MARGIN_LINES).map((l) => line('bottom', l)),
+  ];
 }

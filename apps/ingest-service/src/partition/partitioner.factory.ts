@@ -12,15 +12,33 @@ import { popplerInstalled } from './poppler.text-layer';
 import { UnstructuredPartitioner } from './unstructured.partitioner';
 
 export function createPartitioner(config: IngestConfig, logger?: AppLogger): Partitioner {
-  const describer = config.vision ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model) : undefined;
+  const describer = config.vision
+    ? new ImageDescriber(new OpenAiAdapter(config.vision.connection), config.vision.model)
+    : undefined;
   if (config.partitioner === 'unstructured') return new UnstructuredPartitioner(config.unstructured!, describer);
   const ocr = config.ocr ? createOcrEngine(config.ocr, logger) : undefined;
-  const textLayer = config.pdfTextLayer === 'pdfjs' ? 'pdfjs' : popplerInstalled() ? 'poppler' : config.pdfTextLayer === 'auto' ? 'pdfjs' : null;
-  if (!textLayer) throw new Error('PDF_TEXT_LAYER=poppler, but pdftotext is not installed (Debian package poppler-utils)');
-  if (textLayer === 'pdfjs' && config.pdfTextLayer === 'auto') logger?.warn({}, 'pdftotext not installed (Debian package poppler-utils): PDF text is read with pdf.js, slower');
+  const textLayer =
+    config.pdfTextLayer === 'pdfjs'
+      ? 'pdfjs'
+      : popplerInstalled()
+        ? 'poppler'
+        : config.pdfTextLayer === 'auto'
+          ? 'pdfjs'
+          : null;
+  if (!textLayer)
+    throw new Error('PDF_TEXT_LAYER=poppler, but pdftotext is not installed (Debian package poppler-utils)');
+  if (textLayer === 'pdfjs' && config.pdfTextLayer === 'auto')
+    logger?.warn({}, 'pdftotext not installed (Debian package poppler-utils): PDF text is read with pdf.js, slower');
   // One warm parser thread per concurrent job.
   return new LocalPartitioner(
-    { timeoutMs: config.job.partitionTimeoutMs, countImages: config.countImages, workers: config.concurrency, ocrMaxPages: config.ocr?.maxPages, textLayer, warm: true },
+    {
+      timeoutMs: config.job.partitionTimeoutMs,
+      countImages: config.countImages,
+      workers: config.concurrency,
+      ocrMaxPages: config.ocr?.maxPages,
+      textLayer,
+      warm: true,
+    },
     describer,
     ocr,
   );
@@ -32,8 +50,19 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
  */
 function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogger): OcrEngine {
   const native = ocr.engine !== 'wasm' && tesseractCliInstalled(ocr.lang);
-  if (ocr.engine === 'native' && !native) throw new Error(`OCR_ENGINE=native, but tesseract with trained data for ${ocr.lang} is not installed (Debian packages tesseract-ocr, tesseract-ocr-${ocr.lang})`);
-  if (native) return new StraighteningOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs), new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs));
-  if (ocr.engine === 'auto') logger?.warn({}, `tesseract (Debian package tesseract-ocr) not installed with ${ocr.lang}: OCR runs on the WASM build, slower`);
+  if (ocr.engine === 'native' && !native)
+    throw new Error(
+      `OCR_ENGINE=native, but tesseract with trained data for ${ocr.lang} is not installed (Debian packages tesseract-ocr, tesseract-ocr-${ocr.lang})`,
+    );
+  if (native)
+    return new StraighteningOcrEngine(
+      new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs),
+      new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs),
+    );
+  if (ocr.engine === 'auto')
+    logger?.warn(
+      {},
+      `tesseract (Debian package tesseract-ocr) not installed with ${ocr.lang}: OCR runs on the WASM build, slower`,
+    );
   return new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs);
 }

@@ -56,10 +56,23 @@ export class PdfWorkerPool {
   /** Workers started so far (a replaced or recycled worker counts again). */
   spawned = 0;
 
-  parse(bytes: Buffer, opts: PdfOptions, progress: PageProgress, timeoutMs = this.opts.timeoutMs): Promise<PartitionResult> {
+  parse(
+    bytes: Buffer,
+    opts: PdfOptions,
+    progress: PageProgress,
+    timeoutMs = this.opts.timeoutMs,
+  ): Promise<PartitionResult> {
     if (this.closed) return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'));
     return new Promise((resolvePromise, reject) => {
-      this.queue.push({ id: this.nextId++, timeoutMs, bytes, opts: { ...opts, textLayerTimeoutMs: timeoutMs }, progress, resolve: resolvePromise, reject });
+      this.queue.push({
+        id: this.nextId++,
+        timeoutMs,
+        bytes,
+        opts: { ...opts, textLayerTimeoutMs: timeoutMs },
+        progress,
+        resolve: resolvePromise,
+        reject,
+      });
       this.dispatch();
     });
   }
@@ -71,12 +84,18 @@ export class PdfWorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'));
-    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'))));
+    for (const job of this.queue.splice(0))
+      job.reject(new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'));
+    await Promise.all(
+      this.slots
+        .splice(0)
+        .map((s) => this.retire(s, new DomainError('SERVICE_UNAVAILABLE', 'PDF parser pool is shut down'))),
+    );
   }
 
   private dispatch(): void {
-    for (let slot; this.queue.length && (slot = this.slots.find((s) => s.ready && !s.job)); ) this.start(slot, this.queue.shift()!);
+    for (let slot; this.queue.length && (slot = this.slots.find((s) => s.ready && !s.job));)
+      this.start(slot, this.queue.shift()!);
     // Threads still starting will take the next documents; start more only for the rest.
     const booting = this.slots.filter((s) => !s.ready).length;
     for (let n = booting; n < this.queue.length && this.slots.length < this.opts.size; n++) this.spawn();
@@ -131,7 +150,10 @@ export class PdfWorkerPool {
     slot.job = job;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
-      void this.retire(slot, new DomainError('DOCUMENT_UNREADABLE', `PDF parsing exceeded ${job.timeoutMs} ms and was stopped`));
+      void this.retire(
+        slot,
+        new DomainError('DOCUMENT_UNREADABLE', `PDF parsing exceeded ${job.timeoutMs} ms and was stopped`),
+      );
     }, job.timeoutMs);
     slot.worker.postMessage({ id: job.id, bytes: job.bytes, opts: job.opts });
   }

@@ -1,5 +1,13 @@
 import { DomainError } from '@rag/platform';
-import { Element, endsSentence, ExtractedImage, OcrPage, PageProgress, PartitionResult, PartitionWarning } from './element';
+import {
+  Element,
+  endsSentence,
+  ExtractedImage,
+  OcrPage,
+  PageProgress,
+  PartitionResult,
+  PartitionWarning,
+} from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { continueTables, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
@@ -12,7 +20,6 @@ g.DOMMatrix ??= class DOMMatrix {};
 g.Path2D ??= class Path2D {};
 // pdf.js 3 ships a CommonJS build; only this file loads it.
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
-
 
 export interface PdfOptions {
   password?: string;
@@ -57,8 +64,17 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   };
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
-    const layer = opts.textLayer === 'poppler' && !opts.password ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS) : null;
-    const result = await read(open, progress, opts.extractImages, opts.ocrPages ?? 0, Array.isArray(layer) ? layer : null);
+    const layer =
+      opts.textLayer === 'poppler' && !opts.password
+        ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
+        : null;
+    const result = await read(
+      open,
+      progress,
+      opts.extractImages,
+      opts.ocrPages ?? 0,
+      Array.isArray(layer) ? layer : null,
+    );
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
   } catch (err) {
@@ -111,8 +127,19 @@ async function read(
         if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
           const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
           if (scan) ocrPages.push(scan);
-          const why = maxOcrPages === 0 ? 'OCR is off' : scan ? 'to be OCR\'d' : ocrPages.length >= maxOcrPages ? `over the OCR limit of ${maxOcrPages} pages` : 'its image could not be decoded';
-          warnings.push({ page: p, code: 'PAGE_WITHOUT_TEXT', message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}` });
+          const why =
+            maxOcrPages === 0
+              ? 'OCR is off'
+              : scan
+                ? "to be OCR'd"
+                : ocrPages.length >= maxOcrPages
+                  ? `over the OCR limit of ${maxOcrPages} pages`
+                  : 'its image could not be decoded';
+          warnings.push({
+            page: p,
+            code: 'PAGE_WITHOUT_TEXT',
+            message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}`,
+          });
         }
         if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
         page.cleanup();
@@ -125,11 +152,17 @@ async function read(
       pageRuns.push(layer?.[p - 1]?.runs ?? []);
       pageRules.length = p - 1;
       pageRules.push([]);
-      if (!pageRuns[p - 1].length) warnings.push({ page: p, code: 'PAGE_UNREADABLE', message: `page ${p} could not be read: ${(err as Error).message}` });
+      if (!pageRuns[p - 1].length)
+        warnings.push({
+          page: p,
+          code: 'PAGE_UNREADABLE',
+          message: `page ${p} could not be read: ${(err as Error).message}`,
+        });
     }
     if (p % 5 === 0 || p === total) progress(p, total);
   }
-  if (warnings.filter((w) => w.code === 'PAGE_UNREADABLE').length === total) throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${warnings[0].message}`);
+  if (warnings.filter((w) => w.code === 'PAGE_UNREADABLE').length === total)
+    throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${warnings[0].message}`);
   const margins = dropRepeatedMargins(pageRuns);
   const laid: Element[] = [];
   margins.pages.forEach((runs, i) => {
@@ -146,7 +179,9 @@ async function read(
   if (elements.length === 0 && images.length === 0 && ocrPages.length === 0) {
     throw new DomainError(
       'DOCUMENT_UNREADABLE',
-      maxOcrPages ? `no extractable text on any of ${total} page(s), and no page image OCR could read` : `no extractable text on any of ${total} page(s): scanned pages need OCR (OCR=auto)`,
+      maxOcrPages
+        ? `no extractable text on any of ${total} page(s), and no page image OCR could read`
+        : `no extractable text on any of ${total} page(s): scanned pages need OCR (OCR=auto)`,
     );
   }
   return {
@@ -171,7 +206,12 @@ function inLayerFrame(rules: Rule[], page: PdfPage, layer: TextLayerPage): Rule[
   return rules.map((r) => {
     const [ax, ay] = vp.convertToViewportPoint(r.x0, r.y0) as number[];
     const [bx, by] = vp.convertToViewportPoint(r.x1, r.y1) as number[];
-    return { x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: layer.height - Math.max(ay, by), y1: layer.height - Math.min(ay, by) };
+    return {
+      x0: Math.min(ax, bx),
+      x1: Math.max(ax, bx),
+      y0: layer.height - Math.max(ay, by),
+      y1: layer.height - Math.min(ay, by),
+    };
   });
 }
 
@@ -180,7 +220,11 @@ type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 /** Whether the page paints an image (asked only of pages without text, so the operator list is rarely built). */
 async function paintsImages(page: PdfPage): Promise<boolean> {
   const ops = await page.getOperatorList();
-  const paint = new Set([pdfjs.OPS.paintImageXObject, pdfjs.OPS.paintInlineImageXObject, pdfjs.OPS.paintImageMaskXObject]);
+  const paint = new Set([
+    pdfjs.OPS.paintImageXObject,
+    pdfjs.OPS.paintInlineImageXObject,
+    pdfjs.OPS.paintImageMaskXObject,
+  ]);
   return ops.fnArray.some((fn: number) => paint.has(fn));
 }
 
@@ -213,9 +257,18 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
     n[4] * m[0] + n[5] * m[2] + m[4],
     n[4] * m[1] + n[5] * m[3] + m[5],
   ];
-  const at = (x: number, y: number): [number, number] => [ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]];
+  const at = (x: number, y: number): [number, number] => [
+    ctm[0] * x + ctm[2] * y + ctm[4],
+    ctm[1] * x + ctm[3] * y + ctm[5],
+  ];
   let path: Rule[] = [];
-  const segment = (a: [number, number], b: [number, number]) => path.push({ x0: Math.min(a[0], b[0]), y0: Math.min(a[1], b[1]), x1: Math.max(a[0], b[0]), y1: Math.max(a[1], b[1]) });
+  const segment = (a: [number, number], b: [number, number]) =>
+    path.push({
+      x0: Math.min(a[0], b[0]),
+      y0: Math.min(a[1], b[1]),
+      x1: Math.max(a[0], b[0]),
+      y1: Math.max(a[1], b[1]),
+    });
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = ops.argsArray[i] as unknown[];
@@ -295,22 +348,39 @@ async function pageScan(page: PdfPage, pageNumber: number): Promise<OcrPage | nu
     const id = String((ops.argsArray[i] as unknown[])[0]);
     try {
       const img = (id.startsWith('g_') ? page.commonObjs : page.objs).get(id) as RawImage | undefined;
-      if (img?.data && [1, 2, 3].includes(img.kind) && (!best || img.width * img.height > best.width * best.height)) best = img;
+      if (img?.data && [1, 2, 3].includes(img.kind) && (!best || img.width * img.height > best.width * best.height))
+        best = img;
     } catch {
       // not decoded (an unsupported filter): another image may be
     }
   }
   if (!best) return null;
   const [x0, y0, x1, y1] = page.view as number[];
-  return { page: pageNumber, png: encodePng(best), imageWidth: best.width, imageHeight: best.height, pageWidth: x1 - x0, pageHeight: y1 - y0 };
+  return {
+    page: pageNumber,
+    png: encodePng(best),
+    imageWidth: best.width,
+    imageHeight: best.height,
+    pageWidth: x1 - x0,
+    pageHeight: y1 - y0,
+  };
 }
 
 /** Decoded images painted on a page, as PNG, with the page's first text as a caption hint. */
-async function pageImages(page: PdfPage, pageNumber: number, opts: NonNullable<PdfOptions['extractImages']>, runs: TextRun[]): Promise<ExtractedImage[]> {
+async function pageImages(
+  page: PdfPage,
+  pageNumber: number,
+  opts: NonNullable<PdfOptions['extractImages']>,
+  runs: TextRun[],
+): Promise<ExtractedImage[]> {
   const ops = await page.getOperatorList();
   const out: ExtractedImage[] = [];
   const seen = new Set<string>();
-  const caption = runs.map((r) => r.str).join(' ').replace(/\s+/g, ' ').slice(0, 300);
+  const caption = runs
+    .map((r) => r.str)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
   for (let i = 0; i < ops.fnArray.length && out.length < opts.max; i++) {
     if (ops.fnArray[i] !== pdfjs.OPS.paintImageXObject) continue;
     const id = String((ops.argsArray[i] as unknown[])[0]);
@@ -324,7 +394,14 @@ async function pageImages(page: PdfPage, pageNumber: number, opts: NonNullable<P
       continue; // not decoded (unsupported filter): skipped and counted by the caller
     }
     if (!img?.data || img.width < opts.minSide || img.height < opts.minSide || ![1, 2, 3].includes(img.kind)) continue;
-    out.push({ page: pageNumber, mime: 'image/png', base64: encodePng(img).toString('base64'), width: img.width, height: img.height, caption });
+    out.push({
+      page: pageNumber,
+      mime: 'image/png',
+      base64: encodePng(img).toString('base64'),
+      width: img.width,
+      height: img.height,
+      caption,
+    });
   }
   return out;
 }
@@ -356,7 +433,10 @@ function toDomainError(err: unknown): DomainError {
   const e = err as { name?: string; message?: string; code?: number };
   switch (e?.name) {
     case 'PasswordException':
-      return new DomainError('DOCUMENT_UNREADABLE', e.code === 2 ? 'PDF password is incorrect' : 'PDF is encrypted and needs a password');
+      return new DomainError(
+        'DOCUMENT_UNREADABLE',
+        e.code === 2 ? 'PDF password is incorrect' : 'PDF is encrypted and needs a password',
+      );
     case 'InvalidPDFException':
       return new DomainError('DOCUMENT_UNREADABLE', `invalid or corrupted PDF: ${e.message}`);
     case 'MissingPDFException':

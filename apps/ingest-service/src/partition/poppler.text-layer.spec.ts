@@ -1,13 +1,15 @@
 import { parseBboxLayout } from './poppler.text-layer';
 
-const word = (x0: number, x1: number, y0: number, y1: number, t: string) => `<word xMin="${x0}" yMin="${y0}" xMax="${x1}" yMax="${y1}">${t}</word>`;
+const word = (x0: number, x1: number, y0: number, y1: number, t: string) =>
+  `<word xMin="${x0}" yMin="${y0}" xMax="${x1}" yMax="${y1}">${t}</word>`;
 const line = (words: string[]) => {
   const box = words.map((w) => w.match(/[-\d.]+/g)!.map(Number));
   const [x0, y0] = [Math.min(...box.map((b) => b[0])), Math.min(...box.map((b) => b[1]))];
   const [x1, y1] = [Math.max(...box.map((b) => b[2])), Math.max(...box.map((b) => b[3]))];
   return `<line xMin="${x0}" yMin="${y0}" xMax="${x1}" yMax="${y1}">${words.join('')}</line>`;
 };
-const page = (lines: string[]) => `<page width="600" height="800"><flow><block>${lines.join('\n')}</block></flow></page>`;
+const page = (lines: string[]) =>
+  `<page width="600" height="800"><flow><block>${lines.join('\n')}</block></flow></page>`;
 
 describe('parseBboxLayout', () => {
   it('joins words a word space apart into one run and parts them at a cell gap, in PDF space', () => {
@@ -54,7 +56,10 @@ describe('parseBboxLayout', () => {
 
   it('reads a short number its box cannot place (as wide as tall) as most lines of its page read', () => {
     const short = (x: number) => line([word(x, x + 10, 469, 480, '0.5')]);
-    const sideways = [line([word(515, 525, 84, 103, 'Table'), word(515, 525, 105, 114, '21')]), line([word(505, 515, 84, 120, 'Current'), word(505, 515, 122, 130, 'use')])];
+    const sideways = [
+      line([word(515, 525, 84, 103, 'Table'), word(515, 525, 105, 114, '21')]),
+      line([word(505, 515, 84, 120, 'Current'), word(505, 515, 122, 130, 'use')]),
+    ];
     const [p] = parseBboxLayout(`<doc>${page([...sideways, short(320), short(310)])}</doc>`);
     expect(p.runs.slice(2).map((r) => r.angle)).toEqual([270, 270]);
     const upright = [line([word(50, 80, 100, 110.5, 'Case'), word(82.5, 110, 100, 110.5, 'counts')])];

@@ -51,7 +51,13 @@ export function parseBboxLayout(xhtml: string): TextLayerPage[] {
     const height = Number(p[1]);
     const lines: PopplerLine[] = [];
     for (const l of p[2].matchAll(LINE)) {
-      const words = [...l[5].matchAll(WORD)].map((w) => ({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: decodeXML(w[5]) }));
+      const words = [...l[5].matchAll(WORD)].map((w) => ({
+        x0: Number(w[1]),
+        y0: Number(w[2]),
+        x1: Number(w[3]),
+        y1: Number(w[4]),
+        text: decodeXML(w[5]),
+      }));
       if (words.length) lines.push({ words, dir: lineDirection(words) });
     }
     const dirs = resolveDirections(lines.map((l) => l.dir));
@@ -78,7 +84,8 @@ const BASELINE_IN_BOX = 0.22;
  */
 function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): TextRun[] {
   // Along the text: x for upright lines, y (down the page) for vertical ones.
-  const along = (w: WordBox): [number, number] => (dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0]);
+  const along = (w: WordBox): [number, number] =>
+    dir === 0 ? [w.x0, w.x1] : dir === 270 ? [w.y0, w.y1] : [-w.y1, -w.y0];
   const thick = (w: WordBox) => (dir === 0 ? w.y1 - w.y0 : w.x1 - w.x0);
   const runs: TextRun[] = [];
   let cur: WordBox | null = null;
@@ -86,15 +93,45 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     if (!cur) return;
     const t = thick(cur);
     const size = t / BOX_PER_SIZE;
-    if (dir === 0) runs.push({ str: cur.text, x: cur.x0, y: pageHeight - cur.y1 + BASELINE_IN_BOX * t, width: cur.x1 - cur.x0, size, angle: 0 });
-    else if (dir === 90) runs.push({ str: cur.text, x: cur.x1 - BASELINE_IN_BOX * t, y: pageHeight - cur.y1, width: cur.y1 - cur.y0, size, angle: 90 });
-    else runs.push({ str: cur.text, x: cur.x0 + BASELINE_IN_BOX * t, y: pageHeight - cur.y0, width: cur.y1 - cur.y0, size, angle: 270 });
+    if (dir === 0)
+      runs.push({
+        str: cur.text,
+        x: cur.x0,
+        y: pageHeight - cur.y1 + BASELINE_IN_BOX * t,
+        width: cur.x1 - cur.x0,
+        size,
+        angle: 0,
+      });
+    else if (dir === 90)
+      runs.push({
+        str: cur.text,
+        x: cur.x1 - BASELINE_IN_BOX * t,
+        y: pageHeight - cur.y1,
+        width: cur.y1 - cur.y0,
+        size,
+        angle: 90,
+      });
+    else
+      runs.push({
+        str: cur.text,
+        x: cur.x0 + BASELINE_IN_BOX * t,
+        y: pageHeight - cur.y0,
+        width: cur.y1 - cur.y0,
+        size,
+        angle: 270,
+      });
   };
   const ordered = dir === 0 ? words : [...words].sort((p, q) => along(p)[0] - along(q)[0]);
   for (const word of ordered) {
     const em = thick(word) / BOX_PER_SIZE;
     if (cur && along(word)[0] - along(cur)[1] <= 0.5 * em) {
-      cur = { x0: Math.min(cur.x0, word.x0), y0: Math.min(cur.y0, word.y0), x1: Math.max(cur.x1, word.x1), y1: Math.max(cur.y1, word.y1), text: `${cur.text} ${word.text}` };
+      cur = {
+        x0: Math.min(cur.x0, word.x0),
+        y0: Math.min(cur.y0, word.y0),
+        x1: Math.max(cur.x1, word.x1),
+        y1: Math.max(cur.y1, word.y1),
+        text: `${cur.text} ${word.text}`,
+      };
     } else {
       flush();
       cur = { ...word };
@@ -106,7 +143,8 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
 
 /** Whether coreutils' `timeout` can be run (Debian always has it). */
 let timeoutTool: boolean | undefined;
-const haveTimeoutTool = () => (timeoutTool ??= spawnSync('timeout', ['--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0);
+const haveTimeoutTool = () =>
+  (timeoutTool ??= spawnSync('timeout', ['--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0);
 
 /**
  * Runs a command with `input` on stdin and returns stdout, or throws with its exit status and first
@@ -116,7 +154,11 @@ const haveTimeoutTool = () => (timeoutTool ??= spawnSync('timeout', ['--version'
 function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const bounded = haveTimeoutTool();
-    const child = bounded ? spawn('timeout', ['-s', 'KILL', `${(timeoutMs / 1000).toFixed(3)}s`, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = bounded
+      ? spawn('timeout', ['-s', 'KILL', `${(timeoutMs / 1000).toFixed(3)}s`, cmd, ...args], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
+      : spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => {

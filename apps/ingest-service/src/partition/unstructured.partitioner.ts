@@ -9,7 +9,13 @@ interface UnstructuredElement {
   metadata?: { page_number?: number; text_as_html?: string; image_base64?: string; image_mime_type?: string };
 }
 
-const MIME: Record<string, string> = { pdf: 'application/pdf', txt: 'text/plain', md: 'text/markdown', html: 'text/html', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
+const MIME: Record<string, string> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  html: 'text/html',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
 
 /**
  * Partitioning by an Unstructured API (hosted or self-hosted) through `unstructured-client`:
@@ -24,7 +30,15 @@ export class UnstructuredPartitioner implements Partitioner {
     private readonly opts: { url: string; apiKey?: string; strategy: string },
     private readonly describer?: ImageDescriber,
   ) {
-    this.client = new UnstructuredClient({ serverURL: opts.url, security: { apiKeyAuth: opts.apiKey ?? '' }, retryConfig: { strategy: 'backoff', retryConnectionErrors: true, backoff: { initialInterval: 500, maxInterval: 5000, exponent: 2, maxElapsedTime: 30_000 } } });
+    this.client = new UnstructuredClient({
+      serverURL: opts.url,
+      security: { apiKeyAuth: opts.apiKey ?? '' },
+      retryConfig: {
+        strategy: 'backoff',
+        retryConnectionErrors: true,
+        backoff: { initialInterval: 500, maxInterval: 5000, exponent: 2, maxElapsedTime: 30_000 },
+      },
+    });
   }
 
   async partition(input: PartitionInput, progress: PageProgress): Promise<PartitionResult> {
@@ -43,7 +57,10 @@ export class UnstructuredPartitioner implements Partitioner {
       });
     } catch (err) {
       const e = err as { statusCode?: number; message?: string };
-      const code = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429 ? 'DOCUMENT_UNREADABLE' : 'UPSTREAM_ERROR';
+      const code =
+        e.statusCode && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429
+          ? 'DOCUMENT_UNREADABLE'
+          : 'UPSTREAM_ERROR';
       throw new DomainError(code, `Unstructured API: ${e.message ?? String(err)}`);
     }
     if (!Array.isArray(res)) throw new DomainError('UPSTREAM_ERROR', 'Unstructured API returned no element list');
@@ -57,7 +74,12 @@ export class UnstructuredPartitioner implements Partitioner {
       const text = (raw.text ?? '').trim();
       switch (raw.type) {
         case 'Table':
-          elements.push({ kind: 'table', text, html: raw.metadata?.text_as_html ?? `<table><tbody><tr><td>${text}</td></tr></tbody></table>`, page });
+          elements.push({
+            kind: 'table',
+            text,
+            html: raw.metadata?.text_as_html ?? `<table><tbody><tr><td>${text}</td></tr></tbody></table>`,
+            page,
+          });
           break;
         case 'Image': {
           imagesFound++;
@@ -87,7 +109,8 @@ export class UnstructuredPartitioner implements Partitioner {
       }
     }
     progress(pages, pages);
-    if (elements.length === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'Unstructured found no text, table or described image');
+    if (elements.length === 0)
+      throw new DomainError('DOCUMENT_UNREADABLE', 'Unstructured found no text, table or described image');
     return { pages: Math.max(pages, 1), elements, imagesFound, imagesSkipped };
   }
 }

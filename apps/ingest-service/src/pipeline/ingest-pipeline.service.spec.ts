@@ -7,11 +7,26 @@ import { IngestJobPort } from './ingest-job';
 import { IngestPipelineService } from './ingest-pipeline.service';
 
 const partitioner: Partitioner = {
-  partition: async () => ({ pages: 1, elements: [{ kind: 'text', text: 'Take one tablet daily.', page: 1 }], imagesFound: 0, imagesSkipped: 0, images: [], warnings: [] }),
+  partition: async () => ({
+    pages: 1,
+    elements: [{ kind: 'text', text: 'Take one tablet daily.', page: 1 }],
+    imagesFound: 0,
+    imagesSkipped: 0,
+    images: [],
+    warnings: [],
+  }),
 } as unknown as Partitioner;
-const storage = { read: async () => Buffer.from('x'), delete: async () => undefined, put: async () => undefined, move: async () => undefined } as unknown as UploadStorage;
+const storage = {
+  read: async () => Buffer.from('x'),
+  delete: async () => undefined,
+  put: async () => undefined,
+  move: async () => undefined,
+} as unknown as UploadStorage;
 const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as AppLogger;
-const config = { chunking: { maxTokens: 350, overlapTokens: 40 }, job: { storeTimeoutMs: 1000 } } as unknown as IngestConfig;
+const config = {
+  chunking: { maxTokens: 350, overlapTokens: 40 },
+  job: { storeTimeoutMs: 1000 },
+} as unknown as IngestConfig;
 const job: IngestJobPort = {
   data: { taskId: 't1', collectionId: 'c', filename: 'a.txt', storageKey: 'k', sourceType: 'txt', sizeBytes: 1 },
   attemptsMade: 0,
@@ -37,7 +52,9 @@ function busFailingReplace(...failures: DomainError[]) {
 
 describe('IngestPipelineService store step', () => {
   it('asks again at once when the retrieval replica storing the document died (the replace is idempotent)', async () => {
-    const { bus, replaces } = busFailingReplace(new DomainError('SERVICE_UNAVAILABLE', 'the replica working on the request stopped', REPLICA_LOST));
+    const { bus, replaces } = busFailingReplace(
+      new DomainError('SERVICE_UNAVAILABLE', 'the replica working on the request stopped', REPLICA_LOST),
+    );
     const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, logger, bus);
     await expect(svc.run(job)).resolves.toMatchObject({ pages: 1, deduplicated: false });
     expect(replaces).toHaveLength(2);
@@ -47,10 +64,20 @@ describe('IngestPipelineService store step', () => {
   it('logs one line per ingested document with the time each stage took', async () => {
     const info = jest.fn();
     const { bus } = busFailingReplace();
-    const svc = new IngestPipelineService(partitioner, new LocalHashEmbedder(64), storage, config, { ...logger, info } as unknown as AppLogger, bus);
+    const svc = new IngestPipelineService(
+      partitioner,
+      new LocalHashEmbedder(64),
+      storage,
+      config,
+      { ...logger, info } as unknown as AppLogger,
+      bus,
+    );
     await svc.run(job);
     expect(info).toHaveBeenCalledTimes(1);
-    const [fields, message] = info.mock.calls[0] as [{ taskId: string; pages: number; timingsMs: Record<string, number> }, string];
+    const [fields, message] = info.mock.calls[0] as [
+      { taskId: string; pages: number; timingsMs: Record<string, number> },
+      string,
+    ];
     expect(message).toBe('document ingested');
     expect(fields).toMatchObject({ taskId: 't1', pages: 1 });
     expect(Object.keys(fields.timingsMs)).toEqual(['prepare', 'partition', 'chunk', 'embed', 'store', 'finish']);
@@ -106,7 +133,14 @@ describe('IngestPipelineService with two jobs for one upload (re-queued after Re
 describe('IngestPipelineService shutdown', () => {
   it("closes the partitioner's parser threads and OCR workers when the application shuts down", async () => {
     const close = jest.fn(async () => undefined);
-    const svc = new IngestPipelineService({ ...partitioner, close }, new LocalHashEmbedder(64), storage, config, logger, busFailingReplace().bus);
+    const svc = new IngestPipelineService(
+      { ...partitioner, close },
+      new LocalHashEmbedder(64),
+      storage,
+      config,
+      logger,
+      busFailingReplace().bus,
+    );
     await svc.onApplicationShutdown();
     expect(close).toHaveBeenCalledTimes(1);
   });

@@ -1,7 +1,16 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Embedder, EMBEDDER, searchText } from '@rag/ai';
 import { DataType, encodeVector, ErrorCode, RetrievalDocumentFind, RetrievalDocumentReplace } from '@rag/contracts';
-import { AppLogger, BusClient, DomainError, isReplicaLost, LOGGER, originalKey, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import {
+  AppLogger,
+  BusClient,
+  DomainError,
+  isReplicaLost,
+  LOGGER,
+  originalKey,
+  UPLOAD_STORAGE,
+  UploadStorage,
+} from '@rag/platform';
 import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
@@ -63,7 +72,10 @@ export class IngestPipelineService implements OnApplicationShutdown {
    */
   private async discardUpload(storageKey: string, stored?: UploadResult & { collectionId: string }): Promise<void> {
     if (stored) {
-      await this.storage.put(doneKey(storageKey), Buffer.from(JSON.stringify({ documentId: stored.documentId, pages: stored.pages })));
+      await this.storage.put(
+        doneKey(storageKey),
+        Buffer.from(JSON.stringify({ documentId: stored.documentId, pages: stored.pages })),
+      );
       await this.storage.move(storageKey, originalKey(stored.collectionId, stored.documentId));
     } else await this.storage.delete(storageKey);
     await this.storage.delete(manifestKey(storageKey));
@@ -100,25 +112,43 @@ export class IngestPipelineService implements OnApplicationShutdown {
       const existing = await this.bus.request(RetrievalDocumentFind, { collectionId: d.collectionId, documentId });
       if (existing.document) {
         // The same bytes become its original again, so a document indexed before originals were kept gets one.
-        await this.discardUpload(d.storageKey, { collectionId: d.collectionId, documentId, pages: existing.document.pages });
+        await this.discardUpload(d.storageKey, {
+          collectionId: d.collectionId,
+          documentId,
+          pages: existing.document.pages,
+        });
         await report({ stage: 'done', pagesDone: existing.document.pages, pagesTotal: existing.document.pages });
         // The stored document's counts: a deduplicated upload reports what is indexed, not zeros.
-        return { documentId, pages: existing.document.pages, chunks: existing.chunksByType ?? chunks, imagesSkipped: 0, deduplicated: true };
+        return {
+          documentId,
+          pages: existing.document.pages,
+          chunks: existing.chunksByType ?? chunks,
+          imagesSkipped: 0,
+          deduplicated: true,
+        };
       }
       await report({ stage: 'partitioning' });
       timings.mark('prepare');
       let lastReport = 0;
-      const parts = await this.partitioner.partition({ bytes, sourceType: d.sourceType, filename: d.filename }, (done, total) => {
-        progress.pagesDone = done;
-        progress.pagesTotal = total;
-        // Progress writes go to Redis: at most ~4 per second.
-        if (Date.now() - lastReport > 250 || done === total) {
-          lastReport = Date.now();
-          void report({}).catch(() => undefined);
-        }
-      });
+      const parts = await this.partitioner.partition(
+        { bytes, sourceType: d.sourceType, filename: d.filename },
+        (done, total) => {
+          progress.pagesDone = done;
+          progress.pagesTotal = total;
+          // Progress writes go to Redis: at most ~4 per second.
+          if (Date.now() - lastReport > 250 || done === total) {
+            lastReport = Date.now();
+            void report({}).catch(() => undefined);
+          }
+        },
+      );
       timings.mark('partition');
-      await report({ stage: 'chunking', pagesDone: parts.pages, pagesTotal: parts.pages, imagesSkipped: parts.imagesSkipped });
+      await report({
+        stage: 'chunking',
+        pagesDone: parts.pages,
+        pagesTotal: parts.pages,
+        imagesSkipped: parts.imagesSkipped,
+      });
       const pieces = chunkElements(parts.elements, this.config.chunking);
       if (pieces.length === 0) throw new DomainError('DOCUMENT_UNREADABLE', 'the document produced no text to index');
       for (const p of pieces) chunks[p.dataType]++;
@@ -130,38 +160,59 @@ export class IngestPipelineService implements OnApplicationShutdown {
 
       await report({ stage: 'storing' });
       const replace = {
-          collectionId: d.collectionId,
-          documentId,
-          filename: d.filename,
-          contentHash: sha256,
-          pages: parts.pages,
-          embedder: this.embedder.info,
-          chunks: pieces.map((p, i) => ({
-            chunkId: `${documentId}-${p.index}`,
-            chunkIndex: p.index,
-            text: p.text,
-            dataType: p.dataType,
-            pageNumber: p.pageNumber,
-            pageEnd: p.pageEnd,
-            headingPath: p.headingPath,
-            vector: encodeVector(vectors[i]),
-          })),
+        collectionId: d.collectionId,
+        documentId,
+        filename: d.filename,
+        contentHash: sha256,
+        pages: parts.pages,
+        embedder: this.embedder.info,
+        chunks: pieces.map((p, i) => ({
+          chunkId: `${documentId}-${p.index}`,
+          chunkIndex: p.index,
+          text: p.text,
+          dataType: p.dataType,
+          pageNumber: p.pageNumber,
+          pageEnd: p.pageEnd,
+          headingPath: p.headingPath,
+          vector: encodeVector(vectors[i]),
+        })),
       };
       // A replace is idempotent (one atomic commit per document): when the retrieval replica doing it
       // dies, it is asked again at once, and another replica takes it.
-      await this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs }).catch((e: unknown) => {
-        if (!isReplicaLost(e)) throw e;
-        this.logger.warn({ taskId: d.taskId, reason: (e as Error).message }, 'store retried on another retrieval replica');
-        return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
-      });
+      await this.bus
+        .request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs })
+        .catch((e: unknown) => {
+          if (!isReplicaLost(e)) throw e;
+          this.logger.warn(
+            { taskId: d.taskId, reason: (e as Error).message },
+            'store retried on another retrieval replica',
+          );
+          return this.bus.request(RetrievalDocumentReplace, replace, { timeoutMs: this.config.job.storeTimeoutMs });
+        });
       timings.mark('store');
       await this.discardUpload(d.storageKey, { collectionId: d.collectionId, documentId, pages: parts.pages });
       await report({ stage: 'done' });
       timings.mark('finish');
       const warnings = parts.warnings ?? [];
-      if (warnings.length) this.logger.warn({ taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) }, 'ingested with unread pages');
-      this.logger.info({ taskId: d.taskId, documentId, pages: parts.pages, chunks, timingsMs: timings.all() }, 'document ingested');
-      return { documentId, pages: parts.pages, chunks, imagesSkipped: parts.imagesSkipped, deduplicated: false, warnings, repeatedLinesDropped: parts.repeatedLinesDropped ?? 0, ocr: parts.ocr };
+      if (warnings.length)
+        this.logger.warn(
+          { taskId: d.taskId, pagesUnread: warnings.length, pages: warnings.map((w) => w.page) },
+          'ingested with unread pages',
+        );
+      this.logger.info(
+        { taskId: d.taskId, documentId, pages: parts.pages, chunks, timingsMs: timings.all() },
+        'document ingested',
+      );
+      return {
+        documentId,
+        pages: parts.pages,
+        chunks,
+        imagesSkipped: parts.imagesSkipped,
+        deduplicated: false,
+        warnings,
+        repeatedLinesDropped: parts.repeatedLinesDropped ?? 0,
+        ocr: parts.ocr,
+      };
     } catch (err) {
       const e = err instanceof DomainError ? err : new DomainError('INTERNAL', (err as Error).message ?? String(err));
       const permanent = PERMANENT.has(e.code);

@@ -8,7 +8,9 @@ import { IngestJobData, IngestProgress, IngestResult } from '../pipeline/ingest-
 import { IngestPipelineService } from '../pipeline/ingest-pipeline.service';
 
 /** Bull's own parser of a job's stored fields (untyped in its declarations). */
-const BullJob = (bull as unknown as { Job: unknown }).Job as { fromJSON(queue: Queue, fields: Record<string, string>, id: string): Job<IngestJobData> };
+const BullJob = (bull as unknown as { Job: unknown }).Job as {
+  fromJSON(queue: Queue, fields: Record<string, string>, id: string): Job<IngestJobData>;
+};
 
 type JobOutcome = 'succeeded' | 'deduplicated' | 'failed' | 'retried';
 
@@ -52,7 +54,11 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
             void job.discard();
           },
         });
-        await this.countOutcome(result.deduplicated ? 'deduplicated' : 'succeeded', result.deduplicated ? 0 : result.pages, result.warnings?.length ?? 0);
+        await this.countOutcome(
+          result.deduplicated ? 'deduplicated' : 'succeeded',
+          result.deduplicated ? 0 : result.pages,
+          result.warnings?.length ?? 0,
+        );
         return result;
       } catch (err) {
         const final = discarded || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -79,7 +85,14 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
 
   async outcomes(): Promise<Record<string, number>> {
     const raw = await this.queue.client.hgetall(this.statsKey());
-    const out: Record<string, number> = { succeeded: 0, deduplicated: 0, failed: 0, retried: 0, pages: 0, pagesUnread: 0 };
+    const out: Record<string, number> = {
+      succeeded: 0,
+      deduplicated: 0,
+      failed: 0,
+      retried: 0,
+      pages: 0,
+      pagesUnread: 0,
+    };
     for (const [k, v] of Object.entries(raw)) out[k] = Number(v);
     return out;
   }
@@ -115,7 +128,14 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
    */
   async get(id: string): Promise<JobSnapshot | null> {
     const key = (name: string) => this.queue.toKey(name);
-    const places: Array<[JobStatus, 'z' | 'l']> = [['completed', 'z'], ['failed', 'z'], ['delayed', 'z'], ['active', 'l'], ['waiting', 'l'], ['paused', 'l']];
+    const places: Array<[JobStatus, 'z' | 'l']> = [
+      ['completed', 'z'],
+      ['failed', 'z'],
+      ['delayed', 'z'],
+      ['active', 'l'],
+      ['waiting', 'l'],
+      ['paused', 'l'],
+    ];
     const tx = this.queue.client.multi().hgetall(key(id));
     for (const [state, kind] of places) {
       const list = key(state === 'waiting' ? 'wait' : state);

@@ -62,7 +62,13 @@ export class TasksService {
 
 export function toTask(s: JobSnapshot): Task {
   const state: TaskState =
-    s.state === 'completed' ? 'SUCCESS' : s.state === 'failed' ? 'FAILURE' : s.state === 'active' ? 'PROCESSING' : 'PENDING';
+    s.state === 'completed'
+      ? 'SUCCESS'
+      : s.state === 'failed'
+        ? 'FAILURE'
+        : s.state === 'active'
+          ? 'PROCESSING'
+          : 'PENDING';
   const p = s.progress;
   const r = s.result;
   const pagesTotal = r?.pages ?? p?.pagesTotal ?? 0;
@@ -70,7 +76,11 @@ export function toTask(s: JobSnapshot): Task {
   const stage = state === 'SUCCESS' ? 'done' : (p?.stage ?? 'queued');
   const stageWeight = { queued: 0, partitioning: 0, chunking: 0.7, embedding: 0.75, storing: 0.9, done: 1 }[stage];
   const percent =
-    state === 'SUCCESS' ? 100 : stage === 'partitioning' && pagesTotal ? Math.round((70 * pagesDone) / pagesTotal) : Math.round(stageWeight * 100);
+    state === 'SUCCESS'
+      ? 100
+      : stage === 'partitioning' && pagesTotal
+        ? Math.round((70 * pagesDone) / pagesTotal)
+        : Math.round(stageWeight * 100);
   return {
     taskId: s.id,
     collectionId: s.data.collectionId,

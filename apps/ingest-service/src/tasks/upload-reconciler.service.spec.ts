@@ -35,7 +35,11 @@ describe('UploadReconcilerService', () => {
   it('queues lost jobs again under their task id, removes finished and never-accepted files, and spares recent ones', async () => {
     const storage = new MemoryStorage();
     const jobs: Record<string, JobSnapshot['state']> = { running: 'active', done: 'completed' };
-    for (const [id, key] of [['lost', 'c/a.pdf'], ['running', 'c/b.pdf'], ['done', 'c/d.pdf']]) {
+    for (const [id, key] of [
+      ['lost', 'c/a.pdf'],
+      ['running', 'c/b.pdf'],
+      ['done', 'c/d.pdf'],
+    ]) {
       await storage.put(key, Buffer.from('%PDF-'));
       await storage.put(manifestKey(key), Buffer.from(JSON.stringify(manifest(id, key))));
     }
@@ -62,6 +66,16 @@ describe('UploadReconcilerService', () => {
     const report = await r.reconcile(1_000_000);
     expect(enqueued).toEqual(['lost']);
     expect(report).toEqual({ requeued: 1, finishedRemoved: 1, orphansRemoved: 2 });
-    expect([...storage.files.keys()].sort()).toEqual(['c/a.pdf', manifestKey('c/a.pdf'), 'c/b.pdf', manifestKey('c/b.pdf'), 'c/orphan-new.pdf', 'c/new.pdf.done.json', originalKey('c', 'a'.repeat(32))].sort());
+    expect([...storage.files.keys()].sort()).toEqual(
+      [
+        'c/a.pdf',
+        manifestKey('c/a.pdf'),
+        'c/b.pdf',
+        manifestKey('c/b.pdf'),
+        'c/orphan-new.pdf',
+        'c/new.pdf.done.json',
+        originalKey('c', 'a'.repeat(32)),
+      ].sort(),
+    );
   });
 });

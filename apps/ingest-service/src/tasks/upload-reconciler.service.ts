@@ -70,7 +70,10 @@ export class UploadReconcilerService implements OnApplicationBootstrap, OnModule
         if (!job) {
           await this.tasks.enqueue(manifest);
           report.requeued++;
-          this.logger.warn({ taskId: manifest.taskId, filename: manifest.filename, collectionId: manifest.collectionId }, 'accepted upload had no job (Redis lost it): queued again');
+          this.logger.warn(
+            { taskId: manifest.taskId, filename: manifest.filename, collectionId: manifest.collectionId },
+            'accepted upload had no job (Redis lost it): queued again',
+          );
         } else if (job.state === 'completed' || job.state === 'failed') {
           await this.storage.delete(manifest.storageKey);
           await this.storage.delete(key);

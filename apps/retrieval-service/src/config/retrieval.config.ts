@@ -43,14 +43,22 @@ const schema = z
       .transform((raw, ctx) => {
         try {
           const v = JSON.parse(raw) as unknown;
-          if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+          if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'))
+            return v as Record<string, string>;
         } catch {
           // reported below
         }
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of string values, e.g. {"aws_endpoint":"http://minio:9000","allow_http":"true"}' });
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a JSON object of string values, e.g. {"aws_endpoint":"http://minio:9000","allow_http":"true"}',
+        });
         return z.NEVER;
       }),
-    LANCEDB_TABLE: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/).default('chunks'),
+    LANCEDB_TABLE: z
+      .string()
+      .regex(/^[a-zA-Z0-9_]{1,64}$/)
+      .default('chunks'),
     LANCEDB_READ_CONSISTENCY_MS: env.int(0, 0, 600_000),
     LANCEDB_INDEX_CACHE_MB: env.int(6144, 16),
     LANCEDB_METADATA_CACHE_MB: env.int(1024, 16),
@@ -77,33 +85,49 @@ const schema = z
   })
   .superRefine((e, ctx) => {
     checkEmbedderEnv(e, ctx);
-    if (e.RERANKER === 'http' && !e.RERANKER_URL) ctx.addIssue({ code: 'custom', path: ['RERANKER_URL'], message: 'required when RERANKER=http (the /rerank endpoint, e.g. http://tei:8080/rerank)' });
+    if (e.RERANKER === 'http' && !e.RERANKER_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RERANKER_URL'],
+        message: 'required when RERANKER=http (the /rerank endpoint, e.g. http://tei:8080/rerank)',
+      });
   })
-  .transform(
-    (e): RetrievalConfig => ({
-      ...toBaseConfig(e),
-      lancedbUri: e.LANCEDB_URI,
-      lancedbStorageOptions: e.LANCEDB_STORAGE_OPTIONS,
-      tableName: e.LANCEDB_TABLE,
-      readConsistencyMs: e.LANCEDB_READ_CONSISTENCY_MS,
-      lancedbCacheMb: { index: e.LANCEDB_INDEX_CACHE_MB, metadata: e.LANCEDB_METADATA_CACHE_MB },
-      embedder: toEmbedderConfig(e),
-      reranker: e.RERANKER,
-      httpReranker:
-        e.RERANKER === 'http' && e.RERANKER_URL
-          ? { url: e.RERANKER_URL, api: e.RERANKER_API, model: e.RERANKER_MODEL, apiKey: e.RERANKER_API_KEY, timeoutMs: e.RERANKER_TIMEOUT_MS, batchSize: e.RERANKER_BATCH_SIZE, maxChars: e.RERANKER_MAX_CHARS }
-          : undefined,
-      queryExpansion: e.QUERY_EXPANSION,
-      queryFeedback: e.QUERY_FEEDBACK,
-      maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
-      indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
-      vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
-      vectorPlan: { recallTarget: e.VECTOR_RECALL_TARGET, nprobes: e.VECTOR_NPROBES, refineFactor: e.VECTOR_REFINE_FACTOR, exactMaxRows: e.VECTOR_EXACT_MAX_ROWS },
-      writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
-      searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
-      ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,
-    }),
-  );
+  .transform((e): RetrievalConfig => ({
+    ...toBaseConfig(e),
+    lancedbUri: e.LANCEDB_URI,
+    lancedbStorageOptions: e.LANCEDB_STORAGE_OPTIONS,
+    tableName: e.LANCEDB_TABLE,
+    readConsistencyMs: e.LANCEDB_READ_CONSISTENCY_MS,
+    lancedbCacheMb: { index: e.LANCEDB_INDEX_CACHE_MB, metadata: e.LANCEDB_METADATA_CACHE_MB },
+    embedder: toEmbedderConfig(e),
+    reranker: e.RERANKER,
+    httpReranker:
+      e.RERANKER === 'http' && e.RERANKER_URL
+        ? {
+            url: e.RERANKER_URL,
+            api: e.RERANKER_API,
+            model: e.RERANKER_MODEL,
+            apiKey: e.RERANKER_API_KEY,
+            timeoutMs: e.RERANKER_TIMEOUT_MS,
+            batchSize: e.RERANKER_BATCH_SIZE,
+            maxChars: e.RERANKER_MAX_CHARS,
+          }
+        : undefined,
+    queryExpansion: e.QUERY_EXPANSION,
+    queryFeedback: e.QUERY_FEEDBACK,
+    maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_MS,
+    indexRefreshDelayMs: e.INDEX_REFRESH_DELAY_MS,
+    vectorIndexMinRows: e.VECTOR_INDEX_MIN_ROWS,
+    vectorPlan: {
+      recallTarget: e.VECTOR_RECALL_TARGET,
+      nprobes: e.VECTOR_NPROBES,
+      refineFactor: e.VECTOR_REFINE_FACTOR,
+      exactMaxRows: e.VECTOR_EXACT_MAX_ROWS,
+    },
+    writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
+    searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
+    ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,
+  }));
 
 export const loadRetrievalConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(schema, source);
 export const RETRIEVAL_CONFIG = Symbol('RETRIEVAL_CONFIG');

@@ -1,6 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { searchText } from '@rag/ai';
-import { DataType, decodeVector, DocumentSummary, RequestOf, RetrievalDocumentDelete, RetrievalDocumentReplace, StoredChunk as StoredChunkReply } from '@rag/contracts';
+import {
+  DataType,
+  decodeVector,
+  DocumentSummary,
+  RequestOf,
+  RetrievalDocumentDelete,
+  RetrievalDocumentReplace,
+  StoredChunk as StoredChunkReply,
+} from '@rag/contracts';
 import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
@@ -23,8 +31,16 @@ export class DocumentsService implements OnModuleDestroy {
     @Inject(RETRIEVAL_CONFIG) config: RetrievalConfig,
   ) {
     this.redis = createRedis(config.redisUrl, 'retrieval-lock');
-    this.lock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-write:${config.tableName}`, config.writeLockTtlMs);
-    this.maintenanceLock = new RedisLock(this.redis, `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`, 30_000);
+    this.lock = new RedisLock(
+      this.redis,
+      `${config.redisPrefix}:lock:lancedb-write:${config.tableName}`,
+      config.writeLockTtlMs,
+    );
+    this.maintenanceLock = new RedisLock(
+      this.redis,
+      `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`,
+      30_000,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -46,13 +62,22 @@ export class DocumentsService implements OnModuleDestroy {
   async withWriteLock<T>(fn: (lease: Lease) => Promise<T>, opts: { notify: boolean } = { notify: true }): Promise<T> {
     const remaining = RequestContext.remainingMs();
     if (remaining !== undefined && remaining <= 0) {
-      throw new DomainError('SERVICE_UNAVAILABLE', 'the caller stopped waiting before the write could start; nothing was written');
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'the caller stopped waiting before the write could start; nothing was written',
+      );
     }
-    const out = await this.lock.withLock((lease) => retry(() => fn(lease)), remaining).catch((err: Error) => {
-      if (err instanceof DomainError) throw err;
-      if (/not acquired/.test(err.message)) throw new DomainError('SERVICE_UNAVAILABLE', `another write holds the lock: not started, nothing was written (${err.message})`);
-      throw err;
-    });
+    const out = await this.lock
+      .withLock((lease) => retry(() => fn(lease)), remaining)
+      .catch((err: Error) => {
+        if (err instanceof DomainError) throw err;
+        if (/not acquired/.test(err.message))
+          throw new DomainError(
+            'SERVICE_UNAVAILABLE',
+            `another write holds the lock: not started, nothing was written (${err.message})`,
+          );
+        throw err;
+      });
     if (opts.notify) for (const l of this.writeListeners) l();
     return out;
   }
@@ -68,13 +93,18 @@ export class DocumentsService implements OnModuleDestroy {
     }
   }
 
-  async replace(req: ReplaceRequest): Promise<{ documentId: string; chunksWritten: number; replacedDocumentIds: string[] }> {
+  async replace(
+    req: ReplaceRequest,
+  ): Promise<{ documentId: string; chunksWritten: number; replacedDocumentIds: string[] }> {
     this.repo.assertUsable(req.embedder);
     const now = new Date().toISOString();
     const rows: ChunkRow[] = req.chunks.map((c) => {
       const vector = decodeVector(c.vector);
       if (vector.length !== req.embedder.dimensions) {
-        throw new DomainError('VALIDATION_FAILED', `chunk ${c.chunkId} has ${vector.length} dimensions, expected ${req.embedder.dimensions}`);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `chunk ${c.chunkId} has ${vector.length} dimensions, expected ${req.embedder.dimensions}`,
+        );
       }
       return {
         chunk_id: c.chunkId,
@@ -121,7 +151,10 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   /** A document and how many chunks of each data type it has (null when absent). */
-  async findWithCounts(collectionId: string, documentId: string): Promise<{ document: DocumentSummary | null; chunksByType?: Record<DataType, number> }> {
+  async findWithCounts(
+    collectionId: string,
+    documentId: string,
+  ): Promise<{ document: DocumentSummary | null; chunksByType?: Record<DataType, number> }> {
     const document = await this.find(collectionId, documentId);
     if (!document) return { document: null };
     return { document, chunksByType: await this.repo.countChunksByType({ collectionId, documentId }) };
@@ -140,18 +173,33 @@ export class DocumentsService implements OnModuleDestroy {
     const end = page.limit === undefined ? rows.length : Math.min(rows.length, offset + page.limit);
     return {
       document,
-      chunks: rows.slice(offset, end).map((r) => ({ chunkId: r.chunk_id, chunkIndex: r.chunk_index, text: r.text, dataType: r.data_type, pageNumber: r.page_number, pageEnd: r.page_end, headingPath: r.heading_path })),
+      chunks: rows
+        .slice(offset, end)
+        .map((r) => ({
+          chunkId: r.chunk_id,
+          chunkIndex: r.chunk_index,
+          text: r.text,
+          dataType: r.data_type,
+          pageNumber: r.page_number,
+          pageEnd: r.page_end,
+          headingPath: r.heading_path,
+        })),
       total: rows.length,
       nextOffset: end < rows.length ? end : null,
     };
   }
 
   async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {
-    const selector = req.documentId ? { collectionId: req.collectionId, documentId: req.documentId } : { collectionId: req.collectionId, filename: req.filename! };
+    const selector = req.documentId
+      ? { collectionId: req.collectionId, documentId: req.documentId }
+      : { collectionId: req.collectionId, filename: req.filename! };
     return this.withWriteLock(async (lease) => {
       const docs = await this.repo.listDocuments(selector);
       if (docs.length === 0) {
-        throw new DomainError('NOT_FOUND', `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`);
+        throw new DomainError(
+          'NOT_FOUND',
+          `no document ${req.documentId ?? req.filename} in collection ${req.collectionId}`,
+        );
       }
       lease.assertHeld();
       const deletedChunks = await this.repo.deleteDocuments(selector);
@@ -159,10 +207,18 @@ export class DocumentsService implements OnModuleDestroy {
     });
   }
 
-  async createCollection(collectionId: string, description?: string): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
+  async createCollection(
+    collectionId: string,
+    description?: string,
+  ): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
     return this.withWriteLock(async (lease) => {
-      if (await this.repo.findCollectionRow(collectionId)) throw new DomainError('CONFLICT', `collection ${collectionId} already exists`);
-      const row = { collection_name: collectionId, description: description ?? '', created_at: new Date().toISOString() };
+      if (await this.repo.findCollectionRow(collectionId))
+        throw new DomainError('CONFLICT', `collection ${collectionId} already exists`);
+      const row = {
+        collection_name: collectionId,
+        description: description ?? '',
+        created_at: new Date().toISOString(),
+      };
       lease.assertHeld();
       await this.repo.insertCollectionRow(row);
       return { collectionId, description: description || null, createdAt: row.created_at };
@@ -187,16 +243,21 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   /** Collections with documents and those created empty, each with its counts (and description, if created by name). */
-  async listCollections(): Promise<Array<{ collectionId: string; documents: number; chunks: number; description: string | null }>> {
+  async listCollections(): Promise<
+    Array<{ collectionId: string; documents: number; chunks: number; description: string | null }>
+  > {
     const byCollection = new Map<string, { documents: number; chunks: number; description: string | null }>();
-    for (const c of await this.repo.listCollectionRows()) byCollection.set(c.collection_name, { documents: 0, chunks: 0, description: c.description || null });
+    for (const c of await this.repo.listCollectionRows())
+      byCollection.set(c.collection_name, { documents: 0, chunks: 0, description: c.description || null });
     for (const d of await this.repo.listDocuments()) {
       const c = byCollection.get(d.collection_name) ?? { documents: 0, chunks: 0, description: null };
       c.documents++;
       c.chunks += d.chunks;
       byCollection.set(d.collection_name, c);
     }
-    return [...byCollection.entries()].map(([collectionId, c]) => ({ collectionId, ...c })).sort((a, b) => a.collectionId.localeCompare(b.collectionId));
+    return [...byCollection.entries()]
+      .map(([collectionId, c]) => ({ collectionId, ...c }))
+      .sort((a, b) => a.collectionId.localeCompare(b.collectionId));
   }
 }
 
@@ -218,7 +279,8 @@ async function retry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof DomainError || i >= attempts || !/conflict|retry|commit/i.test((err as Error).message)) throw err;
+      if (err instanceof DomainError || i >= attempts || !/conflict|retry|commit/i.test((err as Error).message))
+        throw err;
       await new Promise((r) => setTimeout(r, 50 * 2 ** i));
     }
   }

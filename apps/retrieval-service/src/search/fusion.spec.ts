@@ -47,7 +47,11 @@ describe('fusion', () => {
 
   it('the lexical reranker prefers chunks covering more of the query', () => {
     const fused = linearFusion(
-      [chunk('partial', 0.9, 'insulin therapy'), chunk('full', 0.85, 'insulin therapy in type 2 diabetes outcomes'), chunk('other', 0.1, 'unrelated text')],
+      [
+        chunk('partial', 0.9, 'insulin therapy'),
+        chunk('full', 0.85, 'insulin therapy in type 2 diabetes outcomes'),
+        chunk('other', 0.1, 'unrelated text'),
+      ],
       [],
       1,
     );

@@ -37,12 +37,18 @@ function merge(vector: ScoredChunk[], fts: ScoredChunk[]): Map<string, FusedCand
  * search did not return can bring its own cosine (`vectorScores`, computed from its stored vector),
  * so it is not scored 0 just for ranking 21st there; anything else missing from a list gets 0 for it.
  */
-export function linearFusion(vector: ScoredChunk[], fts: ScoredChunk[], vectorWeight: number, vectorScores?: Map<string, number>): FusedCandidate[] {
+export function linearFusion(
+  vector: ScoredChunk[],
+  fts: ScoredChunk[],
+  vectorWeight: number,
+  vectorScores?: Map<string, number>,
+): FusedCandidate[] {
   const nf = minMax(fts.map((c) => c.score));
   const out = [...merge(vector, fts).values()];
   for (const c of out) {
     if (c.vector === null && vectorScores?.has(c.chunk.chunk_id)) c.vector = vectorScores.get(c.chunk.chunk_id)!;
-    c.fused = vectorWeight * (c.vector === null ? 0 : cosine(c.vector)) + (1 - vectorWeight) * (c.fts === null ? 0 : nf(c.fts));
+    c.fused =
+      vectorWeight * (c.vector === null ? 0 : cosine(c.vector)) + (1 - vectorWeight) * (c.fts === null ? 0 : nf(c.fts));
   }
   return out.sort((a, b) => b.fused - a.fused);
 }

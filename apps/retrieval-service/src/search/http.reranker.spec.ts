@@ -21,8 +21,17 @@ describe('HttpReranker against a local /rerank server', () => {
   let reply: Reply;
   // The "model": a document scores by how many times it says "answer".
   const score = (t: string) => (t.match(/answer/g) ?? []).length;
-  const tei: Reply = (b) => ({ status: 200, json: (b.texts as string[]).map((t, index) => ({ index, score: score(t) })).sort((x, y) => y.score - x.score) });
-  const cohere: Reply = (b) => ({ status: 200, json: { id: 'r', results: (b.documents as string[]).map((t, index) => ({ index, relevance_score: score(t) })).reverse() } });
+  const tei: Reply = (b) => ({
+    status: 200,
+    json: (b.texts as string[]).map((t, index) => ({ index, score: score(t) })).sort((x, y) => y.score - x.score),
+  });
+  const cohere: Reply = (b) => ({
+    status: 200,
+    json: {
+      id: 'r',
+      results: (b.documents as string[]).map((t, index) => ({ index, relevance_score: score(t) })).reverse(),
+    },
+  });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -44,7 +53,14 @@ describe('HttpReranker against a local /rerank server', () => {
   afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
   beforeEach(() => (seen.length = 0));
 
-  const settings = (over: Partial<HttpRerankerSettings> = {}): HttpRerankerSettings => ({ url: `${base}/rerank`, api: 'tei', timeoutMs: 2000, batchSize: 2, maxChars: 2000, ...over });
+  const settings = (over: Partial<HttpRerankerSettings> = {}): HttpRerankerSettings => ({
+    url: `${base}/rerank`,
+    api: 'tei',
+    timeoutMs: 2000,
+    batchSize: 2,
+    maxChars: 2000,
+    ...over,
+  });
   const candidates = [
     candidate('a', 'nothing here', 0.9),
     candidate('b', 'the answer, the answer', 0.5),
@@ -63,26 +79,36 @@ describe('HttpReranker against a local /rerank server', () => {
 
   it('Cohere format: sends {model, query, documents, top_n} with the key and reads relevance_score by index', async () => {
     reply = cohere;
-    const out = await new HttpReranker(settings({ url: `${base}/v1/rerank`, api: 'cohere', model: 'rerank-v3.5', apiKey: 'k-secret', batchSize: 10 }), new LexicalReranker()).rerank(
-      'what is the answer',
-      candidates,
-    );
+    const out = await new HttpReranker(
+      settings({ url: `${base}/v1/rerank`, api: 'cohere', model: 'rerank-v3.5', apiKey: 'k-secret', batchSize: 10 }),
+      new LexicalReranker(),
+    ).rerank('what is the answer', candidates);
     expect(out.map((c) => c.chunk.chunk_id)).toEqual(['b', 'c', 'a']);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ path: '/v1/rerank', body: { model: 'rerank-v3.5', top_n: 3, documents: ['nothing here', 'the answer, the answer', 'answer 5 & 6'] } });
+    expect(seen[0]).toMatchObject({
+      path: '/v1/rerank',
+      body: { model: 'rerank-v3.5', top_n: 3, documents: ['nothing here', 'the answer, the answer', 'answer 5 & 6'] },
+    });
     expect(seen[0].headers.authorization).toBe('Bearer k-secret');
   });
 
   it.each([
     ['an error status', (() => ({ status: 503 })) as Reply, /503/],
     ['a reply without results', (() => ({ status: 200, json: { nope: 1 } })) as Reply, /no results/],
-    ['a reply that leaves a candidate unscored', ((b) => ({ status: 200, json: [{ index: 0, score: 1 }].slice(0, (b.texts as string[]).length - 1) })) as Reply, /scored/],
+    [
+      'a reply that leaves a candidate unscored',
+      ((b) => ({ status: 200, json: [{ index: 0, score: 1 }].slice(0, (b.texts as string[]).length - 1) })) as Reply,
+      /scored/,
+    ],
     ['no reply before the deadline', (() => ({ status: 200, json: [], delayMs: 500 })) as Reply, /within 100 ms/],
   ])('falls back to the local reranker on %s, and says why', async (_what, r, why) => {
     reply = r;
     const reasons: string[] = [];
     const local = new LexicalReranker();
-    const out = await new HttpReranker(settings({ timeoutMs: 100 }), local, (reason) => reasons.push(reason)).rerank('what is the answer', candidates);
+    const out = await new HttpReranker(settings({ timeoutMs: 100 }), local, (reason) => reasons.push(reason)).rerank(
+      'what is the answer',
+      candidates,
+    );
     expect(out).toEqual(local.rerank('what is the answer', candidates));
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(why);
@@ -90,7 +116,11 @@ describe('HttpReranker against a local /rerank server', () => {
 
   it('falls back when the server cannot be reached', async () => {
     const reasons: string[] = [];
-    const out = await new HttpReranker(settings({ url: 'http://127.0.0.1:1/rerank' }), new LexicalReranker(), (reason) => reasons.push(reason)).rerank('answer', candidates);
+    const out = await new HttpReranker(
+      settings({ url: 'http://127.0.0.1:1/rerank' }),
+      new LexicalReranker(),
+      (reason) => reasons.push(reason),
+    ).rerank('answer', candidates);
     expect(out).toHaveLength(3);
     expect(reasons).toHaveLength(1);
   });

@@ -41,7 +41,8 @@ export class HttpReranker implements Reranker {
     try {
       const texts = candidates.map((c) => plainText(c.chunk.text).slice(0, this.settings.maxChars));
       const batches: Array<Promise<number[]>> = [];
-      for (let i = 0; i < texts.length; i += this.settings.batchSize) batches.push(this.scoreBatch(query, texts.slice(i, i + this.settings.batchSize), signal));
+      for (let i = 0; i < texts.length; i += this.settings.batchSize)
+        batches.push(this.scoreBatch(query, texts.slice(i, i + this.settings.batchSize), signal));
       const scores = (await Promise.all(batches)).flat();
       return candidates.map((c, i) => ({ ...c, rerank: scores[i] })).sort((a, b) => b.rerank - a.rerank);
     } catch (err) {
@@ -53,7 +54,10 @@ export class HttpReranker implements Reranker {
   /** Scores of one batch, in the order of `texts`. */
   private async scoreBatch(query: string, texts: string[], signal: AbortSignal): Promise<number[]> {
     const { api, model, apiKey, url } = this.settings;
-    const body = api === 'tei' ? { query, texts, truncate: true } : { ...(model ? { model } : {}), query, documents: texts, top_n: texts.length };
+    const body =
+      api === 'tei'
+        ? { query, texts, truncate: true }
+        : { ...(model ? { model } : {}), query, documents: texts, top_n: texts.length };
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
@@ -62,19 +66,26 @@ export class HttpReranker implements Reranker {
     });
     if (!res.ok) throw new Error(`reranker answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     const reply = (await res.json()) as unknown;
-    const items = (Array.isArray(reply) ? reply : (reply as { results?: unknown })?.results) as Array<{ index?: unknown; score?: unknown; relevance_score?: unknown }> | undefined;
+    const items = (Array.isArray(reply) ? reply : (reply as { results?: unknown })?.results) as
+      Array<{ index?: unknown; score?: unknown; relevance_score?: unknown }> | undefined;
     if (!Array.isArray(items)) throw new Error('reranker reply has no results');
     const scores = new Array<number>(texts.length).fill(NaN);
     for (const it of items) {
       const score = typeof it.relevance_score === 'number' ? it.relevance_score : it.score;
-      if (typeof it.index === 'number' && it.index >= 0 && it.index < texts.length && typeof score === 'number') scores[it.index] = score;
+      if (typeof it.index === 'number' && it.index >= 0 && it.index < texts.length && typeof score === 'number')
+        scores[it.index] = score;
     }
-    if (scores.some(Number.isNaN)) throw new Error(`reranker scored ${scores.filter((s) => !Number.isNaN(s)).length} of ${texts.length} candidates`);
+    if (scores.some(Number.isNaN))
+      throw new Error(`reranker scored ${scores.filter((s) => !Number.isNaN(s)).length} of ${texts.length} candidates`);
     return scores;
   }
 }
 
 /** A table chunk's HTML as its cell texts: a model reads words, not tags. */
 function plainText(text: string): string {
-  return text.includes('<') ? decodeHtmlEntities(text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim() : text;
+  return text.includes('<')
+    ? decodeHtmlEntities(text.replace(/<[^>]+>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim()
+    : text;
 }

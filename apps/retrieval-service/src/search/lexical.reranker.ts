@@ -42,7 +42,12 @@ export class LexicalReranker implements Reranker {
         if (prev >= 0 && s >= 0 && qPairs.has(prev * slot.size + s)) pairHits++;
         prev = s;
       }
-      return { c, covered: seen.slice(), coverage: covered / slot.size, proximity: qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0 };
+      return {
+        c,
+        covered: seen.slice(),
+        coverage: covered / slot.size,
+        proximity: qPairs.size ? Math.min(1, pairHits / qPairs.size) : 0,
+      };
     });
     // Query words covered by all candidate chunks of the same page: on a table or a page cut into
     // many small chunks, the row label and the cell that answers sit in different chunks.

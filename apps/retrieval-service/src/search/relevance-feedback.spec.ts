@@ -8,7 +8,7 @@ describe('feedbackTerms', () => {
     { text: 'The virus was found in the UK this year.' },
   ];
 
-  it('adds the words the top results share, not the query\'s own words, numbers or the words every result has', () => {
+  it("adds the words the top results share, not the query's own words, numbers or the words every result has", () => {
     const terms = feedbackTerms('which insect spreads west nile', ranked, { docs: 2, terms: 3, weight: 0.2 });
     expect(terms[0]).toBe('culex');
     expect(terms).toEqual(expect.arrayContaining(['mosquitoes', 'birds']));

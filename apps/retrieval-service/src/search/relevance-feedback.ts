@@ -21,7 +21,11 @@ export const SEARCH_FEEDBACK = Symbol('SEARCH_FEEDBACK');
  * (the collection's subject) is discounted by its spread over all of them. The query's own words,
  * numbers and short words are never added.
  */
-export function feedbackTerms(query: string, ranked: Array<{ text: string }>, s: FeedbackSettings = DEFAULT_FEEDBACK): string[] {
+export function feedbackTerms(
+  query: string,
+  ranked: Array<{ text: string }>,
+  s: FeedbackSettings = DEFAULT_FEEDBACK,
+): string[] {
   if (ranked.length < 2 || s.terms <= 0) return [];
   const own = new Set(contentWords(query));
   const docs = ranked.map((r) => contentWords(r.text.replace(/<[^>]+>/g, ' ')));
@@ -34,7 +38,7 @@ export function feedbackTerms(query: string, ranked: Array<{ text: string }>, s:
     for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
     for (const [w, n] of tf) {
       if (own.has(w) || w.length < 3 || /\d/.test(w)) continue;
-      score.set(w, (score.get(w) ?? 0) + (n / words.length) / (rank + 1));
+      score.set(w, (score.get(w) ?? 0) + n / words.length / (rank + 1));
     }
   });
   const idf = (w: string) => Math.log(1 + docs.length / (df.get(w) ?? 1));

@@ -7,7 +7,10 @@ import { LexicalReranker, NoReranker, Reranker } from './lexical.reranker';
 const FALLBACK_LOG_EVERY_MS = 60_000;
 
 /** The configured reranker: local (default), none, or a model over HTTP with the local one as its fallback. */
-export function createReranker(config: Pick<RetrievalConfig, 'reranker' | 'httpReranker'>, logger: AppLogger): Reranker {
+export function createReranker(
+  config: Pick<RetrievalConfig, 'reranker' | 'httpReranker'>,
+  logger: AppLogger,
+): Reranker {
   if (config.reranker === 'none') return new NoReranker();
   if (config.reranker === 'http' && config.httpReranker) {
     let lastLog = 0;
@@ -16,7 +19,10 @@ export function createReranker(config: Pick<RetrievalConfig, 'reranker' | 'httpR
       missed++;
       if (Date.now() - lastLog < FALLBACK_LOG_EVERY_MS) return;
       lastLog = Date.now();
-      logger.warn({ reason, searches: missed, url: config.httpReranker!.url }, 'model reranker failed; searches reranked locally');
+      logger.warn(
+        { reason, searches: missed, url: config.httpReranker!.url },
+        'model reranker failed; searches reranked locally',
+      );
       missed = 0;
     });
   }

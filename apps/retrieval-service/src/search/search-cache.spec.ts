@@ -31,7 +31,9 @@ describe('SearchCache', () => {
 
   it('does not keep failures', async () => {
     const cache = new SearchCache<string>(1 << 20, sizeOf);
-    await expect(cache.getOrCompute('k', async () => Promise.reject(new Error('lance down')))).rejects.toThrow('lance down');
+    await expect(cache.getOrCompute('k', async () => Promise.reject(new Error('lance down')))).rejects.toThrow(
+      'lance down',
+    );
     expect(await cache.getOrCompute('k', async () => 'ok')).toEqual({ value: 'ok', hit: false });
     expect(cache.stats().entries).toBe(1);
   });

@@ -6,7 +6,18 @@ import { DEFAULT_FEEDBACK } from './relevance-feedback';
 import { SearchService } from './search.service';
 
 const row = (id: string, text: string, score: number): ScoredChunk =>
-  ({ chunk_id: id, document_id: 'd', filename: 'f.pdf', page_number: 1, page_end: 1, data_type: 'text', chunk_index: 0, text, heading_path: [], score }) as unknown as ScoredChunk;
+  ({
+    chunk_id: id,
+    document_id: 'd',
+    filename: 'f.pdf',
+    page_number: 1,
+    page_end: 1,
+    data_type: 'text',
+    chunk_index: 0,
+    text,
+    heading_path: [],
+    score,
+  }) as unknown as ScoredChunk;
 
 /** A repository fake that records the full-text searches it is asked for. */
 function fakeRepo() {
@@ -14,16 +25,27 @@ function fakeRepo() {
   const repo = {
     assertUsable: () => undefined,
     vectorSearch: async () => [],
-    ftsSearch: async (_q: string, _scope: unknown, _limit: number, _withVectors: boolean, expansion: Array<{ words: string[]; weight: number }> = []) => {
+    ftsSearch: async (
+      _q: string,
+      _scope: unknown,
+      _limit: number,
+      _withVectors: boolean,
+      expansion: Array<{ words: string[]; weight: number }> = [],
+    ) => {
       fts.push(expansion);
-      return [row('a', 'Culex mosquitoes carry the virus between birds.', 3), row('b', 'Culex mosquitoes bite birds at dusk.', 2), row('c', 'Virus infections are mild.', 1)];
+      return [
+        row('a', 'Culex mosquitoes carry the virus between birds.', 3),
+        row('b', 'Culex mosquitoes bite birds at dusk.', 2),
+        row('c', 'Virus infections are mild.', 1),
+      ];
     },
   };
   return { repo: repo as unknown as LanceRepository, fts };
 }
 
 describe('SearchService relevance feedback', () => {
-  const query = (extra: Record<string, unknown>) => SearchRequestSchema.parse({ collectionId: 'c', query: 'which insect spreads the virus', mode: 'fts', ...extra });
+  const query = (extra: Record<string, unknown>) =>
+    SearchRequestSchema.parse({ collectionId: 'c', query: 'which insect spreads the virus', mode: 'fts', ...extra });
 
   it('searches full text again with the words the first results share when asked, and once otherwise', async () => {
     const { repo, fts } = fakeRepo();
@@ -32,9 +54,21 @@ describe('SearchService relevance feedback', () => {
     expect(fts).toHaveLength(1);
     await off.search(query({ feedback: true }));
     expect(fts).toHaveLength(3);
-    expect(fts[2]).toEqual([expect.objectContaining({ words: expect.arrayContaining(['culex', 'mosquitoes', 'birds']), weight: DEFAULT_FEEDBACK.weight })]);
+    expect(fts[2]).toEqual([
+      expect.objectContaining({
+        words: expect.arrayContaining(['culex', 'mosquitoes', 'birds']),
+        weight: DEFAULT_FEEDBACK.weight,
+      }),
+    ]);
     // Configured on: every search, unless it says no.
-    const on = new SearchService(repo, new LocalHashEmbedder(64), new NoReranker(), undefined, undefined, DEFAULT_FEEDBACK);
+    const on = new SearchService(
+      repo,
+      new LocalHashEmbedder(64),
+      new NoReranker(),
+      undefined,
+      undefined,
+      DEFAULT_FEEDBACK,
+    );
     fts.length = 0;
     await on.search(query({}));
     await on.search(query({ feedback: false }));

@@ -30,7 +30,11 @@ export class SearchService {
     const key = `${await this.repo.dataVersion()}\u0000${JSON.stringify(q)}`;
     const { value, hit } = await this.cache.getOrCompute(key, () => this.run(q));
     if (!hit) return value;
-    return { ...value, cached: true, timings: { embedMs: 0, vectorMs: 0, ftsMs: 0, totalMs: round(performance.now() - t0) } };
+    return {
+      ...value,
+      cached: true,
+      timings: { embedMs: 0, vectorMs: 0, ftsMs: 0, totalMs: round(performance.now() - t0) },
+    };
   }
 
   private async run(q: SearchQuery): Promise<SearchReply> {
@@ -62,7 +66,11 @@ export class SearchService {
       let rows = await this.repo.ftsSearch(q.query, scope, q.candidates, withVectors, expansion);
       const feedback = q.feedback === false ? null : q.feedback ? (this.feedback ?? DEFAULT_FEEDBACK) : this.feedback;
       const words = feedback ? feedbackTerms(q.query, rows, feedback) : [];
-      if (words.length) rows = await this.repo.ftsSearch(q.query, scope, q.candidates, withVectors, [...expansion, { words, weight: feedback!.weight }]);
+      if (words.length)
+        rows = await this.repo.ftsSearch(q.query, scope, q.candidates, withVectors, [
+          ...expansion,
+          { words, weight: feedback!.weight },
+        ]);
       ftsMs = performance.now() - tf;
       return rows;
     };
@@ -71,7 +79,12 @@ export class SearchService {
     const fused =
       q.fusion === 'rrf'
         ? rrfFusion(vector, fts)
-        : linearFusion(vector, fts, q.mode === 'hybrid' ? q.vectorWeight : q.mode === 'vector' ? 1 : 0, missingCosines(queryVector, vector, fts));
+        : linearFusion(
+            vector,
+            fts,
+            q.mode === 'hybrid' ? q.vectorWeight : q.mode === 'vector' ? 1 : 0,
+            missingCosines(queryVector, vector, fts),
+          );
     const ranked = q.rerank ? await this.reranker.rerank(q.query, fused) : fused.map((c) => ({ ...c, rerank: null }));
 
     return {
@@ -90,7 +103,12 @@ export class SearchService {
         headingPath: c.chunk.heading_path,
         scores: { vector: c.vector, fts: c.fts, fused: c.fused, rerank: c.rerank },
       })),
-      timings: { embedMs: round(embedMs), vectorMs: round(vectorMs), ftsMs: round(ftsMs), totalMs: round(performance.now() - t0) },
+      timings: {
+        embedMs: round(embedMs),
+        vectorMs: round(vectorMs),
+        ftsMs: round(ftsMs),
+        totalMs: round(performance.now() - t0),
+      },
     };
   }
 }
@@ -98,7 +116,11 @@ export class SearchService {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Cosine of the query with each full-text candidate that the vector search did not return. */
-function missingCosines(query: Float32Array | null, vector: ScoredChunk[], fts: ScoredChunk[]): Map<string, number> | undefined {
+function missingCosines(
+  query: Float32Array | null,
+  vector: ScoredChunk[],
+  fts: ScoredChunk[],
+): Map<string, number> | undefined {
   if (!query) return undefined;
   const seen = new Set(vector.map((c) => c.chunk_id));
   const out = new Map<string, number>();

@@ -13,8 +13,12 @@ describe('LanceDB filters', () => {
 
   it('select documents by collection, then by id or filename', () => {
     expect(documentFilter({ collectionId: 'c' })).toBe("collection_name = 'c'");
-    expect(documentFilter({ collectionId: 'c', documentId: "d'1" })).toBe("collection_name = 'c' AND document_id = 'd''1'");
-    expect(documentFilter({ collectionId: 'c', filename: 'a.pdf' })).toBe("collection_name = 'c' AND filename = 'a.pdf'");
+    expect(documentFilter({ collectionId: 'c', documentId: "d'1" })).toBe(
+      "collection_name = 'c' AND document_id = 'd''1'",
+    );
+    expect(documentFilter({ collectionId: 'c', filename: 'a.pdf' })).toBe(
+      "collection_name = 'c' AND filename = 'a.pdf'",
+    );
   });
 
   it('find the versions of a document by filename or id, inside its collection only', () => {

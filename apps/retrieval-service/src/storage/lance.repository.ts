@@ -43,7 +43,10 @@ export interface CollectionRow {
   created_at: string;
 }
 
-export type StoredChunk = Omit<ChunkRow, 'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text'> & { heading_path: string[] };
+export type StoredChunk = Omit<
+  ChunkRow,
+  'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text'
+> & { heading_path: string[] };
 export interface ScoredChunk extends StoredChunk {
   score: number;
   /** Only when asked for (full-text candidates, to score them on the vector side too). */
@@ -53,7 +56,17 @@ export interface ScoredChunk extends StoredChunk {
 /** One full-text index definition, for the service and for bulk loads alike. */
 const ftsIndex = () => lancedb.Index.fts({ withPosition: false });
 
-const RESULT_COLUMNS = ['chunk_id', 'document_id', 'filename', 'page_number', 'page_end', 'data_type', 'chunk_index', 'text', 'heading_path'];
+const RESULT_COLUMNS = [
+  'chunk_id',
+  'document_id',
+  'filename',
+  'page_number',
+  'page_end',
+  'data_type',
+  'chunk_index',
+  'text',
+  'heading_path',
+];
 
 /** The column the full-text index covers. */
 const FTS_COLUMN = 'search_text';
@@ -101,7 +114,10 @@ export class LanceRepository implements OnModuleInit {
     this.session = session;
     this.db = await lancedb.connect(
       this.config.lancedbUri,
-      { readConsistencyInterval: this.config.readConsistencyMs / 1000, storageOptions: this.config.lancedbStorageOptions },
+      {
+        readConsistencyInterval: this.config.readConsistencyMs / 1000,
+        storageOptions: this.config.lancedbStorageOptions,
+      },
       session,
     );
     const { id, dimensions } = this.embedder.info;
@@ -142,9 +158,19 @@ export class LanceRepository implements OnModuleInit {
     this.chunks = existing.has(this.config.tableName)
       ? await this.db.openTable(this.config.tableName)
       : await this.db.createEmptyTable(this.config.tableName, chunkSchema, { mode: 'create', existOk: true });
-    this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, { mode: 'create', existOk: true });
-    const collectionSchema = new Schema([new Field('collection_name', new Utf8(), false), new Field('description', new Utf8(), false), new Field('created_at', new Utf8(), false)]);
-    this.collections = await this.db.createEmptyTable(`${this.config.tableName}_collections`, collectionSchema, { mode: 'create', existOk: true });
+    this.documents = await this.db.createEmptyTable(`${this.config.tableName}_documents`, docSchema, {
+      mode: 'create',
+      existOk: true,
+    });
+    const collectionSchema = new Schema([
+      new Field('collection_name', new Utf8(), false),
+      new Field('description', new Utf8(), false),
+      new Field('created_at', new Utf8(), false),
+    ]);
+    this.collections = await this.db.createEmptyTable(`${this.config.tableName}_collections`, collectionSchema, {
+      mode: 'create',
+      existOk: true,
+    });
     await this.addSearchColumns();
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
@@ -169,7 +195,12 @@ export class LanceRepository implements OnModuleInit {
    * The nearest chunks of `scope` (null: the whole table, for benchmark tooling). The plan is chosen
    * per search from the rows the filter keeps (`planVectorSearch`) unless one is given.
    */
-  async vectorSearch(vector: Float32Array, scope: ChunkScope | null, limit: number, opts: { plan?: VectorPlan } = {}): Promise<ScoredChunk[]> {
+  async vectorSearch(
+    vector: Float32Array,
+    scope: ChunkScope | null,
+    limit: number,
+    opts: { plan?: VectorPlan } = {},
+  ): Promise<ScoredChunk[]> {
     const where = scope ? chunkFilter(scope) : null;
     const plan = opts.plan ?? (await this.planFor(where));
     let q = this.chunks.query().nearestTo(vector).distanceType('cosine');
@@ -193,7 +224,11 @@ export class LanceRepository implements OnModuleInit {
   private async planFor(where: string | null): Promise<VectorPlan> {
     if (!this.vectorIndexType) return { kind: 'exact' };
     const filtered = where === null ? null : await this.filteredRows(where);
-    return planVectorSearch({ type: this.vectorIndexType, partitions: this.partitions }, filtered, this.config.vectorPlan);
+    return planVectorSearch(
+      { type: this.vectorIndexType, partitions: this.partitions },
+      filtered,
+      this.config.vectorPlan,
+    );
   }
 
   /** Rows a filter keeps, counted once per table version (a scalar-index lookup, cached for repeated scopes). */
@@ -208,7 +243,13 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /** BM25 over the search text; the words of each expansion group count too, their matches weighted by its weight. */
-  async ftsSearch(text: string, scope: ChunkScope, limit: number, withVectors = false, expansion: Array<{ words: string[]; weight: number }> = []): Promise<ScoredChunk[]> {
+  async ftsSearch(
+    text: string,
+    scope: ChunkScope,
+    limit: number,
+    withVectors = false,
+    expansion: Array<{ words: string[]; weight: number }> = [],
+  ): Promise<ScoredChunk[]> {
     if (!this.ftsReady) {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
@@ -216,7 +257,10 @@ export class LanceRepository implements OnModuleInit {
     const query = expansion.length
       ? new lancedb.BooleanQuery([
           [lancedb.Occur.Should, new lancedb.MatchQuery(text, FTS_COLUMN)],
-          ...expansion.map((e): [lancedb.Occur, lancedb.FullTextQuery] => [lancedb.Occur.Should, new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight })]),
+          ...expansion.map((e): [lancedb.Occur, lancedb.FullTextQuery] => [
+            lancedb.Occur.Should,
+            new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight }),
+          ]),
         ])
       : text;
     const rows = await this.chunks
@@ -229,7 +273,8 @@ export class LanceRepository implements OnModuleInit {
     return rows.map((r) => {
       const scored = toScored(r, Number(r._score));
       // One copy of the Arrow child buffer; iterating the Arrow vector element by element cost ~1 ms a search.
-      if (withVectors && r.vector) scored.vector = new Float32Array((r.vector as { toArray(): Float32Array }).toArray());
+      if (withVectors && r.vector)
+        scored.vector = new Float32Array((r.vector as { toArray(): Float32Array }).toArray());
       return scored;
     });
   }
@@ -254,13 +299,24 @@ export class LanceRepository implements OnModuleInit {
 
   async countChunksByType(selector: DocumentSelector): Promise<Record<DataType, number>> {
     const counts: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
-    for (const r of await this.chunks.query().where(documentFilter(selector)).select(['data_type']).limit(1_000_000).toArray()) counts[r.data_type as DataType]++;
+    for (const r of await this.chunks
+      .query()
+      .where(documentFilter(selector))
+      .select(['data_type'])
+      .limit(1_000_000)
+      .toArray())
+      counts[r.data_type as DataType]++;
     return counts;
   }
 
   /** The selected documents' chunks, without vectors, in chunk order. */
   async listChunks(selector: DocumentSelector): Promise<StoredChunk[]> {
-    const rows = await this.chunks.query().where(documentFilter(selector)).select(RESULT_COLUMNS).limit(1_000_000).toArray();
+    const rows = await this.chunks
+      .query()
+      .where(documentFilter(selector))
+      .select(RESULT_COLUMNS)
+      .limit(1_000_000)
+      .toArray();
     return rows.map((r) => toStoredChunk(r as Record<string, unknown>)).sort((a, b) => a.chunk_index - b.chunk_index);
   }
 
@@ -357,7 +413,11 @@ export class LanceRepository implements OnModuleInit {
     const rows = await this.chunks.countRows();
     if (rows < minRows) return false;
     await this.chunks.createIndex('vector', {
-      config: lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(rows / VECTOR_PARTITION_ROWS)), numBits: 4 }),
+      config: lancedb.Index.ivfRq({
+        distanceType: 'cosine',
+        numPartitions: Math.max(1, Math.round(rows / VECTOR_PARTITION_ROWS)),
+        numBits: 4,
+      }),
       replace: true,
     });
     await this.refreshIndexState();
@@ -486,7 +546,11 @@ function parsePath(v: unknown): string[] {
 }
 
 function toCollectionRow(r: Record<string, unknown>): CollectionRow {
-  return { collection_name: String(r.collection_name), description: String(r.description), created_at: String(r.created_at) };
+  return {
+    collection_name: String(r.collection_name),
+    description: String(r.description),
+    created_at: String(r.created_at),
+  };
 }
 
 function toDocumentRow(r: Record<string, unknown>): DocumentRow {

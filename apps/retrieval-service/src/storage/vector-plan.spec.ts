@@ -24,6 +24,10 @@ describe('planVectorSearch', () => {
 
   it('never probes more partitions than the index has, and takes explicit settings as given', () => {
     expect(planVectorSearch({ type: 'IvfRq', partitions: 5 }, null, settings)).toMatchObject({ nprobes: 5 });
-    expect(planVectorSearch(index, null, { ...settings, nprobes: 7, refineFactor: 3 })).toEqual({ kind: 'ann', nprobes: 7, refineFactor: 3 });
+    expect(planVectorSearch(index, null, { ...settings, nprobes: 7, refineFactor: 3 })).toEqual({
+      kind: 'ann',
+      nprobes: 7,
+      refineFactor: 3,
+    });
   });
 });

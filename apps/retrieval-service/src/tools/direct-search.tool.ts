@@ -8,13 +8,25 @@ import { argValue, openToolContext } from './tool-context';
  *   node direct-search.tool.js --queries q.json [--mode hybrid] [--repeat 1] [--warmup 20]
  */
 async function main(): Promise<void> {
-  const queries = JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Array<{ collectionId: string; query: string }>;
+  const queries = JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Array<{
+    collectionId: string;
+    query: string;
+  }>;
   const mode = argValue('mode', 'hybrid') as 'hybrid' | 'vector' | 'fts';
   const repeat = Number(argValue('repeat', '1'));
   const warmup = Number(argValue('warmup', '20'));
   const { search } = await openToolContext();
   const run = (q: { collectionId: string; query: string }) =>
-    search.search({ ...q, mode, topK: 5, candidates: 20, fusion: 'linear', vectorWeight: 0.3, rerank: true, expand: true });
+    search.search({
+      ...q,
+      mode,
+      topK: 5,
+      candidates: 20,
+      fusion: 'linear',
+      vectorWeight: 0.3,
+      rerank: true,
+      expand: true,
+    });
   for (const q of queries.slice(0, warmup)) await run(q);
   const latenciesMs: number[] = [];
   let hits = 0;
@@ -25,7 +37,8 @@ async function main(): Promise<void> {
       const res = await run(q);
       latenciesMs.push(performance.now() - t0);
       if (res.results.length) hits++;
-      for (const k of Object.keys(stages) as Array<keyof typeof stages>) stages[k] += res.timings[k] / queries.length / repeat;
+      for (const k of Object.keys(stages) as Array<keyof typeof stages>)
+        stages[k] += res.timings[k] / queries.length / repeat;
     }
   }
   const rssBytes = process.memoryUsage().rss;

@@ -22,9 +22,17 @@ async function main(): Promise<void> {
   const batch = Number(argValue('batch', '10000'));
   const vocabulary = JSON.parse(readFileSync(argValue('vocab'), 'utf8')) as Array<[string, number]>;
   const collections = Number(argValue('collections', '10'));
-  const corpus = new SyntheticCorpus(vocabulary, Number(argValue('seed', '1')), { collections, chunksPerDocument: 100, minWords: 120, maxWords: 320 });
+  const corpus = new SyntheticCorpus(vocabulary, Number(argValue('seed', '1')), {
+    collections,
+    chunksPerDocument: 100,
+    minWords: 120,
+    maxWords: 320,
+  });
   const { repo, embedder, config } = await openToolContext();
-  const clustered = argValue('vectors', 'text') === 'clustered' ? new ClusteredVectors(embedder.info.dimensions, Number(argValue('seed', '1')) + 1) : null;
+  const clustered =
+    argValue('vectors', 'text') === 'clustered'
+      ? new ClusteredVectors(embedder.info.dimensions, Number(argValue('seed', '1')) + 1)
+      : null;
   const t0 = performance.now();
   const every = Math.max(1, Math.floor(rows / queryCount));
   const queries: Array<{ collectionId: string; query: string; vector?: number[] }> = [];
@@ -35,7 +43,9 @@ async function main(): Promise<void> {
     const end = Math.min(rows, start + batch);
     const generated = [];
     for (let i = start; i < end; i++) generated.push(corpus.chunk(i));
-    const vectors = clustered ? generated.map((c) => clustered.near(c.documentIndex)) : await embedder.embed(generated.map((c) => c.text));
+    const vectors = clustered
+      ? generated.map((c) => clustered.near(c.documentIndex))
+      : await embedder.embed(generated.map((c) => c.text));
     generated.forEach((c, k) => {
       const i = start + k;
       const documentId = createHash('sha256').update(`${c.collection}\n${c.documentIndex}`).digest('hex').slice(0, 32);
@@ -57,10 +67,21 @@ async function main(): Promise<void> {
       });
       if (c.chunkIndex === 0) {
         const n = Math.min(100, rows - i);
-        documents.push({ document_id: documentId, collection_name: c.collection, filename: c.filename, content_hash: documentId.padEnd(64, '0'), pages: Math.ceil(n / 2), chunks: n, ingested_at: now });
+        documents.push({
+          document_id: documentId,
+          collection_name: c.collection,
+          filename: c.filename,
+          content_hash: documentId.padEnd(64, '0'),
+          pages: Math.ceil(n / 2),
+          chunks: n,
+          ingested_at: now,
+        });
       }
       if (i % every === 0 && queries.length < queryCount) {
-        queries.push({ ...corpus.queryFrom(c), ...(clustered ? { vector: [...clustered.near(c.documentIndex)] } : {}) });
+        queries.push({
+          ...corpus.queryFrom(c),
+          ...(clustered ? { vector: [...clustered.near(c.documentIndex)] } : {}),
+        });
       }
     });
     await repo.appendRows(chunks, documents);
@@ -74,7 +95,13 @@ async function main(): Promise<void> {
   await repo.optimize();
   writeFileSync(argValue('queries-out'), JSON.stringify(queries));
   process.stdout.write(
-    JSON.stringify({ rows, loadMs: Math.round(loadedMs), indexMs: Math.round(performance.now() - ti), vectorIndex, stats: await repo.stats() }) + '\n',
+    JSON.stringify({
+      rows,
+      loadMs: Math.round(loadedMs),
+      indexMs: Math.round(performance.now() - ti),
+      vectorIndex,
+      stats: await repo.stats(),
+    }) + '\n',
   );
 }
 

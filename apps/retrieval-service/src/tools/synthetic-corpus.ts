@@ -123,7 +123,15 @@ export class SyntheticCorpus {
     const documentIndex = Math.floor(i / this.opts.chunksPerDocument);
     const chunkIndex = i % this.opts.chunksPerDocument;
     const collection = `synth-${documentIndex % this.opts.collections}`;
-    return { collection, filename: `synthetic-${documentIndex}.pdf`, documentIndex, chunkIndex, pageNumber: Math.floor(chunkIndex / 2) + 1, dataType: syntheticDataType(chunkIndex), text: this.text() };
+    return {
+      collection,
+      filename: `synthetic-${documentIndex}.pdf`,
+      documentIndex,
+      chunkIndex,
+      pageNumber: Math.floor(chunkIndex / 2) + 1,
+      dataType: syntheticDataType(chunkIndex),
+      text: this.text(),
+    };
   }
 
   /** A query with real matches: a few consecutive words of a chunk's text. */
@@ -131,6 +139,12 @@ export class SyntheticCorpus {
     const words = c.text.replace(/[.]/g, '').split(' ');
     const len = 4 + Math.floor(this.rand() * 5);
     const start = Math.floor(this.rand() * Math.max(1, words.length - len));
-    return { collectionId: c.collection, query: words.slice(start, start + len).join(' ').toLowerCase() };
+    return {
+      collectionId: c.collection,
+      query: words
+        .slice(start, start + len)
+        .join(' ')
+        .toLowerCase(),
+    };
   }
 }

@@ -12,7 +12,13 @@ export async function openToolContext() {
   await repo.onModuleInit();
   // The service's query expansion too: a baseline without it measured less work than the service does.
   const reranker = config.reranker === 'local' ? new LexicalReranker() : new NoReranker();
-  const search = new SearchService(repo, embedder, reranker, undefined, createQueryExpander(config.queryExpansion) ?? undefined);
+  const search = new SearchService(
+    repo,
+    embedder,
+    reranker,
+    undefined,
+    createQueryExpander(config.queryExpansion) ?? undefined,
+  );
   return { config, embedder, repo, search };
 }
 

@@ -17,20 +17,38 @@ interface Query {
  *   node vector-recall.tool.js --queries q.json --collections 10 [--count 100] [--k 20] [--sweep]
  */
 async function main(): Promise<void> {
-  const queries = (JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Query[]).slice(0, Number(argValue('count', '100')));
+  const queries = (JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Query[]).slice(
+    0,
+    Number(argValue('count', '100')),
+  );
   const collections = Number(argValue('collections', '10'));
   const k = Number(argValue('k', '20'));
   const { repo, embedder } = await openToolContext();
-  const vectors = await Promise.all(queries.map(async (q) => (q.vector ? Float32Array.from(q.vector) : (await embedder.embed([q.query]))[0])));
+  const vectors = await Promise.all(
+    queries.map(async (q) => (q.vector ? Float32Array.from(q.vector) : (await embedder.embed([q.query]))[0])),
+  );
   // Shares of the table: the whole table is one collection's scope only when there is one collection.
   const cells: Array<{ share: number; scope: (q: Query) => ChunkScope | null }> = [
     { share: 100, scope: (q) => (collections === 1 ? { collectionId: q.collectionId } : null) },
-    { share: 10, scope: (q) => (collections === 1 ? { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] } : { collectionId: q.collectionId }) },
-    { share: 1, scope: (q) => (collections === 1 ? { collectionId: q.collectionId, dataTypes: ['image_summary'] } : { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] }) },
+    {
+      share: 10,
+      scope: (q) =>
+        collections === 1
+          ? { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] }
+          : { collectionId: q.collectionId },
+    },
+    {
+      share: 1,
+      scope: (q) =>
+        collections === 1
+          ? { collectionId: q.collectionId, dataTypes: ['image_summary'] }
+          : { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] },
+    },
   ];
   const sweep: Array<VectorPlan | undefined> = [undefined];
   if (process.argv.includes('--sweep')) {
-    for (const nprobes of [10, 20, 30, 50, 80]) for (const refineFactor of [0, 2, 5, 10]) sweep.push({ kind: 'ann', nprobes, refineFactor });
+    for (const nprobes of [10, 20, 30, 50, 80])
+      for (const refineFactor of [0, 2, 5, 10]) sweep.push({ kind: 'ann', nprobes, refineFactor });
   }
   const out = [];
   for (const cell of cells) {
@@ -38,7 +56,11 @@ async function main(): Promise<void> {
     const exactMs: number[] = [];
     for (const [i, q] of queries.entries()) {
       const t0 = performance.now();
-      exact.push(new Set((await repo.vectorSearch(vectors[i], cell.scope(q), k, { plan: { kind: 'exact' } })).map((c) => c.chunk_id)));
+      exact.push(
+        new Set(
+          (await repo.vectorSearch(vectors[i], cell.scope(q), k, { plan: { kind: 'exact' } })).map((c) => c.chunk_id),
+        ),
+      );
       exactMs.push(performance.now() - t0);
     }
     for (const plan of sweep) {

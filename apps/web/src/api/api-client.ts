@@ -1,4 +1,14 @@
-import type { CallerReply, ChatEvent, ChatTurn, DocumentSummary, ReplyOf, RetrievalCollectionList, RetrievalDocumentChunks, Task, UploadReply } from '@rag/contracts';
+import type {
+  CallerReply,
+  ChatEvent,
+  ChatTurn,
+  DocumentSummary,
+  ReplyOf,
+  RetrievalCollectionList,
+  RetrievalDocumentChunks,
+  Task,
+  UploadReply,
+} from '@rag/contracts';
 import { readSse } from './sse';
 
 /** An error from the gateway, with its code and, for 429, how long to wait. */
@@ -44,7 +54,10 @@ export class ApiClient {
   private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
     let res: Response;
     try {
-      res = await this.fetchFn(`${this.base}${path}`, { ...init, headers: this.headers((init.headers as Record<string, string>) ?? {}) });
+      res = await this.fetchFn(`${this.base}${path}`, {
+        ...init,
+        headers: this.headers((init.headers as Record<string, string>) ?? {}),
+      });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       throw new ApiError(0, 'SERVICE_UNAVAILABLE', 'the gateway cannot be reached');
@@ -62,8 +75,15 @@ export class ApiClient {
     return this.call('/collections');
   }
 
-  createCollection(collectionId: string, description?: string): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
-    return this.call('/collections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionId, description }) });
+  createCollection(
+    collectionId: string,
+    description?: string,
+  ): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
+    return this.call('/collections', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ collectionId, description }),
+    });
   }
 
   deleteCollection(id: string): Promise<{ deletedChunks: number }> {
@@ -76,11 +96,15 @@ export class ApiClient {
 
   /** One page of a document's stored chunks, in order (the chunk browser). */
   chunks(collectionId: string, documentId: string, offset: number, limit: number): Promise<ChunkPage> {
-    return this.call(`/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/chunks?offset=${offset}&limit=${limit}`);
+    return this.call(
+      `/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/chunks?offset=${offset}&limit=${limit}`,
+    );
   }
 
   deleteDocument(collectionId: string, documentId: string): Promise<{ deletedChunks: number }> {
-    return this.call(`/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
+    return this.call(`/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}`, {
+      method: 'DELETE',
+    });
   }
 
   upload(collectionId: string, files: File[]): Promise<UploadReply> {
@@ -97,7 +121,10 @@ export class ApiClient {
   async documentFile(collectionId: string, documentId: string): Promise<Blob> {
     let res: Response;
     try {
-      res = await this.fetchFn(`${this.base}/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/file`, { headers: this.headers() });
+      res = await this.fetchFn(
+        `${this.base}/collections/${encodeURIComponent(collectionId)}/documents/${encodeURIComponent(documentId)}/file`,
+        { headers: this.headers() },
+      );
     } catch {
       throw new ApiError(0, 'SERVICE_UNAVAILABLE', 'the gateway cannot be reached');
     }
@@ -106,7 +133,10 @@ export class ApiClient {
   }
 
   /** Streams an answer; `signal` stops it (the gateway then cancels the work upstream). */
-  async *chat(body: { collectionId: string; question: string; history: ChatTurn[] }, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  async *chat(
+    body: { collectionId: string; question: string; history: ChatTurn[] },
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
     let res: Response;
     try {
       res = await this.fetchFn(`${this.base}/chat/stream`, {
@@ -132,5 +162,10 @@ async function toApiError(res: Response): Promise<ApiError> {
     // not JSON (a proxy's error page): keep the status line
   }
   const retry = Number(res.headers.get('retry-after'));
-  return new ApiError(res.status, body.code ?? 'INTERNAL', body.message ?? `${res.status} ${res.statusText}`, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(
+    res.status,
+    body.code ?? 'INTERNAL',
+    body.message ?? `${res.status} ${res.statusText}`,
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+  );
 }

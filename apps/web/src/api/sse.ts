@@ -13,7 +13,9 @@ export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortS
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const ready: SseEvent[] = [];
-  const parser = createParser({ onEvent: (e: EventSourceMessage) => ready.push({ event: e.event ?? 'message', data: e.data }) });
+  const parser = createParser({
+    onEvent: (e: EventSourceMessage) => ready.push({ event: e.event ?? 'message', data: e.data }),
+  });
   try {
     for (;;) {
       if (signal?.aborted) return;

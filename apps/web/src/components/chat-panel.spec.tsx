@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../api/api-client';
 import { ChatPanel } from './chat-panel';
 
-const source = (n: number, page: number, dataType: Citation['dataType'] = 'text', text = 'Metformin lowers glucose.'): Citation => ({
+const source = (
+  n: number,
+  page: number,
+  dataType: Citation['dataType'] = 'text',
+  text = 'Metformin lowers glucose.',
+): Citation => ({
   n,
   chunkId: `c${n}`,
   documentId: 'd',
@@ -24,7 +29,8 @@ function fakeApi(events: ChatEvent[], opts: { hold?: boolean } = {}) {
   const api = {
     async *chat(_body: unknown, signal: AbortSignal) {
       for (const [i, e] of events.entries()) {
-        if (opts.hold && i === 2) await new Promise<void>((r) => ((release = r), signal.addEventListener('abort', () => r())));
+        if (opts.hold && i === 2)
+          await new Promise<void>((r) => ((release = r), signal.addEventListener('abort', () => r())));
         if (signal.aborted) {
           aborted.push(true);
           return;
@@ -50,10 +56,23 @@ describe('ChatPanel', () => {
   it('renders streamed tokens and turns [n] into chips that open the cited chunk', async () => {
     const table = '<table><tr><th>Drug</th></tr><tr><td>Metformin<script>x()</script></td></tr></table>';
     const { api } = fakeApi([
-      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4), source(2, 9, 'table_html', table)] },
+      {
+        type: 'sources',
+        conversationId: 'c1',
+        standaloneQuestion: 'q',
+        sources: [source(1, 4), source(2, 9, 'table_html', table)],
+      },
       { type: 'token', text: 'Metformin lowers glucose ' },
       { type: 'token', text: '[1] and is tabulated [2].' },
-      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [1, 2], found: true, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+      {
+        type: 'done',
+        conversationId: 'c1',
+        provider: 'extractive',
+        citationsUsed: [1, 2],
+        found: true,
+        usage: { promptTokens: 0, completionTokens: 0 },
+        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
+      },
     ]);
     render(<ChatPanel api={api} collectionId="books" fileUrls={new Map([['book.pdf', 'blob:book']])} />);
     ask('What does metformin do?');
@@ -79,7 +98,15 @@ describe('ChatPanel', () => {
     const { api } = fakeApi([
       { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4), source(2, 7)] },
       { type: 'token', text: 'Not found in the documents.' },
-      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [], found: false, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+      {
+        type: 'done',
+        conversationId: 'c1',
+        provider: 'extractive',
+        citationsUsed: [],
+        found: false,
+        usage: { promptTokens: 0, completionTokens: 0 },
+        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
+      },
     ]);
     render(<ChatPanel api={api} collectionId="books" fileUrls={new Map()} />);
     ask('What dose of warfarin?');
@@ -91,10 +118,21 @@ describe('ChatPanel', () => {
     const fake = fakeApi([
       { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4)] },
       { type: 'token', text: 'Metformin lowers glucose [1].' },
-      { type: 'done', conversationId: 'c1', provider: 'extractive', citationsUsed: [1], found: true, usage: { promptTokens: 0, completionTokens: 0 }, timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 } },
+      {
+        type: 'done',
+        conversationId: 'c1',
+        provider: 'extractive',
+        citationsUsed: [1],
+        found: true,
+        usage: { promptTokens: 0, completionTokens: 0 },
+        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
+      },
     ]);
     const asked: string[] = [];
-    (fake.api as unknown as { documentFile: (c: string, d: string) => Promise<Blob> }).documentFile = async (c, d) => (asked.push(`${c}/${d}`), new Blob(['%PDF-']));
+    (fake.api as unknown as { documentFile: (c: string, d: string) => Promise<Blob> }).documentFile = async (c, d) => (
+      asked.push(`${c}/${d}`),
+      new Blob(['%PDF-'])
+    );
     const tab = { location: { href: '' }, close: () => undefined };
     const open = vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
     URL.createObjectURL = () => 'blob:original';
@@ -126,7 +164,9 @@ describe('ChatPanel', () => {
   });
 
   it('shows an error event as an alert', async () => {
-    const { api } = fakeApi([{ type: 'error', code: 'SERVICE_UNAVAILABLE', message: 'retrieval-service did not answer' }]);
+    const { api } = fakeApi([
+      { type: 'error', code: 'SERVICE_UNAVAILABLE', message: 'retrieval-service did not answer' },
+    ]);
     render(<ChatPanel api={api} collectionId="books" fileUrls={new Map()} />);
     ask('q?');
     expect((await screen.findByRole('alert')).textContent).toBe('retrieval-service did not answer');

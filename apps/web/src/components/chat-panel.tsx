@@ -28,13 +28,17 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
     return () => abort.current?.abort();
   }, [collectionId]);
 
-  const update = (fn: (last: ChatMessage) => ChatMessage) => setMessages((prev) => [...prev.slice(0, -1), fn(prev[prev.length - 1])]);
+  const update = (fn: (last: ChatMessage) => ChatMessage) =>
+    setMessages((prev) => [...prev.slice(0, -1), fn(prev[prev.length - 1])]);
 
   async function ask(e: React.FormEvent) {
     e.preventDefault();
     const q = question.trim();
     if (!q || busy) return;
-    const history: ChatTurn[] = messages.filter((m) => !m.error && m.content).map((m) => ({ role: m.role, content: m.content.slice(0, 8000) })).slice(-20);
+    const history: ChatTurn[] = messages
+      .filter((m) => !m.error && m.content)
+      .map((m) => ({ role: m.role, content: m.content.slice(0, 8000) }))
+      .slice(-20);
     setQuestion('');
     setMessages((prev) => [...prev, { role: 'user', content: q }, { role: 'assistant', content: '', streaming: true }]);
     const ctl = new AbortController();
@@ -54,7 +58,8 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
     } finally {
       update((m) => ({ ...m, streaming: false, content: ctl.signal.aborted && !m.content ? '(stopped)' : m.content }));
       abort.current = null;
-      if (answer) saveHistory(collectionId, [...history, { role: 'user', content: q }, { role: 'assistant', content: answer }]);
+      if (answer)
+        saveHistory(collectionId, [...history, { role: 'user', content: q }, { role: 'assistant', content: answer }]);
     }
   }
 
@@ -67,14 +72,23 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
             <span className="who">{m.role === 'user' ? 'You' : 'Answer'}</span>
             <div className="text">
               <AnswerText text={m.content} sources={m.sources} onOpen={setOpen} />
-              {m.streaming && <span className="cursor" aria-label="answer is streaming">▍</span>}
+              {m.streaming && (
+                <span className="cursor" aria-label="answer is streaming">
+                  ▍
+                </span>
+              )}
             </div>
             {m.related && !!m.sources?.length && (
               <p className="related" aria-label="Related passages">
-                Related passages: <AnswerText text={m.sources.map((s) => `[${s.n}]`).join(' ')} sources={m.sources} onOpen={setOpen} />
+                Related passages:{' '}
+                <AnswerText text={m.sources.map((s) => `[${s.n}]`).join(' ')} sources={m.sources} onOpen={setOpen} />
               </p>
             )}
-            {m.error && <p className="error" role="alert">{m.error}</p>}
+            {m.error && (
+              <p className="error" role="alert">
+                {m.error}
+              </p>
+            )}
           </li>
         ))}
       </ol>
@@ -132,7 +146,14 @@ export function AnswerText(props: { text: string; sources?: Citation[]; onOpen: 
         const c = m ? props.sources?.find((s) => s.n === Number(m[1])) : undefined;
         if (!c) return <Fragment key={i}>{p}</Fragment>;
         return (
-          <button key={i} type="button" className="chip" title={c.snippet} onClick={() => props.onOpen(c)} aria-label={`Citation ${c.n}: ${c.filename}, page ${c.pageNumber}`}>
+          <button
+            key={i}
+            type="button"
+            className="chip"
+            title={c.snippet}
+            onClick={() => props.onOpen(c)}
+            aria-label={`Citation ${c.n}: ${c.filename}, page ${c.pageNumber}`}
+          >
             {c.n} · {c.filename} p. {c.pageNumber}
           </button>
         );

@@ -8,7 +8,12 @@ import { Dialog } from './dialog';
 const PAGE = 50;
 
 /** What was extracted from a document: its chunks in order, with pages, type and heading path, 50 at a time. */
-export function ChunkBrowser(props: { api: ApiClient; collectionId: string; document: DocumentSummary; onClose: () => void }) {
+export function ChunkBrowser(props: {
+  api: ApiClient;
+  collectionId: string;
+  document: DocumentSummary;
+  onClose: () => void;
+}) {
   const { api, collectionId, document: doc, onClose } = props;
   const [chunks, setChunks] = useState<StoredChunk[]>([]);
   const [total, setTotal] = useState<number | null>(null);
@@ -17,20 +22,23 @@ export function ChunkBrowser(props: { api: ApiClient; collectionId: string; docu
   const [loading, setLoading] = useState(false);
   const closeButton = useRef<HTMLButtonElement>(null);
 
-  const load = useCallback(async (offset: number) => {
-    setLoading(true);
-    try {
-      const page = await api.chunks(collectionId, doc.documentId, offset, PAGE);
-      setChunks((prev) => (offset === 0 ? page.chunks : [...prev, ...page.chunks]));
-      setTotal(page.total ?? null);
-      setNext(page.nextOffset ?? null);
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.explanation : (err as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }, [api, collectionId, doc.documentId]);
+  const load = useCallback(
+    async (offset: number) => {
+      setLoading(true);
+      try {
+        const page = await api.chunks(collectionId, doc.documentId, offset, PAGE);
+        setChunks((prev) => (offset === 0 ? page.chunks : [...prev, ...page.chunks]));
+        setTotal(page.total ?? null);
+        setNext(page.nextOffset ?? null);
+        setError(null);
+      } catch (err) {
+        setError(err instanceof ApiError ? err.explanation : (err as Error).message);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [api, collectionId, doc.documentId],
+  );
 
   useEffect(() => closeButton.current?.focus(), []);
   useEffect(() => {

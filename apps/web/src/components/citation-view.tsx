@@ -7,7 +7,12 @@ import { Dialog } from './dialog';
  * The cited chunk in a dialog; tables shown as tables (sanitised); the file at the cited page: the
  * copy uploaded in this browser session, or the original the server keeps (fetched with the key).
  */
-export function CitationView(props: { citation: Citation; fileUrl?: string; openOriginal?: (c: Citation) => Promise<string>; onClose: () => void }) {
+export function CitationView(props: {
+  citation: Citation;
+  fileUrl?: string;
+  openOriginal?: (c: Citation) => Promise<string>;
+  onClose: () => void;
+}) {
   const { citation: c, fileUrl, openOriginal, onClose } = props;
   const closeButton = useRef<HTMLButtonElement>(null);
   const [failed, setFailed] = useState<string | null>(null);

@@ -20,12 +20,17 @@ export function CollectionsPanel(props: {
       <ul>
         {props.collections.map((c) => (
           <li key={c.collectionId} className={c.collectionId === props.selected ? 'selected' : ''}>
-            <button type="button" className="link" aria-current={c.collectionId === props.selected ? 'true' : undefined} onClick={() => props.onSelect(c.collectionId)}>
+            <button
+              type="button"
+              className="link"
+              aria-current={c.collectionId === props.selected ? 'true' : undefined}
+              onClick={() => props.onSelect(c.collectionId)}
+            >
               {c.collectionId}
             </button>
             <span className="muted">
               {' '}
-              {c.documents} {c.documents === 1 ? "doc" : "docs"} · {c.chunks} chunks
+              {c.documents} {c.documents === 1 ? 'doc' : 'docs'} · {c.chunks} chunks
             </span>
             {props.onDelete && (
               <button
@@ -33,7 +38,8 @@ export function CollectionsPanel(props: {
                 className="danger"
                 aria-label={`Delete collection ${c.collectionId}`}
                 onClick={() => {
-                  if (window.confirm(`Delete collection "${c.collectionId}" and all its documents?`)) props.onDelete?.(c.collectionId);
+                  if (window.confirm(`Delete collection "${c.collectionId}" and all its documents?`))
+                    props.onDelete?.(c.collectionId);
                 }}
               >
                 Delete
@@ -51,7 +57,13 @@ export function CollectionsPanel(props: {
         }}
       >
         <label htmlFor="new-collection">New collection</label>
-        <input id="new-collection" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={invalid} aria-describedby="new-collection-help" />
+        <input
+          id="new-collection"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={invalid}
+          aria-describedby="new-collection-help"
+        />
         <small id="new-collection-help" className={invalid ? 'error' : 'muted'}>
           Letters, digits, - and _ (up to 64).
         </small>

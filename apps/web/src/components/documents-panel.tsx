@@ -1,6 +1,10 @@
 import type { DocumentSummary } from '@rag/contracts';
 
-export function DocumentsPanel(props: { documents: DocumentSummary[]; onDelete?: (d: DocumentSummary) => void; onBrowse: (d: DocumentSummary) => void }) {
+export function DocumentsPanel(props: {
+  documents: DocumentSummary[];
+  onDelete?: (d: DocumentSummary) => void;
+  onBrowse: (d: DocumentSummary) => void;
+}) {
   return (
     <section aria-labelledby="documents-title" className="panel">
       <h2 id="documents-title">Documents</h2>
@@ -27,7 +31,11 @@ export function DocumentsPanel(props: { documents: DocumentSummary[]; onDelete?:
                 <td>{d.chunks}</td>
                 <td>{new Date(d.ingestedAt).toLocaleString()}</td>
                 <td>
-                  <button type="button" aria-label={`Show the chunks of ${d.filename}`} onClick={() => props.onBrowse(d)}>
+                  <button
+                    type="button"
+                    aria-label={`Show the chunks of ${d.filename}`}
+                    onClick={() => props.onBrowse(d)}
+                  >
                     Chunks
                   </button>
                   {props.onDelete && (

@@ -10,7 +10,15 @@ const task = (taskId: string, patch: Partial<Task>): Task => ({
   filename: 'a.pdf',
   state: 'PROCESSING',
   progress: { stage: 'partitioning', pagesDone: 3, pagesTotal: 10, percent: 30 },
-  counts: { pages: 10, chunks: { text: 12, table_html: 1, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 0, repeatedLinesDropped: 0, pagesOcr: 0, ocrConfidence: null },
+  counts: {
+    pages: 10,
+    chunks: { text: 12, table_html: 1, image_summary: 0 },
+    imagesSkipped: 0,
+    pagesUnread: 0,
+    repeatedLinesDropped: 0,
+    pagesOcr: 0,
+    ocrConfidence: null,
+  },
   warnings: [],
   timing: { queuedAt: '', startedAt: null, finishedAt: null, durationMs: null },
   attempts: 1,
@@ -25,11 +33,26 @@ afterEach(cleanup);
 describe('UploadPanel', () => {
   it('shows one row per file with live progress, then the outcome or the failure reason', async () => {
     const polls: Record<string, Task[]> = {
-      t1: [task('t1', {}), task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } })],
-      t2: [task('t2', { state: 'FAILURE', error: { code: 'DOCUMENT_UNREADABLE', message: 'PDF is encrypted and needs a password' } })],
+      t1: [
+        task('t1', {}),
+        task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } }),
+      ],
+      t2: [
+        task('t2', {
+          state: 'FAILURE',
+          error: { code: 'DOCUMENT_UNREADABLE', message: 'PDF is encrypted and needs a password' },
+        }),
+      ],
     };
     const api = {
-      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }, { index: 1, filename: 'locked.pdf', taskId: 't2', sizeBytes: 1 }], rejected: [] })),
+      upload: vi.fn(async () => ({
+        collectionId: 'books',
+        files: [
+          { index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 },
+          { index: 1, filename: 'locked.pdf', taskId: 't2', sizeBytes: 1 },
+        ],
+        rejected: [],
+      })),
       task: vi.fn(async (id: string) => (polls[id].length > 1 ? polls[id].shift()! : polls[id][0])),
     } as unknown as ApiClient;
     const onTaskDone = vi.fn();
@@ -48,10 +71,32 @@ describe('UploadPanel', () => {
   });
 
   it('shows a SUCCESS with unread pages as incomplete, naming the pages', async () => {
-    const warnings = [{ page: 4, code: 'PAGE_WITHOUT_TEXT' as const, message: 'page 4 is an image without a text layer: its text was not read (no OCR)' }];
-    const done = task('t1', { state: 'SUCCESS', warnings, counts: { pages: 10, chunks: { text: 9, table_html: 0, image_summary: 0 }, imagesSkipped: 0, pagesUnread: 1, repeatedLinesDropped: 0, pagesOcr: 0, ocrConfidence: null } });
+    const warnings = [
+      {
+        page: 4,
+        code: 'PAGE_WITHOUT_TEXT' as const,
+        message: 'page 4 is an image without a text layer: its text was not read (no OCR)',
+      },
+    ];
+    const done = task('t1', {
+      state: 'SUCCESS',
+      warnings,
+      counts: {
+        pages: 10,
+        chunks: { text: 9, table_html: 0, image_summary: 0 },
+        imagesSkipped: 0,
+        pagesUnread: 1,
+        repeatedLinesDropped: 0,
+        pagesOcr: 0,
+        ocrConfidence: null,
+      },
+    });
     const api = {
-      upload: vi.fn(async () => ({ collectionId: 'books', files: [{ index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }], rejected: [] })),
+      upload: vi.fn(async () => ({
+        collectionId: 'books',
+        files: [{ index: 0, filename: 'a.pdf', taskId: 't1', sizeBytes: 1 }],
+        rejected: [],
+      })),
       task: vi.fn(async () => done),
     } as unknown as ApiClient;
     render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} pollMs={5} />);
@@ -66,9 +111,18 @@ describe('UploadPanel', () => {
       upload: vi.fn(async () => ({
         collectionId: 'books',
         files: [{ index: 1, filename: 'a.pdf', taskId: 't1', sizeBytes: 8 }],
-        rejected: [{ index: 0, filename: 'notes.pptx', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'notes.pptx: only .pdf, .docx, .txt, .md and .html files are accepted' }],
+        rejected: [
+          {
+            index: 0,
+            filename: 'notes.pptx',
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: 'notes.pptx: only .pdf, .docx, .txt, .md and .html files are accepted',
+          },
+        ],
       })),
-      task: vi.fn(async () => task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } })),
+      task: vi.fn(async () =>
+        task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } }),
+      ),
     } as unknown as ApiClient;
     const onUploaded = vi.fn();
     render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={vi.fn()} pollMs={5} />);
@@ -81,7 +135,9 @@ describe('UploadPanel', () => {
   });
 
   it('explains a rejected upload', async () => {
-    const api = { upload: vi.fn(async () => Promise.reject(new ApiError(429, 'RATE_LIMITED', 'slow down', 30))) } as unknown as ApiClient;
+    const api = {
+      upload: vi.fn(async () => Promise.reject(new ApiError(429, 'RATE_LIMITED', 'slow down', 30))),
+    } as unknown as ApiClient;
     render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} />);
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'a.pdf')] } });
     expect((await screen.findByRole('alert')).textContent).toBe('Rate limited: try again in 30 s.');

@@ -13,7 +13,13 @@ interface Row {
 const ACCEPT = '.pdf,.docx,.txt,.md,.html';
 
 /** Drag-and-drop (or pick) files; one row per file with live progress until SUCCESS or FAILURE. */
-export function UploadPanel(props: { api: ApiClient; collectionId: string; onUploaded: (files: Array<{ filename: string; file: File }>) => void; onTaskDone: () => void; pollMs?: number }) {
+export function UploadPanel(props: {
+  api: ApiClient;
+  collectionId: string;
+  onUploaded: (files: Array<{ filename: string; file: File }>) => void;
+  onTaskDone: () => void;
+  pollMs?: number;
+}) {
   const { api, collectionId, onUploaded, onTaskDone, pollMs = 500 } = props;
   const [rows, setRows] = useState<Row[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -25,7 +31,9 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
   }, [onTaskDone]);
 
   useEffect(() => {
-    const pending = rows.filter((r) => r.taskId && !r.error && r.task?.state !== 'SUCCESS' && r.task?.state !== 'FAILURE');
+    const pending = rows.filter(
+      (r) => r.taskId && !r.error && r.task?.state !== 'SUCCESS' && r.task?.state !== 'FAILURE',
+    );
     if (!pending.length) return;
     const timer = setTimeout(async () => {
       const updates = await Promise.all(
@@ -119,14 +127,28 @@ export function UploadPanel(props: { api: ApiClient; collectionId: string; onUpl
 }
 
 function UploadStatus({ row }: { row: Row }) {
-  if (row.error) return <span className="error" role="alert">{row.error}</span>;
+  if (row.error)
+    return (
+      <span className="error" role="alert">
+        {row.error}
+      </span>
+    );
   const t = row.task;
   if (!t) return <span className="muted">{row.taskId ? 'queued' : 'uploading…'}</span>;
-  if (t.state === 'FAILURE') return <span className="error" role="alert">failed: {t.error?.message ?? 'unknown reason'}</span>;
+  if (t.state === 'FAILURE')
+    return (
+      <span className="error" role="alert">
+        failed: {t.error?.message ?? 'unknown reason'}
+      </span>
+    );
   if (t.state === 'SUCCESS') {
     const chunks = Object.values(t.counts.chunks).reduce((a, b) => a + b, 0);
     const ocr = t.counts.pagesOcr ? `, ${t.counts.pagesOcr} by OCR (confidence ${t.counts.ocrConfidence}%)` : '';
-    const done = <span className="ok">{t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks${ocr}`}</span>;
+    const done = (
+      <span className="ok">
+        {t.deduplicated ? 'already ingested' : `done: ${t.counts.pages} pages, ${chunks} chunks${ocr}`}
+      </span>
+    );
     if (!t.counts.pagesUnread) return done;
     return (
       <>

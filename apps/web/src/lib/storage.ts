@@ -22,4 +22,5 @@ function write(name: string, value: unknown): void {
 export const savedApiKey = () => read<string | null>('apiKey', null);
 export const saveApiKey = (key: string | null) => write('apiKey', key);
 export const savedHistory = (collectionId: string) => read<ChatTurn[]>(`history:${collectionId}`, []);
-export const saveHistory = (collectionId: string, turns: ChatTurn[]) => write(`history:${collectionId}`, turns.slice(-20));
+export const saveHistory = (collectionId: string, turns: ChatTurn[]) =>
+  write(`history:${collectionId}`, turns.slice(-20));

@@ -17,7 +17,12 @@ type EmbedderEnv = z.infer<z.ZodObject<typeof embedderEnvShape>>;
 
 export function openAiConnection(e: EmbedderEnv) {
   return e.OPENAI_API_KEY
-    ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, maxRetries: e.OPENAI_MAX_RETRIES, timeoutMs: e.OPENAI_TIMEOUT_MS }
+    ? {
+        apiKey: e.OPENAI_API_KEY,
+        baseUrl: e.OPENAI_BASE_URL,
+        maxRetries: e.OPENAI_MAX_RETRIES,
+        timeoutMs: e.OPENAI_TIMEOUT_MS,
+      }
     : undefined;
 }
 

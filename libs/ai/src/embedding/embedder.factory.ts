@@ -10,6 +10,11 @@ export async function createEmbedder(config: EmbedderConfig): Promise<Embedder> 
       return new LocalHashEmbedder(config.dimensions ?? 512);
     case 'openai':
       if (!config.openai) throw new Error('openai embedder needs OPENAI_API_KEY');
-      return OpenAiEmbedder.connect(new OpenAiAdapter(config.openai), config.model, config.dimensions, config.batchSize);
+      return OpenAiEmbedder.connect(
+        new OpenAiAdapter(config.openai),
+        config.model,
+        config.dimensions,
+        config.batchSize,
+      );
   }
 }

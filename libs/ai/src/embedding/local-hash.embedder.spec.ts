@@ -13,7 +13,11 @@ describe('LocalHashEmbedder', () => {
   });
 
   it('puts texts sharing words (and word forms) closer than unrelated ones', async () => {
-    const [q, rel, unrel] = await e.embed(['insulin resistance in diabetic patients', 'Diabetes patients showed insulin resistant profiles', 'Helicopter transport and airway management']);
+    const [q, rel, unrel] = await e.embed([
+      'insulin resistance in diabetic patients',
+      'Diabetes patients showed insulin resistant profiles',
+      'Helicopter transport and airway management',
+    ]);
     expect(cos(q, rel)).toBeGreaterThan(cos(q, unrel) + 0.1);
   });
 

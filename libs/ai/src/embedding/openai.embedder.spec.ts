@@ -22,7 +22,11 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
         seen.push({ auth: req.headers.authorization, body });
         if (refuseDimensions && body.dimensions !== undefined) {
           res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: 'dimensions is not supported by this model', type: 'invalid_request_error' } }));
+          res.end(
+            JSON.stringify({
+              error: { message: 'dimensions is not supported by this model', type: 'invalid_request_error' },
+            }),
+          );
           return;
         }
         if (fail429-- > 0) {
@@ -31,9 +35,17 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
           return;
         }
         // Out of order on purpose: the client must sort by index.
-        const data = body.input.map((t: string, index: number) => ({ object: 'embedding', index, embedding: Array.from({ length: dims }, (_, k) => t.length + k) })).reverse();
+        const data = body.input
+          .map((t: string, index: number) => ({
+            object: 'embedding',
+            index,
+            embedding: Array.from({ length: dims }, (_, k) => t.length + k),
+          }))
+          .reverse();
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', model: body.model, data, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        res.end(
+          JSON.stringify({ object: 'list', model: body.model, data, usage: { prompt_tokens: 1, total_tokens: 1 } }),
+        );
       });
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
@@ -41,14 +53,23 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
   });
   afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
-  const embedder = (batch = 2) => new OpenAiEmbedder(new OpenAiAdapter({ apiKey: 'sk-test', baseUrl: base, maxRetries: 3, timeoutMs: 5000 }), 'text-embedding-3-large', 4, batch);
+  const embedder = (batch = 2) =>
+    new OpenAiEmbedder(
+      new OpenAiAdapter({ apiKey: 'sk-test', baseUrl: base, maxRetries: 3, timeoutMs: 5000 }),
+      'text-embedding-3-large',
+      4,
+      batch,
+    );
 
   it('batches, keeps input order, sends model/dimensions/key and L2-normalises', async () => {
     seen.length = 0;
     dims = 4;
     const vs = await embedder(2).embed(['a', 'bbb', 'cc']);
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatchObject({ auth: 'Bearer sk-test', body: { model: 'text-embedding-3-large', dimensions: 4, input: ['a', 'bbb'] } });
+    expect(seen[0]).toMatchObject({
+      auth: 'Bearer sk-test',
+      body: { model: 'text-embedding-3-large', dimensions: 4, input: ['a', 'bbb'] },
+    });
     expect(vs).toHaveLength(3);
     const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
     for (const v of vs) expect(norm(v)).toBeCloseTo(1, 5);
@@ -84,7 +105,15 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
       expect(seen.map((s) => s.body.input.length)).toEqual([1, 2, 1]);
       expect(seen.every((s) => s.body.dimensions === undefined)).toBe(true);
       // Configured dimensions are sent, and such a server says why it refuses them.
-      await expect(createEmbedder({ provider: 'openai', model: 'nomic-embed-text', dimensions: 6, batchSize: 2, openai: conn }).then((x) => x.embed(['a']))).rejects.toThrow(/not supported/);
+      await expect(
+        createEmbedder({
+          provider: 'openai',
+          model: 'nomic-embed-text',
+          dimensions: 6,
+          batchSize: 2,
+          openai: conn,
+        }).then((x) => x.embed(['a'])),
+      ).rejects.toThrow(/not supported/);
     } finally {
       refuseDimensions = false;
       dims = 4;
@@ -93,6 +122,8 @@ describe('OpenAiEmbedder against a local OpenAI-compatible server', () => {
 
   it('fails to start with a clear error when the server cannot be asked for the dimensions', async () => {
     const conn = { apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:1/v1', maxRetries: 0, timeoutMs: 2000 };
-    await expect(createEmbedder({ provider: 'openai', model: 'm', batchSize: 2, openai: conn })).rejects.toThrow(/could not learn the dimensions of embedding model "m".*EMBEDDING_DIMENSIONS/);
+    await expect(createEmbedder({ provider: 'openai', model: 'm', batchSize: 2, openai: conn })).rejects.toThrow(
+      /could not learn the dimensions of embedding model "m".*EMBEDDING_DIMENSIONS/,
+    );
   });
 });

@@ -20,15 +20,23 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   /** An embedder of the configured dimensions, or of those the server's vector for a probe text has. */
-  static async connect(api: OpenAiAdapter, model: string, dimensions: number | undefined, batchSize: number): Promise<OpenAiEmbedder> {
+  static async connect(
+    api: OpenAiAdapter,
+    model: string,
+    dimensions: number | undefined,
+    batchSize: number,
+  ): Promise<OpenAiEmbedder> {
     if (dimensions) return new OpenAiEmbedder(api, model, dimensions, batchSize);
     let probe: number[][];
     try {
       probe = await api.embed(model, ['dimension probe']);
     } catch (err) {
-      throw new Error(`could not learn the dimensions of embedding model "${model}" from its server (set EMBEDDING_DIMENSIONS to start without asking): ${(err as Error).message}`);
+      throw new Error(
+        `could not learn the dimensions of embedding model "${model}" from its server (set EMBEDDING_DIMENSIONS to start without asking): ${(err as Error).message}`,
+      );
     }
-    if (probe.length !== 1 || !probe[0].length) throw new Error(`embedding server returned no vector for a probe text of model "${model}"`);
+    if (probe.length !== 1 || !probe[0].length)
+      throw new Error(`embedding server returned no vector for a probe text of model "${model}"`);
     return new OpenAiEmbedder(api, model, probe[0].length, batchSize, false);
   }
 
@@ -37,7 +45,8 @@ export class OpenAiEmbedder implements Embedder {
     for (let i = 0; i < texts.length; i += this.batchSize) {
       const batch = texts.slice(i, i + this.batchSize);
       const vectors = await this.api.embed(this.model, batch, this.askForDimensions ? this.dimensions : undefined);
-      if (vectors.length !== batch.length) throw new Error(`embedding API returned ${vectors.length} vectors for ${batch.length} inputs`);
+      if (vectors.length !== batch.length)
+        throw new Error(`embedding API returned ${vectors.length} vectors for ${batch.length} inputs`);
       for (const v of vectors) {
         if (v.length !== this.dimensions) {
           throw new Error(`embedding API returned ${v.length} dimensions, expected ${this.dimensions}`);

@@ -39,7 +39,12 @@ export class OpenAiAdapter {
   }
 
   /** Streams completion text; aborting `signal` cancels the upstream HTTP request. */
-  async *streamChat(model: string, messages: ChatMessage[], signal: AbortSignal, maxTokens?: number): AsyncGenerator<CompletionChunk> {
+  async *streamChat(
+    model: string,
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    maxTokens?: number,
+  ): AsyncGenerator<CompletionChunk> {
     const stream = await this.client.chat.completions.create(
       {
         model,
@@ -53,7 +58,9 @@ export class OpenAiAdapter {
     );
     for await (const chunk of stream) {
       const text = chunk.choices?.[0]?.delta?.content ?? '';
-      const usage = chunk.usage ? { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens } : undefined;
+      const usage = chunk.usage
+        ? { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens }
+        : undefined;
       if (text || usage) yield { text, usage };
     }
   }

@@ -2,9 +2,12 @@ import { ThesaurusQueryExpander } from './query-expander';
 import { Thesaurus, WordNetThesaurus } from './wordnet.thesaurus';
 
 describe('ThesaurusQueryExpander', () => {
-  const fake: Thesaurus = { synonyms: (w) => ({ doctors: ['doc', 'physician'], tired: ['fatigued'] })[w] ?? [], close: () => undefined };
+  const fake: Thesaurus = {
+    synonyms: (w) => ({ doctors: ['doc', 'physician'], tired: ['fatigued'] })[w] ?? [],
+    close: () => undefined,
+  };
 
-  it('adds the documents\' terms for everyday phrases, weighted above thesaurus synonyms', () => {
+  it("adds the documents' terms for everyday phrases, weighted above thesaurus synonyms", () => {
     const [lay, synonyms] = new ThesaurusQueryExpander(fake).expand('Which doctors give the flu shot?');
     expect(lay.words).toEqual(expect.arrayContaining(['influenza', 'vaccine', 'vaccination', 'physicians']));
     expect(synonyms).toEqual({ words: ['doc', 'physician'], weight: expect.any(Number) });

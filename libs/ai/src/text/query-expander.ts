@@ -50,9 +50,14 @@ export class ThesaurusQueryExpander implements QueryExpander {
     // Phrases of up to three words, stop words included ("throw up"): the query as typed.
     const tokens = query.toLowerCase().match(/[a-z0-9]+(?:-[a-z0-9]+)*/g) ?? [];
     const lay: string[] = [];
-    for (let n = 3; n >= 1; n--) for (let i = 0; i + n <= tokens.length; i++) lay.push(...(this.lay[tokens.slice(i, i + n).join(' ')] ?? []));
+    for (let n = 3; n >= 1; n--)
+      for (let i = 0; i + n <= tokens.length; i++) lay.push(...(this.lay[tokens.slice(i, i + n).join(' ')] ?? []));
     const out: Expansion[] = [{ words: collect(lay), weight: LAY_WEIGHT }];
-    if (this.thesaurus) out.push({ words: collect(words.filter((w) => w.length > 2 && !/\d/.test(w)).flatMap((w) => this.thesaurus!.synonyms(w))), weight: SYNONYM_WEIGHT });
+    if (this.thesaurus)
+      out.push({
+        words: collect(words.filter((w) => w.length > 2 && !/\d/.test(w)).flatMap((w) => this.thesaurus!.synonyms(w))),
+        weight: SYNONYM_WEIGHT,
+      });
     return out.filter((e) => e.words.length);
   }
 }

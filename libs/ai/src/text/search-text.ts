@@ -13,6 +13,8 @@ export interface SearchableChunk {
  */
 export function searchText(c: SearchableChunk): string {
   const path = (c.headingPath ?? []).filter(Boolean).join(' › ');
-  const body = plainChunkText(c).replace(/[ \t]+/g, ' ').trim();
+  const body = plainChunkText(c)
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return path ? `${path}\n${body}` : body;
 }

@@ -12,7 +12,10 @@ export function splitSentences(text: string): string[] {
     const s = segment.replace(/\s+/g, ' ').trim();
     if (!s) continue;
     // UAX #29 breaks after "e.g. " or "Fig. " when a capital follows; a piece that short rejoins the last one.
-    if (out.length && (s.length < 4 || /\b(e\.g|i\.e|vs|Fig|Figs|No|al|approx|Dr|Mr|Ms|Mrs)\.$/.test(out[out.length - 1]))) {
+    if (
+      out.length &&
+      (s.length < 4 || /\b(e\.g|i\.e|vs|Fig|Figs|No|al|approx|Dr|Mr|Ms|Mrs)\.$/.test(out[out.length - 1]))
+    ) {
       out[out.length - 1] += ' ' + s;
     } else {
       out.push(s);

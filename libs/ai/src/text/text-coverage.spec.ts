@@ -1,7 +1,8 @@
 import { textCoverage } from './text-coverage';
 
 describe('textCoverage', () => {
-  const ref = 'The mean time was 25.9 +/- 10.9 seconds in flight\nand the control setting took 13.2 seconds (p<.001) overall\n';
+  const ref =
+    'The mean time was 25.9 +/- 10.9 seconds in flight\nand the control setting took 13.2 seconds (p<.001) overall\n';
 
   it('counts a line found whole, or cut exactly between two chunks, as kept', () => {
     const chunks = [
@@ -12,32 +13,57 @@ describe('textCoverage', () => {
   });
 
   it('reports a mangled numeric line as missing', () => {
-    const chunks = [{ text: 'The mean time was 25.9 +/- 10.9 seconds in flight and the control setting took 7]). 7]).', dataType: 'text' }];
+    const chunks = [
+      {
+        text: 'The mean time was 25.9 +/- 10.9 seconds in flight and the control setting took 7]). 7]).',
+        dataType: 'text',
+      },
+    ];
     const r = textCoverage(ref, chunks);
     expect(r.kept).toBe(1);
     expect(r.missing).toEqual(['and the control setting took 13.2 seconds (p<.001) overall']);
   });
 
   it('reads table chunks without their markup and counts missing running headers apart', () => {
-    const pages = [1, 2, 3, 4].map((i) => `Journal of Things 2014, volume 14 page ${i} of 4\nRow label one two three four ${i}\n`).join('\f');
-    const chunks = [1, 2, 3, 4].map((i) => ({ text: `<table><tr><td>Row label one</td><td>two three four ${i}</td></tr></table>`, dataType: 'table_html' }));
+    const pages = [1, 2, 3, 4]
+      .map((i) => `Journal of Things 2014, volume 14 page ${i} of 4\nRow label one two three four ${i}\n`)
+      .join('\f');
+    const chunks = [1, 2, 3, 4].map((i) => ({
+      text: `<table><tr><td>Row label one</td><td>two three four ${i}</td></tr></table>`,
+      dataType: 'table_html',
+    }));
     expect(textCoverage(pages, chunks)).toMatchObject({ lines: 8, kept: 4, runningDropped: 4, coverage: 1 });
   });
 
   it('counts a table row whose cells wrap as kept in cells, apart from verbatim lines, but never a row of another table', () => {
     // pdftotext prints the visual row "Staffing shortage Use resources"; the table holds the wrapped cells whole.
-    const ref = 'Staffing shortage of nurses and Use resources efficiently in wards\nA line that is nowhere in any chunk at all\n';
-    const chunks = [{ text: '<table><tr><td>Staffing shortage of nurses and doctors</td><td>Use resources efficiently in wards</td></tr></table>', dataType: 'table_html' }];
+    const ref =
+      'Staffing shortage of nurses and Use resources efficiently in wards\nA line that is nowhere in any chunk at all\n';
+    const chunks = [
+      {
+        text: '<table><tr><td>Staffing shortage of nurses and doctors</td><td>Use resources efficiently in wards</td></tr></table>',
+        dataType: 'table_html',
+      },
+    ];
     expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 1, keptAsCells: 1, coverage: 0.5, verbatim: 0 });
   });
 
   it('counts a line that runs across two columns as kept in two parts, but not one missing a word between them', () => {
     // -raw printed the first line of each column as one line; read column by column, they are apart.
-    const ref = 'Percentage Method Tables for Attached are early release copies\nthe income tax tables for this year are not adjusted\n';
+    const ref =
+      'Percentage Method Tables for Attached are early release copies\nthe income tax tables for this year are not adjusted\n';
     const chunks = [
       { text: 'Early release copies of the Percentage Method Tables for Income Tax', dataType: 'text' },
-      { text: 'Attached are early release copies of the tables. The income tax tables for this are not adjusted', dataType: 'text' },
+      {
+        text: 'Attached are early release copies of the tables. The income tax tables for this are not adjusted',
+        dataType: 'text',
+      },
     ];
-    expect(textCoverage(ref, chunks)).toMatchObject({ lines: 2, kept: 1, keptInTwoParts: 1, missing: ['the income tax tables for this year are not adjusted'] });
+    expect(textCoverage(ref, chunks)).toMatchObject({
+      lines: 2,
+      kept: 1,
+      keptInTwoParts: 1,
+      missing: ['the income tax tables for this year are not adjusted'],
+    });
   });
 });

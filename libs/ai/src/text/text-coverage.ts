@@ -43,7 +43,12 @@ export function plainChunkText(c: CoverageChunk): string {
 
 /** The entities the table HTML of chunks uses, decoded (&amp; last, so "&amp;lt;" stays "&lt;"). */
 export function decodeHtmlEntities(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /**
@@ -77,7 +82,8 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
   };
   const inTwoParts = (l: string) => {
     const w = l.trim().split(/\s+/);
-    for (let k = 3; k + 3 <= w.length; k++) if (hay.includes(norm(w.slice(0, k).join(' '))) && hay.includes(norm(w.slice(k).join(' ')))) return true;
+    for (let k = 3; k + 3 <= w.length; k++)
+      if (hay.includes(norm(w.slice(0, k).join(' '))) && hay.includes(norm(w.slice(k).join(' ')))) return true;
     return false;
   };
   const lines = reference.split(/[\n\f]/).filter((l) => l.trim().split(/\s+/).length >= minWords);

@@ -2,7 +2,14 @@ import { contentWords } from './tokenize';
 
 /** The Unicode-aware reference the ASCII fast path must agree with. */
 const reference = (text: string) =>
-  [...text.toLowerCase().normalize('NFKC').matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]).filter((w) => w.length > 1 && !['the', 'of', 'and', 'in', 'was', 'with'].includes(w));
+  [
+    ...text
+      .toLowerCase()
+      .normalize('NFKC')
+      .matchAll(/[\p{L}\p{N}]+/gu),
+  ]
+    .map((m) => m[0])
+    .filter((w) => w.length > 1 && !['the', 'of', 'and', 'in', 'was', 'with'].includes(w));
 
 describe('contentWords', () => {
   it('gives ASCII text the same tokens as the Unicode path', () => {
@@ -12,7 +19,14 @@ describe('contentWords', () => {
   });
 
   it('keeps letters outside ASCII and folds compatibility forms', () => {
-    expect(contentWords('Größe der Ödeme: β-Blocker, ﬁbrosis, Ｃ反応性蛋白')).toEqual(['größe', 'der', 'ödeme', 'blocker', 'fibrosis', 'c反応性蛋白']);
+    expect(contentWords('Größe der Ödeme: β-Blocker, ﬁbrosis, Ｃ反応性蛋白')).toEqual([
+      'größe',
+      'der',
+      'ödeme',
+      'blocker',
+      'fibrosis',
+      'c反応性蛋白',
+    ]);
   });
 
   it('drops stop words and one-character tokens', () => {

@@ -1,9 +1,10 @@
 /** Small English stop list: these words carry no topic and only add hash collisions. */
 const STOP = new Set(
-  ('a an and are as at be been but by can could did do does for from had has have how if in into is it its ' +
+  (
+    'a an and are as at be been but by can could did do does for from had has have how if in into is it its ' +
     'may might more most no not of on or our should so such than that the their then there these they this ' +
-    'those to was we were what when where which while who whom why will with would you your')
-    .split(' '),
+    'those to was we were what when where which while who whom why will with would you your'
+  ).split(' '),
 );
 
 /** Lower-cased word tokens (letters/digits), Unicode-aware, stop words removed. */

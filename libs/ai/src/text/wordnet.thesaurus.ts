@@ -33,7 +33,8 @@ export class WordNetThesaurus implements Thesaurus {
       for (const lemma of baseForms(word)) {
         const offsets = this.lookup(pos, lemma);
         if (!offsets) continue;
-        for (const offset of offsets.slice(0, this.senses)) for (const w of this.synset(pos, offset)) if (w !== lemma) out.add(w);
+        for (const offset of offsets.slice(0, this.senses))
+          for (const w of this.synset(pos, offset)) if (w !== lemma) out.add(w);
         break;
       }
     }
@@ -78,7 +79,13 @@ export class WordNetThesaurus implements Thesaurus {
     const f = line.split(' ');
     const count = parseInt(f[3], 16);
     const words: string[] = [];
-    for (let i = 0; i < count; i++) words.push(f[4 + 2 * i].replace(/\(.*\)$/, '').replace(/_/g, ' ').toLowerCase());
+    for (let i = 0; i < count; i++)
+      words.push(
+        f[4 + 2 * i]
+          .replace(/\(.*\)$/, '')
+          .replace(/_/g, ' ')
+          .toLowerCase(),
+      );
     return words;
   }
 }

@@ -14,7 +14,13 @@ export const ApiKeyIdSchema = z.string().regex(/^[a-f0-9]{16}$/, 'key id must be
 
 export const ApiKeyCreateRequestSchema = z.object({
   name: z.string().trim().min(1).max(100).describe('who or what the key is for'),
-  tenant: z.string().trim().min(1).max(100).optional().describe('owner the key belongs to (defaults to the creating key\'s)'),
+  tenant: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("owner the key belongs to (defaults to the creating key's)"),
   scopes: z.array(ApiKeyScopeSchema).min(1),
   collections: z.array(CollectionPatternSchema).min(1).max(100),
   expiresAt: z.iso.datetime().optional().describe('after this instant the key is refused'),
@@ -35,7 +41,9 @@ export const ApiKeySchema = z.object({
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
 /** The reply to a create or rotate: the only time the secret is shown. */
-export const ApiKeyWithSecretSchema = ApiKeySchema.extend({ secret: z.string().describe('send as Authorization: Bearer <secret>; not shown again') });
+export const ApiKeyWithSecretSchema = ApiKeySchema.extend({
+  secret: z.string().describe('send as Authorization: Bearer <secret>; not shown again'),
+});
 export type ApiKeyWithSecret = z.infer<typeof ApiKeyWithSecretSchema>;
 
 export const ApiKeyParamsSchema = z.object({ keyId: ApiKeyIdSchema });

@@ -11,7 +11,9 @@ export const ChatTurnSchema = z.object({
 });
 export type ChatTurn = z.infer<typeof ChatTurnSchema>;
 
-export const ConversationIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{8,64}$/, 'conversation id must match ^[a-zA-Z0-9_-]{8,64}$');
+export const ConversationIdSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{8,64}$/, 'conversation id must match ^[a-zA-Z0-9_-]{8,64}$');
 
 export const ChatRequestSchema = z
   .object({
@@ -43,7 +45,12 @@ export type Citation = z.infer<typeof CitationSchema>;
 
 /** The items of a chat stream, in order: one `sources`, any number of `token`, then `done` or `error`. */
 export const ChatEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('sources'), conversationId: z.string(), standaloneQuestion: z.string(), sources: z.array(CitationSchema) }),
+  z.object({
+    type: z.literal('sources'),
+    conversationId: z.string(),
+    standaloneQuestion: z.string(),
+    sources: z.array(CitationSchema),
+  }),
   z.object({ type: z.literal('token'), text: z.string() }),
   z.object({
     type: z.literal('done'),

@@ -15,7 +15,10 @@ export const DocumentParamsSchema = z.object({ collectionId: CollectionIdSchema,
 
 export const TaskListQuerySchema = z.object({
   collectionId: CollectionIdSchema.optional().describe('required (or its old name collection_id)'),
-  collection_id: CollectionIdSchema.optional().meta({ deprecated: true, description: 'old name of collectionId, kept for one release' }),
+  collection_id: CollectionIdSchema.optional().meta({
+    deprecated: true,
+    description: 'old name of collectionId, kept for one release',
+  }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
@@ -56,7 +59,11 @@ export const ChatAnswerSchema = z.object({
   answer: z.string(),
   sources: z.array(CitationSchema),
   citationsUsed: z.array(z.number().int()),
-  found: z.boolean().describe('false when the documents do not answer the question: `answer` then says so and `sources` are only related passages'),
+  found: z
+    .boolean()
+    .describe(
+      'false when the documents do not answer the question: `answer` then says so and `sources` are only related passages',
+    ),
   provider: z.string().nullable(),
   usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }).nullable(),
   timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
@@ -64,7 +71,11 @@ export const ChatAnswerSchema = z.object({
 });
 export type ChatAnswer = z.infer<typeof ChatAnswerSchema>;
 
-export const LivenessReplySchema = z.object({ status: z.literal('ok'), service: z.string(), uptimeSeconds: z.number() });
+export const LivenessReplySchema = z.object({
+  status: z.literal('ok'),
+  service: z.string(),
+  uptimeSeconds: z.number(),
+});
 
 export const ReadinessReplySchema = z.object({
   status: z.enum(['ready', 'not_ready']),

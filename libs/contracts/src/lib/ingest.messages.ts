@@ -14,11 +14,17 @@ export const IngestSubmitRequestSchema = z.object({
   /** Display name shown in citations; already sanitised by the gateway. */
   filename: z.string().min(1).max(255),
   /** Key of the stored upload in the shared upload storage. */
-  storageKey: z.string().regex(/^[a-zA-Z0-9._/-]{1,200}$/).refine((k) => !k.includes('..'), 'no ".." in storage keys'),
+  storageKey: z
+    .string()
+    .regex(/^[a-zA-Z0-9._/-]{1,200}$/)
+    .refine((k) => !k.includes('..'), 'no ".." in storage keys'),
   sourceType: SourceTypeSchema,
   sizeBytes: z.number().int().nonnegative(),
   /** Content hash if the sender computed one; otherwise the ingest service hashes the stored file. */
-  sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
 });
 export type IngestSubmitRequest = z.infer<typeof IngestSubmitRequestSchema>;
 
@@ -66,7 +72,10 @@ export const TaskSchema = z.object({
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
   }),
-  attempts: z.number().int().describe('attempts begun so far, the running one included: 1 after a first-try success or a first failure'),
+  attempts: z
+    .number()
+    .int()
+    .describe('attempts begun so far, the running one included: 1 after a first-try success or a first failure'),
   documentId: z.string().nullable(),
   deduplicated: z.boolean(),
   error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),

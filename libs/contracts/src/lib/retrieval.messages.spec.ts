@@ -6,6 +6,9 @@ describe('SearchRequestSchema', () => {
       const r = SearchRequestSchema.safeParse({ collectionId: 'c', query: 'q', filters: { filenames: [name] } });
       expect(r.success).toBe(false);
     }
-    expect(SearchRequestSchema.safeParse({ collectionId: 'c', query: 'q', filters: { filenames: ['ünï—名前.pdf'] } }).success).toBe(true);
+    expect(
+      SearchRequestSchema.safeParse({ collectionId: 'c', query: 'q', filters: { filenames: ['ünï—名前.pdf'] } })
+        .success,
+    ).toBe(true);
   });
 });

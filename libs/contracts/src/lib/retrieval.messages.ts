@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CollectionIdSchema, DataTypeSchema, DocumentIdSchema, EmptySchema, hasControlCharacter, HealthReplySchema } from './common.schema';
+import {
+  CollectionIdSchema,
+  DataTypeSchema,
+  DocumentIdSchema,
+  EmptySchema,
+  hasControlCharacter,
+  HealthReplySchema,
+} from './common.schema';
 import { defineMessage } from './message';
 import { Patterns } from './wire-names';
 
@@ -124,7 +131,9 @@ export const RetrievalDocumentFind = defineMessage(
   z.object({
     document: DocumentSummarySchema.nullable(),
     /** Chunks of the found document by data type (what a deduplicated upload reports). */
-    chunksByType: z.object({ text: z.number().int(), table_html: z.number().int(), image_summary: z.number().int() }).optional(),
+    chunksByType: z
+      .object({ text: z.number().int(), table_html: z.number().int(), image_summary: z.number().int() })
+      .optional(),
   }),
 );
 
@@ -187,7 +196,11 @@ export const RetrievalCollectionList = defineMessage(
         collectionId: CollectionIdSchema,
         documents: z.number().int(),
         chunks: z.number().int(),
-        description: z.string().nullable().optional().describe('set when the collection was created with POST /collections'),
+        description: z
+          .string()
+          .nullable()
+          .optional()
+          .describe('set when the collection was created with POST /collections'),
       }),
     ),
   }),

@@ -44,7 +44,10 @@ export class BusClient {
       map((reply: unknown) => {
         const r = contract.reply.safeParse(reply);
         if (!r.success) {
-          throw new DomainError('INTERNAL', `reply to ${contract.pattern} broke its contract: ${r.error.issues[0]?.message}`);
+          throw new DomainError(
+            'INTERNAL',
+            `reply to ${contract.pattern} broke its contract: ${r.error.issues[0]?.message}`,
+          );
         }
         return r.data as ReplyOf<M>;
       }),
@@ -64,7 +67,10 @@ export class BusClient {
 function toDomainError(err: unknown, pattern: string, ms: number): DomainError {
   if (err instanceof DomainError) return err;
   if (err instanceof TimeoutError) {
-    return new DomainError('SERVICE_UNAVAILABLE', `no reply to ${pattern} within ${ms} ms: the service is down or overloaded`);
+    return new DomainError(
+      'SERVICE_UNAVAILABLE',
+      `no reply to ${pattern} within ${ms} ms: the service is down or overloaded`,
+    );
   }
   const parsed = BusErrorSchema.safeParse(err);
   if (parsed.success) return new DomainError(parsed.data.code, parsed.data.message, parsed.data.details);

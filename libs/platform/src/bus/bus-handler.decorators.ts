@@ -13,8 +13,11 @@ export class ContractPipe implements PipeTransform {
 }
 
 /** Binds a handler to a contract's wire pattern. */
-export const BusHandler = (contract: MessageContract<z.ZodType, z.ZodType>) => applyDecorators(MessagePattern(contract.pattern));
-export const BusEventHandler = (contract: MessageContract<z.ZodType, z.ZodType>) => applyDecorators(EventPattern(contract.pattern));
+export const BusHandler = (contract: MessageContract<z.ZodType, z.ZodType>) =>
+  applyDecorators(MessagePattern(contract.pattern));
+export const BusEventHandler = (contract: MessageContract<z.ZodType, z.ZodType>) =>
+  applyDecorators(EventPattern(contract.pattern));
 
 /** The handler's payload, parsed and typed by the contract's request schema. */
-export const BusPayload = (contract: MessageContract<z.ZodType, z.ZodType>) => Payload(new ContractPipe(contract.request));
+export const BusPayload = (contract: MessageContract<z.ZodType, z.ZodType>) =>
+  Payload(new ContractPipe(contract.request));

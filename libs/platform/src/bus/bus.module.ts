@@ -17,7 +17,11 @@ export class BusModule implements OnApplicationShutdown {
           provide: BusClient,
           useFactory: () =>
             new BusClient(
-              new RedisStreamsClient({ redisUrl: config.redisUrl, prefix: config.redisPrefix, pickupTimeoutMs: config.busTimeoutMs }),
+              new RedisStreamsClient({
+                redisUrl: config.redisUrl,
+                prefix: config.redisPrefix,
+                pickupTimeoutMs: config.busTimeoutMs,
+              }),
               config.busTimeoutMs,
             ),
         },

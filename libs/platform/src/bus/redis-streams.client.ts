@@ -21,7 +21,8 @@ export interface StreamsClientOptions {
 export const REPLICA_LOST = { reason: 'REPLICA_LOST' } as const;
 
 /** Whether an error is a call whose replica stopped while working on it. */
-export const isReplicaLost = (e: unknown): boolean => (e as { details?: { reason?: string } })?.details?.reason === REPLICA_LOST.reason;
+export const isReplicaLost = (e: unknown): boolean =>
+  (e as { details?: { reason?: string } })?.details?.reason === REPLICA_LOST.reason;
 
 /** Client half of the Redis Streams transport: XADD to the pattern's stream, replies on a private channel. */
 export class RedisStreamsClient extends ClientProxy {
@@ -119,7 +120,15 @@ export class RedisStreamsClient extends ClientProxy {
 
   private async xadd(pattern: string, envelope: BusEnvelope): Promise<void> {
     const max = String(this.options.maxStreamLength ?? 100_000);
-    await this.pub!.xadd(busKeys.stream(this.options.prefix, pattern), 'MAXLEN', '~', max, '*', 'm', JSON.stringify(envelope));
+    await this.pub!.xadd(
+      busKeys.stream(this.options.prefix, pattern),
+      'MAXLEN',
+      '~',
+      max,
+      '*',
+      'm',
+      JSON.stringify(envelope),
+    );
   }
 
   private failInFlight(reason: string): void {
@@ -162,7 +171,14 @@ export class RedisStreamsClient extends ClientProxy {
       this.watched.delete(id);
       const cb = this.routingMap.get(id);
       this.routingMap.delete(id);
-      cb?.({ err: { code: 'SERVICE_UNAVAILABLE', message: `the replica working on the request stopped (no heartbeat for ${now - w.lastAlive} ms)`, details: REPLICA_LOST }, isDisposed: true });
+      cb?.({
+        err: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: `the replica working on the request stopped (no heartbeat for ${now - w.lastAlive} ms)`,
+          details: REPLICA_LOST,
+        },
+        isDisposed: true,
+      });
     }
     if (!this.watched.size) {
       clearInterval(this.watchdog);

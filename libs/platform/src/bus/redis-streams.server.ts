@@ -101,7 +101,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async recover(keys: string[], err: Error, what: string): Promise<void> {
     if (/NOGROUP/.test(err.message)) {
       this.logger.warn(`bus ${what}: consumer groups are gone (Redis restarted without its data?); re-creating them`);
-      await this.ensureGroups(keys).catch((e: Error) => this.logger.error(`bus group re-creation failed: ${e.message}`));
+      await this.ensureGroups(keys).catch((e: Error) =>
+        this.logger.error(`bus group re-creation failed: ${e.message}`),
+      );
     } else {
       this.logger.error(`bus ${what} failed: ${err.message}`);
     }
@@ -120,9 +122,17 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       let res: StreamEntries | null;
       try {
         res = (await reader.call(
-          'XREADGROUP', 'GROUP', busKeys.group, this.options.consumerName,
-          'COUNT', String(free), 'BLOCK', String(this.blockMs),
-          'STREAMS', ...keys, ...keys.map(() => '>'),
+          'XREADGROUP',
+          'GROUP',
+          busKeys.group,
+          this.options.consumerName,
+          'COUNT',
+          String(free),
+          'BLOCK',
+          String(this.blockMs),
+          'STREAMS',
+          ...keys,
+          ...keys.map(() => '>'),
         )) as StreamEntries | null;
       } catch (err) {
         if (this.closing) break;
@@ -146,7 +156,14 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       for (const key of keys) {
         try {
           const res = (await this.writer!.call(
-            'XAUTOCLAIM', key, busKeys.group, this.options.consumerName, String(this.claimIdleMs), '0-0', 'COUNT', '50',
+            'XAUTOCLAIM',
+            key,
+            busKeys.group,
+            this.options.consumerName,
+            String(this.claimIdleMs),
+            '0-0',
+            'COUNT',
+            '50',
           )) as [string, [string, string[] | null][]];
           for (const [entryId, fields] of res[1] ?? []) {
             if (fields) this.dispatch(key, entryId, fields);
@@ -196,7 +213,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
-  private async handleRequestEntry(key: string, entryId: string, env: BusEnvelope, handler: MessageHandler): Promise<void> {
+  private async handleRequestEntry(
+    key: string,
+    entryId: string,
+    env: BusEnvelope,
+    handler: MessageHandler,
+  ): Promise<void> {
     // Acked at once (at most once: a caller that times out asks again), but not awaited: the ack and
     // the reply go out in order on the same connection, and the handler need not wait a round trip.
     void this.ack(key, entryId);
@@ -207,7 +229,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     };
     // Heartbeats while the work runs, so the caller learns at once if this replica dies with it.
     const heartbeat = env.heartbeatMs
-      ? setInterval(() => void this.writer!.publish(replyTo, JSON.stringify({ id: env.id, alive: true } satisfies BusReply)).catch(() => undefined), env.heartbeatMs)
+      ? setInterval(
+          () =>
+            void this.writer!.publish(replyTo, JSON.stringify({ id: env.id, alive: true } satisfies BusReply)).catch(
+              () => undefined,
+            ),
+          env.heartbeatMs,
+        )
       : undefined;
     let sub: Subscription;
     try {
@@ -215,7 +243,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       sub = this.send(result$, respond);
     } catch (err) {
       clearInterval(heartbeat);
-      await respond({ err: { code: 'INTERNAL', message: (err as Error).message }, isDisposed: true }).catch(() => undefined);
+      await respond({ err: { code: 'INTERNAL', message: (err as Error).message }, isDisposed: true }).catch(
+        () => undefined,
+      );
       this.release();
       return;
     }

@@ -19,7 +19,16 @@ export const env = {
   bool: (def: boolean) => bool.default(def),
   str: (def: string) => z.string().min(1).default(def),
   url: (def?: string) => (def === undefined ? z.url().optional() : z.url().default(def)),
-  list: (def: string) => z.string().default(def).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  list: (def: string) =>
+    z
+      .string()
+      .default(def)
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
 };
 
 /** Settings every service shares. */
@@ -32,8 +41,14 @@ export const baseEnvShape = {
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
   /** Sentinels (host:port, comma-separated) to find the master through; REDIS_URL then gives only its password and db. */
   REDIS_SENTINELS: env.list(''),
-  REDIS_SENTINEL_NAME: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/).default('mymaster'),
-  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('rag'),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,64}$/)
+    .default('mymaster'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,32}$/)
+    .default('rag'),
   BUS_TIMEOUT_MS: env.int(5000, 100, 600_000),
   BUS_CONCURRENCY: env.int(64, 1, 10_000),
   HEALTH_PORT: env.int(0, 0, 65535),
@@ -53,7 +68,9 @@ export function toBaseConfig(e: z.infer<z.ZodObject<typeof baseEnvShape>>): Base
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_SENTINELS.length ? sentinelUrl(e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME, e.REDIS_URL) : e.REDIS_URL,
+    redisUrl: e.REDIS_SENTINELS.length
+      ? sentinelUrl(e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME, e.REDIS_URL)
+      : e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     busTimeoutMs: e.BUS_TIMEOUT_MS,
     busConcurrency: e.BUS_CONCURRENCY,

@@ -67,7 +67,11 @@ export class RedisLock {
     );
     const lease: Lease = {
       assertHeld: () => {
-        if (lost) throw new DomainError('SERVICE_UNAVAILABLE', `lease on ${this.key} was lost: nothing more is written; try again`);
+        if (lost)
+          throw new DomainError(
+            'SERVICE_UNAVAILABLE',
+            `lease on ${this.key} was lost: nothing more is written; try again`,
+          );
       },
     };
     try {

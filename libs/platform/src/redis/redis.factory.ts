@@ -22,7 +22,11 @@ export function createRedis(url: string, name: string, overrides: RedisOptions =
  * must not run later. Use with `whenReady`, which waits a bounded time for the connection.
  */
 export function createFailFastRedis(url: string, name: string, commandTimeoutMs = 2000): Redis {
-  return createRedis(url, name, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, commandTimeout: commandTimeoutMs });
+  return createRedis(url, name, {
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: commandTimeoutMs,
+  });
 }
 
 /** Runs one call on `client` once it is connected (waiting at most `timeoutMs`); any failure becomes SERVICE_UNAVAILABLE. */

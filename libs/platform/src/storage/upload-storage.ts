@@ -26,14 +26,20 @@ export const UPLOAD_STORAGE = Symbol('UPLOAD_STORAGE');
 
 /** Where a document's original file is kept once it is indexed (served at its citations, removed with it). */
 const ORIGINALS_PREFIX = 'originals/';
-export const originalKey = (collectionId: string, documentId: string) => `${ORIGINALS_PREFIX}${collectionId}/${documentId}`;
+export const originalKey = (collectionId: string, documentId: string) =>
+  `${ORIGINALS_PREFIX}${collectionId}/${documentId}`;
 /**
  * Whether a key is a document's original: its exact shape, not the prefix alone, since a collection
  * may be named "originals" and its uploads (`<collection>/<file>`) then start with the prefix too.
  */
 export function isOriginalKey(key: string): boolean {
   const [prefix, collectionId, documentId, ...rest] = key.split('/');
-  return `${prefix}/` === ORIGINALS_PREFIX && !rest.length && CollectionIdSchema.safeParse(collectionId).success && DocumentIdSchema.safeParse(documentId).success;
+  return (
+    `${prefix}/` === ORIGINALS_PREFIX &&
+    !rest.length &&
+    CollectionIdSchema.safeParse(collectionId).success &&
+    DocumentIdSchema.safeParse(documentId).success
+  );
 }
 
 /** Local directory (a shared volume in docker-compose). Keys never escape the root. */
@@ -82,13 +88,23 @@ export class LocalUploadStorage implements UploadStorage {
 
   /** `prefix` names a folder (ending in `/`): only it is read, not the whole store. */
   async list(prefix?: string): Promise<Array<{ key: string; modifiedAt: number }>> {
-    const entries = await readdir(prefix ? this.path(prefix) : this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await readdir(prefix ? this.path(prefix) : this.root, {
+      recursive: true,
+      withFileTypes: true,
+    }).catch(() => []);
     const out: Array<{ key: string; modifiedAt: number }> = [];
     for (const e of entries) {
       if (!e.isFile() || e.name.startsWith('.probe-') || e.name.endsWith('.tmp')) continue;
       const path = join(e.parentPath, e.name);
       const s = await stat(path).catch(() => null);
-      if (s) out.push({ key: path.slice(this.root.length + 1).split(sep).join('/'), modifiedAt: s.mtimeMs });
+      if (s)
+        out.push({
+          key: path
+            .slice(this.root.length + 1)
+            .split(sep)
+            .join('/'),
+          modifiedAt: s.mtimeMs,
+        });
     }
     return out;
   }

@@ -13,7 +13,10 @@ export async function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<T | s
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<string>((r) => (timer = setTimeout(() => r('hung'), ms)));
   try {
-    return await Promise.race([p.catch((e: { code?: string; message?: string }) => e.code ?? e.message ?? String(e)), hung]);
+    return await Promise.race([
+      p.catch((e: { code?: string; message?: string }) => e.code ?? e.message ?? String(e)),
+      hung,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -21,7 +21,11 @@ export class RedisProcess {
    * give or take its one second). `replicaOf`: the port of a master to replicate.
    */
   static async start(opts: { persist?: boolean; replicaOf?: number } = {}): Promise<RedisProcess> {
-    const r = new RedisProcess(await freePort(), opts.persist ?? false, opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []);
+    const r = new RedisProcess(
+      await freePort(),
+      opts.persist ?? false,
+      opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : [],
+    );
     await r.start();
     return r;
   }
@@ -40,12 +44,33 @@ export class RedisProcess {
   /** Starts the server (without `persist` a restart loses every key, as a default Redis does) and waits until it answers. */
   async start(): Promise<void> {
     const aof = this.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    let args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--dir', this.dir, ...this.extraArgs];
+    let args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      ...aof,
+      '--dir',
+      this.dir,
+      ...this.extraArgs,
+    ];
     if (this.sentinelOf) {
       // Sentinel rewrites its configuration file, so it gets one of its own.
       const conf = join(this.dir, 'sentinel.conf');
       const { name, masterPort } = this.sentinelOf;
-      writeFileSync(conf, [`port ${this.port}`, 'bind 127.0.0.1', `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${name} 1000`, `sentinel failover-timeout ${name} 3000`, ''].join('\n'));
+      writeFileSync(
+        conf,
+        [
+          `port ${this.port}`,
+          'bind 127.0.0.1',
+          `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
+          `sentinel down-after-milliseconds ${name} 1000`,
+          `sentinel failover-timeout ${name} 3000`,
+          '',
+        ].join('\n'),
+      );
       args = [conf, '--sentinel'];
     }
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });

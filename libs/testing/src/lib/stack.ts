@@ -43,7 +43,10 @@ export class Stack {
 
   async start(name: ServiceName, extra: Record<string, string> = {}): Promise<RunningService> {
     const port = await freePort();
-    const env = this.env({ ...(name === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }), ...extra });
+    const env = this.env({
+      ...(name === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }),
+      ...extra,
+    });
     const proc = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +70,8 @@ export class Stack {
     this.services.push(svc);
     const until = Date.now() + 30_000;
     for (;;) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${name} exited with ${proc.exitCode}: ${logs.join('')}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`${name} exited with ${proc.exitCode}: ${logs.join('')}`);
       try {
         const r = await fetch(`http://127.0.0.1:${port}/health`);
         if (r.ok) return svc;
@@ -101,9 +105,15 @@ export async function waitForTask(base: string, taskId: string, timeoutMs = 60_0
   }
 }
 
-export async function upload(base: string, collection: string, files: Array<{ name: string; data: Buffer | string }>, headers: Record<string, string> = {}) {
+export async function upload(
+  base: string,
+  collection: string,
+  files: Array<{ name: string; data: Buffer | string }>,
+  headers: Record<string, string> = {},
+) {
   const form = new FormData();
-  for (const f of files) form.append('files', new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
+  for (const f of files)
+    form.append('files', new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
   const r = await fetch(`${base}/upload/${encodeURIComponent(collection)}`, { method: 'POST', body: form, headers });
   return { status: r.status, body: (await getJson(r)) as Record<string, any> };
 }

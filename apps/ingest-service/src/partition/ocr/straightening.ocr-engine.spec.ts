@@ -6,7 +6,14 @@ function page(slope: number, lines = 4): OcrLine[] {
   return Array.from({ length: lines }, (_, i) => ({
     baseline: 100 + 30 * i,
     height: 20,
-    words: [0, 1, 2].map((k) => ({ text: `w${k}`, x0: 100 * k, x1: 100 * k + 60, y0: 90 + 30 * i + slope * 100 * k, y1: 110 + 30 * i + slope * 100 * k, confidence: 90 })),
+    words: [0, 1, 2].map((k) => ({
+      text: `w${k}`,
+      x0: 100 * k,
+      x1: 100 * k + 60,
+      y0: 90 + 30 * i + slope * 100 * k,
+      y1: 110 + 30 * i + slope * 100 * k,
+      confidence: 90,
+    })),
   }));
 }
 
@@ -24,11 +31,22 @@ describe('StraighteningOcrEngine', () => {
   it('measures the slope of the lines, not of vertical ones', () => {
     expect(lineSkew(page(0.05))).toBeCloseTo(0.05, 5);
     expect(lineSkew(page(0))).toBe(0);
-    const vertical: OcrLine[] = [0, 1, 2].map((i) => ({ baseline: 0, height: 300, words: [0, 1, 2].map((k) => ({ text: 'w', x0: 50 * i, x1: 50 * i + 20, y0: 100 * k, y1: 100 * k + 80, confidence: 90 })) }));
+    const vertical: OcrLine[] = [0, 1, 2].map((i) => ({
+      baseline: 0,
+      height: 300,
+      words: [0, 1, 2].map((k) => ({
+        text: 'w',
+        x0: 50 * i,
+        x1: 50 * i + 20,
+        y0: 100 * k,
+        y1: 100 * k + 80,
+        confidence: 90,
+      })),
+    }));
     expect(lineSkew(vertical)).toBe(0);
   });
 
-  it('keeps the fast engine\'s reading of an upright page, and has a skewed page read again by the straightening one', async () => {
+  it("keeps the fast engine's reading of an upright page, and has a skewed page read again by the straightening one", async () => {
     const straight = engine('slow', page(0, 1));
     const upright = new StraighteningOcrEngine(engine('fast', page(0.005)), straight);
     expect(await upright.recognize(Buffer.alloc(0))).toEqual(page(0.005));

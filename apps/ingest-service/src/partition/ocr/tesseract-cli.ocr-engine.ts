@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
 import { OcrEngine, OcrLine, OcrOptions } from './ocr-engine';
 
-const LINE = /<span class='ocr_(?:line|header|caption|textfloat)' id='[^']*' title="bbox (\d+) (\d+) (\d+) (\d+)(?:; baseline ([-\d.]+) ([-\d.]+))?[^"]*">([\s\S]*?)<\/span>\s*(?=<span class='ocr_|<\/p>)/g;
+const LINE =
+  /<span class='ocr_(?:line|header|caption|textfloat)' id='[^']*' title="bbox (\d+) (\d+) (\d+) (\d+)(?:; baseline ([-\d.]+) ([-\d.]+))?[^"]*">([\s\S]*?)<\/span>\s*(?=<span class='ocr_|<\/p>)/g;
 const WORD = /<span class='ocrx_word' id='[^']*' title='bbox (\d+) (\d+) (\d+) (\d+); x_wconf (\d+)'>([^<]*)<\/span>/g;
 
 /** Whether the `tesseract` command (Debian `tesseract-ocr`) is installed with trained data for `lang`. */
@@ -22,7 +23,14 @@ export function parseHocr(hocr: string): OcrLine[] {
     // Vertical lines carry a text angle instead of a baseline: their boxes say which way they read.
     const [slope, offset] = l[5] === undefined ? [0, 0] : [Number(l[5]), Number(l[6])];
     const words = [...l[7].matchAll(WORD)]
-      .map((w) => ({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), confidence: Number(w[5]), text: decodeXML(w[6]) }))
+      .map((w) => ({
+        x0: Number(w[1]),
+        y0: Number(w[2]),
+        x1: Number(w[3]),
+        y1: Number(w[4]),
+        confidence: Number(w[5]),
+        text: decodeXML(w[6]),
+      }))
       .filter((w) => w.text.trim());
     if (words.length) lines.push({ words, baseline: y1 + offset + (slope * (x1 - x0)) / 2, height: y1 - y0 });
   }
@@ -56,9 +64,21 @@ export class TesseractCliOcrEngine implements OcrEngine {
 
   private recognizeNow(png: Buffer, opts: OcrOptions): Promise<OcrLine[]> {
     // Automatic page segmentation (columns and blocks first); the scan's resolution from its page box, so tesseract does not guess it.
-    const args = ['stdin', 'stdout', '-l', this.lang, '--psm', '3', ...(opts.dpi ? ['--dpi', String(Math.round(opts.dpi))] : []), 'hocr'];
+    const args = [
+      'stdin',
+      'stdout',
+      '-l',
+      this.lang,
+      '--psm',
+      '3',
+      ...(opts.dpi ? ['--dpi', String(Math.round(opts.dpi))] : []),
+      'hocr',
+    ];
     return new Promise((resolve, reject) => {
-      const child = spawn('tesseract', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+      const child = spawn('tesseract', args, {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      });
       const out: Buffer[] = [];
       let err = '';
       const timer = setTimeout(() => {
@@ -74,7 +94,12 @@ export class TesseractCliOcrEngine implements OcrEngine {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0) resolve(parseHocr(Buffer.concat(out).toString('utf8')));
-        else reject(new Error(`tesseract exited with ${code}: ${err.split('\n').find((l) => /error|cannot|failed/i.test(l)) ?? err.trim().split('\n').pop() ?? ''}`));
+        else
+          reject(
+            new Error(
+              `tesseract exited with ${code}: ${err.split('\n').find((l) => /error|cannot|failed/i.test(l)) ?? err.trim().split('\n').pop() ?? ''}`,
+            ),
+          );
       });
       // A child that exits early closes stdin: the write error is the exit's, reported above.
       child.stdin.on('error', () => undefined);

@@ -41,18 +41,27 @@ export class TesseractOcrEngine implements OcrEngine {
     const worker = await this.start();
     let timer: NodeJS.Timeout | undefined;
     const overtime = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`OCR of the page took longer than ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`OCR of the page took longer than ${this.pageTimeoutMs} ms`)),
+        this.pageTimeoutMs,
+      );
     });
     try {
       // rotateAuto straightens a slightly skewed scan before reading it (word boxes are then in the straightened image).
-      const { data } = await Promise.race([worker.recognize(png, { rotateAuto: true }, { blocks: true, text: false }), overtime]);
+      const { data } = await Promise.race([
+        worker.recognize(png, { rotateAuto: true }, { blocks: true, text: false }),
+        overtime,
+      ]);
       const lines: OcrLine[] = [];
       for (const block of data.blocks ?? [])
         for (const para of block.paragraphs)
           for (const line of para.lines) {
-            const words: OcrWord[] = line.words.filter((w) => w.text.trim()).map((w) => ({ text: w.text, ...w.bbox, confidence: w.confidence }));
+            const words: OcrWord[] = line.words
+              .filter((w) => w.text.trim())
+              .map((w) => ({ text: w.text, ...w.bbox, confidence: w.confidence }));
             // The baseline runs from x0 to x1; its mean height is where the line sits.
-            const baseline = line.baseline.x1 > line.baseline.x0 ? (line.baseline.y0 + line.baseline.y1) / 2 : line.bbox.y1;
+            const baseline =
+              line.baseline.x1 > line.baseline.x0 ? (line.baseline.y0 + line.baseline.y1) / 2 : line.bbox.y1;
             if (words.length) lines.push({ words, baseline, height: line.bbox.y1 - line.bbox.y0 });
           }
       return lines;
@@ -67,7 +76,13 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   private start(): Promise<Worker> {
-    this.worker ??= createWorker(this.lang, 1, { langPath: this.langPath, cacheMethod: 'none', gzip: true, logger: () => undefined, errorHandler: () => undefined }).then(async (w) => {
+    this.worker ??= createWorker(this.lang, 1, {
+      langPath: this.langPath,
+      cacheMethod: 'none',
+      gzip: true,
+      logger: () => undefined,
+      errorHandler: () => undefined,
+    }).then(async (w) => {
       // Tesseract's API defaults to one uniform block of text, which reads lines straight across
       // columns; automatic page segmentation finds the columns and blocks first, as its CLI does.
       await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
