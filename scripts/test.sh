@@ -14,6 +14,8 @@ start_private_redis
 
 echo "== lint"
 npx nx run-many -t lint --outputStyle=static
+echo "== format (Prettier, 120 columns: npx prettier --write . fixes it)"
+npx prettier --check . --log-level warn
 echo "== typecheck (tests included; jest compiles them without checking types)"
 printf '%s\n' apps/*/tsconfig.json libs/*/tsconfig.json bench/tsconfig.json tests/*/tsconfig.json | xargs -P 2 -n 1 npx tsc --noEmit -p
 echo "== build"

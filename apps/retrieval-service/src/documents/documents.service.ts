@@ -173,17 +173,15 @@ export class DocumentsService implements OnModuleDestroy {
     const end = page.limit === undefined ? rows.length : Math.min(rows.length, offset + page.limit);
     return {
       document,
-      chunks: rows
-        .slice(offset, end)
-        .map((r) => ({
-          chunkId: r.chunk_id,
-          chunkIndex: r.chunk_index,
-          text: r.text,
-          dataType: r.data_type,
-          pageNumber: r.page_number,
-          pageEnd: r.page_end,
-          headingPath: r.heading_path,
-        })),
+      chunks: rows.slice(offset, end).map((r) => ({
+        chunkId: r.chunk_id,
+        chunkIndex: r.chunk_index,
+        text: r.text,
+        dataType: r.data_type,
+        pageNumber: r.page_number,
+        pageEnd: r.page_end,
+        headingPath: r.heading_path,
+      })),
       total: rows.length,
       nextOffset: end < rows.length ? end : null,
     };
