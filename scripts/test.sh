@@ -31,7 +31,7 @@ if [ $# -eq 0 ]; then
 fi
 node -e '
 const fs = require("fs");
-const line = (name, r) => `${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : "");
+const line = (name, r) => `${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : "") + (r.numRuntimeErrorTestSuites ? `, ${r.numRuntimeErrorTestSuites} test files could not run` : "");
 console.log(line("jest", require("./tmp/jest-results.json")));
 if (fs.existsSync("tmp/vitest-results.json") && process.argv[1] === "0") console.log(line("vitest", require("./tmp/vitest-results.json")));
 ' "$#"
