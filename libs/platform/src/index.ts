@@ -1,4 +1,5 @@
 export * from './context/request-context';
+export * from './context/caller-identity';
 export * from './errors/domain-error';
 export * from './errors/zod-issues';
 export * from './config/config';

@@ -13,7 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { ApiKeysService } from '../keys/api-keys.service';
-import { ANYONE, Caller, mayTouch, mayUse, setCaller } from '../keys/caller';
+import { ANYONE, Caller, mayTouch, mayUse, setCaller, toCallerReply } from '../keys/caller';
 import { OPEN_PATHS, OPERATIONS_PATHS, ROUTE_SCOPES } from '../openapi/api-routes';
 
 const WINDOW_MS = 60_000;
@@ -78,6 +78,8 @@ export class AccessGuard implements CanActivate, OnModuleDestroy {
     if (collectionId !== undefined && !mayTouch(caller, collectionId))
       throw new DomainError('FORBIDDEN', `this API key may not use collection ${collectionId}`);
     setCaller(req, caller);
+    // Every bus request made for this HTTP request carries its caller, for the services to check.
+    RequestContext.setIdentity(toCallerReply(caller));
     if (
       caller.keyId &&
       (scopes.includes('upload') || scopes.includes('delete') || scopes.includes('admin')) &&

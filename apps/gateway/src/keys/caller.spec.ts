@@ -1,5 +1,5 @@
 import { ApiKeyScope } from '@rag/contracts';
-import { Caller, covers, matches, mayTouch, mayUse } from './caller';
+import { Caller, covers, mayTouch, mayUse } from './caller';
 
 const caller = (scopes: ApiKeyScope[], collections: string[]): Caller => ({
   keyId: 'k',
@@ -10,14 +10,6 @@ const caller = (scopes: ApiKeyScope[], collections: string[]): Caller => ({
 });
 
 describe('caller permissions', () => {
-  it('matches collection ids exactly, by prefix, or all', () => {
-    expect(matches('a-docs', 'a-docs')).toBe(true);
-    expect(matches('a-docs', 'a-docs2')).toBe(false);
-    expect(matches('a-*', 'a-docs')).toBe(true);
-    expect(matches('a-*', 'b-docs')).toBe(false);
-    expect(matches('*', 'anything')).toBe(true);
-  });
-
   it('needs one of the route scopes, admin having all, [] meaning any key', () => {
     expect(mayUse(caller(['search'], ['*']), ['search', 'chat'])).toBe(true);
     expect(mayUse(caller(['search'], ['*']), ['upload'])).toBe(false);

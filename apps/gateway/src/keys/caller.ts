@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiKeyScope, CallerReply } from '@rag/contracts';
+import { collectionMatches } from '@rag/platform';
 import type { Request } from 'express';
 
 /** Who is calling: a stored key, a bootstrap key from the environment, or anyone when keys are off. */
@@ -25,15 +26,8 @@ export function mayUse(caller: Caller, scopes: readonly ApiKeyScope[]): boolean 
   return caller.scopes.has('admin') || scopes.length === 0 || scopes.some((s) => caller.scopes.has(s));
 }
 
-export function matches(pattern: string, collectionId: string): boolean {
-  return (
-    pattern === '*' ||
-    (pattern.endsWith('*') ? collectionId.startsWith(pattern.slice(0, -1)) : pattern === collectionId)
-  );
-}
-
 export function mayTouch(caller: Caller, collectionId: string): boolean {
-  return caller.collections.some((p) => matches(p, collectionId));
+  return caller.collections.some((p) => collectionMatches(p, collectionId));
 }
 
 /** Whether every collection `pattern` names is also named by one of `patterns` (a key cannot grant more than it has). */

@@ -1,6 +1,7 @@
-import { DataType, IngestSubmitRequest, TaskStage, TaskWarning } from '@rag/contracts';
+import { CallerIdentity, DataType, IngestSubmitRequest, TaskStage, TaskWarning } from '@rag/contracts';
 
-export type IngestJobData = IngestSubmitRequest & { taskId: string };
+/** A queued upload; `caller` is the API caller it was uploaded for (absent in jobs queued before callers travelled). */
+export type IngestJobData = IngestSubmitRequest & { taskId: string; caller?: CallerIdentity };
 
 export interface IngestProgress {
   stage: TaskStage;

@@ -8,6 +8,7 @@ import {
   isReplicaLost,
   LOGGER,
   originalKey,
+  RequestContext,
   UPLOAD_STORAGE,
   UploadStorage,
 } from '@rag/platform';
@@ -26,6 +27,7 @@ const PERMANENT: ReadonlySet<ErrorCode> = new Set([
   'EMBEDDER_MISMATCH',
   'PAYLOAD_TOO_LARGE',
   'NOT_FOUND',
+  'FORBIDDEN',
 ]);
 
 /** The id of a document is its content within its collection, so identical re-uploads collapse. */
@@ -90,7 +92,12 @@ export class IngestPipelineService implements OnApplicationShutdown {
     }
   }
 
-  async run(job: IngestJobPort): Promise<IngestResult> {
+  /** Runs a job as its uploader: every bus request it makes carries that caller, and the task id for the logs. */
+  run(job: IngestJobPort): Promise<IngestResult> {
+    return RequestContext.run({ correlationId: job.data.taskId, identity: job.data.caller }, () => this.runJob(job));
+  }
+
+  private async runJob(job: IngestJobPort): Promise<IngestResult> {
     const d = job.data;
     const chunks: Record<DataType, number> = { text: 0, table_html: 0, image_summary: 0 };
     const progress: IngestProgress = { stage: 'partitioning', pagesDone: 0, pagesTotal: 0, chunks, imagesSkipped: 0 };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, ErrorCodes, IngestSubmitRequest, Task, TaskState } from '@rag/contracts';
-import { DomainError, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
+import { DomainError, RequestContext, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { randomUUID } from 'node:crypto';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestQueueAdapter, JobSnapshot } from '../queue/ingest-queue.adapter';
@@ -18,7 +18,8 @@ export class TasksService {
   async submit(req: IngestSubmitRequest): Promise<{ taskId: string; state: TaskState }> {
     const taskId = randomUUID();
     // Beside the file, before the job: if Redis loses the job, the reconciler queues it again from this.
-    const manifest: UploadManifest = { ...req, taskId, submittedAt: Date.now() };
+    const caller = RequestContext.identity();
+    const manifest: UploadManifest = { ...req, taskId, submittedAt: Date.now(), ...(caller ? { caller } : {}) };
     await this.storage.put(manifestKey(req.storageKey), Buffer.from(JSON.stringify(manifest)));
     await this.enqueue(manifest);
     return { taskId, state: 'PENDING' };

@@ -1,7 +1,10 @@
-import { IngestSubmitRequest } from '@rag/contracts';
+import { CallerIdentity, IngestSubmitRequest } from '@rag/contracts';
 
-/** What an accepted upload keeps beside its file: enough to queue its job again. */
-export type UploadManifest = IngestSubmitRequest & { taskId: string; submittedAt: number };
+/**
+ * What an accepted upload keeps beside its file: enough to queue its job again, with the API caller
+ * it was uploaded for (its store into the index is checked against that caller).
+ */
+export type UploadManifest = IngestSubmitRequest & { taskId: string; submittedAt: number; caller?: CallerIdentity };
 
 export const MANIFEST_SUFFIX = '.task.json';
 export const manifestKey = (storageKey: string) => `${storageKey}${MANIFEST_SUFFIX}`;

@@ -9,7 +9,15 @@ import {
   RetrievalDocumentReplace,
   StoredChunk as StoredChunkReply,
 } from '@rag/contracts';
-import { createRedis, DomainError, Lease, RedisClient, RedisLock, RequestContext } from '@rag/platform';
+import {
+  assertCallerMay,
+  createRedis,
+  DomainError,
+  Lease,
+  RedisClient,
+  RedisLock,
+  RequestContext,
+} from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { ChunkRow, DocumentRow, LanceRepository } from '../storage/lance.repository';
 
@@ -96,6 +104,7 @@ export class DocumentsService implements OnModuleDestroy {
   async replace(
     req: ReplaceRequest,
   ): Promise<{ documentId: string; chunksWritten: number; replacedDocumentIds: string[] }> {
+    assertCallerMay('upload', req.collectionId);
     this.repo.assertUsable(req.embedder);
     const now = new Date().toISOString();
     const rows: ChunkRow[] = req.chunks.map((c) => {
@@ -188,6 +197,7 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   async delete(req: DeleteRequest): Promise<{ deletedChunks: number; documentIds: string[] }> {
+    assertCallerMay('delete', req.collectionId);
     const selector = req.documentId
       ? { collectionId: req.collectionId, documentId: req.documentId }
       : { collectionId: req.collectionId, filename: req.filename! };
@@ -209,6 +219,7 @@ export class DocumentsService implements OnModuleDestroy {
     collectionId: string,
     description?: string,
   ): Promise<{ collectionId: string; description: string | null; createdAt: string }> {
+    assertCallerMay('upload', collectionId);
     return this.withWriteLock(async (lease) => {
       if (await this.repo.findCollectionRow(collectionId))
         throw new DomainError('CONFLICT', `collection ${collectionId} already exists`);
@@ -224,6 +235,7 @@ export class DocumentsService implements OnModuleDestroy {
   }
 
   async deleteCollection(collectionId: string): Promise<{ deletedChunks: number }> {
+    assertCallerMay('delete', collectionId);
     return this.withWriteLock(async (lease) => {
       const docs = await this.repo.listDocuments({ collectionId });
       const created = await this.repo.findCollectionRow(collectionId);

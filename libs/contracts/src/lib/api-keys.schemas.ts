@@ -50,10 +50,16 @@ export const ApiKeyParamsSchema = z.object({ keyId: ApiKeyIdSchema });
 export const ApiKeyListReplySchema = z.object({ keys: z.array(ApiKeySchema) });
 
 /** The calling key as the gateway sees it (what a client may show or hide). */
-export const CallerReplySchema = z.object({
+/**
+ * The API caller a request acts for: the reply of GET /keys/me, and what a bus request carries in its
+ * envelope so the service doing the work can check it (retrieval does for writes).
+ */
+export const CallerIdentitySchema = z.object({
   keyId: z.string().nullable(),
   tenant: z.string().nullable(),
   scopes: z.array(ApiKeyScopeSchema),
   collections: z.array(CollectionPatternSchema),
 });
-export type CallerReply = z.infer<typeof CallerReplySchema>;
+export type CallerIdentity = z.infer<typeof CallerIdentitySchema>;
+export const CallerReplySchema = CallerIdentitySchema;
+export type CallerReply = CallerIdentity;

@@ -18,6 +18,8 @@ export interface BusEnvelope {
   /** Epoch ms when the caller stops waiting for the first reply (its own timeout); handlers read it from RequestContext. */
   replyBy?: number;
   correlationId?: string;
+  /** The API caller the request acts for (absent: an internal caller, trusted on the private network). */
+  identity?: unknown;
   /** Set by callers that watch the replica: while the work runs it sends `alive` every this many ms. */
   heartbeatMs?: number;
 }

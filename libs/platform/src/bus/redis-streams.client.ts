@@ -90,6 +90,7 @@ export class RedisStreamsClient extends ClientProxy {
       deadline: Date.now() + this.options.pickupTimeoutMs,
       replyBy: callDeadline.getStore(),
       correlationId: RequestContext.correlationId(),
+      identity: RequestContext.identity(),
       heartbeatMs: this.heartbeatMs || undefined,
     };
     this.xadd(pattern, envelope).catch((err: Error) => {

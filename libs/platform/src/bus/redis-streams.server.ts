@@ -1,6 +1,8 @@
 import { CustomTransportStrategy, MessageHandler, Server, WritePacket } from '@nestjs/microservices';
 import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context';
 import { Subscription } from 'rxjs';
+import { CallerIdentitySchema } from '@rag/contracts';
+import { NO_RIGHTS } from '../context/caller-identity';
 import { RequestContext } from '../context/request-context';
 import { createRedis, RedisClient } from '../redis/redis.factory';
 import { BusEnvelope, busKeys, BusReply, StreamsTransportOptions } from './bus-keys';
@@ -196,7 +198,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return;
     }
     this.active++;
-    const store = { correlationId: env.correlationId ?? RequestContext.newId(), replyBy: env.replyBy };
+    // An identity that is not one (a forged or garbled envelope) grants nothing: its checks refuse everything.
+    const identity =
+      env.identity === undefined ? undefined : (CallerIdentitySchema.safeParse(env.identity).data ?? NO_RIGHTS);
+    const store = { correlationId: env.correlationId ?? RequestContext.newId(), replyBy: env.replyBy, identity };
     void RequestContext.run(store, () =>
       env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.handleEventEntry(key, entryId, env),
     );
