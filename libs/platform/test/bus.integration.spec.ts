@@ -2,7 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { defineMessage, Pattern } from '@rag/contracts';
+import { CallerIdentity, CallerIdentitySchema, defineMessage, Pattern } from '@rag/contracts';
 import pino from 'pino';
 import { firstValueFrom, Observable, toArray } from 'rxjs';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import {
   BusContext,
   BusExceptionFilter,
   BusHandler,
+  busKeys,
   BusPayload,
   createRedis,
   DomainError,
@@ -29,6 +30,11 @@ const Echo = defineMessage(
 const Tokens = defineMessage('test.tokens' as Pattern, z.object({ count: z.number().int() }), z.string());
 const Nobody = defineMessage('test.nobody' as Pattern, z.object({}), z.object({}));
 const Ping = defineMessage('test.ping' as Pattern, z.object({ n: z.number() }), z.object({}));
+const WhoAmI = defineMessage(
+  'test.whoami' as Pattern,
+  z.object({}),
+  z.object({ identity: CallerIdentitySchema.nullable() }),
+);
 
 const REPLICA = 'REPLICA';
 const handled = {
@@ -51,6 +57,11 @@ class TestController {
     await new Promise((r) => setTimeout(r, Math.random() * 5));
     handled.requests.push({ n: p.n, replica: this.replica });
     return { n: p.n, replica: this.replica };
+  }
+
+  @BusHandler(WhoAmI)
+  whoAmI() {
+    return { identity: RequestContext.identity() ?? null };
   }
 
   @EventPattern(Ping.pattern)
@@ -136,6 +147,31 @@ describe('Redis Streams bus (real Redis)', () => {
     const perReplica = new Map<string, number>();
     for (const h of handled.requests) perReplica.set(h.replica, (perReplica.get(h.replica) ?? 0) + 1);
     expect([...perReplica.keys()].sort()).toEqual(['replica-a', 'replica-b']);
+  });
+
+  it('gives the handler the caller of the request it was sent in, none for an internal call, and no rights for a garbled one', async () => {
+    const caller: CallerIdentity = { keyId: 'k1', tenant: 'a', scopes: ['search'], collections: ['a-*'] };
+    const asCaller = await RequestContext.run({ correlationId: 'c1', identity: caller }, () => bus.request(WhoAmI, {}));
+    expect(asCaller.identity).toEqual(caller);
+    expect((await bus.request(WhoAmI, {})).identity).toBeNull();
+    // An envelope written by hand, its caller not one: the handler sees a caller with no scope and no collection.
+    const redis = createRedis(testRedisUrl(), 'forger');
+    const sub = createRedis(testRedisUrl(), 'forger-sub');
+    const channel = busKeys.replyChannel(prefix, 'forger');
+    const reply = new Promise<string>((ok) => sub.on('message', (_c: string, m: string) => ok(m)));
+    await sub.subscribe(channel);
+    const envelope = {
+      id: 'forged-1',
+      pattern: WhoAmI.pattern,
+      data: {},
+      replyTo: channel,
+      identity: { scopes: 'admin' },
+    };
+    await redis.xadd(busKeys.stream(prefix, WhoAmI.pattern), '*', 'm', JSON.stringify(envelope));
+    expect(JSON.parse(await reply).response).toEqual({
+      identity: { keyId: null, tenant: null, scopes: [], collections: [] },
+    });
+    await Promise.all([redis.quit(), sub.quit()]);
   });
 
   it('delivers each event to exactly one replica', async () => {
