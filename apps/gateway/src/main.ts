@@ -7,7 +7,11 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { webClientMiddleware } from './http/web-client.middleware';
 import { metricsMiddleware } from './metrics/metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
-import { requestContextMiddleware, securityHeadersMiddleware } from './http/request-context.middleware';
+import {
+  accessLogMiddleware,
+  requestContextMiddleware,
+  securityHeadersMiddleware,
+} from './http/request-context.middleware';
 
 runMain('gateway', async () => {
   const config = loadGatewayConfig();
@@ -25,6 +29,7 @@ runMain('gateway', async () => {
       http.set('trust proxy', 'loopback');
       http.disable('x-powered-by');
       http.use(requestContextMiddleware);
+      http.use(accessLogMiddleware(logger));
       http.use(metricsMiddleware(http.get(MetricsService)));
       http.use(securityHeadersMiddleware);
       const web = webClientMiddleware(config.webDir, logger);

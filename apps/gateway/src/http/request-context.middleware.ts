@@ -1,6 +1,7 @@
-import { RequestContext } from '@rag/platform';
+import { AppLogger, RequestContext } from '@rag/platform';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import pinoHttp from 'pino-http';
 
 /** Gives every request an id (client-supplied if sane), echoes it, and binds it for logs and bus calls. */
 export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -19,4 +20,29 @@ export function securityHeadersMiddleware(_req: Request, res: Response, next: Ne
   res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
   res.removeHeader('X-Powered-By');
   next();
+}
+
+/** Paths polled by orchestrators and scrapers: an access line each would drown the rest. */
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * One access log line per HTTP request (pino-http): method, path, status, time, and the request id
+ * the request-context middleware gave it. 5xx lines are warnings: the error itself is logged once,
+ * with its id, by the exception filter.
+ */
+export function accessLogMiddleware(logger: AppLogger): (req: Request, res: Response, next: NextFunction) => void {
+  const log = pinoHttp({
+    logger,
+    genReqId: (_req, res) => String(res.getHeader('X-Request-Id') ?? randomUUID()),
+    customLogLevel: (_req, res) => (res.statusCode >= 500 ? 'warn' : 'info'),
+    customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+    quietReqLogger: true,
+  });
+  return (req, res, next) => log(req, res, next);
 }
