@@ -162,7 +162,7 @@ export function extractAnswer(question: string, sources: Citation[], max: number
     picked.push(p);
   }
   if (!picked.length) return NOT_FOUND;
-  // The first source is retrieval's best page: its best passage is always among the quoted, in place of the weakest.
+  // The first source is retrieval's best page: its best passage is always quoted (in place of the weakest when the answer is full).
   if (!picked.some((p) => p.n === 1)) {
     const best = ranked.find(([p]) => p.n === 1);
     if (best && picked.length < max) picked.push(best[0]);
