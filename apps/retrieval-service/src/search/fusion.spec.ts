@@ -1,19 +1,8 @@
-import { ScoredChunk } from '../storage/lance.repository';
 import { linearFusion, rrfFusion } from './fusion';
 import { LexicalReranker } from './lexical.reranker';
+import { scoredChunk } from './scored-chunk.fixture';
 
-const chunk = (id: string, score: number, text = id): ScoredChunk => ({
-  chunk_id: id,
-  document_id: 'd',
-  filename: 'f.pdf',
-  page_number: 1,
-  page_end: 1,
-  data_type: 'text',
-  chunk_index: 0,
-  text,
-  heading_path: [],
-  score,
-});
+const chunk = scoredChunk;
 
 describe('fusion', () => {
   it('linear fusion weights cosine as is and min-max BM25, and keeps per-stage scores', () => {

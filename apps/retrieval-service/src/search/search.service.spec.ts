@@ -1,23 +1,10 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { SearchRequestSchema } from '@rag/contracts';
-import { LanceRepository, ScoredChunk } from '../storage/lance.repository';
+import { LanceRepository } from '../storage/lance.repository';
 import { NoReranker } from './lexical.reranker';
 import { DEFAULT_FEEDBACK } from './relevance-feedback';
+import { scoredChunk } from './scored-chunk.fixture';
 import { SearchService } from './search.service';
-
-const row = (id: string, text: string, score: number): ScoredChunk =>
-  ({
-    chunk_id: id,
-    document_id: 'd',
-    filename: 'f.pdf',
-    page_number: 1,
-    page_end: 1,
-    data_type: 'text',
-    chunk_index: 0,
-    text,
-    heading_path: [],
-    score,
-  }) as unknown as ScoredChunk;
 
 /** A repository fake that records the full-text searches it is asked for. */
 function fakeRepo() {
@@ -34,9 +21,9 @@ function fakeRepo() {
     ) => {
       fts.push(expansion);
       return [
-        row('a', 'Culex mosquitoes carry the virus between birds.', 3),
-        row('b', 'Culex mosquitoes bite birds at dusk.', 2),
-        row('c', 'Virus infections are mild.', 1),
+        scoredChunk('a', 3, 'Culex mosquitoes carry the virus between birds.'),
+        scoredChunk('b', 2, 'Culex mosquitoes bite birds at dusk.'),
+        scoredChunk('c', 1, 'Virus infections are mild.'),
       ];
     },
   };
