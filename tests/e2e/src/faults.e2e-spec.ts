@@ -1,16 +1,10 @@
 import { RedisProcess, within } from '@rag/platform';
-import { DATASETS, getJson, Stack, upload, waitForTask } from '@rag/testing';
+import { DATASETS, getJson, jsonPost, Stack, upload, waitForTask } from '@rag/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 /** Sends raw bytes to the gateway and returns the status line of the answer ('' when the connection closed without one). */
 function rawHttp(port: number, head: string, body: Buffer, endEarly: boolean): Promise<string> {
@@ -69,7 +63,7 @@ describe('the whole system across a Redis restart (real redis-server killed with
     expect(readyMs).toBeLessThan(20_000);
     // The documents live in LanceDB, not in Redis: still found.
     const hits = await getJson(
-      fetch(`${base}/search`, json({ collectionId: 'faults', query: 'helicopter paramedics' })),
+      fetch(`${base}/search`, jsonPost({ collectionId: 'faults', query: 'helicopter paramedics' })),
     );
     expect(hits.results[0].filename).toBe('before.txt');
     // Bull's queue works again: a new upload is ingested.
@@ -79,7 +73,10 @@ describe('the whole system across a Redis restart (real redis-server killed with
     expect(after.status).toBe(202);
     expect((await waitForTask(base, after.body.files[0].taskId)).state).toBe('SUCCESS');
     const chat = await getJson(
-      fetch(`${base}/chat`, json({ collectionId: 'faults', question: 'When is escalation to the registrar needed?' })),
+      fetch(
+        `${base}/chat`,
+        jsonPost({ collectionId: 'faults', question: 'When is escalation to the registrar needed?' }),
+      ),
     );
     expect(chat.answer).toMatch(/92 percent/);
   }, 90_000);

@@ -1,11 +1,5 @@
-import { getJson, Stack, upload, waitForTask } from '@rag/testing';
+import { getJson, jsonPost, Stack, upload, waitForTask } from '@rag/testing';
 import { FakeOpenAiServer } from './fake-openai.server';
-
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 describe('model adapters through the services: embeddings from an OpenAI-compatible server (EMBEDDER=openai), a reranker over HTTP (RERANKER=http)', () => {
   const model = new FakeOpenAiServer();
@@ -53,7 +47,7 @@ describe('model adapters through the services: embeddings from an OpenAI-compati
     expect(embeds.length).toBeGreaterThanOrEqual(3);
     expect(embeds.every((r) => r.body.model === 'nomic-embed-text' && r.body.dimensions === undefined)).toBe(true);
     const r = await getJson(
-      fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin storage', mode: 'vector', topK: 3 })),
+      fetch(`${base}/search`, jsonPost({ collectionId: 'rerank', query: 'aspirin storage', mode: 'vector', topK: 3 })),
     );
     expect(r.results.length).toBeGreaterThan(0);
   });
@@ -61,7 +55,7 @@ describe('model adapters through the services: embeddings from an OpenAI-compati
   it('orders the results by the model, and falls back to the local reranker when the model fails', async () => {
     const search = () =>
       getJson(
-        fetch(`${base}/search`, json({ collectionId: 'rerank', query: 'aspirin dosing', topK: 3, candidates: 10 })),
+        fetch(`${base}/search`, jsonPost({ collectionId: 'rerank', query: 'aspirin dosing', topK: 3, candidates: 10 })),
       );
     const byModel = await search();
     const sent = model.requests.filter((r) => r.path.endsWith('/rerank')).at(-1)!;

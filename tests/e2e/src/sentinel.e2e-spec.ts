@@ -1,11 +1,5 @@
 import { createRedis, RedisProcess, within } from '@rag/platform';
-import { getJson, Stack, upload, waitForTask } from '@rag/testing';
-
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+import { getJson, jsonPost, Stack, upload, waitForTask } from '@rag/testing';
 
 /** All services find Redis through a Sentinel; the test kills the master with SIGKILL and the replica takes over. */
 describe('the whole system on Redis with Sentinel (real master, replica and Sentinel processes)', () => {
@@ -54,10 +48,13 @@ describe('the whole system on Redis with Sentinel (real master, replica and Sent
     const tookMs = await within(
       40_000,
       async () =>
-        (await fetch(`${base}/search`, json({ collectionId: 'ha', query: 'helicopter paramedics' }))).status === 200,
+        (await fetch(`${base}/search`, jsonPost({ collectionId: 'ha', query: 'helicopter paramedics' }))).status ===
+        200,
       250,
     );
-    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'ha', query: 'helicopter paramedics' })));
+    const hits = await getJson(
+      fetch(`${base}/search`, jsonPost({ collectionId: 'ha', query: 'helicopter paramedics' })),
+    );
     expect(hits.results[0].filename).toBe('before.txt');
     // The task written before the failover is still known (replicated, not lost with the master).
     // (each service's bus listener reconnects on its own schedule: the ingest service may answer a moment later)
@@ -80,7 +77,7 @@ describe('the whole system on Redis with Sentinel (real master, replica and Sent
     );
     expect((await waitForTask(base, after.taskId, 30_000)).state).toBe('SUCCESS');
     const answer = await getJson(
-      fetch(`${base}/chat`, json({ collectionId: 'ha', question: 'When are oxygen cylinders checked?' })),
+      fetch(`${base}/chat`, jsonPost({ collectionId: 'ha', question: 'When are oxygen cylinders checked?' })),
     );
     expect(answer.sources.map((s: { filename: string }) => s.filename)).toContain('after.txt');
     expect(tookMs).toBeLessThan(40_000);

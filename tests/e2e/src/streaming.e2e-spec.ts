@@ -1,11 +1,5 @@
 import { FakeOpenAiServer } from './fake-openai.server';
-import { getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
-
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+import { getJson, jsonPost, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
 
 describe('chat streaming through the bus with an OpenAI-compatible upstream', () => {
   const llm = new FakeOpenAiServer();
@@ -33,7 +27,7 @@ describe('chat streaming through the bus with an OpenAI-compatible upstream', ()
   });
 
   it('delivers the first token to the HTTP client before the upstream has produced the last one', async () => {
-    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'empty', question: 'HOLD please' }));
+    const res = await fetch(`${base}/chat/stream`, jsonPost({ collectionId: 'empty', question: 'HOLD please' }));
     const seen: string[] = [];
     for await (const e of sseEvents(res)) {
       seen.push(e.event === 'token' ? e.data.text : e.event);
@@ -50,7 +44,7 @@ describe('chat streaming through the bus with an OpenAI-compatible upstream', ()
   });
 
   it('turns an upstream error mid-stream into an error event, not a hang', async () => {
-    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'empty', question: 'FAIL_MIDSTREAM now' }));
+    const res = await fetch(`${base}/chat/stream`, jsonPost({ collectionId: 'empty', question: 'FAIL_MIDSTREAM now' }));
     const events = [];
     for await (const e of sseEvents(res)) events.push(e);
     expect(events.map((e) => e.event)).toEqual(['sources', 'token', 'error']);
@@ -59,14 +53,14 @@ describe('chat streaming through the bus with an OpenAI-compatible upstream', ()
 
   it('retries a 429 from the upstream before the first token', async () => {
     llm.fail429Next = 1;
-    const r = await getJson(fetch(`${base}/chat`, json({ collectionId: 'empty', question: 'retry me' })));
+    const r = await getJson(fetch(`${base}/chat`, jsonPost({ collectionId: 'empty', question: 'retry me' })));
     expect(r.answer).toBe('First token by token .');
   });
 
   it('aborts the upstream completion when the HTTP client disconnects', async () => {
     const ctl = new AbortController();
     const res = await fetch(`${base}/chat/stream`, {
-      ...json({ collectionId: 'empty', question: 'HOLD again' }),
+      ...jsonPost({ collectionId: 'empty', question: 'HOLD again' }),
       signal: ctl.signal,
     });
     for await (const e of sseEvents(res)) if (e.event === 'token') break;
@@ -83,7 +77,7 @@ describe('chat streaming through the bus with an OpenAI-compatible upstream', ()
     const up = await upload(base, 'inject', [{ name: 'attack.txt', data: attack }]);
     expect((await waitForTask(base, up.body.files[0].taskId)).state).toBe('SUCCESS');
     const r = await getJson(
-      fetch(`${base}/chat`, json({ collectionId: 'inject', question: 'How is warfarin dosing adjusted?' })),
+      fetch(`${base}/chat`, jsonPost({ collectionId: 'inject', question: 'How is warfarin dosing adjusted?' })),
     );
     expect(r.sources[0].text).toContain('IGNORE PREVIOUS INSTRUCTIONS');
     const messages: Array<{ role: string; content: string }> = llm.requests.at(-1)!.body.messages;
@@ -102,7 +96,7 @@ describe('chat streaming through the bus with an OpenAI-compatible upstream', ()
   it('answers 503 within the bus timeout when a service is down', async () => {
     await stack.services.find((s) => s.name === 'chat-service')!.stop();
     const t0 = Date.now();
-    const r = await fetch(`${base}/chat`, json({ collectionId: 'empty', question: 'anyone there?' }));
+    const r = await fetch(`${base}/chat`, jsonPost({ collectionId: 'empty', question: 'anyone there?' }));
     expect(r.status).toBe(503);
     expect((await getJson(r)).code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - t0).toBeLessThan(5000);

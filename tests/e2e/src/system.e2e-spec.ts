@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { DATASETS, getJson, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
+import { DATASETS, getJson, jsonPost, sseEvents, Stack, upload, waitForTask } from '@rag/testing';
 
 const BOOK = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol01.pdf');
 const BOOK2 = join(DATASETS, 'pubmedqa-books/pubmed-abstracts-vol02.pdf');
@@ -10,12 +10,6 @@ const queries = readFileSync(join(DATASETS, 'pubmedqa-books/queries.dev.jsonl'),
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as { question: string; filename: string; page: number });
-
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 describe('the system over HTTP (all four services as processes, real Redis and LanceDB)', () => {
   const stack = new Stack();
@@ -96,7 +90,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(mine.length).toBeGreaterThan(10);
     let top1 = 0;
     for (const q of mine) {
-      const r = await getJson(fetch(`${base}/search`, json({ collectionId: 'books', query: q.question, topK: 5 })));
+      const r = await getJson(fetch(`${base}/search`, jsonPost({ collectionId: 'books', query: q.question, topK: 5 })));
       expect(r.results.length).toBeGreaterThan(0);
       expect(r.results[0].scores).toHaveProperty('fused');
       if (r.results[0].pageNumber === q.page) top1++;
@@ -123,7 +117,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     await waitForTask(base, up.body.files[0].taskId);
     // Asked twice: the second reply comes from the retrieval cache, which the new version must not outlive.
     const ask = () =>
-      getJson(fetch(`${base}/search`, json({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
+      getJson(fetch(`${base}/search`, jsonPost({ collectionId: 'versions', query: 'aspirin', mode: 'fts' })));
     const first = await ask();
     // The index refresh a second after the write moves the table version once; at most one ask misses because of it.
     let again = await ask();
@@ -146,7 +140,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
 
   it('answers over SSE: sources first, then tokens, then done with citations to the gold page', async () => {
     const q = queries.find((x) => x.filename === 'pubmed-abstracts-vol01.pdf')!;
-    const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question: q.question }));
+    const res = await fetch(`${base}/chat/stream`, jsonPost({ collectionId: 'books', question: q.question }));
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = [];
     for await (const e of sseEvents(res)) events.push(e);
@@ -164,7 +158,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   it('answers as JSON on POST /chat', async () => {
     const r = await fetch(
       `${base}/chat`,
-      json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' }),
+      jsonPost({ collectionId: 'books', question: 'helicopter intubation by flight nurses' }),
     );
     const body = await getJson(r);
     expect(r.status).toBe(200);
@@ -174,12 +168,16 @@ describe('the system over HTTP (all four services as processes, real Redis and L
 
   it('continues a conversation kept server-side by its id', async () => {
     const first = await getJson(
-      fetch(`${base}/chat`, json({ collectionId: 'books', question: 'helicopter intubation by flight nurses' })),
+      fetch(`${base}/chat`, jsonPost({ collectionId: 'books', question: 'helicopter intubation by flight nurses' })),
     );
     expect(first.conversationId).toMatch(/^[a-zA-Z0-9_-]{8,64}$/);
     const res = await fetch(
       `${base}/chat/stream`,
-      json({ collectionId: 'books', question: 'and what was the success rate?', conversationId: first.conversationId }),
+      jsonPost({
+        collectionId: 'books',
+        question: 'and what was the success rate?',
+        conversationId: first.conversationId,
+      }),
     );
     const events = [];
     for await (const e of sseEvents(res)) events.push(e);
@@ -190,7 +188,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(events.at(-1)!.data).toMatchObject({ type: 'done', conversationId: first.conversationId });
     const bad = await fetch(
       `${base}/chat`,
-      json({ collectionId: 'books', question: 'x', conversationId: '../../etc' }),
+      jsonPost({ collectionId: 'books', question: 'x', conversationId: '../../etc' }),
     );
     expect(bad.status).toBe(400);
   });
@@ -209,13 +207,13 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       answer.replace(/\[(\d+)\]/g, (_, n) => `[${sources.find((x) => x.n === Number(n))?.chunkId ?? n}]`);
     const expected: string[] = [];
     for (const question of questions) {
-      const body = await getJson(fetch(`${base}/chat`, json({ collectionId: 'books', question })));
+      const body = await getJson(fetch(`${base}/chat`, jsonPost({ collectionId: 'books', question })));
       expected.push(cites(body.answer, body.sources));
     }
     expect(new Set(expected).size).toBeGreaterThan(40);
     const streams = await Promise.all(
       questions.map(async (question) => {
-        const res = await fetch(`${base}/chat/stream`, json({ collectionId: 'books', question }));
+        const res = await fetch(`${base}/chat/stream`, jsonPost({ collectionId: 'books', question }));
         const events = [];
         for await (const e of sseEvents(res)) events.push(e);
         return events;
@@ -259,7 +257,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       [
         'empty query',
         async () => {
-          const r = await fetch(`${base}/search`, json({ collectionId: 'books', query: '  ' }));
+          const r = await fetch(`${base}/search`, jsonPost({ collectionId: 'books', query: '  ' }));
           return { status: r.status, body: await getJson(r) };
         },
         400,
@@ -268,7 +266,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       [
         'injection in collection id',
         async () => {
-          const r = await fetch(`${base}/search`, json({ collectionId: "x' OR '1'='1", query: 'q' }));
+          const r = await fetch(`${base}/search`, jsonPost({ collectionId: "x' OR '1'='1", query: 'q' }));
           return { status: r.status, body: await getJson(r) };
         },
         400,
@@ -311,7 +309,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   it('creates an empty collection by name, lists it with its description, refuses it twice and deletes it', async () => {
     const made = await fetch(
       `${base}/collections`,
-      json({ collectionId: 'empty-one', description: 'Ward 7 protocols' }),
+      jsonPost({ collectionId: 'empty-one', description: 'Ward 7 protocols' }),
     );
     expect(made.status).toBe(201);
     expect(await getJson(made)).toMatchObject({ collectionId: 'empty-one', description: 'Ward 7 protocols' });
@@ -319,8 +317,8 @@ describe('the system over HTTP (all four services as processes, real Redis and L
     expect(listed.collections).toEqual(
       expect.arrayContaining([{ collectionId: 'empty-one', documents: 0, chunks: 0, description: 'Ward 7 protocols' }]),
     );
-    expect((await fetch(`${base}/collections`, json({ collectionId: 'empty-one' }))).status).toBe(409);
-    expect((await fetch(`${base}/collections`, json({ collectionId: 'bad name!' }))).status).toBe(400);
+    expect((await fetch(`${base}/collections`, jsonPost({ collectionId: 'empty-one' }))).status).toBe(409);
+    expect((await fetch(`${base}/collections`, jsonPost({ collectionId: 'bad name!' }))).status).toBe(400);
     expect((await fetch(`${base}/collections/empty-one`, { method: 'DELETE' })).status).toBe(200);
     expect(
       (await getJson(fetch(`${base}/collections`))).collections.map((c: { collectionId: string }) => c.collectionId),
@@ -391,7 +389,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
       deletedChunks: task.counts.chunks.text,
       documentIds: [task.documentId],
     });
-    const hits = await getJson(fetch(`${base}/search`, json({ collectionId: 'temp', query: 'patients' })));
+    const hits = await getJson(fetch(`${base}/search`, jsonPost({ collectionId: 'temp', query: 'patients' })));
     expect(hits.results).toHaveLength(0);
     expect((await fetch(`${base}/embeddings/temp/${task.documentId}`, { method: 'DELETE' })).status).toBe(404);
     expect((await fetch(fileUrl)).status).toBe(404);
@@ -421,7 +419,7 @@ describe('the system over HTTP (all four services as processes, real Redis and L
   });
 
   it('exposes Prometheus metrics: requests by route, search latency, queue depth, job outcomes', async () => {
-    await fetch(`${base}/search`, json({ collectionId: 'books', query: 'metrics probe' }));
+    await fetch(`${base}/search`, jsonPost({ collectionId: 'books', query: 'metrics probe' }));
     const r = await fetch(`${base}/metrics`);
     expect(r.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await r.text();

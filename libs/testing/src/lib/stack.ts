@@ -89,6 +89,13 @@ export class Stack {
   }
 }
 
+/** Fetch options of a JSON POST. */
+export const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
 /** Test-side JSON reader: responses are checked field by field, so `any` is the honest type here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function getJson(res: Response | Promise<Response>): Promise<any> {
