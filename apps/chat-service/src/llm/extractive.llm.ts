@@ -130,7 +130,10 @@ export function extractAnswer(question: string, sources: Citation[], max: number
     }
   }
   if (lexicon && unsupported(q, passages, lexicon, alternatives)) return NOT_FOUND;
-  const has = (p: Passage, w: string) => lemmasOf(w).some((l) => p.lemmas.has(l));
+  // Each question word's (and alternative's) base forms, looked up once, not once per passage.
+  const forms = new Map<string, string[]>();
+  const formsOf = (w: string) => forms.get(w) ?? forms.set(w, lemmasOf(w)).get(w)!;
+  const has = (p: Passage, w: string) => formsOf(w).some((l) => p.lemmas.has(l));
   const hasAlternative = (p: Passage, w: string) => (alternatives.get(w) ?? []).some((a) => has(p, a));
   const df = new Map<string, number>();
   for (const w of q) df.set(w, passages.filter((p) => has(p, w) || hasAlternative(p, w)).length);
@@ -225,16 +228,16 @@ function overlap(a: Set<string>, b: Set<string>): number {
  * as the documents' term for an everyday word: "pneumonia shot" → pneumococcal), with a quarter of
  * its words, or half of its words do. Numbers, function words and words naming the source ("the
  * leaflet") are left out: a value asked for need not be in the question, and "she" or "the
- * schedule" says nothing of the subject.
+ * schedule" says nothing of the subject. Each passage comes with its words' base forms (the lexicon's).
  */
 export function unsupported(
   question: string[],
-  passages: Array<{ words: Set<string> }>,
+  passages: Array<{ lemmas: ReadonlySet<string> }>,
   lexicon: Lexicon,
   alternatives: Map<string, string[]> = new Map(),
 ): boolean {
   const said = new Set<string>();
-  for (const p of passages) for (const w of p.words) for (const l of lexicon.lemmas(w)) said.add(l);
+  for (const p of passages) for (const l of p.lemmas) said.add(l);
   const words = withoutNumbers(question).filter((w) => !ABOUT_THE_SOURCE.has(w) && !lexicon.isFunctionWord(w));
   if (!words.length) return false;
   const long = [...said].filter((w) => w.length >= 7);
