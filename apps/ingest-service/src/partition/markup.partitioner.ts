@@ -111,7 +111,7 @@ function textOf(n: Node, skip: (e: DefaultTreeAdapterMap['element']) => boolean 
     else if (isElement(x)) {
       if (SKIPPED.has(x.tagName) || skip(x)) return;
       if (x.tagName === 'br') parts.push(' ');
-      // Block boundaries inside the node (cells, list items) are word boundaries.
+      // Every element's edge is a word boundary, as every tag was for the regex reader (cells, list items, and inline tags too).
       else {
         parts.push(' ');
         children(x).forEach(walk);

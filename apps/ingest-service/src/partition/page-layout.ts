@@ -44,7 +44,6 @@ interface Line {
  * C1 control characters never are text: a PDF font that maps its bullet glyphs to them (a patient
  * brochure's list markers come out as U+008A) means a bullet, and reads as one.
  */
-const C1_CONTROL = /[\u0080-\u009f]/;
 const C1_CONTROLS = /[\u0080-\u009f]/g;
 
 const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
@@ -58,7 +57,10 @@ const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/
  */
 export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
   const groups = byQuarter(
-    runs.map((r) => (C1_CONTROL.test(r.str) ? { ...r, str: r.str.replace(C1_CONTROLS, '•') } : r)),
+    runs.map((r) => {
+      const str = r.str.replace(C1_CONTROLS, '•');
+      return str === r.str ? r : { ...r, str };
+    }),
   );
   // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
   return [...groups.keys()]
