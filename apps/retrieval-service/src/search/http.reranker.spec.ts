@@ -4,8 +4,8 @@ import { FusedCandidate } from './fusion';
 import { HttpReranker, HttpRerankerSettings } from './http.reranker';
 import { LexicalReranker } from './lexical.reranker';
 
-const candidate = (id: string, text: string, fused: number): FusedCandidate => ({
-  chunk: { chunk_id: id, text, document_id: 'd', page_number: 1 } as unknown as ScoredChunk,
+const candidate = (id: string, text: string, fused: number, dataType = 'text'): FusedCandidate => ({
+  chunk: { chunk_id: id, text, document_id: 'd', page_number: 1, data_type: dataType } as unknown as ScoredChunk,
   vector: null,
   fts: null,
   fused,
@@ -64,7 +64,7 @@ describe('HttpReranker against a local /rerank server', () => {
   const candidates = [
     candidate('a', 'nothing here', 0.9),
     candidate('b', 'the answer, the answer', 0.5),
-    candidate('c', '<table><tr><td>answer</td><td>5 &amp; 6</td></tr></table>', 0.7),
+    candidate('c', '<table><tr><td>answer</td><td>5 &amp; 6</td></tr></table>', 0.7, 'table_html'),
   ];
 
   it('TEI format: sends {query, texts} in batches and orders by the model score', async () => {

@@ -1,4 +1,4 @@
-import { decodeHtmlEntities } from '@rag/ai';
+import { plainChunkText } from '@rag/ai';
 import { FusedCandidate } from './fusion';
 import { RankedCandidate, Reranker } from './lexical.reranker';
 
@@ -39,7 +39,13 @@ export class HttpReranker implements Reranker {
     if (!candidates.length) return [];
     const signal = AbortSignal.timeout(this.settings.timeoutMs);
     try {
-      const texts = candidates.map((c) => plainText(c.chunk.text).slice(0, this.settings.maxChars));
+      // A table goes as its cell texts: a model reads words, not tags.
+      const texts = candidates.map((c) =>
+        plainChunkText({ text: c.chunk.text, dataType: c.chunk.data_type })
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, this.settings.maxChars),
+      );
       const batches: Array<Promise<number[]>> = [];
       for (let i = 0; i < texts.length; i += this.settings.batchSize)
         batches.push(this.scoreBatch(query, texts.slice(i, i + this.settings.batchSize), signal));
@@ -79,13 +85,4 @@ export class HttpReranker implements Reranker {
       throw new Error(`reranker scored ${scores.filter((s) => !Number.isNaN(s)).length} of ${texts.length} candidates`);
     return scores;
   }
-}
-
-/** A table chunk's HTML as its cell texts: a model reads words, not tags. */
-function plainText(text: string): string {
-  return text.includes('<')
-    ? decodeHtmlEntities(text.replace(/<[^>]+>/g, ' '))
-        .replace(/\s+/g, ' ')
-        .trim()
-    : text;
 }

@@ -2,10 +2,10 @@ import { feedbackTerms } from './relevance-feedback';
 
 describe('feedbackTerms', () => {
   const ranked = [
-    { text: 'Culex pipiens mosquitoes carry West Nile virus between birds; Culex bites at dusk.' },
-    { text: 'Bird-biting Culex mosquitoes keep the virus circulating among birds.' },
-    { text: 'West Nile virus infections are mild in most people.' },
-    { text: 'The virus was found in the UK this year.' },
+    { text: 'Culex pipiens mosquitoes carry West Nile virus between birds; Culex bites at dusk.', data_type: 'text' },
+    { text: 'Bird-biting Culex mosquitoes keep the virus circulating among birds.', data_type: 'text' },
+    { text: 'West Nile virus infections are mild in most people.', data_type: 'text' },
+    { text: 'The virus was found in the UK this year.', data_type: 'text' },
   ];
 
   it("adds the words the top results share, not the query's own words, numbers or the words every result has", () => {

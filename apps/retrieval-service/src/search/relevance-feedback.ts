@@ -1,4 +1,4 @@
-import { contentWords } from '@rag/ai';
+import { contentWords, plainChunkText } from '@rag/ai';
 
 export interface FeedbackSettings {
   /** Top results of the first pass taken as relevant. */
@@ -23,12 +23,12 @@ export const SEARCH_FEEDBACK = Symbol('SEARCH_FEEDBACK');
  */
 export function feedbackTerms(
   query: string,
-  ranked: Array<{ text: string }>,
+  ranked: Array<{ text: string; data_type: string }>,
   s: FeedbackSettings = DEFAULT_FEEDBACK,
 ): string[] {
   if (ranked.length < 2 || s.terms <= 0) return [];
   const own = new Set(contentWords(query));
-  const docs = ranked.map((r) => contentWords(r.text.replace(/<[^>]+>/g, ' ')));
+  const docs = ranked.map((r) => contentWords(plainChunkText({ text: r.text, dataType: r.data_type })));
   const df = new Map<string, number>();
   for (const words of docs) for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
   const score = new Map<string, number>();
