@@ -4,6 +4,7 @@ import { Embedder, EMBEDDER } from '@rag/ai';
 import { DataType } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import { LRUCache } from 'lru-cache';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
 import { planVectorSearch, VectorPlan } from './vector-plan';
@@ -95,7 +96,8 @@ export class LanceRepository implements OnModuleInit {
   private vectorIndexType: string | null = null;
   /** IVF partitions of the vector index (rows per partition as built; optimize keeps them near it). */
   private partitions = 1;
-  private readonly filterCounts = new Map<string, number>();
+  /** Rows each filter keeps, per table version: the last 1,000 asked. */
+  private readonly filterCounts = new LRUCache<string, number>({ max: 1000 });
   /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
   private mismatch: string | null = null;
 
@@ -237,7 +239,6 @@ export class LanceRepository implements OnModuleInit {
     const known = this.filterCounts.get(key);
     if (known !== undefined) return known;
     const n = await this.chunks.countRows(where);
-    if (this.filterCounts.size >= 1000) this.filterCounts.clear();
     this.filterCounts.set(key, n);
     return n;
   }
