@@ -593,6 +593,56 @@ describe('tables over breaks', () => {
       { ...label, page: 2 },
     ])
       expect(continueTables([classA, between, { ...classB, page: between.page }])).toHaveLength(3);
+    // A part whose first row holds only a dash for its value ("Direct result | -") is data too.
+    const perUnit = tableFromRows(
+      [
+        ['Direct result', '-'],
+        ['Costs', '(0.21)'],
+      ],
+      1,
+    );
+    expect(continueTables([classA, { ...label, text: 'Result per unit 2' }, perUnit]).map((e) => e.rows)).toEqual([
+      [
+        ['Net Asset Value at 31 December', '5,111,372'],
+        ['Units outstanding', '49,136'],
+        ['Result per unit 2', ''],
+        ['Direct result', '-'],
+        ['Costs', '(0.21)'],
+      ],
+    ]);
+  });
+
+  it('takes the sections of one list, set apart by white space alone, as one table', () => {
+    const whites = tableFromRows(
+      [
+        ['Les Blancs', '12.5 cl'],
+        ['Domaine de Montvac 2016', '10 €'],
+      ],
+      1,
+    );
+    const roses = tableFromRows(
+      [
+        ['Les Rosés', '12.5 cl'],
+        ['Domaine de Joncas 2015', '8 €'],
+      ],
+      1,
+    );
+    expect(continueTables([whites, roses]).map((e) => e.rows)).toEqual([
+      [
+        ['Les Blancs', '12.5 cl'],
+        ['Domaine de Montvac 2016', '10 €'],
+        ['Les Rosés', '12.5 cl'],
+        ['Domaine de Joncas 2015', '8 €'],
+      ],
+    ]);
+    // Other columns, another page, a caption in the first cell or an empty one: separate tables.
+    for (const other of [
+      tableFromRows([['Les Rosés', '12.5 cl', 'x']], 1),
+      { ...roses, page: 2 },
+      tableFromRows([['Table 2 Fees', '12.5 cl']], 1),
+      tableFromRows([['', '12.5 cl']], 1),
+    ])
+      expect(continueTables([whites, other])).toHaveLength(2);
   });
 
   it('joins a cell that wraps onto the next line, and keeps a group heading in the first column a row', () => {

@@ -985,14 +985,23 @@ export function continueTables(elements: Element[]): Element[] {
       e.rows[0].length === prev.rows[0].length &&
       looksLikeData(e.rows[0]) &&
       !looksLikeData(prev.rows[0]);
-    if (!continues) out.push(e);
+    // The next section of one list ("Les Rosés | 12,5 CL" after the whites), set apart by white space only: rows of the same table.
+    const section =
+      e.kind === 'table' &&
+      prev?.kind === 'table' &&
+      !!e.rows &&
+      !!prev.rows &&
+      prev.page === e.page &&
+      e.rows[0].length === prev.rows[0].length &&
+      [e.rows[0][0], prev.rows[0][0]].every((c) => /\p{L}/u.test(c) && isGroupLabel(c)) &&
+      looksLikeData(e.rows[0]) === looksLikeData(prev.rows[0]);
+    if (!continues && !section) out.push(e);
     else if (prev.page === e.page) out[out.length - 1] = tableFromRows([...prev.rows!, ...e.rows!], e.page);
     else out.push(tableFromRows([prev.rows![0], ...e.rows!], e.page));
   }
   return out;
 }
 
-/** A row of values, not of column names: a long cell, a number, or a sentence (names do not end in a full stop). */
 /** A short label without a sentence end or a number of its own: "Class B", "Total for the Fund", not "Table 2 Results of the survey". */
 const isGroupLabel = (text: string) => {
   // A footnote mark set after the label ("Investment result per unit 2") is not a number of its own.
@@ -1006,8 +1015,14 @@ const isGroupLabel = (text: string) => {
   );
 };
 
+/**
+ * A row of values, not of column names: a long cell, a number, a lone dash (none, zero, as
+ * financial and clinical tables print it) or a sentence (names do not end in a full stop).
+ */
 const looksLikeData = (row: string[]) =>
-  row.some((c) => c.length > 40 || NUMERIC_CELL.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3));
+  row.some(
+    (c) => c.length > 40 || NUMERIC_CELL.test(c) || /^[-–—]$/.test(c) || (/\.$/.test(c) && c.split(' ').length >= 3),
+  );
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
