@@ -196,6 +196,63 @@ describe('layoutPage ruled tables', () => {
     expect(sideways?.text).toBe(upright?.text);
   });
 
+  describe('a grid with headers set sideways and row labels left of it', () => {
+    const sideways = (str: string, x: number, y: number): TextRun => ({
+      str,
+      x,
+      y,
+      width: str.length * 5,
+      size: 10,
+      angle: 90,
+    });
+    const votes: TextRun[] = [
+      run('Governor', 110, 698),
+      run('Senator', 210, 698),
+      sideways('Brian Calley', 150, 636),
+      sideways('Jim Hines', 250, 636),
+      run('55', 110, 598),
+      run('26', 210, 598),
+      run('40', 110, 578),
+      run('23', 210, 578),
+      run('38', 110, 558),
+      run('36', 210, 558),
+    ];
+    const labels = [run('Alcona', 40, 598), run('Curtis', 40, 578), run('Hawes', 40, 558)];
+    const rules = [
+      ...[712, 692, 632, 612, 592, 572, 552].map((y) => hRule(100, 300, y)),
+      ...[100, 200, 300].map((x) => vRule(x, 552, 712)),
+    ];
+
+    it('reads the sideways headers as a header row of their own and the labels as the first column', () => {
+      const out = layoutPage([...votes, ...labels], 1, rules);
+      expect(out).toHaveLength(1);
+      expect(out[0].rows).toEqual([
+        ['', 'Governor', 'Senator'],
+        ['', 'Brian Calley', 'Jim Hines'],
+        ['Alcona', '55', '26'],
+        ['Curtis', '40', '23'],
+        ['Hawes', '38', '36'],
+      ]);
+    });
+
+    it('leaves prose beside the grid out of it', () => {
+      const prose = [
+        run('A sentence of the page', -20, 598),
+        run('that runs beside it', -20, 578),
+        run('on three of its lines.', -20, 558),
+      ];
+      const out = layoutPage([...votes, ...prose], 1, rules);
+      expect(out.find((e) => e.kind === 'table')?.rows?.map((r) => r[0])).toEqual([
+        'Governor',
+        'Brian Calley',
+        '55',
+        '40',
+        '38',
+      ]);
+      expect(out.filter((e) => e.kind !== 'table').map((e) => e.text)).toEqual(prose.map((r) => r.str));
+    });
+  });
+
   it('gives a cell spanning rows (no rule parts them in its column) to every row it spans', () => {
     const spanRuns: TextRun[] = [
       run('County', 60, 700),

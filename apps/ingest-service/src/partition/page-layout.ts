@@ -23,6 +23,8 @@ interface Piece {
   x0: number;
   x1: number;
   text: string;
+  /** Set on text set at 90 or 270 degrees, taken into a ruled grid of upright text. */
+  sideways?: boolean;
 }
 
 interface Segment {
@@ -56,23 +58,58 @@ const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/
  * where the rows and short cells justify one), headings, list items and paragraphs.
  */
 export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
-  const groups = byQuarter(
-    runs.map((r) => {
-      const str = r.str.replace(C1_CONTROLS, '•');
-      return str === r.str ? r : { ...r, str };
-    }),
+  const clean = runs.map((r) => {
+    const str = r.str.replace(C1_CONTROLS, '•');
+    return str === r.str ? r : { ...r, str };
+  });
+  // Upright text first, with the sideways runs its ruled tables take into their cells (column headers set vertically).
+  const claimed = new Set<TextRun>();
+  const upright = layoutUpright(
+    clean.filter((r) => quarterOf(r) === 0),
+    page,
+    rules,
+    clean.filter((r) => quarterOf(r) % 2 === 1),
+    claimed,
   );
-  // Upright text first; text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
-  return [...groups.keys()]
-    .sort((a, b) => a - b)
-    .flatMap((q) => layoutUpright(groups.get(q)!, page, q === 0 ? rules : rules.map((r) => ruleInTextFrame(r, q))));
+  // Other text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
+  const groups = byQuarter(clean.filter((r) => quarterOf(r) !== 0 && !claimed.has(r)));
+  return [
+    ...upright,
+    ...[...groups.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((q) =>
+        layoutUpright(
+          groups.get(q)!,
+          page,
+          rules.map((r) => ruleInTextFrame(r, q)),
+        ),
+      ),
+  ];
+}
+
+const quarterOf = (r: TextRun) => ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
+
+/**
+ * A run set at 90 or 270 degrees as an upright fragment covering its glyphs, so a ruled grid can
+ * place it in the cell it stands in (the run's origin is on its baseline, the glyphs rise from it).
+ */
+function sidewaysFragment(r: TextRun): Fragment {
+  const up = quarterOf(r) === 1;
+  const [x0, x1] = up ? [r.x - 0.82 * r.size, r.x + 0.23 * r.size] : [r.x - 0.23 * r.size, r.x + 0.82 * r.size];
+  const middle = up ? r.y + r.width / 2 : r.y - r.width / 2;
+  const text = r.str.trim();
+  return {
+    y: middle - 0.3 * r.size,
+    size: r.size,
+    seg: { x0, x1, text, size: r.size, pieces: [{ x0, x1, text, sideways: true }] },
+  };
 }
 
 /** Runs by their direction in quarter turns, each in the frame where it reads left to right. */
 function byQuarter(runs: TextRun[]): Map<number, TextRun[]> {
   const groups = new Map<number, TextRun[]>();
   for (const r of runs) {
-    const quarter = ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
+    const quarter = quarterOf(r);
     const list = groups.get(quarter) ?? [];
     list.push(quarter === 0 ? r : toTextFrame(r, quarter));
     groups.set(quarter, list);
@@ -104,15 +141,25 @@ function toTextFrame(r: TextRun, quarter: number): TextRun {
   return { ...r, x: r.x * cos + r.y * sin, y: -r.x * sin + r.y * cos, angle: 0 };
 }
 
-function layoutUpright(runs: TextRun[], page: number, rules: Rule[]): Element[] {
+function layoutUpright(
+  runs: TextRun[],
+  page: number,
+  rules: Rule[],
+  sideways: TextRun[] = [],
+  claimed = new Set<TextRun>(),
+): Element[] {
   const lines = toLines(runs);
   if (lines.length === 0) return [];
   const body = medianSize(lines);
   let frags: Fragment[] = [];
   for (const l of lines) for (const seg of l.segments) frags.push({ y: l.y, size: seg.size, seg });
+  const sidewaysOf = new Map(
+    sideways.filter((r) => r.str.trim()).map((r) => [sidewaysFragment(r), r] as [Fragment, TextRun]),
+  );
   // Ruled grids become tables, each in one place of the reading order; other ruled regions (a page
   // frame, a call-out box) stay in the flow.
-  const zones = ruledZones(rules, frags, page);
+  const zones = ruledZones(rules, frags, page, [...sidewaysOf.keys()]);
+  for (const z of zones) for (const f of z.frags) if (sidewaysOf.has(f)) claimed.add(sidewaysOf.get(f)!);
   for (const z of zones) {
     const mine = new Set(z.frags);
     frags = frags.filter((f) => !mine.has(f));
@@ -153,7 +200,7 @@ const TOL = 2;
  * Ruled grids that hold a table: connected sets of horizontal and vertical strokes whose rules
  * make rows and columns of text.
  */
-function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
+function ruledZones(rules: Rule[], frags: Fragment[], page: number, sideways: Fragment[] = []): Zone[] {
   const h = rules.filter((r) => r.y1 - r.y0 <= 1.5 && r.x1 - r.x0 >= 6);
   const v = rules.filter((r) => r.x1 - r.x0 <= 1.5 && r.y1 - r.y0 >= 6);
   if (!h.length || h.length + v.length > 20000) return [];
@@ -191,6 +238,11 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
       (f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)),
     );
     if (!mine.length) continue;
+    // Sideways text in a grid of upright text (headers set vertically over narrow columns) is read in its cell; a grid of mostly sideways text is a table turned, read in its own frame.
+    const turned = sideways.filter(
+      (f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)),
+    );
+    if (turned.length <= mine.length) mine.push(...turned);
     const within = (r: Rule) => r.x0 >= b.x0 - TOL && r.x1 <= b.x1 + TOL && r.y0 >= b.y0 - TOL && r.y1 <= b.y1 + TOL;
     // Around other ruled regions (a page frame, a box around a table), only rules that run through
     // most of the region separate its columns: the frame's sides do, the borders inside it do not.
@@ -207,8 +259,17 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
     const hWithin = h.filter(within);
     const ruledAcross = (y: number, x: number) =>
       hWithin.some((r) => Math.abs((r.y0 + r.y1) / 2 - y) <= TOL && r.x0 <= x + TOL && r.x1 >= x - TOL);
-    const table = gridTable(regroup(mine), xs, ys, page, ruledAcross);
-    if (table) zones.push(zoneOf(b, xs, ys, mine, table));
+    const labels = rowLabels(
+      b,
+      ys,
+      mine,
+      frags.filter((f) => !mine.includes(f) && !zones.some((z) => z.frags.includes(f))),
+    );
+    const box = labels.length ? { ...b, x0: Math.min(...labels.map((f) => f.seg.x0)) - 1 } : b;
+    const cols = labels.length ? [box.x0, ...xs] : xs;
+    mine.push(...labels);
+    const table = gridTable(regroup(mine), cols, ys, page, ruledAcross);
+    if (table) zones.push(zoneOf(box, cols, ys, mine, table));
   }
   zones.push(
     ...ruledRowZones(
@@ -218,6 +279,29 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number): Zone[] {
     ),
   );
   return zones;
+}
+
+/**
+ * Row labels set unruled left of a ruled grid (a township before each row of votes): short names,
+ * one beside each of most rows, and nothing else beside the grid (a column of prose is no labels).
+ */
+function rowLabels(
+  b: { x0: number; y0: number; y1: number },
+  ys: number[],
+  cells: Fragment[],
+  free: Fragment[],
+): Fragment[] {
+  const middle = (f: Fragment) => f.y + 0.3 * f.size;
+  const bandOf = (f: Fragment) => ys.filter((ry) => ry > middle(f)).length;
+  const beside = free.filter((f) => f.seg.x1 <= b.x0 + TOL && middle(f) > b.y0 && middle(f) < b.y1);
+  // Lines of a sentence run on (lower case after the first, a stop at its end); labels are names.
+  const prose = (t: string) => t.length > 40 || t.split(' ').length > 5 || /^\p{Ll}/u.test(t) || /[.,;:]$/.test(t);
+  if (beside.length < 3 || beside.some((f) => prose(f.seg.text))) return [];
+  const bands = new Set(beside.map(bandOf));
+  // Of the rows from the first label to the last, most have one.
+  const [first, last] = [Math.min(...bands), Math.max(...bands)];
+  const rows = new Set(cells.map(bandOf).filter((k) => k >= first && k <= last));
+  return bands.size === beside.length && bands.size >= 0.8 * rows.size ? beside : [];
 }
 
 /**
@@ -343,12 +427,26 @@ function gridTable(
   const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
   const rows: string[][][] = [];
   const rowBands: number[] = [];
+  // Sideways text (headers set vertically) makes one row of its band, after the band's upright lines.
+  const turned = new Map<number, string[][]>();
   let lastBand = -1;
   for (const l of lines) {
     const cells = cols.map(() => [] as string[]);
-    for (const seg of l.segments)
-      for (const p of seg.pieces) cells[columnIndex(cols, (p.x0 + p.x1) / 2)].push(p.text.trim());
     const band = bandOf(l.y);
+    for (const seg of l.segments)
+      for (const p of seg.pieces) {
+        const col = columnIndex(cols, (p.x0 + p.x1) / 2);
+        if (!p.sideways) cells[col].push(p.text.trim());
+        else {
+          if (!turned.has(band))
+            turned.set(
+              band,
+              cols.map(() => []),
+            );
+          turned.get(band)![col].push(p.text.trim());
+        }
+      }
+    if (!cells.some((c) => c.length)) continue;
     const first = cells.findIndex((c) => c.some(Boolean));
     const cur = rows[rows.length - 1];
     const filled = cells.filter((c) => c.some(Boolean)).length;
@@ -363,6 +461,11 @@ function gridTable(
     } else cells.forEach((c, i) => cur[i].push(...c));
     lastBand = band;
   }
+  for (const band of [...turned.keys()].sort((a, b) => b - a)) {
+    const at = rowBands.filter((b) => b <= band).length;
+    rows.splice(at, 0, turned.get(band)!);
+    rowBands.splice(at, 0, band);
+  }
   const text = rows.map((r) => r.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim()));
   if (ruledAcross)
     fillSpans(
@@ -373,11 +476,16 @@ function gridTable(
       ruledAcross,
     );
   const used = cols.map((_, i) => text.some((r) => r[i]));
-  const table = text.map((r) => r.filter((_, i) => used[i])).filter((r) => r.some(Boolean));
+  const kept = text
+    .map((r, i) => ({ cells: r.filter((_, c) => used[c]), band: rowBands[i] }))
+    .filter((r) => r.cells.some(Boolean));
+  const table = kept.map((r) => r.cells);
   // Rows of two cells or more: a box set beside a paragraph (a "left blank" panel) has one at most.
   const fullRows = table.filter((r) => r.filter(Boolean).length >= 2).length;
+  // Header lines between the same rules are one header typeset over several lines; rules part header rows of their own (a group over its columns).
+  const firstBand = kept.findIndex((r) => r.band !== kept[0]?.band);
   return table.length >= 2 && fullRows >= 2 && used.filter(Boolean).length >= 2
-    ? tableFromRows(mergeHeaderLines(table), page)
+    ? tableFromRows(mergeHeaderLines(table, firstBand < 0 ? table.length : firstBand), page)
     : null;
 }
 
@@ -861,10 +969,10 @@ export function joinWrappedCells(rows: string[][]): string[][] {
  * A header typeset over several lines ("Awareness of" / "PrEP" / "no. (%)") becomes one header
  * row: the leading rows of a table of numbers that hold no number and fill two or more cells.
  */
-export function mergeHeaderLines(rows: string[][]): string[][] {
+export function mergeHeaderLines(rows: string[][], maxDepth = 4): string[][] {
   const isHeaderLine = (r: string[]) => r.filter(Boolean).length >= 2 && !r.some((c) => NUMERIC_CELL.test(c));
   let depth = 0;
-  while (depth < Math.min(4, rows.length - 1) && isHeaderLine(rows[depth])) depth++;
+  while (depth < Math.min(4, maxDepth, rows.length - 1) && isHeaderLine(rows[depth])) depth++;
   if (depth < 2 || !rows.slice(depth).some((r) => r.some((c) => NUMERIC_CELL.test(c)))) return rows;
   const header = rows[0].map((_, i) =>
     rows
