@@ -1,12 +1,28 @@
-import { searchText } from './search-text';
+import { linearTable, searchText } from './search-text';
 
 describe('searchText', () => {
-  it('puts the heading path before the text, and reads a table without its markup', () => {
+  it('puts the heading path before the text', () => {
     expect(
       searchText({ text: 'Doses are given yearly.', dataType: 'text', headingPath: ['Adult schedule', 'Influenza'] }),
     ).toBe('Adult schedule › Influenza\nDoses are given yearly.');
+  });
+
+  it('reads a table row by row, each value beside its row and column names, without markup', () => {
     const table =
-      '<table><caption>Vaccines</caption><thead><tr><th>Vaccine</th><th>Trade name</th></tr></thead><tbody><tr><td>Td</td><td>Tenivac &amp; TDVAX</td></tr></tbody></table>';
-    expect(searchText({ text: table, dataType: 'table_html' })).toBe('Vaccines Vaccine Trade name Td Tenivac & TDVAX');
+      '<table><caption>Essential medicines</caption><thead><tr><th>Medicine</th><th>Packing</th><th>PHC</th><th>CHC</th></tr></thead>' +
+      '<tbody><tr><td>Anaesthetics</td><td></td><td></td><td></td></tr>' +
+      '<tr><td>Lignocaine 2%</td><td>30 ml</td><td>Y</td><td></td></tr>' +
+      '<tr><td>Td &amp; TDVAX</td><td>1 vial</td><td></td><td></td></tr></tbody></table>';
+    expect(searchText({ text: table, dataType: 'table_html' }).split('\n')).toEqual([
+      'Essential medicines',
+      'Anaesthetics',
+      'Anaesthetics › Lignocaine 2% — Packing: 30 ml; PHC: Y',
+      'Anaesthetics › Td & TDVAX — Packing: 1 vial',
+      'Medicine CHC',
+    ]);
+  });
+
+  it('reads a table without a header row as its cells in order', () => {
+    expect(linearTable('<table><tbody><tr><td>a</td><td></td><td>b</td></tr></tbody></table>')).toBe('a | b');
   });
 });
