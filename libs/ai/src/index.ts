@@ -2,6 +2,7 @@ export * from './text/tokenize';
 export * from './text/sentences';
 export * from './text/text-coverage';
 export * from './text/search-text';
+export * from './text/table-html';
 export * from './embedding/embedder';
 export * from './embedding/local-hash.embedder';
 export * from './embedding/openai.embedder';

@@ -1,4 +1,4 @@
-import { CompletionChunk, contentWords, decodeHtmlEntities, QueryExpander, splitSentences } from '@rag/ai';
+import { columnNames, CompletionChunk, contentWords, QueryExpander, splitSentences, tableCells } from '@rag/ai';
 import { Citation } from '@rag/contracts';
 import { NOT_FOUND } from '../prompt/system-prompt';
 import { Lexicon } from './lexicon';
@@ -283,17 +283,11 @@ function textPassages(text: string): string[] {
  * below it, which carry the label: "Characteristic: Age group, yrs 30–39; Awareness (%): 826 (36.4)".
  */
 export function tableRows(html: string): string[] {
-  const cells = (row: string) =>
-    [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) =>
-      decodeHtmlEntities(m[1].replace(/<[^>]+>/g, ' '))
-        .replace(/\s+/g, ' ')
-        .trim(),
-    );
-  const rows = (html.match(/<tr[^>]*>[\s\S]*?<\/tr>/g) ?? []).map(cells);
-  const header = /<thead>/.test(html) ? (rows.shift() ?? []) : [];
+  const { head, body } = tableCells(html);
+  const header = columnNames(head);
   const out: string[] = [];
   let group = '';
-  for (const r of rows) {
+  for (const r of body) {
     const isGroup = header.length > 2 && !!r[0] && r.slice(1).every((c, i) => !c || !header[i + 1]);
     if (isGroup) group = r[0];
     const labelled = group && !isGroup ? [`${group} ${r[0]}`, ...r.slice(1)] : r;

@@ -90,6 +90,26 @@ describe('chunkElements', () => {
     const all = chunks.map((c) => c.text).join('');
     for (let i = 0; i < 40; i++) expect(all).toContain(`<td>drug ${i}</td>`);
   });
+
+  it('repeats every header row of a table with a group header over its sub-headers, and each body row once', () => {
+    const table = tableFromRows(
+      [
+        ['Vaccine', 'Doses', ''],
+        ['', 'Adults', 'Children'],
+        ...Array.from({ length: 30 }, (_, i) => [`vaccine ${i}`, `${i}`, `${i + 1}`]),
+      ],
+      2,
+    );
+    expect(table.headerRows).toBe(2);
+    const chunks = chunkElements([table], { maxTokens: 60, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks)
+      expect(c.text).toContain(
+        '<thead><tr><th>Vaccine</th><th>Doses</th><th></th></tr><tr><th></th><th>Adults</th><th>Children</th></tr></thead>',
+      );
+    const bodies = chunks.flatMap((c) => c.text.match(/<td>vaccine \d+<\/td>/g) ?? []);
+    expect(bodies).toHaveLength(30);
+  });
 });
 
 describe('chunkElements keeps every character', () => {

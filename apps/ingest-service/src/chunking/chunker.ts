@@ -158,7 +158,7 @@ function tableChunks(el: Element, maxTokens: number, base: number, title: string
   const thead = /<thead>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
   const head = caption + thead;
   const rows = html.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
-  const bodyRows = thead ? rows.slice(1) : rows;
+  const bodyRows = rows.slice((thead.match(/<tr>/g) ?? []).length);
   const headTokens = estimateTokens(head.replace(/<[^>]+>/g, ' '));
   const chunks: Chunk[] = [];
   let cur: string[] = [];

@@ -8,8 +8,10 @@ export interface Element {
   text: string;
   /** Tables only: the table as HTML, header row kept. */
   html?: string;
-  /** Tables only: the cell texts, the header row first. */
+  /** Tables only: the cell texts, the header rows first. */
   rows?: string[][];
+  /** Tables only: how many of the rows are the header. */
+  headerRows?: number;
   page: number;
   /** Titles only: how large the heading is (font size, or 7 - level for h1…h6), which says which headings it is under. */
   size?: number;

@@ -210,17 +210,18 @@ describe('layoutPage ruled tables', () => {
       run('Senator', 210, 698),
       sideways('Brian Calley', 150, 636),
       sideways('Jim Hines', 250, 636),
-      run('55', 110, 598),
-      run('26', 210, 598),
-      run('40', 110, 578),
-      run('23', 210, 578),
-      run('38', 110, 558),
-      run('36', 210, 558),
+      run('55', 110, 618),
+      run('26', 210, 618),
+      run('40', 110, 593),
+      run('23', 210, 593),
+      run('38', 110, 573),
+      run('36', 210, 573),
     ];
-    const labels = [run('Alcona', 40, 598), run('Curtis', 40, 578), run('Hawes', 40, 558)];
+    const labels = [run('Alcona', 40, 618), run('Curtis', 40, 593), run('Hawes', 40, 573)];
+    // Between the first two rows, a band with no text.
     const rules = [
-      ...[712, 692, 632, 612, 592, 572, 552].map((y) => hRule(100, 300, y)),
-      ...[100, 200, 300].map((x) => vRule(x, 552, 712)),
+      ...[712, 692, 632, 612, 607, 587, 567].map((y) => hRule(100, 300, y)),
+      ...[100, 200, 300].map((x) => vRule(x, 567, 712)),
     ];
 
     it('reads the sideways headers as a header row of their own and the labels as the first column', () => {
@@ -233,13 +234,16 @@ describe('layoutPage ruled tables', () => {
         ['Curtis', '40', '23'],
         ['Hawes', '38', '36'],
       ]);
+      expect(out[0].html).toContain(
+        '<thead><tr><th></th><th>Governor</th><th>Senator</th></tr><tr><th></th><th>Brian Calley</th><th>Jim Hines</th></tr></thead>',
+      );
     });
 
     it('leaves prose beside the grid out of it', () => {
       const prose = [
-        run('A sentence of the page', -20, 598),
-        run('that runs beside it', -20, 578),
-        run('on three of its lines.', -20, 558),
+        run('A sentence of the page', -20, 618),
+        run('that runs beside it', -20, 593),
+        run('on three of its lines.', -20, 573),
       ];
       const out = layoutPage([...votes, ...prose], 1, rules);
       expect(out.find((e) => e.kind === 'table')?.rows?.map((r) => r[0])).toEqual([

@@ -502,6 +502,8 @@ function fillSpans(
   ruledAcross: (y: number, x: number) => boolean,
 ): void {
   cols.forEach(([a, b], c) => {
+    // A column no rule crosses (row labels set beside the grid) has no ruled cells to span.
+    if (!rulesDown.some((y) => ruledAcross(y, (a + b) / 2))) return;
     let start = 0;
     for (let i = 1; i <= text.length; i++) {
       // Band k and the next are parted by the k-th rule from the top.
@@ -1041,16 +1043,36 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   return out;
 }
 
-/** A table element from rows of cell texts; the first row becomes the header. */
+/**
+ * A table element from rows of cell texts. The first row is the header, and so are the rows after
+ * it that hold names, not numbers, above a body of numbers (a group header over its sub-headers:
+ * "Governor" over "Brian Calley | Jim Hines").
+ */
 export function tableFromRows(rows: string[][], page: number): Element {
-  const [header, ...body] = rows;
+  const numbers = (r: string[]) => r.some((c) => NUMERIC_CELL.test(c));
+  let depth = 1;
+  while (
+    depth < Math.min(3, rows.length - 1) &&
+    rows[depth].filter(Boolean).length >= 2 &&
+    !numbers(rows[depth]) &&
+    rows.slice(depth + 1).some(numbers)
+  )
+    depth++;
+  const line = (r: string[], tag: 'th' | 'td') =>
+    '<tr>' + r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('') + '</tr>';
   const html =
-    '<table><thead><tr>' +
-    header.map((c) => `<th>${escapeHtml(c)}</th>`).join('') +
-    '</tr></thead><tbody>' +
-    body.map((r) => '<tr>' + r.map((c) => `<td>${escapeHtml(c)}</td>`).join('') + '</tr>').join('') +
+    '<table><thead>' +
+    rows
+      .slice(0, depth)
+      .map((r) => line(r, 'th'))
+      .join('') +
+    '</thead><tbody>' +
+    rows
+      .slice(depth)
+      .map((r) => line(r, 'td'))
+      .join('') +
     '</tbody></table>';
-  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page, rows };
+  return { kind: 'table', text: rows.map((r) => r.join(' | ')).join('\n'), html, page, rows, headerRows: depth };
 }
 
 /**
@@ -1105,7 +1127,7 @@ export function continueTables(elements: Element[]): Element[] {
       looksLikeData(e.rows[0]) === looksLikeData(prev.rows[0]);
     if (!continues && !section) out.push(e);
     else if (prev.page === e.page) out[out.length - 1] = tableFromRows([...prev.rows!, ...e.rows!], e.page);
-    else out.push(tableFromRows([prev.rows![0], ...e.rows!], e.page));
+    else out.push(tableFromRows([...prev.rows!.slice(0, prev.headerRows ?? 1), ...e.rows!], e.page));
   }
   return out;
 }

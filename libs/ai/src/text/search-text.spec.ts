@@ -22,6 +22,13 @@ describe('searchText', () => {
     ]);
   });
 
+  it('names a column by all its header rows, a spanning header said once', () => {
+    const table =
+      '<table><thead><tr><th>State</th><th>Governor</th><th>Governor</th></tr><tr><th></th><th>Brian Calley</th><th>Jim Hines</th></tr></thead>' +
+      '<tbody><tr><td>Alcona</td><td>55</td><td>47</td></tr></tbody></table>';
+    expect(linearTable(table)).toBe('Alcona — Governor Brian Calley: 55; Governor Jim Hines: 47\nState');
+  });
+
   it('reads a table without a header row as its cells in order', () => {
     expect(linearTable('<table><tbody><tr><td>a</td><td></td><td>b</td></tr></tbody></table>')).toBe('a | b');
   });

@@ -1,4 +1,5 @@
-import { decodeHtmlEntities, plainChunkText } from './text-coverage';
+import { columnNames, tableCells } from './table-html';
+import { plainChunkText } from './text-coverage';
 
 export interface SearchableChunk {
   text: string;
@@ -18,28 +19,20 @@ export function searchText(c: SearchableChunk): string {
   return path ? `${path}\n${body}` : body;
 }
 
-const cellText = (html: string) =>
-  decodeHtmlEntities(html.replace(/<[^>]+>/g, ' '))
-    .replace(/\s+/g, ' ')
-    .trim();
-
 /**
- * A table (our own table HTML: a caption, one header row in <thead>, no nesting) as lines that read
- * like prose: "Lignocaine 2% — Packing: 30 ml; PHC: Y". A row holding only its first cell is a
- * group ("Class B") and leads the rows under it; a table without a header reads its cells in order.
+ * A table (our own table HTML) as lines that read like prose: "Lignocaine 2% — Packing: 30 ml;
+ * PHC: Y". A row holding only its first cell is a group ("Class B") and leads the rows under it; a
+ * table without a header reads its cells in order.
  */
 export function linearTable(html: string): string {
-  const caption = cellText(/<caption>([\s\S]*?)<\/caption>/.exec(html)?.[1] ?? '');
-  const rows = (html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []).map((tr) =>
-    [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => cellText(m[1])),
-  );
-  const head = /<thead>/.test(html) ? rows.shift() : undefined;
+  const { caption, head, body } = tableCells(html);
+  const names = columnNames(head);
   const lines = caption ? [caption] : [];
   let group = '';
-  for (const r of rows) {
+  for (const r of body) {
     const filled = r.filter(Boolean);
     if (!filled.length) continue;
-    if (!head) {
+    if (!head.length) {
       lines.push(filled.join(' | '));
       continue;
     }
@@ -51,11 +44,11 @@ export function linearTable(html: string): string {
     const label = [group, r[0]].filter(Boolean).join(' › ');
     const values = r
       .slice(1)
-      .map((v, i) => (v && head[i + 1] ? `${head[i + 1]}: ${v}` : v))
+      .map((v, i) => (v && names[i + 1] ? `${names[i + 1]}: ${v}` : v))
       .filter(Boolean);
     lines.push(values.length ? `${label ? `${label} — ` : ''}${values.join('; ')}` : label);
   }
   // Header words stay searchable even where no row has a value in their column.
-  const unused = (head ?? []).filter((h, i) => h && (i === 0 || !rows.some((r) => r[i])));
+  const unused = names.filter((h, i) => h && (i === 0 || !body.some((r) => r[i])));
   return [...lines, ...(unused.length ? [unused.join(' ')] : [])].join('\n');
 }
