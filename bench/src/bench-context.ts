@@ -12,5 +12,7 @@ export interface BenchContext {
 
 export function figure(ctx: BenchContext, f: Figure): void {
   ctx.figures.push(f);
-  ctx.log(`${f.section} / ${f.name}: ${f.value} ${f.unit}`);
+  ctx.log(
+    `${f.section} / ${f.name}: ${f.value === null ? `n/a (${f.note ?? 'not measured'})` : `${f.value} ${f.unit}`}`,
+  );
 }
