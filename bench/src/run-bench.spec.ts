@@ -31,7 +31,9 @@ describe('benchmark harness (quick variant)', () => {
         'OCR (real-docs scans)',
       ]),
     );
-    for (const f of written.figures) expect(Number.isFinite(f.value)).toBe(true);
+    // A number, or said not measured and why (a hosted service this machine cannot reach).
+    for (const f of written.figures)
+      expect(Number.isFinite(f.value) || (f.value === null && /^not measured: /.test(f.note ?? ''))).toBe(true);
     // Correctness figures that must hold at any size.
     const value = (name: RegExp) => written.figures.find((f) => name.test(f.name))!.value!;
     expect(value(/^hybrid: Recall@5/)).toBeGreaterThan(80);
