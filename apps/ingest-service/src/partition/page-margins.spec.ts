@@ -29,6 +29,41 @@ describe('dropRepeatedMargins', () => {
     expect(r.pages.every((p) => p.some((x) => x.str.startsWith('Abstract')))).toBe(true);
   });
 
+  it('drops a header whose page number sits at its left on even pages and at its right on odd ones', () => {
+    const header = 'Federal Register / Vol. 85, No. 152 / Proposed Rules';
+    // Seven pages, the first a cover: neither side alone is on half of them.
+    const pages = [1, 2, 3, 4, 5, 6, 7].map((i) =>
+      page(i, i === 1 ? 'Cover' : i % 2 ? `${header} ${47697 + i}` : `${47697 + i} ${header}`, 'Footer'),
+    );
+    const r = dropRepeatedMargins(pages);
+    expect(r.pages.some((p) => p.some((x) => x.str.includes('Federal Register')))).toBe(false);
+    // A number at the edge that does not follow the page index is no page number.
+    const dated = [1, 2, 3, 4, 5, 6].map((i) =>
+      page(i, i % 2 ? `${header} ${1990 + i * i}` : `${1990 + i * i} ${header}`, 'Footer'),
+    );
+    expect(dropRepeatedMargins(dated).pages.every((p) => p.some((x) => x.str.includes('Federal Register')))).toBe(true);
+  });
+
+  it('drops a stamp set sideways down the edge of every page, not sideways text among the rest', () => {
+    const stamp = (): TextRun => ({
+      str: 'jbell on DSK with PROPOSALS',
+      x: 22,
+      y: 18,
+      width: 100,
+      size: 4.4,
+      angle: 90,
+    });
+    // A column header set sideways inside the text block, the same on every page, is content.
+    const header = (): TextRun => ({ str: 'Persons tested', x: 200, y: 600, width: 60, size: 8, angle: 90 });
+    const pages = [1, 2, 3, 4].map((i) => [...page(i, `Heading ${i * 3}`, `Note ${i * i}`), stamp(), header()]);
+    const r = dropRepeatedMargins(pages);
+    expect(r.droppedLines).toBe(4);
+    for (const p of r.pages) {
+      expect(p.some((x) => x.str.startsWith('jbell'))).toBe(false);
+      expect(p.some((x) => x.str === 'Persons tested')).toBe(true);
+    }
+  });
+
   it('leaves short documents alone', () => {
     const pages = [1, 2].map((i) => page(i, 'Same header', 'Same footer'));
     expect(dropRepeatedMargins(pages)).toEqual({ pages, droppedLines: 0 });

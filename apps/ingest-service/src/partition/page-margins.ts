@@ -11,8 +11,9 @@ export interface MarginResult {
 const MARGIN_LINES = 2;
 
 /**
- * Running headers and footers: a line among the top or bottom two of a page that recurs in the
- * same place on at least half of the pages (and at least three), either word for word or differing
+ * Running headers and footers: a line among the top or bottom two of a page, or set sideways beside
+ * its text (a stamp down the edge), that recurs in the same place on at least half of the pages
+ * (and at least three), either word for word or differing
  * only in one number that follows the page index ("Page 3 of 10", "MMWR ... 1637"). Those lines are
  * removed before layout, so they neither split columns nor repeat in every chunk; the count is
  * reported. A per-page heading such as "Abstract 3 (PMID 123, 1996)" differs in more than the
@@ -23,7 +24,8 @@ export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   const groups = new Map<string, Array<{ page: number; line: MarginLine }>>();
   pages.forEach((runs, page) => {
     for (const line of marginLines(runs)) {
-      const key = line.where + line.text.replace(/\d+/g, '#');
+      // Facing pages set the page number at either end of the same header ("47698 Federal Register …", "Federal Register … 47699").
+      const key = line.where + withoutEdgeNumber(line.text).replace(/\d+/g, '#');
       const list = groups.get(key) ?? [];
       if (!list.some((m) => m.page === page)) list.push({ page, line });
       groups.set(key, list);
@@ -40,10 +42,22 @@ export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   return { pages: drop.size ? pages.map((runs) => runs.filter((r) => !drop.has(r))) : pages, droppedLines };
 }
 
-/** Same text on every page, or the same but for one number that moves with the page index. */
+const EDGE_NUMBER = /^\d+\s+|\s+\d+$/;
+const withoutEdgeNumber = (t: string) => t.replace(EDGE_NUMBER, '');
+
+/**
+ * Same text on every page, or the same but for one number that moves with the page index (in its
+ * place, or at either end of the line on facing pages).
+ */
 function repeats(members: Array<{ page: number; line: MarginLine }>): boolean {
   const texts = members.map((m) => m.line.text);
   if (texts.every((t) => t === texts[0])) return true;
+  const edge = texts.map((t) => Number(EDGE_NUMBER.exec(t)?.[0].trim() ?? NaN));
+  if (
+    edge.every((n, i) => n - members[i].page === edge[0] - members[0].page) &&
+    texts.every((t) => withoutEdgeNumber(t) === withoutEdgeNumber(texts[0]))
+  )
+    return true;
   const numbers = texts.map((t) => t.match(/\d+/g)?.map(Number) ?? []);
   const n = numbers[0].length;
   for (let j = 0; j < n; j++) {
@@ -59,7 +73,7 @@ function repeats(members: Array<{ page: number; line: MarginLine }>): boolean {
 }
 
 interface MarginLine {
-  where: 'top' | 'bottom';
+  where: 'top' | 'bottom' | 'side';
   text: string;
   runs: TextRun[];
 }
@@ -86,8 +100,20 @@ function marginLines(runs: TextRun[]): MarginLine[] {
       .trim()
       .toLowerCase(),
   });
+  // Text set sideways beside the upright text (a stamp down the page's edge: "jbell on DSKJLSW7X2PROD with PROPOSALS").
+  const left = Math.min(...upright.map((r) => r.x));
+  const right = Math.max(...upright.map((r) => r.x + r.width));
+  const side = runs
+    .filter((r) => Math.abs(r.angle ?? 0) >= 1 && r.str.trim())
+    .filter((r) => {
+      // Glyphs rise to the left of the baseline of text turned a quarter anticlockwise, to its right when turned clockwise.
+      const [below, above] = Math.round((r.angle ?? 0) / 90) % 4 === 1 ? [0.82, 0.23] : [0.23, 0.82];
+      return r.x + above * r.size < left || r.x - below * r.size > right;
+    })
+    .map((r) => line('side', [r]));
   return [
     ...lines.slice(0, MARGIN_LINES).map((l) => line('top', l)),
     ...lines.slice(-MARGIN_LINES).map((l) => line('bottom', l)),
+    ...side,
   ];
 }
