@@ -9,7 +9,7 @@ const lexicon = (general: string[]): Lexicon => ({
   isGeneral: (w) => general.includes(w) || FUNCTION.includes(w),
   isFunctionWord: (w) => FUNCTION.includes(w),
 });
-const FUNCTION = ['she', 'her', 'how', 'my'];
+const FUNCTION = ['she', 'her', 'he', 'how', 'my'];
 
 const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'): Citation => ({
   n,
@@ -88,6 +88,51 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer('When are vaccines given?', [source(1, 'The vaccine is given at 2 months.')], 3, { lexicon: lex }),
     ).toBe('The vaccine is given at 2 months. [1]');
+  });
+
+  it('answers NOT_FOUND when the one specific word of a question is unsaid, however many of its other words are', () => {
+    const lex = lexicon(['causes', 'turning', 'over', 'bed', 'capacity', 'department']);
+    expect(
+      extractAnswer(
+        'What causes vertigo when turning over in bed?',
+        [source(1, 'Turning patients over in bed causes a shortage of bed capacity.')],
+        3,
+        { lexicon: lex },
+      ),
+    ).toBe(NOT_FOUND);
+  });
+
+  it('does not take the people a lay question is asked for as its subject', () => {
+    const lex = lexicon([
+      'turned',
+      'never',
+      'shot',
+      'offered',
+      'age',
+      'years',
+      'older',
+      'dose',
+      'just',
+      'vaccine',
+      'had',
+      'any',
+    ]);
+    // Most of the question's everyday words are unsaid; its one subject, through the documents' term, is said.
+    const passages = [source(1, 'Age 65 or older, no pneumococcal shot before: offer 1 dose PCV20.')];
+    const expander = {
+      expand: (w: string) => (w === 'pneumonia' ? [{ words: ['pneumococcal'], weight: 1 }] : []),
+    };
+    expect(
+      extractAnswer(
+        'My dad just turned 65 and has never had any pneumonia shot. What should he be offered?',
+        passages,
+        3,
+        {
+          lexicon: lex,
+          expander,
+        },
+      ),
+    ).toBe('Age 65 or older, no pneumococcal shot before: offer 1 dose PCV20. [1]');
   });
 
   it('does not count pronouns or words naming the source as unsaid subject words', () => {

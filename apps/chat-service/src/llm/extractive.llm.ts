@@ -222,6 +222,13 @@ function overlap(a: Set<string>, b: Set<string>): number {
   return n / Math.max(1, Math.min(a.size, b.size));
 }
 
+/** Whom a lay question is asked for ("my dad just turned 65"): the asker's situation, not what the documents are about. */
+const ABOUT_THE_ASKER = new Set(
+  'dad daddy mum mom mommy mummy mother father parent parents wife husband spouse son daughter kid kids brother sister grandma grandpa grandmother grandfather grandson granddaughter aunt uncle niece nephew cousin friend boyfriend girlfriend fiance fiancee roommate neighbour neighbor colleague coworker boss'.split(
+    ' ',
+  ),
+);
+
 /**
  * Whether the passages leave the question's subject unsaid: half or more of its specific words
  * (rare nouns and names: "warfarin", "glaucoma", "MMWR") appear in none of them, in any form (nor
@@ -238,7 +245,9 @@ export function unsupported(
 ): boolean {
   const said = new Set<string>();
   for (const p of passages) for (const l of p.lemmas) said.add(l);
-  const words = withoutNumbers(question).filter((w) => !ABOUT_THE_SOURCE.has(w) && !lexicon.isFunctionWord(w));
+  const words = withoutNumbers(question).filter(
+    (w) => !ABOUT_THE_SOURCE.has(w) && !ABOUT_THE_ASKER.has(w) && !lexicon.isFunctionWord(w),
+  );
   if (!words.length) return false;
   const long = [...said].filter((w) => w.length >= 7);
   // A long word is said in another form when a passage word shares most of it: undertreated / undertreatment, prognostication / prognostic.
@@ -249,12 +258,15 @@ export function unsupported(
   const specific = words.filter((w) => !lexicon.isGeneral(w));
   const missingSpecific = specific.filter(missing).length;
   const missingShare = words.filter(missing).length / words.length;
-  // A long question (a study's title) may name one thing in a form no passage has; most of it said is enough.
+  // A long question (a study's title) may name one thing in a form no passage has; most of it said is enough,
+  // unless that thing is all it names: "what causes vertigo when turning over in bed?" is not about beds.
   // Half its words unsaid sinks a question only when it names no specific subject that the passages do say:
   // a lay question about a named thing ("how long do West Nile infections take to clear up?") is worded apart from its answer.
   const subjectSaid = specific.length > 0 && missingSpecific === 0;
   return (
-    (missingSpecific >= 1 && missingSpecific >= 0.5 * specific.length && missingShare >= 0.25) ||
+    (missingSpecific >= 1 &&
+      missingSpecific >= 0.5 * specific.length &&
+      (missingShare >= 0.25 || missingSpecific === specific.length)) ||
     (missingShare >= 0.5 && !subjectSaid)
   );
 }
