@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^@rag/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@rag/platform$': path.join(__dirname, 'libs/platform/src/index.ts'),
+    '^@rag/platform/testing$': path.join(__dirname, 'libs/platform/src/testing/index.ts'),
     '^@rag/ai$': path.join(__dirname, 'libs/ai/src/index.ts'),
     '^@rag/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },

@@ -1,4 +1,5 @@
-import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createRedis } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
 
 /** A conversation belongs to the collection it began in (real Redis). */

@@ -1,4 +1,4 @@
-import { outcomeWithin, RedisProcess, within } from '@rag/platform';
+import { outcomeWithin, RedisProcess, within } from '@rag/platform/testing';
 import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
 
 const settle = <T>(p: Promise<T>, ms = 6000) => outcomeWithin(p, ms);

@@ -1,5 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
-import { AppLogger, createRedis, DomainError, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { AppLogger, createRedis, DomainError } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { createHash } from 'node:crypto';
 import { GatewayConfig } from '../src/config/gateway.config';
 import { AccessGuard } from '../src/http/access.guard';

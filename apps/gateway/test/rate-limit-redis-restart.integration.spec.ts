@@ -1,5 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
-import { AppLogger, outcomeWithin, RedisProcess, within } from '@rag/platform';
+import { AppLogger } from '@rag/platform';
+import { outcomeWithin, RedisProcess, within } from '@rag/platform/testing';
 import { GatewayConfig } from '../src/config/gateway.config';
 import { AccessGuard } from '../src/http/access.guard';
 import { ApiKeysService } from '../src/keys/api-keys.service';

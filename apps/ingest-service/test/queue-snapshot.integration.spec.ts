@@ -1,5 +1,5 @@
 import Bull from 'bull';
-import { testRedisUrl, uniquePrefix } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { IngestJobData } from '../src/pipeline/ingest-job';
 import { IngestQueueAdapter } from '../src/queue/ingest-queue.adapter';
 

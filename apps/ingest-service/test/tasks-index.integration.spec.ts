@@ -1,4 +1,5 @@
-import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createRedis } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import type { Redis } from 'ioredis';
 import { IngestQueueAdapter } from '../src/queue/ingest-queue.adapter';
 import { TasksService } from '../src/tasks/tasks.service';

@@ -1,6 +1,7 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector, SearchReply } from '@rag/contracts';
-import { createRedis, DomainError, RequestContext, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createRedis, DomainError, RequestContext } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

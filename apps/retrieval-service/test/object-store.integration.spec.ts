@@ -1,6 +1,7 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector } from '@rag/contracts';
-import { createRedis, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { createRedis } from '@rag/platform';
+import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 import { RetrievalSearch } from '@rag/contracts';
-import { BusClient, RedisStreamsClient, testRedisUrl } from '@rag/platform';
+import { BusClient, RedisStreamsClient } from '@rag/platform';
+import { testRedisUrl } from '@rag/platform/testing';
 import { ROOT, Stack } from '@rag/testing';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

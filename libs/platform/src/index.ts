@@ -13,8 +13,5 @@ export * from './bus/bus-handler.decorators';
 export * from './bus/bus-exception.filter';
 export * from './bus/bus.module';
 export * from './bootstrap/start-service';
-export * from './testing/test-redis';
-export * from './testing/redis-process';
-export * from './testing/poll';
 export * from './redis/redis-lock';
 export * from './storage/upload-storage';

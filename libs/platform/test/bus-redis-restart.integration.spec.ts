@@ -9,12 +9,10 @@ import {
   BusHandler,
   BusPayload,
   DomainError,
-  RedisProcess,
   RedisStreamsClient,
   RedisStreamsServer,
-  uniquePrefix,
-  within,
 } from '../src';
+import { RedisProcess, uniquePrefix, within } from '../src/testing';
 
 const Echo = defineMessage(
   'test.restart.echo' as Pattern,

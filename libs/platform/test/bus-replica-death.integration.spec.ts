@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { BusClient, DomainError, isReplicaLost, RedisProcess, RedisStreamsClient, uniquePrefix } from '../src';
+import { BusClient, DomainError, isReplicaLost, RedisStreamsClient } from '../src';
+import { RedisProcess, uniquePrefix } from '../src/testing';
 import { SlowEcho } from './fixtures/echo-server';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -18,9 +18,8 @@ import {
   RedisStreamsClient,
   RedisStreamsServer,
   RequestContext,
-  testRedisUrl,
-  uniquePrefix,
 } from '../src';
+import { testRedisUrl, uniquePrefix } from '../src/testing';
 
 const Echo = defineMessage(
   'test.echo' as Pattern,

@@ -1,4 +1,5 @@
-import { createRedis, DomainError, RedisClient, RedisLock, testRedisUrl, uniquePrefix } from '../src';
+import { createRedis, DomainError, RedisClient, RedisLock } from '../src';
+import { testRedisUrl, uniquePrefix } from '../src/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

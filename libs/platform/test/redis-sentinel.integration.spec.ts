@@ -1,4 +1,5 @@
-import { createRedis, RedisClient, RedisProcess, redisOptionsFromUrl, sentinelUrl, within } from '../src';
+import { createRedis, RedisClient, redisOptionsFromUrl, sentinelUrl } from '../src';
+import { RedisProcess, within } from '../src/testing';
 
 /** Redis high availability through Sentinel: real master, replica and Sentinel processes; the test kills the master. */
 describe('Redis through Sentinel (real redis-server and redis-sentinel processes)', () => {

@@ -1,4 +1,4 @@
-import { RedisProcess, within } from '@rag/platform';
+import { RedisProcess, within } from '@rag/platform/testing';
 import { DATASETS, getJson, jsonPost, Stack, upload, waitForTask } from '@rag/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

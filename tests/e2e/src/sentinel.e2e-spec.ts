@@ -1,4 +1,5 @@
-import { createRedis, RedisProcess, within } from '@rag/platform';
+import { createRedis } from '@rag/platform';
+import { RedisProcess, within } from '@rag/platform/testing';
 import { getJson, jsonPost, Stack, upload, waitForTask } from '@rag/testing';
 
 /** All services find Redis through a Sentinel; the test kills the master with SIGKILL and the replica takes over. */

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, testRedisUrl, uniquePrefix } from '@rag/platform';
+import { freePort, testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 
 export { freePort };
 
