@@ -101,8 +101,8 @@ function marginLines(runs: TextRun[]): MarginLine[] {
       .toLowerCase(),
   });
   // Text set sideways beside the upright text (a stamp down the page's edge: "jbell on DSKJLSW7X2PROD with PROPOSALS").
-  const left = Math.min(...upright.map((r) => r.x));
-  const right = Math.max(...upright.map((r) => r.x + r.width));
+  const left = upright.reduce((m, r) => Math.min(m, r.x), Infinity);
+  const right = upright.reduce((m, r) => Math.max(m, r.x + r.width), -Infinity);
   const side = runs
     .filter((r) => Math.abs(r.angle ?? 0) >= 1 && r.str.trim())
     .filter((r) => {
