@@ -35,6 +35,15 @@ describe('textCoverage', () => {
     expect(textCoverage(pages, chunks)).toMatchObject({ lines: 8, kept: 4, runningDropped: 4, coverage: 1 });
   });
 
+  it('counts a running header whose page number moves from its left to its right on facing pages as dropped', () => {
+    // Seven pages, the first a cover: neither side alone is on half of them.
+    const header = (i: number) =>
+      i === 1 ? 'Cover' : i % 2 ? `Federal Register / Vol. 85 ${i + 100}` : `${i + 100} Federal Register / Vol. 85`;
+    const pages = [1, 2, 3, 4, 5, 6, 7].map((i) => `${header(i)}\nBody text of page ${i}\n`).join('\f');
+    const chunks = [1, 2, 3, 4, 5, 6, 7].map((i) => ({ text: `Body text of page ${i}`, dataType: 'text' }));
+    expect(textCoverage(pages, chunks, 3)).toMatchObject({ kept: 7, runningDropped: 6, coverage: 1 });
+  });
+
   it('counts a table row whose cells wrap as kept in cells, apart from verbatim lines, but never a row of another table', () => {
     // pdftotext prints the visual row "Staffing shortage Use resources"; the table holds the wrapped cells whole.
     const ref =

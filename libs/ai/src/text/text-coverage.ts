@@ -55,14 +55,15 @@ export function decodeHtmlEntities(s: string): string {
  * Line coverage of a reference text layer (e.g. `pdftotext -raw`, pages separated by form feeds)
  * by a document's chunks in order, compared as lowercase letters and digits only. A line is kept
  * when it appears whole in the joined chunks, or when it is cut exactly at a chunk boundary. A
- * missing line whose digit-masked form recurs on at least half the pages is counted as a dropped
- * running header or footer rather than as lost text.
+ * missing line whose digit-masked form (a page number at either end left out) recurs on at least
+ * half the pages is counted as a dropped running header or footer rather than as lost text.
  */
 export function textCoverage(reference: string, chunks: CoverageChunk[], minWords = 6): TextCoverage {
   const normed = chunks.map((c) => norm(plainChunkText(c)));
   const hay = normed.join('');
   const pages = reference.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
-  const mask = (l: string) => norm(l).replace(/[0-9]+/g, '#');
+  // The page number of a running header sits at its left on even pages and at its right on odd ones.
+  const mask = (l: string) => norm(l.trim().replace(/^\d+\s+|\s+\d+$/, '')).replace(/[0-9]+/g, '#');
   const onPages = new Map<string, number>();
   for (const pg of pages) for (const k of new Set(pg.split('\n').map(mask))) onPages.set(k, (onPages.get(k) ?? 0) + 1);
   const running = (l: string) => pages.length >= 3 && (onPages.get(mask(l)) ?? 0) >= Math.max(3, pages.length / 2);
