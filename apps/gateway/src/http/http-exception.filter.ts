@@ -32,7 +32,6 @@ const FROM_HTTP: Record<number, ErrorCode> = {
   429: 'RATE_LIMITED',
 };
 
-
 /** The HTTP transport's one error mapping: every error body is {statusCode, code, message, requestId}. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
