@@ -32,6 +32,19 @@ describe('table cell score', () => {
     ]);
   });
 
+  it('joins the chunks of one long table without a header row (its caption repeated), not those of another width', () => {
+    const headless = (caption: string, rows: string[][]) =>
+      `<table><caption>${caption}</caption><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+    const parts = [headless('T', [['a', '1']]), headless('T', [['b', '2']]), headless('T', [['c', '3', 'x']])];
+    expect(joinContinued(parts.flatMap((p) => parseTables(p)))).toEqual([
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+      [['c', '3', 'x']],
+    ]);
+  });
+
   it('compares cells without white space and dot leaders, not without their characters', () => {
     expect(looseNorm('11,062 .6')).toBe(looseNorm('11,062.6'));
     expect(looseNorm('Total   .\n .\n .  .  .')).toBe(looseNorm('Total'));

@@ -53,14 +53,19 @@ export function parseTables(html: string, norm: (s: string) => string = looseNor
 
 /**
  * A long table is stored as several chunks, each repeating its caption and header: consecutive
- * tables with the same caption and header are one table again (its header once).
+ * tables with the same caption and header are one table again (its header once). Chunks of a table
+ * without a header row repeat its caption only: consecutive ones of the same width are one table.
  */
 export function joinContinued(tables: ParsedTable[]): Grid[] {
   const out: ParsedTable[] = [];
   for (const t of tables) {
     const prev = out[out.length - 1];
     const same =
-      prev && prev.caption === t.caption && t.head.length > 0 && JSON.stringify(prev.head) === JSON.stringify(t.head);
+      prev &&
+      prev.caption === t.caption &&
+      (t.head.length > 0
+        ? JSON.stringify(prev.head) === JSON.stringify(t.head)
+        : prev.head.length === 0 && prev.rows[0]?.length === t.rows[0]?.length);
     if (same) prev.rows.push(...t.rows.slice(t.head.length));
     else out.push({ ...t, rows: [...t.rows] });
   }

@@ -91,6 +91,18 @@ describe('chunkElements', () => {
     for (let i = 0; i < 40; i++) expect(all).toContain(`<td>drug ${i}</td>`);
   });
 
+  it('splits a table without a header row by rows, with no header to repeat', () => {
+    const table = tableFromRows(
+      Array.from({ length: 30 }, (_, i) => [`vaccine ${i}`, `${i}.5 ml`, `${i + 10}%`]),
+      2,
+    );
+    expect(table.headerRows).toBe(0);
+    const chunks = chunkElements([table], { maxTokens: 60, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) expect(c.text).not.toContain('<thead>');
+    expect(chunks.flatMap((c) => c.text.match(/<td>vaccine \d+<\/td>/g) ?? [])).toHaveLength(30);
+  });
+
   it('repeats every header row of a table with a group header over its sub-headers, and each body row once', () => {
     const table = tableFromRows(
       [

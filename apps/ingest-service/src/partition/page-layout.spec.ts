@@ -496,6 +496,30 @@ describe('layoutPage reading order', () => {
   });
 });
 
+describe('tableFromRows', () => {
+  it('puts the first row in <thead>, years and column numbers included, but not a first row of measures', () => {
+    const headed = tableFromRows(
+      [
+        ['Disease', '2019', '2020'],
+        ['Mumps', '870 (8)', '912 (9)'],
+      ],
+      1,
+    );
+    expect(headed.html).toContain('<thead><tr><th>Disease</th><th>2019</th><th>2020</th></tr></thead>');
+    const headless = tableFromRows(
+      [
+        ['Mumps', '870 (8)', '12.5%'],
+        ['Measles', '517 (5)', '3.1%'],
+      ],
+      1,
+    );
+    expect(headless.headerRows).toBe(0);
+    expect(headless.html).toBe(
+      '<table><tbody><tr><td>Mumps</td><td>870 (8)</td><td>12.5%</td></tr><tr><td>Measles</td><td>517 (5)</td><td>3.1%</td></tr></tbody></table>',
+    );
+  });
+});
+
 describe('mergeHeaderLines', () => {
   it('joins a header typeset over several lines into one header row', () => {
     const rows = [

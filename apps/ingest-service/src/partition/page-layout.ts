@@ -1045,14 +1045,19 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
 }
 
 /**
- * A table element from rows of cell texts. The first row is the header, and so are the rows after
- * it that hold names, not numbers, above a body of numbers (a group header over its sub-headers:
- * "Governor" over "Brian Calley | Jim Hines").
+ * A table element from rows of cell texts. The first row is the header, unless it holds measures (a
+ * table without one), and so are the rows after it that hold names, not numbers, above a body of
+ * numbers (a group header over its sub-headers: "Governor" over "Brian Calley | Jim Hines").
  */
 export function tableFromRows(rows: string[][], page: number): Element {
   const numbers = (r: string[]) => r.some((c) => NUMERIC_CELL.test(c));
-  let depth = 1;
+  // A first row of measures ("Mumps | 870 (8) | 12.5%") is data: the table has no header row (years and column numbers may head one).
+  const measure = (c: string) => NUMERIC_CELL.test(c) && !/^(?:1[89]|20)\d\d$/.test(c) && !/^\d{1,2}$/.test(c);
+  const values = rows[0].slice(1).filter(Boolean);
+  const headless = values.length >= 2 && values.filter(measure).length >= (2 / 3) * values.length;
+  let depth = headless ? 0 : 1;
   while (
+    depth > 0 &&
     depth < Math.min(3, rows.length - 1) &&
     rows[depth].filter(Boolean).length >= 2 &&
     !numbers(rows[depth]) &&
@@ -1062,12 +1067,16 @@ export function tableFromRows(rows: string[][], page: number): Element {
   const line = (r: string[], tag: 'th' | 'td') =>
     '<tr>' + r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('') + '</tr>';
   const html =
-    '<table><thead>' +
-    rows
-      .slice(0, depth)
-      .map((r) => line(r, 'th'))
-      .join('') +
-    '</thead><tbody>' +
+    '<table>' +
+    (depth
+      ? '<thead>' +
+        rows
+          .slice(0, depth)
+          .map((r) => line(r, 'th'))
+          .join('') +
+        '</thead>'
+      : '') +
+    '<tbody>' +
     rows
       .slice(depth)
       .map((r) => line(r, 'td'))
