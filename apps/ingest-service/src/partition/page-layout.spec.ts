@@ -514,6 +514,25 @@ describe('tableFromRows', () => {
       1,
     );
     expect(headless.headerRows).toBe(0);
+    // A label and its amount, row after row, from the first.
+    expect(
+      tableFromRows(
+        [
+          ['Net asset value', '5,111,372'],
+          ['Units outstanding', '49,136'],
+        ],
+        1,
+      ).headerRows,
+    ).toBe(0);
+    expect(
+      tableFromRows(
+        [
+          ['Vaccine', 'Doses'],
+          ['Td', '2'],
+        ],
+        1,
+      ).headerRows,
+    ).toBe(1);
     expect(headless.html).toBe(
       '<table><tbody><tr><td>Mumps</td><td>870 (8)</td><td>12.5%</td></tr><tr><td>Measles</td><td>517 (5)</td><td>3.1%</td></tr></tbody></table>',
     );

@@ -1054,7 +1054,8 @@ export function tableFromRows(rows: string[][], page: number): Element {
   // A first row of measures ("Mumps | 870 (8) | 12.5%") is data: the table has no header row (years and column numbers may head one).
   const measure = (c: string) => NUMERIC_CELL.test(c) && !/^(?:1[89]|20)\d\d$/.test(c) && !/^\d{1,2}$/.test(c);
   const values = rows[0].slice(1).filter(Boolean);
-  const headless = values.length >= 2 && values.filter(measure).length >= (2 / 3) * values.length;
+  const headless =
+    values.length >= Math.min(2, rows[0].length - 1) && values.filter(measure).length >= (2 / 3) * values.length;
   let depth = headless ? 0 : 1;
   while (
     depth > 0 &&
