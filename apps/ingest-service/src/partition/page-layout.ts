@@ -90,13 +90,17 @@ export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): E
 const quarterOf = (r: TextRun) => ((Math.round((r.angle ?? 0) / 90) % 4) + 4) % 4;
 
 /**
- * A run set at 90 or 270 degrees as an upright fragment covering its glyphs, so a ruled grid can
- * place it in the cell it stands in (the run's origin is on its baseline, the glyphs rise from it).
+ * Across the page, where the glyphs of a run set at 90 or 270 degrees lie: its origin is on its
+ * baseline, and the glyphs rise to the left of it when it is turned anticlockwise, to the right when clockwise.
  */
+export function sidewaysGlyphsX(r: TextRun): [number, number] {
+  return quarterOf(r) === 1 ? [r.x - 0.82 * r.size, r.x + 0.23 * r.size] : [r.x - 0.23 * r.size, r.x + 0.82 * r.size];
+}
+
+/** A run set at 90 or 270 degrees as an upright fragment covering its glyphs, so a ruled grid can place it in the cell it stands in. */
 function sidewaysFragment(r: TextRun): Fragment {
-  const up = quarterOf(r) === 1;
-  const [x0, x1] = up ? [r.x - 0.82 * r.size, r.x + 0.23 * r.size] : [r.x - 0.23 * r.size, r.x + 0.82 * r.size];
-  const middle = up ? r.y + r.width / 2 : r.y - r.width / 2;
+  const [x0, x1] = sidewaysGlyphsX(r);
+  const middle = quarterOf(r) === 1 ? r.y + r.width / 2 : r.y - r.width / 2;
   const text = r.str.trim();
   return {
     y: middle - 0.3 * r.size,
@@ -230,18 +234,17 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number, sideways: Fr
   const inside = (b: { x0: number; y0: number; x1: number; y1: number }, x: number, y: number) =>
     x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 - TOL && y <= b.y1 + TOL;
   const zones: Zone[] = [];
+  // The fragments the zones found so far hold.
+  const claimed = new Set<Fragment>();
   // Largest first: a table's outer border wins over its cells; a region that is no table (a page
   // frame, a call-out box) leaves the ones inside it to be tried.
   for (const b of boxes.sort((p, q) => (q.x1 - q.x0) * (q.y1 - q.y0) - (p.x1 - p.x0) * (p.y1 - p.y0))) {
     if (zones.some((z) => inside(z, b.x0, b.y0) && inside(z, b.x1, b.y1))) continue;
-    const mine = frags.filter(
-      (f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)),
-    );
+    const freeInside = (f: Fragment) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !claimed.has(f);
+    const mine = frags.filter(freeInside);
     if (!mine.length) continue;
     // Sideways text in a grid of upright text (headers set vertically over narrow columns) is read in its cell; a grid of mostly sideways text is a table turned, read in its own frame.
-    const turned = sideways.filter(
-      (f) => inside(b, (f.seg.x0 + f.seg.x1) / 2, f.y + 0.3 * f.size) && !zones.some((z) => z.frags.includes(f)),
-    );
+    const turned = sideways.filter(freeInside);
     if (turned.length <= mine.length) mine.push(...turned);
     const within = (r: Rule) => r.x0 >= b.x0 - TOL && r.x1 <= b.x1 + TOL && r.y0 >= b.y0 - TOL && r.y1 <= b.y1 + TOL;
     // Around other ruled regions (a page frame, a box around a table), only rules that run through
@@ -259,23 +262,25 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number, sideways: Fr
     const hWithin = h.filter(within);
     const ruledAcross = (y: number, x: number) =>
       hWithin.some((r) => Math.abs((r.y0 + r.y1) / 2 - y) <= TOL && r.x0 <= x + TOL && r.x1 >= x - TOL);
-    const taken = new Set([...mine, ...zones.flatMap((z) => z.frags)]);
+    const own = new Set(mine);
     const labels = rowLabels(
       b,
       ys,
       mine,
-      frags.filter((f) => f.seg.x1 <= b.x0 + TOL && !taken.has(f)),
+      frags.filter((f) => f.seg.x1 <= b.x0 + TOL && !claimed.has(f) && !own.has(f)),
     );
     const box = labels.length ? { ...b, x0: Math.min(...labels.map((f) => f.seg.x0)) - 1 } : b;
     const cols = labels.length ? [box.x0, ...xs] : xs;
     mine.push(...labels);
     const table = gridTable(regroup(mine), cols, ys, page, ruledAcross);
-    if (table) zones.push(zoneOf(box, cols, ys, mine, table));
+    if (!table) continue;
+    zones.push(zoneOf(box, cols, ys, mine, table));
+    for (const f of mine) claimed.add(f);
   }
   zones.push(
     ...ruledRowZones(
       h,
-      frags.filter((f) => !zones.some((z) => z.frags.includes(f))),
+      frags.filter((f) => !claimed.has(f)),
       page,
     ),
   );

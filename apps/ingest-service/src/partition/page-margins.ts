@@ -1,4 +1,4 @@
-import { TextRun } from './page-layout';
+import { sidewaysGlyphsX, TextRun } from './page-layout';
 
 /** What repeated-margin detection removed from a document. */
 export interface MarginResult {
@@ -106,9 +106,8 @@ function marginLines(runs: TextRun[]): MarginLine[] {
   const side = runs
     .filter((r) => Math.abs(r.angle ?? 0) >= 1 && r.str.trim())
     .filter((r) => {
-      // Glyphs rise to the left of the baseline of text turned a quarter anticlockwise, to its right when turned clockwise.
-      const [below, above] = Math.round((r.angle ?? 0) / 90) % 4 === 1 ? [0.82, 0.23] : [0.23, 0.82];
-      return r.x + above * r.size < left || r.x - below * r.size > right;
+      const [x0, x1] = sidewaysGlyphsX(r);
+      return x1 < left || x0 > right;
     })
     .map((r) => line('side', [r]));
   return [
