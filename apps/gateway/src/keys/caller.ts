@@ -32,7 +32,7 @@ export function mayTouch(caller: Caller, collectionId: string): boolean {
 
 /** Whether every collection `pattern` names is also named by one of `patterns` (a key cannot grant more than it has). */
 export function covers(patterns: readonly string[], pattern: string): boolean {
-  return patterns.some((p) => p === '*' || p === pattern || (p.endsWith('*') && pattern.startsWith(p.slice(0, -1))));
+  return patterns.some((p) => collectionMatches(p, pattern));
 }
 
 export function toCallerReply(c: Caller): CallerReply {
