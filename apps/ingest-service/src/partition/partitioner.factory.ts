@@ -5,6 +5,7 @@ import { Partitioner } from './element';
 import { ImageDescriber } from './image-describer';
 import { LocalPartitioner } from './local.partitioner';
 import { OcrEngine } from './ocr/ocr-engine';
+import { SidewaysLinesOcrEngine } from './ocr/sideways-lines.ocr-engine';
 import { StraighteningOcrEngine } from './ocr/straightening.ocr-engine';
 import { TesseractCliOcrEngine, tesseractCliInstalled } from './ocr/tesseract-cli.ocr-engine';
 import { TesseractOcrEngine } from './ocr/tesseract.ocr-engine';
@@ -56,7 +57,7 @@ function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogg
     );
   if (native)
     return new StraighteningOcrEngine(
-      new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs),
+      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs)),
       new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs),
     );
   if (ocr.engine === 'auto')
@@ -64,5 +65,5 @@ function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogg
       {},
       `tesseract (Debian package tesseract-ocr) not installed with ${ocr.lang}: OCR runs on the WASM build, slower`,
     );
-  return new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs);
+  return new SidewaysLinesOcrEngine(new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs));
 }

@@ -54,11 +54,23 @@ export function encodePng(img: RawImage): Buffer {
   } else {
     for (let y = 0; y < height; y++) raw.set(img.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
+  return png(width, height, kind === 3 ? 6 : kind === 2 ? 2 : 0, raw);
+}
+
+/** A PNG of 8-bit gray pixels, one byte each, row after row (a crop of a scan to read again). */
+export function encodeGrayPng(width: number, height: number, gray: Uint8Array): Buffer {
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(gray.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  return png(width, height, 0, raw);
+}
+
+/** The file around filtered rows (each row led by filter type 0), 8 bits per sample. */
+function png(width: number, height: number, colorType: number, raw: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
-  ihdr[9] = kind === 3 ? 6 : kind === 2 ? 2 : 0;
+  ihdr[9] = colorType;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),

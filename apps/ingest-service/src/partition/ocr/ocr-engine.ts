@@ -18,6 +18,8 @@ export interface OcrLine {
 /** What the caller knows of the image: its resolution, from the page box it covers (an engine may ignore it). */
 export interface OcrOptions {
   dpi?: number;
+  /** The image is lines of text in one block, not a page to lay out (an engine may lay it out anyway). */
+  block?: boolean;
 }
 
 /** Port: text out of a page image (PNG). */

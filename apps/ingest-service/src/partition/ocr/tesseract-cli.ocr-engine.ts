@@ -70,7 +70,7 @@ export class TesseractCliOcrEngine implements OcrEngine {
       '-l',
       this.lang,
       '--psm',
-      '3',
+      opts.block ? '6' : '3',
       ...(opts.dpi ? ['--dpi', String(Math.round(opts.dpi))] : []),
       'hocr',
     ];
