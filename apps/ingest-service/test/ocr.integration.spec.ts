@@ -166,3 +166,32 @@ describe.each(ENGINES)('OCR of a page without a text layer (%s)', (_name, engine
     ).rejects.toThrow('scanned pages need OCR (OCR=auto)');
   });
 });
+
+describe('OCR of pages poppler draws (no image pdf.js can give)', () => {
+  const ROBUSTNESS = resolve(__dirname, '../../../../shared/datasets/pdf-corpus/robustness');
+  const ocr = new LocalPartitioner(
+    { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5, textLayer: 'poppler' },
+    undefined,
+    new TesseractCliOcrEngine('eng'),
+  );
+  afterAll(() => ocr.close());
+
+  const read = (file: string) =>
+    ocr.partition({ bytes: readFileSync(join(ROBUSTNESS, file)), sourceType: 'pdf', filename: file }, () => undefined);
+
+  it('reads text drawn as curves', async () => {
+    const r = await read('ocrmypdf_vector_text_as_curves.pdf');
+    expect(r.ocr?.pages).toEqual([1]);
+    expect(r.elements.map((e) => e.text).join(' ')).toMatch(/Sample Vector PDF for Testing/);
+  }, 60_000);
+
+  it('reads a scan stored as a JBIG2 image mask', async () => {
+    const r = await read('pdfminer_pdf-with-jbig2.pdf');
+    expect(r.ocr?.pages).toEqual([1]);
+    expect(r.elements.map((e) => e.text).join(' ')).toMatch(/Doesn/);
+  }, 60_000);
+
+  it('leaves a blank page undrawn: a clear failure, no OCR', async () => {
+    await expect(read('camelot_empty_page.pdf')).rejects.toThrow('no page image OCR could read');
+  });
+});

@@ -135,7 +135,7 @@ export class LocalPartitioner implements Partitioner {
       w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)
         ? {
             ...w,
-            message: `page ${w.page} is an image without a text layer, and OCR ${failed.has(w.page) ? `failed on it: ${failed.get(w.page)}` : 'found no text on it'}`,
+            message: `${w.message.replace(/:.*$/, '')}, and OCR ${failed.has(w.page) ? `failed on it: ${failed.get(w.page)}` : 'found no text on it'}`,
           }
         : w,
     );

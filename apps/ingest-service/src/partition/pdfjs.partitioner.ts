@@ -11,7 +11,7 @@ import {
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { continueTables, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
-import { readTextLayer, TextLayerPage } from './poppler.text-layer';
+import { readTextLayer, renderPage, TextLayerPage } from './poppler.text-layer';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
 // text extraction never renders, so inert stand-ins keep the logs clean.
@@ -68,12 +68,18 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
       opts.textLayer === 'poppler' && !opts.password
         ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
         : null;
+    // Where poppler may read the file it can also draw a page for OCR.
+    const render =
+      opts.textLayer === 'poppler' && !opts.password
+        ? (page: number, dpi: number) => renderPage(bytes, page, dpi, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
+        : undefined;
     const result = await read(
       open,
       progress,
       opts.extractImages,
       opts.ocrPages ?? 0,
       Array.isArray(layer) ? layer : null,
+      render,
     );
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
@@ -92,6 +98,7 @@ async function read(
   extract: PdfOptions['extractImages'],
   maxOcrPages: number,
   layer: TextLayerPage[] | null,
+  render?: (page: number, dpi: number) => Promise<Buffer>,
 ): Promise<PartitionResult> {
   // With poppler's text layer, pdf.js opens the document only when a page needs it, and without
   // its images when only ruling lines are wanted.
@@ -124,8 +131,16 @@ async function read(
         pageRuns.push(runs);
         const rules = wantRules && mayHoldTable(runs) ? await rulesOf(page) : [];
         pageRules.push(known && hasText ? inLayerFrame(rules, page, known) : rules);
-        if (!runs.some((r) => r.str.trim()) && (await paintsImages(page))) {
-          const scan = ocrPages.length < maxOcrPages ? await pageScan(page, p) : null;
+        const paints = runs.some((r) => r.str.trim()) ? null : await pagePaints(page);
+        if (paints) {
+          let scan: OcrPage | null = null;
+          let failure = paints === 'image' ? 'its image could not be decoded' : 'poppler could not draw it';
+          if (ocrPages.length < maxOcrPages) {
+            scan = paints === 'image' ? await pageScan(page, p) : null;
+            // Text drawn as shapes, an image mask, an image pdf.js cannot decode: the page as poppler draws it.
+            if (!scan && render)
+              scan = await renderedScan(page, p, render).catch((err: Error) => ((failure = err.message), null));
+          }
           if (scan) ocrPages.push(scan);
           const why =
             maxOcrPages === 0
@@ -134,11 +149,11 @@ async function read(
                 ? "to be OCR'd"
                 : ocrPages.length >= maxOcrPages
                   ? `over the OCR limit of ${maxOcrPages} pages`
-                  : 'its image could not be decoded';
+                  : failure;
           warnings.push({
             page: p,
             code: 'PAGE_WITHOUT_TEXT',
-            message: `page ${p} is an image without a text layer: ${scan ? why : `its text was not read (${why})`}`,
+            message: `page ${p} ${paints === 'image' ? 'is an image' : 'is drawn'} without a text layer: ${scan ? why : `its text was not read (${why})`}`,
           });
         }
         if (extract && images.length < extract.max) images.push(...(await pageImages(page, p, extract, runs)));
@@ -217,15 +232,44 @@ function inLayerFrame(rules: Rule[], page: PdfPage, layer: TextLayerPage): Rule[
 
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
-/** Whether the page paints an image (asked only of pages without text, so the operator list is rarely built). */
-async function paintsImages(page: PdfPage): Promise<boolean> {
+/**
+ * What a page without text paints: an image, else shapes (text drawn as curves, or a drawing), else
+ * nothing (a blank page). Asked only of pages without text, so the operator list is rarely built.
+ */
+async function pagePaints(page: PdfPage): Promise<'image' | 'shapes' | null> {
   const ops = await page.getOperatorList();
-  const paint = new Set([
+  const image = new Set([
     pdfjs.OPS.paintImageXObject,
     pdfjs.OPS.paintInlineImageXObject,
     pdfjs.OPS.paintImageMaskXObject,
   ]);
-  return ops.fnArray.some((fn: number) => paint.has(fn));
+  if (ops.fnArray.some((fn: number) => image.has(fn))) return 'image';
+  return ops.fnArray.some((fn: number) => PAINT.has(fn)) ? 'shapes' : null;
+}
+
+/** Resolution a page is drawn at for OCR: tesseract's usual, lowered so a poster-sized page stays under 25 megapixels. */
+const RENDER_DPI = 200;
+const RENDER_MAX_PIXELS = 25e6;
+
+/** The page as poppler draws it, in gray, to be OCR'd; the image covers the displayed page. */
+async function renderedScan(
+  page: PdfPage,
+  pageNumber: number,
+  render: (page: number, dpi: number) => Promise<Buffer>,
+): Promise<OcrPage> {
+  const vp = page.getViewport({ scale: 1 });
+  const inches = (vp.width / 72) * (vp.height / 72);
+  const dpi = Math.max(1, Math.floor(Math.min(RENDER_DPI, Math.sqrt(RENDER_MAX_PIXELS / inches))));
+  const png = await render(pageNumber, dpi);
+  // The image's size from its PNG header (width and height follow the signature and the IHDR chunk's length and type).
+  return {
+    page: pageNumber,
+    png,
+    imageWidth: png.readUInt32BE(16),
+    imageHeight: png.readUInt32BE(20),
+    pageWidth: vp.width,
+    pageHeight: vp.height,
+  };
 }
 
 const PAINT = new Set([
@@ -354,7 +398,8 @@ async function pageScan(page: PdfPage, pageNumber: number): Promise<OcrPage | nu
       // not decoded (an unsupported filter): another image may be
     }
   }
-  if (!best) return null;
+  // A poster-sized scan is drawn smaller instead (tesseract gives up on a 35000-pixel square).
+  if (!best || best.width * best.height > RENDER_MAX_PIXELS) return null;
   const [x0, y0, x1, y1] = page.view as number[];
   return {
     page: pageNumber,

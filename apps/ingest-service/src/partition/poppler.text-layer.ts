@@ -30,12 +30,24 @@ export async function readTextLayer(bytes: Buffer, timeoutMs: number): Promise<T
   let out: string;
   try {
     // The crop box is the frame pdf.js draws in (and places its ruling lines in); poppler's default is the media box.
-    out = await run('pdftotext', ['-enc', 'UTF-8', '-cropbox', '-bbox-layout', '-', '-'], bytes, timeoutMs);
+    out = (await run('pdftotext', ['-enc', 'UTF-8', '-cropbox', '-bbox-layout', '-', '-'], bytes, timeoutMs)).toString(
+      'utf8',
+    );
   } catch (err) {
     return { reason: (err as Error).message };
   }
   const pages = parseBboxLayout(out);
   return pages.length ? pages : { reason: 'pdftotext found no pages' };
+}
+
+/**
+ * One page drawn as a gray PNG at `dpi` (`pdftoppm`, crop box, page rotation applied): the image
+ * to OCR of a page whose text is drawn as shapes, or whose scan is an image mask pdf.js gives no
+ * pixels for. Throws when poppler refuses the page or overruns its deadline.
+ */
+export function renderPage(bytes: Buffer, page: number, dpi: number, timeoutMs: number): Promise<Buffer> {
+  const p = String(page);
+  return run('pdftoppm', ['-f', p, '-l', p, '-r', String(dpi), '-gray', '-png', '-cropbox', '-'], bytes, timeoutMs);
 }
 
 /** Whether `pdftotext` (poppler-utils) can be run here. */
@@ -151,7 +163,7 @@ const haveTimeoutTool = () =>
  * error line. The deadline is also given to coreutils' `timeout`, which kills the command even when
  * this thread is gone (a worker terminated by its pool leaves its children running otherwise).
  */
-function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Promise<string> {
+function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const bounded = haveTimeoutTool();
     const child = bounded
@@ -176,7 +188,7 @@ function run(cmd: string, args: string[], input: Buffer, timeoutMs: number): Pro
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      if (code === 0) resolve(Buffer.concat(out));
       else if (bounded && (code === 124 || code === 137)) reject(new Error(`${cmd} took longer than ${timeoutMs} ms`));
       else if (bounded && code === 127) reject(new Error(`${cmd} could not be run: not installed`));
       else reject(new Error(`${cmd} exited with ${code}${err ? `: ${err.split('\n')[0]}` : ''}`));
