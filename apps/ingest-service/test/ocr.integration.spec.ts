@@ -195,3 +195,54 @@ describe('OCR of pages poppler draws (no image pdf.js can give)', () => {
     await expect(read('camelot_empty_page.pdf')).rejects.toThrow('no page image OCR could read');
   });
 });
+
+describe('OCR of a document of several scanned pages', () => {
+  it('reads pages two at a time, reports "ocr n/5" as it goes, and reports the pages past the document budget', async () => {
+    let running = 0;
+    let most = 0;
+    const engine: OcrEngine = {
+      name: 'slow',
+      recognize: async () => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 400));
+        running--;
+        const word = { text: 'word', x0: 100, y0: 80, x1: 200, y1: 100, confidence: 90 };
+        return [{ baseline: 100, height: 20, words: [word] }];
+      },
+      close: async () => undefined,
+    };
+    // Pages 1-2 start at once, 3-4 after 400 ms, page 5 at 800 ms: past the 600 ms budget.
+    const p = new LocalPartitioner(
+      {
+        timeoutMs: 60_000,
+        countImages: false,
+        workers: 1,
+        ocrMaxPages: 10,
+        ocrConcurrency: 2,
+        ocrDocumentTimeoutMs: 600,
+      },
+      undefined,
+      engine,
+    );
+    const seen: string[] = [];
+    try {
+      const r = await p.partition(
+        { bytes: readFileSync(join(REAL_DOCS, `${SCAN}.pdf`)), sourceType: 'pdf', filename: 'scan.pdf' },
+        (done, total, stage) => stage === 'ocr' && seen.push(`${done}/${total}`),
+      );
+      expect(most).toBe(2);
+      expect(seen).toEqual(['0/5', '1/5', '2/5', '3/5', '4/5', '5/5']);
+      expect(r.ocr?.pages).toEqual([1, 2, 3, 4]);
+      expect(r.warnings).toEqual([
+        {
+          page: 5,
+          code: 'PAGE_WITHOUT_TEXT',
+          message:
+            "page 5 is an image without a text layer, and OCR failed on it: the document's OCR time budget of 0.6 s was spent",
+        },
+      ]);
+    } finally {
+      await p.close();
+    }
+  }, 60_000);
+});

@@ -1,6 +1,7 @@
 import { plainChunkText } from '@rag/ai';
 import { Stack } from '@rag/testing';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { uploadFiles, waitForTasks } from '../http';
@@ -181,7 +182,7 @@ export async function ocrQuality(ctx: BenchContext): Promise<void> {
     .filter((f) => f.endsWith('_scanned.pdf'))
     .sort()
     .slice(0, ctx.quick ? 1 : undefined);
-  const main = await measureOcr(dir, files, {});
+  const main = await measureOcr(dir, files, { OCR_CONCURRENCY: '1' });
   const { sums, ocrPages, ocrMs } = main;
   const cer = (x: Sums, k: keyof Sums) => round((100 * x[k].errors) / Math.max(1, x[k].chars), 2);
   const sortedCer = (k: keyof Sums) => round((100 * sums[k].sortedErrors) / Math.max(1, sums[k].sortedChars), 2);
@@ -218,8 +219,19 @@ export async function ocrQuality(ctx: BenchContext): Promise<void> {
   });
   ctx.details.ocr = { perPage: main.perPage, failed: main.failed };
   if (ctx.quick) return;
+  // The default: as many pages of a document at once as there are cores.
+  const cores = availableParallelism();
+  const all = await measureOcr(dir, files, { OCR_CONCURRENCY: String(cores) });
+  const perSecond = (m: { ocrPages: number; ocrMs: number }) => m.ocrPages / Math.max(0.001, m.ocrMs / 1000);
+  figure(ctx, {
+    section,
+    name: `OCR'd pages per second, upload to SUCCESS, ${cores} OCR workers (the default, one per core)`,
+    value: round(perSecond(all), 3),
+    unit: 'pages/s',
+    note: `${round(perSecond(all) / perSecond(main), 2)}× one worker, same run`,
+  });
   // Same-run baseline: the WASM build alone (OCR_ENGINE=wasm), the engine before the native one.
-  const wasm = await measureOcr(dir, files, { OCR_ENGINE: 'wasm' });
+  const wasm = await measureOcr(dir, files, { OCR_ENGINE: 'wasm', OCR_CONCURRENCY: '1' });
   figure(ctx, {
     section,
     name: 'tesseract.js alone (OCR_ENGINE=wasm): character error rate, upright / rotated / skewed',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   checkEmbedderEnv,
   EmbedderConfig,
@@ -19,7 +20,16 @@ export interface IngestConfig extends BaseConfig {
   pdfTextLayer: 'auto' | 'poppler' | 'pdfjs';
   chunking: { maxTokens: number; overlapTokens: number };
   /** OCR of pages without a text layer (local partitioner); undefined: off. */
-  ocr?: { engine: 'auto' | 'native' | 'wasm'; lang: string; maxPages: number; pageTimeoutMs: number };
+  ocr?: {
+    engine: 'auto' | 'native' | 'wasm';
+    lang: string;
+    maxPages: number;
+    pageTimeoutMs: number;
+    /** OCR of one document stops here; the pages left are reported. */
+    documentTimeoutMs: number;
+    /** Pages read at once (tesseract processes), in this process across its jobs. */
+    concurrency: number;
+  };
   embedder: EmbedderConfig;
   concurrency: number;
   /** Re-queues accepted uploads whose job is gone (0 = only at start-up); files older than graceMs without a manifest are removed. */
@@ -55,6 +65,8 @@ const schema = z
       .default('eng'),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
     OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
+    OCR_DOCUMENT_TIMEOUT_MS: env.int(600_000, 1000),
+    OCR_CONCURRENCY: env.int(availableParallelism(), 1, 64),
     CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
     CHUNK_OVERLAP_TOKENS: env.int(40, 0, 2000),
     INGEST_CONCURRENCY: env.int(2, 1, 64),
@@ -102,7 +114,14 @@ const schema = z
     ocr:
       e.OCR === 'off'
         ? undefined
-        : { engine: e.OCR_ENGINE, lang: e.OCR_LANG, maxPages: e.OCR_MAX_PAGES, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS },
+        : {
+            engine: e.OCR_ENGINE,
+            lang: e.OCR_LANG,
+            maxPages: e.OCR_MAX_PAGES,
+            pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS,
+            documentTimeoutMs: e.OCR_DOCUMENT_TIMEOUT_MS,
+            concurrency: e.OCR_CONCURRENCY,
+          },
     chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
     embedder: toEmbedderConfig(e),
     concurrency: e.INGEST_CONCURRENCY,

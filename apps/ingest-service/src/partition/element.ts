@@ -76,7 +76,8 @@ export interface PartitionResult {
   ocr?: { pages: number[]; confidence: number };
 }
 
-export type PageProgress = (pagesDone: number, pagesTotal: number) => void;
+/** Pages read so far; with stage `ocr`, pages OCR'd of those that need it. */
+export type PageProgress = (pagesDone: number, pagesTotal: number, stage?: 'ocr') => void;
 
 /** Port: turns a document's bytes into elements. */
 export interface Partitioner {

@@ -28,6 +28,10 @@ export class LocalPartitioner implements Partitioner {
       maxImages?: number;
       minImageSide?: number;
       ocrMaxPages?: number;
+      /** OCR of one document stops after this long; the pages left are reported. */
+      ocrDocumentTimeoutMs?: number;
+      /** Pages of one document given to the OCR engine at once (the engine bounds its own processes). */
+      ocrConcurrency?: number;
       textLayer?: 'poppler' | 'pdfjs';
       warm?: boolean;
     },
@@ -54,7 +58,7 @@ export class LocalPartitioner implements Partitioner {
         },
         progress,
       );
-      const r = parsed.ocrPages?.length ? await this.withOcr(parsed) : parsed;
+      const r = parsed.ocrPages?.length ? await this.withOcr(parsed, progress) : parsed;
       if (!r.elements.length && !r.images?.length) {
         throw new DomainError(
           'DOCUMENT_UNREADABLE',
@@ -104,22 +108,41 @@ export class LocalPartitioner implements Partitioner {
     await Promise.all([this.pool.close(), this.ocr?.close()]);
   }
 
-  /** OCR'd pages laid out into elements in page order; their "no text layer" warnings are resolved. */
-  private async withOcr(r: PartitionResult): Promise<PartitionResult> {
+  /**
+   * OCR'd pages laid out into elements in page order; their "no text layer" warnings are resolved.
+   * Pages go to the engine a few at a time, until the document's OCR budget is spent.
+   */
+  private async withOcr(r: PartitionResult, progress: PageProgress): Promise<PartitionResult> {
+    const scans = r.ocrPages!;
+    const read = new Map<number, OcrLine[]>();
+    const failed = new Map<number, string>();
+    const budget = this.opts.ocrDocumentTimeoutMs ?? 600_000;
+    const deadline = Date.now() + budget;
+    let next = 0;
+    let finished = 0;
+    progress(0, scans.length, 'ocr');
+    const reader = async () => {
+      while (next < scans.length) {
+        const scan = scans[next++];
+        try {
+          if (Date.now() > deadline) throw new Error(`the document's OCR time budget of ${budget / 1000} s was spent`);
+          const dpi = (72 * scan.imageWidth) / scan.pageWidth;
+          read.set(scan.page, await this.ocr!.recognize(Buffer.from(scan.png), { dpi }));
+        } catch (err) {
+          // One page the engine cannot read (e.g. an enormous image) is reported; the others still count.
+          failed.set(scan.page, (err as Error).message ?? String(err));
+        }
+        progress(++finished, scans.length, 'ocr');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.ocrConcurrency ?? 1) }, reader));
     const elements = [...r.elements];
     const done: number[] = [];
-    const failed = new Map<number, string>();
     let confidence = 0;
     let words = 0;
-    for (const scan of r.ocrPages!) {
-      let lines: OcrLine[];
-      try {
-        lines = await this.ocr!.recognize(Buffer.from(scan.png), { dpi: (72 * scan.imageWidth) / scan.pageWidth });
-      } catch (err) {
-        // One page the engine cannot read (e.g. an enormous image) is reported; the others still count.
-        failed.set(scan.page, (err as Error).message ?? String(err));
-        continue;
-      }
+    for (const scan of scans) {
+      const lines = read.get(scan.page);
+      if (!lines) continue;
       const runs = ocrRuns(scan, lines);
       if (!runs.length) continue;
       done.push(scan.page);

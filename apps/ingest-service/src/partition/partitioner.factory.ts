@@ -37,6 +37,8 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
       countImages: config.countImages,
       workers: config.concurrency,
       ocrMaxPages: config.ocr?.maxPages,
+      ocrDocumentTimeoutMs: config.ocr?.documentTimeoutMs,
+      ocrConcurrency: config.ocr?.concurrency,
       textLayer,
       warm: true,
     },
@@ -57,7 +59,7 @@ function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogg
     );
   if (native)
     return new StraighteningOcrEngine(
-      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs)),
+      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs, ocr.concurrency)),
       new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs),
     );
   if (ocr.engine === 'auto')

@@ -7,6 +7,9 @@ export interface IngestProgress {
   stage: TaskStage;
   pagesDone: number;
   pagesTotal: number;
+  /** Stage `ocr`: pages OCR'd so far, of those without a text layer. */
+  ocrPagesDone?: number;
+  ocrPagesTotal?: number;
   chunks: Record<DataType, number>;
   imagesSkipped: number;
 }

@@ -139,9 +139,9 @@ export class IngestPipelineService implements OnApplicationShutdown {
       let lastReport = 0;
       const parts = await this.partitioner.partition(
         { bytes, sourceType: d.sourceType, filename: d.filename },
-        (done, total) => {
-          progress.pagesDone = done;
-          progress.pagesTotal = total;
+        (done, total, stage) => {
+          if (stage === 'ocr') Object.assign(progress, { stage, ocrPagesDone: done, ocrPagesTotal: total });
+          else Object.assign(progress, { pagesDone: done, pagesTotal: total });
           // Progress writes go to Redis: at most ~4 per second.
           if (Date.now() - lastReport > 250 || done === total) {
             lastReport = Date.now();

@@ -64,6 +64,29 @@ describe('toTask', () => {
       state: 'PROCESSING',
       progress: { stage: 'partitioning', pagesDone: 5, pagesTotal: 10, percent: 35 },
     });
+    const ocr = toTask(
+      snap({
+        state: 'active',
+        progress: {
+          stage: 'ocr',
+          pagesDone: 12,
+          pagesTotal: 12,
+          ocrPagesDone: 3,
+          ocrPagesTotal: 10,
+          chunks: { text: 0, table_html: 0, image_summary: 0 },
+          imagesSkipped: 0,
+        },
+      }),
+    );
+    // "ocr 3/10": the pages OCR'd count the progress while OCR runs.
+    expect(ocr.progress).toEqual({
+      stage: 'ocr',
+      pagesDone: 12,
+      pagesTotal: 12,
+      ocrPagesDone: 3,
+      ocrPagesTotal: 10,
+      percent: 21,
+    });
     expect(toTask(snap({ state: 'failed', failedReason: 'job stalled more than allowable limit' })).error?.code).toBe(
       'INTERNAL',
     );

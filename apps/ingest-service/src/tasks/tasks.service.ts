@@ -75,19 +75,31 @@ export function toTask(s: JobSnapshot): Task {
   const pagesTotal = r?.pages ?? p?.pagesTotal ?? 0;
   const pagesDone = state === 'SUCCESS' ? pagesTotal : (p?.pagesDone ?? 0);
   const stage = state === 'SUCCESS' ? 'done' : (p?.stage ?? 'queued');
-  const stageWeight = { queued: 0, partitioning: 0, chunking: 0.7, embedding: 0.75, storing: 0.9, done: 1 }[stage];
+  const stageWeight = { queued: 0, partitioning: 0, ocr: 0, chunking: 0.7, embedding: 0.75, storing: 0.9, done: 1 }[
+    stage
+  ];
+  const ocr = stage === 'ocr' && p?.ocrPagesTotal ? { done: p.ocrPagesDone ?? 0, total: p.ocrPagesTotal } : null;
+  // Reading the pages of a scan takes moments, OCR takes the time: the OCR'd pages count the progress then.
   const percent =
     state === 'SUCCESS'
       ? 100
-      : stage === 'partitioning' && pagesTotal
-        ? Math.round((70 * pagesDone) / pagesTotal)
-        : Math.round(stageWeight * 100);
+      : ocr
+        ? Math.round((70 * ocr.done) / ocr.total)
+        : stage === 'partitioning' && pagesTotal
+          ? Math.round((70 * pagesDone) / pagesTotal)
+          : Math.round(stageWeight * 100);
   return {
     taskId: s.id,
     collectionId: s.data.collectionId,
     filename: s.data.filename,
     state,
-    progress: { stage, pagesDone, pagesTotal, percent },
+    progress: {
+      stage,
+      pagesDone,
+      pagesTotal,
+      ...(ocr && { ocrPagesDone: ocr.done, ocrPagesTotal: ocr.total }),
+      percent,
+    },
     counts: {
       pages: pagesTotal,
       chunks: r?.chunks ?? p?.chunks ?? { text: 0, table_html: 0, image_summary: 0 },

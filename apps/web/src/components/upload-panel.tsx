@@ -159,11 +159,12 @@ function UploadStatus({ row }: { row: Row }) {
       </>
     );
   }
-  const { stage, pagesDone, pagesTotal, percent } = t.progress;
+  const { stage, pagesDone, pagesTotal, ocrPagesDone, ocrPagesTotal, percent } = t.progress;
+  const [done, total] = stage === 'ocr' ? [ocrPagesDone ?? 0, ocrPagesTotal ?? 0] : [pagesDone, pagesTotal];
   return (
     <span>
       <progress max={100} value={percent} aria-label={`${row.filename} progress`} /> {stage}
-      {pagesTotal > 0 ? ` ${pagesDone}/${pagesTotal} pages` : ''}
+      {total > 0 ? ` ${done}/${total} pages` : ''}
     </span>
   );
 }

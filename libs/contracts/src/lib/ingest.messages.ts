@@ -31,7 +31,7 @@ export type IngestSubmitRequest = z.infer<typeof IngestSubmitRequestSchema>;
 export const TaskStateSchema = z.enum(['PENDING', 'PROCESSING', 'SUCCESS', 'FAILURE']);
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
-export const TaskStageSchema = z.enum(['queued', 'partitioning', 'chunking', 'embedding', 'storing', 'done']);
+export const TaskStageSchema = z.enum(['queued', 'partitioning', 'ocr', 'chunking', 'embedding', 'storing', 'done']);
 export type TaskStage = z.infer<typeof TaskStageSchema>;
 
 /** Something of a document that was not read, reported instead of dropped silently. */
@@ -51,6 +51,9 @@ export const TaskSchema = z.object({
     stage: TaskStageSchema,
     pagesDone: z.number().int(),
     pagesTotal: z.number().int(),
+    /** Stage `ocr`: pages OCR'd so far, of the pages without a text layer ("ocr 3/10"). */
+    ocrPagesDone: z.number().int().optional(),
+    ocrPagesTotal: z.number().int().optional(),
     percent: z.number(),
   }),
   counts: z.object({

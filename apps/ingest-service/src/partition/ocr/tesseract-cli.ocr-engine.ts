@@ -39,27 +39,45 @@ export function parseHocr(hocr: string): OcrLine[] {
 
 /**
  * Tesseract as the native command (Debian `tesseract-ocr`, with `tesseract-ocr-<lang>`): about
- * twice as fast as the WASM build on the same page, and nothing downloaded at run time. One page
- * at a time, one thread (OpenMP threads on a busy two-core machine were ten times slower, not
- * faster); a page past its time budget is killed. Only this file runs the command.
+ * twice as fast as the WASM build on the same page, and nothing downloaded at run time. At most
+ * `concurrency` pages at once, each one thread (OpenMP threads on a busy two-core machine were
+ * ten times slower, not faster); a page past its time budget is killed. Only this file runs the
+ * command.
  */
 export class TesseractCliOcrEngine implements OcrEngine {
   readonly name = 'tesseract-cli';
-  private turn: Promise<unknown> = Promise.resolve();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly lang: string,
     private readonly pageTimeoutMs = 60_000,
+    private readonly concurrency = 1,
   ) {}
 
   recognize(png: Buffer, opts: OcrOptions = {}): Promise<OcrLine[]> {
-    const run = this.turn.then(() => this.recognizeNow(png, opts));
-    this.turn = run.catch(() => undefined);
+    const run = this.inSlot(() => this.recognizeNow(png, opts));
+    const settled = run.catch(() => undefined).finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
     return run;
   }
 
   async close(): Promise<void> {
-    await this.turn;
+    await Promise.all(this.inFlight);
+  }
+
+  /** Runs `fn` once fewer than `concurrency` pages are being read; a finished page hands its slot to the next in line. */
+  private async inSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((go) => this.waiting.push(go));
+    else this.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   private recognizeNow(png: Buffer, opts: OcrOptions): Promise<OcrLine[]> {
