@@ -332,7 +332,10 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
       await repo.onModuleInit();
       const found = await repo.ftsSearch('measles', { collectionId: 'legacy' }, 5);
-      expect(found.map((c) => [c.chunk_id, c.heading_path])).toEqual([['old-0', []]]);
+      // Its rows came from text layers: no OCR confidence.
+      expect(found.map((c) => [c.chunk_id, c.heading_path, c.source, c.ocr_confidence])).toEqual([
+        ['old-0', [], 'text', null],
+      ]);
       expect(await repo.ftsUnindexedRows()).toBe(0);
       // A second replica opening the migrated table changes nothing.
       const again = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);

@@ -71,6 +71,8 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         text: t,
         heading_path: '[]',
         search_text: t,
+        source: 'text',
+        ocr_confidence: null,
         content_hash: 'f'.repeat(64),
         created_at: new Date(0).toISOString(),
         vector: vectors[i],

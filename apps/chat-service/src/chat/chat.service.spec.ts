@@ -30,6 +30,8 @@ const hit = (n: number, text: string, page: number) => ({
   chunkIndex: n,
   text,
   headingPath: [],
+  source: 'text' as const,
+  ocrConfidence: null,
   scores: { vector: 0.5, fts: 1, fused: 0.8, rerank: 0.9 },
 });
 

@@ -67,6 +67,8 @@ export class ChatService {
       pageNumber: r.pageNumber,
       pageEnd: r.pageEnd,
       dataType: r.dataType,
+      source: r.source,
+      ocrConfidence: r.ocrConfidence,
       score: r.scores.rerank ?? r.scores.fused,
       snippet: snippet(r.text),
       text: r.text,

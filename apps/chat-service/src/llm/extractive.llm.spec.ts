@@ -13,6 +13,8 @@ const FUNCTION = ['she', 'her', 'he', 'how', 'my'];
 
 const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'): Citation => ({
   n,
+  source: 'text',
+  ocrConfidence: null,
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'f.pdf',

@@ -4,6 +4,8 @@ import { SYSTEM_PROMPT } from './system-prompt';
 
 const source = (n: number, text: string): Citation => ({
   n,
+  source: 'text',
+  ocrConfidence: null,
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'evil".pdf',

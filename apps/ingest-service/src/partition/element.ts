@@ -72,8 +72,8 @@ export interface PartitionResult {
   images?: ExtractedImage[];
   /** Pages to OCR, when asked for. */
   ocrPages?: OcrPage[];
-  /** Pages whose text came from OCR, and the mean word confidence (0-100). */
-  ocr?: { pages: number[]; confidence: number };
+  /** Pages whose text came from OCR, and the mean word confidence (0-100), of all and of each page. */
+  ocr?: { pages: number[]; confidence: number; pageConfidence: Record<number, number> };
 }
 
 /** Pages read so far; with stage `ocr`, pages OCR'd of those that need it. */

@@ -138,6 +138,7 @@ export class LocalPartitioner implements Partitioner {
     await Promise.all(Array.from({ length: Math.max(1, this.opts.ocrConcurrency ?? 1) }, reader));
     const elements = [...r.elements];
     const done: number[] = [];
+    const pageConfidence: Record<number, number> = {};
     let confidence = 0;
     let words = 0;
     for (const scan of scans) {
@@ -146,10 +147,11 @@ export class LocalPartitioner implements Partitioner {
       const runs = ocrRuns(scan, lines);
       if (!runs.length) continue;
       done.push(scan.page);
-      for (const l of lines) {
-        for (const w of l.words) confidence += w.confidence;
-        words += l.words.length;
-      }
+      const pageWords = lines.flatMap((l) => l.words);
+      const sum = pageWords.reduce((s, w) => s + w.confidence, 0);
+      pageConfidence[scan.page] = Math.round(sum / pageWords.length);
+      confidence += sum;
+      words += pageWords.length;
       let at = elements.length;
       while (at > 0 && elements[at - 1].page > scan.page) at--;
       elements.splice(at, 0, ...layoutPage(runs, scan.page));
@@ -167,7 +169,7 @@ export class LocalPartitioner implements Partitioner {
       elements,
       ocrPages: undefined,
       warnings: warnings.filter((w) => !(w.code === 'PAGE_WITHOUT_TEXT' && done.includes(w.page))),
-      ocr: { pages: done, confidence: words ? Math.round(confidence / words) : 0 },
+      ocr: { pages: done, confidence: words ? Math.round(confidence / words) : 0, pageConfidence },
     };
   }
 }

@@ -61,6 +61,37 @@ describe('IngestPipelineService store step', () => {
     expect(replaces[1]).toEqual(replaces[0]);
   });
 
+  it("marks the chunks of OCR'd pages with their source and the page's word confidence", async () => {
+    const scanned: Partitioner = {
+      name: 'fake',
+      partition: async (_input, progress) => {
+        progress(1, 2, 'ocr');
+        return {
+          pages: 2,
+          elements: [
+            { kind: 'text', text: 'Take one tablet daily.', page: 1 },
+            { kind: 'text', text: 'Store below 25 degrees.', page: 2 },
+          ],
+          imagesFound: 0,
+          imagesSkipped: 0,
+          ocr: { pages: [2], confidence: 91, pageConfidence: { 2: 91 } },
+        };
+      },
+    };
+    const { bus, replaces } = busFailingReplace();
+    const reported: unknown[] = [];
+    const svc = new IngestPipelineService(scanned, new LocalHashEmbedder(64), storage, config, logger, bus);
+    const result = await svc.run({ ...job, reportProgress: async (p) => void reported.push({ ...p }) });
+    const chunks = (replaces[0] as { chunks: Array<{ pageNumber: number; source?: string; ocrConfidence?: number }> })
+      .chunks;
+    expect(chunks.map((c) => [c.pageNumber, c.source ?? 'text', c.ocrConfidence ?? null])).toEqual([
+      [1, 'text', null],
+      [2, 'ocr', 91],
+    ]);
+    expect(result.ocr).toEqual({ pages: [2], confidence: 91 });
+    expect(reported).toContainEqual(expect.objectContaining({ stage: 'ocr', ocrPagesDone: 1, ocrPagesTotal: 2 }));
+  });
+
   it('logs one line per ingested document with the time each stage took', async () => {
     const info = jest.fn();
     const { bus } = busFailingReplace();

@@ -181,6 +181,11 @@ export class IngestPipelineService implements OnApplicationShutdown {
           pageNumber: p.pageNumber,
           pageEnd: p.pageEnd,
           headingPath: p.headingPath,
+          // A chunk never spans pages: its page says where its text came from.
+          ...(parts.ocr?.pageConfidence[p.pageNumber] !== undefined && {
+            source: 'ocr' as const,
+            ocrConfidence: parts.ocr.pageConfidence[p.pageNumber],
+          }),
           vector: encodeVector(vectors[i]),
         })),
       };
@@ -218,7 +223,7 @@ export class IngestPipelineService implements OnApplicationShutdown {
         deduplicated: false,
         warnings,
         repeatedLinesDropped: parts.repeatedLinesDropped ?? 0,
-        ocr: parts.ocr,
+        ocr: parts.ocr && { pages: parts.ocr.pages, confidence: parts.ocr.confidence },
       };
     } catch (err) {
       const e = err instanceof DomainError ? err : new DomainError('INTERNAL', (err as Error).message ?? String(err));

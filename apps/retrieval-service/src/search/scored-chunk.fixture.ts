@@ -11,5 +11,7 @@ export const scoredChunk = (id: string, score: number, text = id): ScoredChunk =
   chunk_index: 0,
   text,
   heading_path: [],
+  source: 'text',
+  ocr_confidence: null,
   score,
 });

@@ -101,6 +101,8 @@ export class SearchService {
         chunkIndex: c.chunk.chunk_index,
         text: c.chunk.text,
         headingPath: c.chunk.heading_path,
+        source: c.chunk.source,
+        ocrConfidence: c.chunk.ocr_confidence,
         scores: { vector: c.vector, fts: c.fts, fused: c.fused, rerank: c.rerank },
       })),
       timings: {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import * as lancedb from '@lancedb/lancedb';
 import { Embedder, EMBEDDER } from '@rag/ai';
-import { DataType } from '@rag/contracts';
+import { DataType, TextSource } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { LRUCache } from 'lru-cache';
@@ -23,6 +23,9 @@ export interface ChunkRow {
   heading_path: string;
   /** What the full-text index covers: heading path and text without table markup (`searchText`). */
   search_text: string;
+  /** 'text' (the file's text layer) or 'ocr'; with OCR, the page's mean word confidence, else null. */
+  source: TextSource;
+  ocr_confidence: number | null;
   content_hash: string;
   created_at: string;
   vector: Float32Array;
@@ -67,6 +70,8 @@ const RESULT_COLUMNS = [
   'chunk_index',
   'text',
   'heading_path',
+  'source',
+  'ocr_confidence',
 ];
 
 /** The column the full-text index covers. */
@@ -136,6 +141,8 @@ export class LanceRepository implements OnModuleInit {
         new Field('text', new Utf8(), false),
         new Field('heading_path', new Utf8(), false),
         new Field('search_text', new Utf8(), false),
+        new Field('source', new Utf8(), false),
+        new Field('ocr_confidence', new Int32(), true),
         new Field('content_hash', new Utf8(), false),
         new Field('created_at', new Utf8(), false),
         new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
@@ -479,14 +486,17 @@ export class LanceRepository implements OnModuleInit {
 
   /**
    * Tables written before heading paths existed get the two columns (empty path, the stored text
-   * to search), and their full-text index moves to the new column. Replicas starting together may
-   * both try: the one that finds the columns already there carries on.
+   * to search), and their full-text index moves to the new column; tables written before OCR
+   * sources were kept get those (text layer, no confidence). Replicas starting together may both
+   * try: the one that finds the columns already there carries on.
    */
   private async addSearchColumns(): Promise<void> {
     const has = new Set((await this.chunks.schema()).fields.map((f) => f.name));
     const missing = [
       { name: 'heading_path', valueSql: "'[]'" },
       { name: 'search_text', valueSql: 'text' },
+      { name: 'source', valueSql: "'text'" },
+      { name: 'ocr_confidence', valueSql: 'CAST(NULL AS INT)' },
     ].filter((c) => !has.has(c.name));
     if (!missing.length) return;
     await this.chunks.addColumns(missing).catch((e: Error) => {
@@ -534,6 +544,8 @@ function toStoredChunk(r: Record<string, unknown>): StoredChunk {
     chunk_index: Number(r.chunk_index),
     text: String(r.text),
     heading_path: parsePath(r.heading_path),
+    source: r.source === 'ocr' ? 'ocr' : 'text',
+    ocr_confidence: r.ocr_confidence === null || r.ocr_confidence === undefined ? null : Number(r.ocr_confidence),
   };
 }
 

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
         chunk_index: c.chunkIndex,
         text: c.text,
         heading_path: '[]',
+        source: 'text',
+        ocr_confidence: null,
         search_text: searchText({ text: c.text, dataType: 'text' }),
         content_hash: documentId.padEnd(64, '0'),
         created_at: now,

@@ -11,6 +11,8 @@ const source = (
   text = 'Metformin lowers glucose.',
 ): Citation => ({
   n,
+  source: 'text',
+  ocrConfidence: null,
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'book.pdf',

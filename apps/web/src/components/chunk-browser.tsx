@@ -62,6 +62,7 @@ export function ChunkBrowser(props: {
             <p className="muted">
               #{c.chunkIndex} · page {c.pageNumber}
               {c.pageEnd > c.pageNumber ? `–${c.pageEnd}` : ''} · {c.dataType}
+              {c.source === 'ocr' ? ` · OCR ${c.ocrConfidence ?? '?'}%` : ''}
               {c.headingPath.length ? ` · ${c.headingPath.join(' › ')}` : ''}
             </p>
             {c.dataType === 'table_html' ? (

@@ -34,6 +34,11 @@ export function CitationView(props: {
         [{c.n}] {c.filename}, page {c.pageNumber}
         {c.pageEnd > c.pageNumber ? `–${c.pageEnd}` : ''}
       </h3>
+      {c.source === 'ocr' && (
+        <p className="muted">
+          Read from a page image by OCR (word confidence {c.ocrConfidence ?? '?'}%): check the original page.
+        </p>
+      )}
       {c.dataType === 'table_html' ? (
         <div className="chunk table" dangerouslySetInnerHTML={{ __html: sanitizeTableHtml(c.text) }} />
       ) : (

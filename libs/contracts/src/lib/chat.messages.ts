@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CollectionIdSchema, DataTypeSchema, EmptySchema, HealthReplySchema } from './common.schema';
 import { ErrorCodeSchema } from './errors';
 import { defineMessage } from './message';
-import { SearchFiltersSchema } from './retrieval.messages';
+import { OcrConfidenceSchema, SearchFiltersSchema, TextSourceSchema } from './retrieval.messages';
 import { Patterns } from './wire-names';
 
 export const ChatTurnSchema = z.object({
@@ -37,6 +37,8 @@ export const CitationSchema = z.object({
   pageNumber: z.number().int(),
   pageEnd: z.number().int(),
   dataType: DataTypeSchema,
+  source: TextSourceSchema.default('text'),
+  ocrConfidence: OcrConfidenceSchema.default(null),
   score: z.number(),
   snippet: z.string(),
   text: z.string(),

@@ -17,6 +17,11 @@ export type EmbedderInfo = z.infer<typeof EmbedderInfoSchema>;
 /** Headings above a chunk, outermost first (empty for chunks stored before heading paths existed). */
 export const HeadingPathSchema = z.array(z.string().max(500)).max(16);
 
+/** Where a chunk's text came from: the file's text layer, or OCR of a page image (with its mean word confidence, 0-100). */
+export const TextSourceSchema = z.enum(['text', 'ocr']);
+export type TextSource = z.infer<typeof TextSourceSchema>;
+export const OcrConfidenceSchema = z.number().int().min(0).max(100).nullable();
+
 export const ChunkInputSchema = z.object({
   chunkId: z.string().min(1).max(128),
   chunkIndex: z.number().int().nonnegative(),
@@ -26,6 +31,8 @@ export const ChunkInputSchema = z.object({
   pageEnd: z.number().int().positive(),
   /** Document title › section › subsection above the chunk, outermost first; part of what it is found by. */
   headingPath: HeadingPathSchema.optional(),
+  source: TextSourceSchema.default('text'),
+  ocrConfidence: OcrConfidenceSchema.default(null),
   /** Float32 little-endian vector, base64: a quarter of the size of JSON numbers on the bus. */
   vector: z.string().min(1),
 });
@@ -91,6 +98,8 @@ export const SearchHitSchema = z.object({
   chunkIndex: z.number().int(),
   text: z.string(),
   headingPath: HeadingPathSchema.default([]),
+  source: TextSourceSchema.default('text'),
+  ocrConfidence: OcrConfidenceSchema.default(null),
   scores: z.object({
     vector: z.number().nullable(),
     fts: z.number().nullable(),
@@ -163,6 +172,8 @@ export const StoredChunkSchema = z.object({
   pageNumber: z.number().int(),
   pageEnd: z.number().int(),
   headingPath: HeadingPathSchema.default([]),
+  source: TextSourceSchema.default('text'),
+  ocrConfidence: OcrConfidenceSchema.default(null),
 });
 export type StoredChunk = z.infer<typeof StoredChunkSchema>;
 
