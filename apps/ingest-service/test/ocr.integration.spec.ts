@@ -191,6 +191,46 @@ describe('OCR of pages poppler draws (no image pdf.js can give)', () => {
     expect(r.elements.map((e) => e.text).join(' ')).toMatch(/Doesn/);
   }, 60_000);
 
+  it('reads a page whose text layer is glyph codes (a font without a Unicode map) from its image instead', async () => {
+    const r = await read('pdfminer_issue-791-non-unicode-cmap.pdf');
+    expect(r.ocr?.pages).toEqual([1]);
+    const text = r.elements.map((e) => e.text).join(' ');
+    // "Peněžní prostředky na účtech", read with English data; the layer gave "3HQČåQt SURVWĜHGN\\ QD ~þWHFK".
+    expect(text).toMatch(/prost\S*edky na/);
+    expect(text).not.toMatch(/SURVW/);
+  }, 60_000);
+
+  it('with OCR=force reads a page that has a good text layer from its image', async () => {
+    const forced = new LocalPartitioner(
+      { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5, textLayer: 'poppler', ocrForce: true },
+      undefined,
+      new TesseractCliOcrEngine('eng'),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ocr-force-'));
+    try {
+      const page = join(dir, 'page.pdf');
+      execFileSync('pdfseparate', [
+        '-f',
+        '8',
+        '-l',
+        '8',
+        join(REAL_DOCS, 'cdc_prep_medication_guide_patient_brochure.pdf'),
+        page,
+      ]);
+      const bytes = readFileSync(page);
+      const plain = await ocr.partition({ bytes, sourceType: 'pdf', filename: 'p.pdf' }, () => undefined);
+      expect(plain.ocr).toBeUndefined();
+      const r = await forced.partition({ bytes, sourceType: 'pdf', filename: 'p.pdf' }, () => undefined);
+      expect(r.ocr?.pages).toEqual([1]);
+      const words = (x: typeof r) => new Set(contentWords(x.elements.map((e) => e.text).join(' ')));
+      const [got, truth] = [words(r), words(plain)];
+      expect([...truth].filter((w) => got.has(w)).length / truth.size).toBeGreaterThan(0.85);
+    } finally {
+      await forced.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('leaves a blank page undrawn: a clear failure, no OCR', async () => {
     await expect(read('camelot_empty_page.pdf')).rejects.toThrow('no page image OCR could read');
   });

@@ -22,7 +22,10 @@ export interface IngestConfig extends BaseConfig {
   /** OCR of pages without a text layer (local partitioner); undefined: off. */
   ocr?: {
     engine: 'auto' | 'native' | 'wasm';
-    lang: string;
+    /** Tesseract language codes, read together (OCR_LANGS=eng+deu). */
+    langs: string[];
+    /** auto: pages without a text layer (or with a garbled one); force: every page, its text layer ignored. */
+    mode: 'auto' | 'force';
     maxPages: number;
     pageTimeoutMs: number;
     /** OCR of one document stops here; the pages left are reported. */
@@ -57,12 +60,17 @@ const schema = z
     VISION_MODEL: z.string().optional(),
     COUNT_IMAGES: env.bool(true),
     PDF_TEXT_LAYER: z.enum(['auto', 'poppler', 'pdfjs']).default('auto'),
-    OCR: z.enum(['auto', 'off']).default('auto'),
+    OCR: z.enum(['auto', 'off', 'force']).default('auto'),
     OCR_ENGINE: z.enum(['auto', 'native', 'wasm']).default('auto'),
+    OCR_LANGS: z
+      .string()
+      .regex(/^[a-z_]{3,12}([+,][a-z_]{3,12}){0,7}$/, 'tesseract language codes joined by + (eng+deu)')
+      .optional(),
+    /** The earlier name of OCR_LANGS, one language. */
     OCR_LANG: z
       .string()
       .regex(/^[a-z_]{3,12}$/)
-      .default('eng'),
+      .optional(),
     OCR_MAX_PAGES: env.int(50, 1, 10_000),
     OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
     OCR_DOCUMENT_TIMEOUT_MS: env.int(600_000, 1000),
@@ -116,7 +124,8 @@ const schema = z
         ? undefined
         : {
             engine: e.OCR_ENGINE,
-            lang: e.OCR_LANG,
+            langs: (e.OCR_LANGS ?? e.OCR_LANG ?? 'eng').split(/[+,]/),
+            mode: e.OCR,
             maxPages: e.OCR_MAX_PAGES,
             pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS,
             documentTimeoutMs: e.OCR_DOCUMENT_TIMEOUT_MS,

@@ -57,6 +57,11 @@ export interface OcrPage {
   imageHeight: number;
   pageWidth: number;
   pageHeight: number;
+  /**
+   * The page has a text layer too: OCR replaces it always (OCR=force), or only when OCR reads more
+   * like words (a layer that looks like glyph codes); without this the page had no text.
+   */
+  replaces?: 'always' | 'if-better';
 }
 
 export interface PartitionResult {

@@ -4,6 +4,7 @@ import { lineDirection, resolveDirections, WordBox } from './word-direction';
 import { layoutPage, TextRun } from './page-layout';
 import { ImageDescriber } from './image-describer';
 import { DomainError } from '@rag/platform';
+import { wordLikeShare } from './text-quality';
 import { partitionHtml, partitionMarkdown, partitionText } from './markup.partitioner';
 import { PdfWorkerPool } from './pdf-worker.pool';
 import { docxToHtml } from './docx.converter';
@@ -28,6 +29,8 @@ export class LocalPartitioner implements Partitioner {
       maxImages?: number;
       minImageSide?: number;
       ocrMaxPages?: number;
+      /** Every page OCR'd, its text layer replaced (OCR=force). */
+      ocrForce?: boolean;
       /** OCR of one document stops after this long; the pages left are reported. */
       ocrDocumentTimeoutMs?: number;
       /** Pages of one document given to the OCR engine at once (the engine bounds its own processes). */
@@ -54,6 +57,7 @@ export class LocalPartitioner implements Partitioner {
           countImages: this.opts.countImages || Boolean(this.describer),
           extractImages,
           ocrPages,
+          ocrForce: this.opts.ocrForce,
           textLayer: this.opts.textLayer,
         },
         progress,
@@ -136,7 +140,7 @@ export class LocalPartitioner implements Partitioner {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, this.opts.ocrConcurrency ?? 1) }, reader));
-    const elements = [...r.elements];
+    let elements = [...r.elements];
     const done: number[] = [];
     const pageConfidence: Record<number, number> = {};
     let confidence = 0;
@@ -146,6 +150,14 @@ export class LocalPartitioner implements Partitioner {
       if (!lines) continue;
       const runs = ocrRuns(scan, lines);
       if (!runs.length) continue;
+      if (scan.replaces) {
+        const layer = elements.filter((e) => e.page === scan.page);
+        // A text layer that looked like glyph codes stays unless OCR reads clearly more like words.
+        const words = (texts: string[]) => wordLikeShare(texts.join(' ')).share;
+        if (scan.replaces === 'if-better' && words(runs.map((x) => x.str)) < words(layer.map((e) => e.text)) + 0.3)
+          continue;
+        elements = elements.filter((e) => e.page !== scan.page);
+      }
       done.push(scan.page);
       const pageWords = lines.flatMap((l) => l.words);
       const sum = pageWords.reduce((s, w) => s + w.confidence, 0);

@@ -38,6 +38,7 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
       workers: config.concurrency,
       ocrMaxPages: config.ocr?.maxPages,
       ocrDocumentTimeoutMs: config.ocr?.documentTimeoutMs,
+      ocrForce: config.ocr?.mode === 'force',
       ocrConcurrency: config.ocr?.concurrency,
       textLayer,
       warm: true,
@@ -52,20 +53,21 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
  * WASM build, which straightens them), else the WASM build alone, its data shipped in npm.
  */
 function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogger): OcrEngine {
-  const native = ocr.engine !== 'wasm' && tesseractCliInstalled(ocr.lang);
+  const lang = ocr.langs.join('+');
+  const native = ocr.engine !== 'wasm' && tesseractCliInstalled(lang);
   if (ocr.engine === 'native' && !native)
     throw new Error(
-      `OCR_ENGINE=native, but tesseract with trained data for ${ocr.lang} is not installed (Debian packages tesseract-ocr, tesseract-ocr-${ocr.lang})`,
+      `OCR_ENGINE=native, but tesseract with trained data for ${lang} is not installed (Debian packages tesseract-ocr, ${ocr.langs.map((l) => `tesseract-ocr-${l}`).join(', ')})`,
     );
   if (native)
     return new StraighteningOcrEngine(
-      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(ocr.lang, ocr.pageTimeoutMs, ocr.concurrency)),
-      new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs),
+      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(lang, ocr.pageTimeoutMs, ocr.concurrency)),
+      new TesseractOcrEngine(lang, ocr.pageTimeoutMs),
     );
   if (ocr.engine === 'auto')
     logger?.warn(
       {},
-      `tesseract (Debian package tesseract-ocr) not installed with ${ocr.lang}: OCR runs on the WASM build, slower`,
+      `tesseract (Debian package tesseract-ocr) not installed with ${lang}: OCR runs on the WASM build, slower`,
     );
-  return new SidewaysLinesOcrEngine(new TesseractOcrEngine(ocr.lang, ocr.pageTimeoutMs));
+  return new SidewaysLinesOcrEngine(new TesseractOcrEngine(lang, ocr.pageTimeoutMs));
 }

@@ -12,6 +12,7 @@ import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { continueTables, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
 import { readTextLayer, renderPage, TextLayerPage } from './poppler.text-layer';
+import { garbledText } from './text-quality';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
 // text extraction never renders, so inert stand-ins keep the logs clean.
@@ -28,6 +29,8 @@ export interface PdfOptions {
   extractImages?: { minSide: number; max: number };
   /** Return the image of pages without a text layer (at most this many), to be OCR'd. */
   ocrPages?: number;
+  /** Return the image of every page (within `ocrPages`), its OCR to replace the text layer (OCR=force). */
+  ocrForce?: boolean;
   /**
    * Where the text comes from: poppler's text layer (pdf.js then reads only the ruling lines of pages
    * that may hold a table, and pages without text), or pdf.js alone. Poppler is skipped for
@@ -80,6 +83,7 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
       opts.ocrPages ?? 0,
       Array.isArray(layer) ? layer : null,
       render,
+      opts.ocrForce ?? false,
     );
     if (opts.countImages) result.imagesFound = countImageXObjects(bytes);
     return result;
@@ -99,6 +103,7 @@ async function read(
   maxOcrPages: number,
   layer: TextLayerPage[] | null,
   render?: (page: number, dpi: number) => Promise<Buffer>,
+  ocrForce = false,
 ): Promise<PartitionResult> {
   // With poppler's text layer, pdf.js opens the document only when a page needs it, and without
   // its images when only ruling lines are wanted.
@@ -161,6 +166,19 @@ async function read(
       } else {
         pageRuns.push(runs);
         pageRules.push([]);
+      }
+      // A page with text is OCR'd too when asked (OCR=force) or when its text looks like glyph codes.
+      const text = pageRuns[p - 1].map((r) => r.str).join(' ');
+      const replaces = !text.trim() ? null : ocrForce ? 'always' : garbledText(text) ? 'if-better' : null;
+      if (replaces && ocrPages.length < maxOcrPages) {
+        const page = await (render ? rulesDoc() : doc()).then((d) => d.getPage(p));
+        const scan = render
+          ? await renderedScan(page, p, render).catch(() => null)
+          : ocrForce
+            ? await pageScan(page, p)
+            : null;
+        if (scan) ocrPages.push({ ...scan, replaces });
+        page.cleanup();
       }
     } catch (err) {
       pageRuns.length = p - 1;

@@ -6,10 +6,12 @@ const LINE =
   /<span class='ocr_(?:line|header|caption|textfloat)' id='[^']*' title="bbox (\d+) (\d+) (\d+) (\d+)(?:; baseline ([-\d.]+) ([-\d.]+))?[^"]*">([\s\S]*?)<\/span>\s*(?=<span class='ocr_|<\/p>)/g;
 const WORD = /<span class='ocrx_word' id='[^']*' title='bbox (\d+) (\d+) (\d+) (\d+); x_wconf (\d+)'>([^<]*)<\/span>/g;
 
-/** Whether the `tesseract` command (Debian `tesseract-ocr`) is installed with trained data for `lang`. */
+/** Whether the `tesseract` command (Debian `tesseract-ocr`) is installed with trained data for each of `lang` ("eng+deu"). */
 export function tesseractCliInstalled(lang: string): boolean {
   const r = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8', timeout: 10_000 });
-  return !r.error && r.status === 0 && r.stdout.split('\n').some((l) => l.trim() === lang);
+  if (r.error || r.status !== 0) return false;
+  const installed = new Set(r.stdout.split('\n').map((l) => l.trim()));
+  return lang.split('+').every((l) => installed.has(l));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createWorker, PSM, Worker } from 'tesseract.js';
 import { OcrEngine, OcrLine, OcrWord } from './ocr-engine';
@@ -18,11 +20,16 @@ export class TesseractOcrEngine implements OcrEngine {
     private readonly lang: string,
     private readonly pageTimeoutMs = 60_000,
   ) {
-    try {
-      this.langPath = join(dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), '4.0.0_best_int');
-    } catch {
-      throw new Error(`OCR_LANG=${lang}: install its trained data first (npm install @tesseract.js-data/${lang})`);
-    }
+    const dirs = lang.split('+').map((l) => {
+      try {
+        return join(dirname(require.resolve(`@tesseract.js-data/${l}/package.json`)), '4.0.0_best_int');
+      } catch {
+        throw new Error(
+          `OCR_LANGS=${lang}: install the trained data of ${l} first (npm install @tesseract.js-data/${l})`,
+        );
+      }
+    });
+    this.langPath = dirs.length === 1 ? dirs[0] : oneLangDir(lang.split('+'), dirs);
   }
 
   recognize(png: Buffer): Promise<OcrLine[]> {
@@ -91,4 +98,11 @@ export class TesseractOcrEngine implements OcrEngine {
     this.worker.catch(() => (this.worker = undefined));
     return this.worker;
   }
+}
+
+/** tesseract.js reads every language from one directory: links to each package's data, side by side. */
+function oneLangDir(langs: string[], dirs: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessdata-'));
+  langs.forEach((l, i) => symlinkSync(join(dirs[i], `${l}.traineddata.gz`), join(dir, `${l}.traineddata.gz`)));
+  return dir;
 }
