@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalPartitioner } from '../src/partition/local.partitioner';
+import { createOcrEngine } from '../src/partition/partitioner.factory';
 import { OcrEngine } from '../src/partition/ocr/ocr-engine';
-import { StraighteningOcrEngine } from '../src/partition/ocr/straightening.ocr-engine';
 import { TesseractCliOcrEngine } from '../src/partition/ocr/tesseract-cli.ocr-engine';
 import { TesseractOcrEngine } from '../src/partition/ocr/tesseract.ocr-engine';
 
@@ -15,8 +15,18 @@ const SCAN = 'cdc_understanding_your_hiv_test_results_patient_brochure_scanned';
 const ENGINES: Array<[string, () => OcrEngine]> = [
   ['tesseract.js, trained data from its npm package', () => new TesseractOcrEngine('eng')],
   [
-    'native tesseract (Debian tesseract-ocr), skewed pages to tesseract.js',
-    () => new StraighteningOcrEngine(new TesseractCliOcrEngine('eng'), new TesseractOcrEngine('eng')),
+    'native tesseract (Debian tesseract-ocr), as the service composes it',
+    () =>
+      createOcrEngine({
+        engine: 'native',
+        langs: ['eng'],
+        mode: 'auto',
+        maxPages: 5,
+        pageTimeoutMs: 60_000,
+        documentTimeoutMs: 600_000,
+        concurrency: 1,
+        dpi: 300,
+      }),
   ],
 ];
 

@@ -32,6 +32,8 @@ export interface IngestConfig extends BaseConfig {
     documentTimeoutMs: number;
     /** Pages read at once (tesseract processes), in this process across its jobs. */
     concurrency: number;
+    /** Resolution pages are drawn at to be OCR'd. */
+    dpi: number;
   };
   embedder: EmbedderConfig;
   concurrency: number;
@@ -75,6 +77,7 @@ const schema = z
     OCR_PAGE_TIMEOUT_MS: env.int(60_000, 1000),
     OCR_DOCUMENT_TIMEOUT_MS: env.int(600_000, 1000),
     OCR_CONCURRENCY: env.int(availableParallelism(), 1, 64),
+    OCR_DPI: env.int(300, 72, 600),
     CHUNK_MAX_TOKENS: env.int(350, 32, 8000),
     CHUNK_OVERLAP_TOKENS: env.int(40, 0, 2000),
     INGEST_CONCURRENCY: env.int(2, 1, 64),
@@ -130,6 +133,7 @@ const schema = z
             pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS,
             documentTimeoutMs: e.OCR_DOCUMENT_TIMEOUT_MS,
             concurrency: e.OCR_CONCURRENCY,
+            dpi: e.OCR_DPI,
           },
     chunking: { maxTokens: e.CHUNK_MAX_TOKENS, overlapTokens: e.CHUNK_OVERLAP_TOKENS },
     embedder: toEmbedderConfig(e),

@@ -31,6 +31,8 @@ export class LocalPartitioner implements Partitioner {
       ocrMaxPages?: number;
       /** Every page OCR'd, its text layer replaced (OCR=force). */
       ocrForce?: boolean;
+      /** Resolution pages are drawn at to be OCR'd (when poppler draws them). */
+      ocrDpi?: number;
       /** OCR of one document stops after this long; the pages left are reported. */
       ocrDocumentTimeoutMs?: number;
       /** Pages of one document given to the OCR engine at once (the engine bounds its own processes). */
@@ -58,6 +60,7 @@ export class LocalPartitioner implements Partitioner {
           extractImages,
           ocrPages,
           ocrForce: this.opts.ocrForce,
+          ocrDpi: this.opts.ocrDpi,
           textLayer: this.opts.textLayer,
         },
         progress,

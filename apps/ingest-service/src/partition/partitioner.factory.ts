@@ -6,7 +6,7 @@ import { ImageDescriber } from './image-describer';
 import { LocalPartitioner } from './local.partitioner';
 import { OcrEngine } from './ocr/ocr-engine';
 import { SidewaysLinesOcrEngine } from './ocr/sideways-lines.ocr-engine';
-import { StraighteningOcrEngine } from './ocr/straightening.ocr-engine';
+import { LevellingOcrEngine, StraighteningOcrEngine } from './ocr/straightening.ocr-engine';
 import { TesseractCliOcrEngine, tesseractCliInstalled } from './ocr/tesseract-cli.ocr-engine';
 import { TesseractOcrEngine } from './ocr/tesseract.ocr-engine';
 import { popplerInstalled } from './poppler.text-layer';
@@ -39,6 +39,7 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
       ocrMaxPages: config.ocr?.maxPages,
       ocrDocumentTimeoutMs: config.ocr?.documentTimeoutMs,
       ocrForce: config.ocr?.mode === 'force',
+      ocrDpi: config.ocr?.dpi,
       ocrConcurrency: config.ocr?.concurrency,
       textLayer,
       warm: true,
@@ -49,21 +50,21 @@ export function createPartitioner(config: IngestConfig, logger?: AppLogger): Par
 }
 
 /**
- * Native tesseract when installed with the language (about twice as fast; skewed pages go to the
- * WASM build, which straightens them), else the WASM build alone, its data shipped in npm.
+ * Native tesseract when installed with the languages (about twice as fast as the WASM build; a
+ * skewed page is levelled and read again, sideways lines it is unsure of are read turned), else
+ * the WASM build alone, its data shipped in npm.
  */
-function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogger): OcrEngine {
+export function createOcrEngine(ocr: NonNullable<IngestConfig['ocr']>, logger?: AppLogger): OcrEngine {
   const lang = ocr.langs.join('+');
   const native = ocr.engine !== 'wasm' && tesseractCliInstalled(lang);
   if (ocr.engine === 'native' && !native)
     throw new Error(
       `OCR_ENGINE=native, but tesseract with trained data for ${lang} is not installed (Debian packages tesseract-ocr, ${ocr.langs.map((l) => `tesseract-ocr-${l}`).join(', ')})`,
     );
-  if (native)
-    return new StraighteningOcrEngine(
-      new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(lang, ocr.pageTimeoutMs, ocr.concurrency)),
-      new TesseractOcrEngine(lang, ocr.pageTimeoutMs),
-    );
+  if (native) {
+    const cli = new SidewaysLinesOcrEngine(new TesseractCliOcrEngine(lang, ocr.pageTimeoutMs, ocr.concurrency));
+    return new StraighteningOcrEngine(cli, new LevellingOcrEngine(cli));
+  }
   if (ocr.engine === 'auto')
     logger?.warn(
       {},

@@ -31,6 +31,8 @@ export interface PdfOptions {
   ocrPages?: number;
   /** Return the image of every page (within `ocrPages`), its OCR to replace the text layer (OCR=force). */
   ocrForce?: boolean;
+  /** Resolution pages are drawn at for OCR when poppler can draw them (a scan's own pixels otherwise). */
+  ocrDpi?: number;
   /**
    * Where the text comes from: poppler's text layer (pdf.js then reads only the ruling lines of pages
    * that may hold a table, and pages without text), or pdf.js alone. Poppler is skipped for
@@ -72,9 +74,12 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
         ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
         : null;
     // Where poppler may read the file it can also draw a page for OCR.
-    const render =
+    const render: Render | undefined =
       opts.textLayer === 'poppler' && !opts.password
-        ? (page: number, dpi: number) => renderPage(bytes, page, dpi, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
+        ? {
+            dpi: opts.ocrDpi ?? OCR_DPI,
+            page: (page, dpi) => renderPage(bytes, page, dpi, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS),
+          }
         : undefined;
     const result = await read(
       open,
@@ -102,7 +107,7 @@ async function read(
   extract: PdfOptions['extractImages'],
   maxOcrPages: number,
   layer: TextLayerPage[] | null,
-  render?: (page: number, dpi: number) => Promise<Buffer>,
+  render?: Render,
   ocrForce = false,
 ): Promise<PartitionResult> {
   // With poppler's text layer, pdf.js opens the document only when a page needs it, and without
@@ -142,9 +147,13 @@ async function read(
           let failure = paints === 'image' ? 'its image could not be decoded' : 'poppler could not draw it';
           if (ocrPages.length < maxOcrPages) {
             scan = paints === 'image' ? await pageScan(page, p) : null;
-            // Text drawn as shapes, an image mask, an image pdf.js cannot decode: the page as poppler draws it.
-            if (!scan && render)
-              scan = await renderedScan(page, p, render).catch((err: Error) => ((failure = err.message), null));
+            // The page as poppler draws it at OCR resolution when the scan's own is far from it (scans are
+            // often 150 dpi, where tesseract loses decimal points: "97.9" read "979"). Text drawn as shapes,
+            // an image mask, an image pdf.js cannot decode: only poppler's drawing has them.
+            const dpi = scan ? (72 * scan.imageWidth) / scan.pageWidth : 0;
+            if (render && (dpi < 0.9 * render.dpi || dpi > 1.5 * render.dpi))
+              scan =
+                (await renderedScan(page, p, render).catch((err: Error) => ((failure = err.message), null))) ?? scan;
           }
           if (scan) ocrPages.push(scan);
           const why =
@@ -265,20 +274,22 @@ async function pagePaints(page: PdfPage): Promise<'image' | 'shapes' | null> {
   return ops.fnArray.some((fn: number) => PAINT.has(fn)) ? 'shapes' : null;
 }
 
-/** Resolution a page is drawn at for OCR: tesseract's usual, lowered so a poster-sized page stays under 25 megapixels. */
-const RENDER_DPI = 200;
+/** Resolution a page is drawn at for OCR (tesseract's usual), lowered so a poster-sized page stays under 25 megapixels. */
+const OCR_DPI = 300;
 const RENDER_MAX_PIXELS = 25e6;
 
+/** Poppler drawing a page of the document as a gray PNG, at `dpi` unless the page is too large for it. */
+interface Render {
+  dpi: number;
+  page: (page: number, dpi: number) => Promise<Buffer>;
+}
+
 /** The page as poppler draws it, in gray, to be OCR'd; the image covers the displayed page. */
-async function renderedScan(
-  page: PdfPage,
-  pageNumber: number,
-  render: (page: number, dpi: number) => Promise<Buffer>,
-): Promise<OcrPage> {
+async function renderedScan(page: PdfPage, pageNumber: number, render: Render): Promise<OcrPage> {
   const vp = page.getViewport({ scale: 1 });
   const inches = (vp.width / 72) * (vp.height / 72);
-  const dpi = Math.max(1, Math.floor(Math.min(RENDER_DPI, Math.sqrt(RENDER_MAX_PIXELS / inches))));
-  const png = await render(pageNumber, dpi);
+  const dpi = Math.max(1, Math.floor(Math.min(render.dpi, Math.sqrt(RENDER_MAX_PIXELS / inches))));
+  const png = await render.page(pageNumber, dpi);
   // The image's size from its PNG header (width and height follow the signature and the IHDR chunk's length and type).
   return {
     page: pageNumber,

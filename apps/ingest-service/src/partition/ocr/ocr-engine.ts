@@ -20,6 +20,8 @@ export interface OcrOptions {
   dpi?: number;
   /** The image is lines of text in one block, not a page to lay out (an engine may lay it out anyway). */
   block?: boolean;
+  /** How much the lines of the image slope (dy/dx, y down), as a first reading measured it. */
+  skew?: number;
 }
 
 /** Port: text out of a page image (PNG). */

@@ -1,13 +1,7 @@
 import { encodeGrayPng } from '../png.encoder';
 import { OcrEngine, OcrLine, OcrOptions, OcrWord } from './ocr-engine';
-import {
-  decodeGray,
-  doubtfulSidewaysLines,
-  GrayImage,
-  SidewaysLinesOcrEngine,
-  turnedCrop,
-  unturnBox,
-} from './sideways-lines.ocr-engine';
+import { decodeGray, GrayImage } from './gray-image';
+import { doubtfulSidewaysLines, SidewaysLinesOcrEngine, turnedCrop, unturnBox } from './sideways-lines.ocr-engine';
 
 const word = (text: string, x0: number, y0: number, x1: number, y1: number, confidence: number): OcrWord => ({
   text,

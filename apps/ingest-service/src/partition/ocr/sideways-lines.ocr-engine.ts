@@ -1,6 +1,6 @@
-import { PNG } from 'pngjs';
 import { encodeGrayPng } from '../png.encoder';
 import { lineDirection } from '../word-direction';
+import { decodeGray, GrayImage } from './gray-image';
 import { OcrEngine, OcrLine, OcrOptions, OcrWord } from './ocr-engine';
 
 /** A sideways line whose words average below this confidence is read again (tesseract's upside-down reads scored 0-79, right way round 90 and up). */
@@ -9,12 +9,6 @@ const DOUBTFUL = 80;
 const SURER = 10;
 /** White space around each crop in the image of crops, in pixels. */
 const GAP = 24;
-
-export interface GrayImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
 
 interface Box {
   x0: number;
@@ -40,15 +34,6 @@ export function doubtfulSidewaysLines(lines: OcrLine[]): number[] {
   });
   if (2 * sideways.length >= lines.length) return [];
   return sideways.filter((i) => meanConfidence(lines[i].words) < DOUBTFUL);
-}
-
-/** Gray levels of a PNG of any colour type (pngjs expands every pixel to RGBA). */
-export function decodeGray(png: Buffer): GrayImage {
-  const img = PNG.sync.read(png);
-  const data = new Uint8Array(img.width * img.height);
-  for (let i = 0, p = 0; i < data.length; i++, p += 4)
-    data[i] = (299 * img.data[p] + 587 * img.data[p + 1] + 114 * img.data[p + 2]) / 1000;
-  return { width: img.width, height: img.height, data };
 }
 
 /** The part of the page inside `box`, turned a quarter clockwise or counter-clockwise. */

@@ -1,5 +1,6 @@
 import { OcrEngine, OcrLine } from './ocr-engine';
-import { lineSkew, StraighteningOcrEngine } from './straightening.ocr-engine';
+import { encodeGrayPng } from '../png.encoder';
+import { LevellingOcrEngine, lineSkew, StraighteningOcrEngine } from './straightening.ocr-engine';
 
 /** Lines of three words each, every line sloping by `slope` (image y grows downwards). */
 function page(slope: number, lines = 4): OcrLine[] {
@@ -54,5 +55,25 @@ describe('StraighteningOcrEngine', () => {
     const skewed = new StraighteningOcrEngine(engine('fast', page(0.05)), straight);
     expect(await skewed.recognize(Buffer.alloc(0))).toEqual(page(0, 1));
     expect(straight.calls).toBe(1);
+  });
+});
+
+describe('LevellingOcrEngine', () => {
+  it('reads the page levelled by its measured slope, at twice the size below 225 dpi, boxes back at the scan size', async () => {
+    const seen: Array<{ width: number; dpi?: number }> = [];
+    const inner: OcrEngine = {
+      name: 'inner',
+      recognize: async (png, opts) => {
+        seen.push({ width: png.readUInt32BE(16), dpi: opts?.dpi });
+        return page(0, 1);
+      },
+      close: async () => undefined,
+    };
+    const png = encodeGrayPng(100, 50, new Uint8Array(100 * 50).fill(255));
+    const lines = await new LevellingOcrEngine(inner).recognize(png, { dpi: 150, skew: 0.05 });
+    expect(seen).toEqual([{ width: 200, dpi: 300 }]);
+    expect(lines[0].words[0]).toMatchObject({ x0: 0, x1: 30, y0: 45, y1: 55 });
+    await new LevellingOcrEngine(inner).recognize(png, { dpi: 300, skew: 0.05 });
+    expect(seen[1]).toEqual({ width: 100, dpi: 300 });
   });
 });
