@@ -210,6 +210,38 @@ describe('OCR of pages poppler draws (no image pdf.js can give)', () => {
     expect(text).not.toMatch(/SURVW/);
   }, 60_000);
 
+  it('keeps a text layer of glyph codes that OCR reads no better, and reports the page as unreadable', async () => {
+    const noBetter = new LocalPartitioner(
+      { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5, textLayer: 'poppler' },
+      undefined,
+      {
+        name: 'garbage',
+        recognize: async () => [
+          { baseline: 100, height: 20, words: [{ text: 'x7Q%zK', x0: 100, y0: 80, x1: 200, y1: 100, confidence: 20 }] },
+        ],
+        close: async () => undefined,
+      },
+    );
+    try {
+      const file = 'pdfminer_issue-791-non-unicode-cmap.pdf';
+      const r = await noBetter.partition(
+        { bytes: readFileSync(join(ROBUSTNESS, file)), sourceType: 'pdf', filename: file },
+        () => undefined,
+      );
+      expect(r.ocr?.pages).toEqual([]);
+      expect(r.elements.map((e) => e.text).join(' ')).toMatch(/SURVW/);
+      expect(r.warnings).toEqual([
+        {
+          page: 1,
+          code: 'PAGE_UNREADABLE',
+          message: "page 1's text looks like glyph codes (a font without a Unicode map), and OCR read it no better",
+        },
+      ]);
+    } finally {
+      await noBetter.close();
+    }
+  }, 60_000);
+
   it('with OCR=force reads a page that has a good text layer from its image', async () => {
     const forced = new LocalPartitioner(
       { timeoutMs: 60_000, countImages: false, workers: 1, ocrMaxPages: 5, textLayer: 'poppler', ocrForce: true },

@@ -179,6 +179,15 @@ export class LocalPartitioner implements Partitioner {
           }
         : w,
     );
+    // A text layer of glyph codes that OCR did not replace is kept, and said to be unreadable.
+    for (const scan of scans)
+      if (scan.replaces === 'if-better' && !done.includes(scan.page))
+        warnings.push({
+          page: scan.page,
+          code: 'PAGE_UNREADABLE',
+          message: `page ${scan.page}'s text looks like glyph codes (a font without a Unicode map), and OCR ${failed.has(scan.page) ? `failed on it: ${failed.get(scan.page)}` : 'read it no better'}`,
+        });
+    warnings.sort((a, b) => a.page - b.page);
     return {
       ...r,
       elements,

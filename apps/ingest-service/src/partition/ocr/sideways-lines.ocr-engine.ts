@@ -139,10 +139,11 @@ function cropBox(line: OcrLine, page: GrayImage): Box {
   const y1 = Math.max(...line.words.map((w) => w.y1));
   const thick = x1 - x0;
   const [across, along] = [Math.ceil(thick / 4), Math.ceil(thick / 2)];
+  // Whole pixels: an engine may give boxes in fractions of one.
   return {
-    x0: Math.max(0, x0 - across),
-    x1: Math.min(page.width, x1 + across),
-    y0: Math.max(0, y0 - along),
-    y1: Math.min(page.height, y1 + along),
+    x0: Math.max(0, Math.floor(x0 - across)),
+    x1: Math.min(page.width, Math.ceil(x1 + across)),
+    y0: Math.max(0, Math.floor(y0 - along)),
+    y1: Math.min(page.height, Math.ceil(y1 + along)),
   };
 }
