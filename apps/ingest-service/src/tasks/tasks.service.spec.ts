@@ -62,7 +62,7 @@ describe('toTask', () => {
     );
     expect(p).toMatchObject({
       state: 'PROCESSING',
-      progress: { stage: 'partitioning', pagesDone: 5, pagesTotal: 10, percent: 35 },
+      progress: { stage: 'partitioning', pagesDone: 5, pagesTotal: 10, percent: 18 },
     });
     const ocr = toTask(
       snap({
@@ -78,14 +78,14 @@ describe('toTask', () => {
         },
       }),
     );
-    // "ocr 3/10": the pages OCR'd count the progress while OCR runs.
+    // "ocr 3/10": the pages OCR'd count the progress while OCR runs, after the pages read (35%).
     expect(ocr.progress).toEqual({
       stage: 'ocr',
       pagesDone: 12,
       pagesTotal: 12,
       ocrPagesDone: 3,
       ocrPagesTotal: 10,
-      percent: 21,
+      percent: 46,
     });
     expect(toTask(snap({ state: 'failed', failedReason: 'job stalled more than allowable limit' })).error?.code).toBe(
       'INTERNAL',

@@ -79,14 +79,14 @@ export function toTask(s: JobSnapshot): Task {
     stage
   ];
   const ocr = stage === 'ocr' && p?.ocrPagesTotal ? { done: p.ocrPagesDone ?? 0, total: p.ocrPagesTotal } : null;
-  // Reading the pages of a scan takes moments, OCR takes the time: the OCR'd pages count the progress then.
+  // Reading the pages takes the first half of partitioning's 70%, OCR (when pages need it) the second: the bar never goes back.
   const percent =
     state === 'SUCCESS'
       ? 100
       : ocr
-        ? Math.round((70 * ocr.done) / ocr.total)
+        ? Math.round(35 + (35 * ocr.done) / ocr.total)
         : stage === 'partitioning' && pagesTotal
-          ? Math.round((70 * pagesDone) / pagesTotal)
+          ? Math.round((35 * pagesDone) / pagesTotal)
           : Math.round(stageWeight * 100);
   return {
     taskId: s.id,
