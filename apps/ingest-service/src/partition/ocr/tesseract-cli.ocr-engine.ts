@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
+import pLimit from 'p-limit';
 import { OcrEngine, OcrLine, OcrOptions } from './ocr-engine';
 
 const LINE =
@@ -48,18 +49,19 @@ export function parseHocr(hocr: string): OcrLine[] {
  */
 export class TesseractCliOcrEngine implements OcrEngine {
   readonly name = 'tesseract-cli';
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly limit: pLimit.Limit;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly lang: string,
     private readonly pageTimeoutMs = 60_000,
-    private readonly concurrency = 1,
-  ) {}
+    concurrency = 1,
+  ) {
+    this.limit = pLimit(concurrency);
+  }
 
   recognize(png: Buffer, opts: OcrOptions = {}): Promise<OcrLine[]> {
-    const run = this.inSlot(() => this.recognizeNow(png, opts));
+    const run = this.limit(() => this.recognizeNow(png, opts));
     const settled = run.catch(() => undefined).finally(() => this.inFlight.delete(settled));
     this.inFlight.add(settled);
     return run;
@@ -67,19 +69,6 @@ export class TesseractCliOcrEngine implements OcrEngine {
 
   async close(): Promise<void> {
     await Promise.all(this.inFlight);
-  }
-
-  /** Runs `fn` once fewer than `concurrency` pages are being read; a finished page hands its slot to the next in line. */
-  private async inSlot<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.concurrency) await new Promise<void>((go) => this.waiting.push(go));
-    else this.running++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
   }
 
   private recognizeNow(png: Buffer, opts: OcrOptions): Promise<OcrLine[]> {
