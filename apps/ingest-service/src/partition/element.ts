@@ -64,6 +64,11 @@ export interface OcrPage {
   replaces?: 'always' | 'if-better';
 }
 
+/** The resolution of a page's image: its pixels across the page's width in inches. */
+export function scanDpi(scan: Pick<OcrPage, 'imageWidth' | 'pageWidth'>): number {
+  return (72 * scan.imageWidth) / scan.pageWidth;
+}
+
 export interface PartitionResult {
   pages: number;
   elements: Element[];

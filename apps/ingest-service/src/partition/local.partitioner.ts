@@ -1,4 +1,4 @@
-import { Element, OcrPage, PageProgress, PartitionInput, PartitionResult, Partitioner } from './element';
+import { Element, OcrPage, PageProgress, PartitionInput, PartitionResult, Partitioner, scanDpi } from './element';
 import { OcrEngine, OcrLine } from './ocr/ocr-engine';
 import { lineDirection, resolveDirections, WordBox } from './word-direction';
 import { layoutPage, TextRun } from './page-layout';
@@ -133,8 +133,7 @@ export class LocalPartitioner implements Partitioner {
         const scan = scans[next++];
         try {
           if (Date.now() > deadline) throw new Error(`the document's OCR time budget of ${budget / 1000} s was spent`);
-          const dpi = (72 * scan.imageWidth) / scan.pageWidth;
-          read.set(scan.page, await this.ocr!.recognize(Buffer.from(scan.png), { dpi }));
+          read.set(scan.page, await this.ocr!.recognize(Buffer.from(scan.png), { dpi: scanDpi(scan) }));
         } catch (err) {
           // One page the engine cannot read (e.g. an enormous image) is reported; the others still count.
           failed.set(scan.page, (err as Error).message ?? String(err));
@@ -156,8 +155,11 @@ export class LocalPartitioner implements Partitioner {
       if (scan.replaces) {
         const layer = elements.filter((e) => e.page === scan.page);
         // A text layer that looked like glyph codes stays unless OCR reads clearly more like words.
-        const words = (texts: string[]) => wordLikeShare(texts.join(' ')).share;
-        if (scan.replaces === 'if-better' && words(runs.map((x) => x.str)) < words(layer.map((e) => e.text)) + 0.3)
+        const wordLike = (texts: string[]) => wordLikeShare(texts.join(' ')).share;
+        if (
+          scan.replaces === 'if-better' &&
+          wordLike(runs.map((x) => x.str)) < wordLike(layer.map((e) => e.text)) + 0.3
+        )
           continue;
         elements = elements.filter((e) => e.page !== scan.page);
       }

@@ -7,6 +7,7 @@ import {
   PageProgress,
   PartitionResult,
   PartitionWarning,
+  scanDpi,
 } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
@@ -150,7 +151,7 @@ async function read(
             // The page as poppler draws it at OCR resolution when the scan's own is far from it (scans are
             // often 150 dpi, where tesseract loses decimal points: "97.9" read "979"). Text drawn as shapes,
             // an image mask, an image pdf.js cannot decode: only poppler's drawing has them.
-            const dpi = scan ? (72 * scan.imageWidth) / scan.pageWidth : 0;
+            const dpi = scan ? scanDpi(scan) : 0;
             if (render && (dpi < 0.9 * render.dpi || dpi > 1.5 * render.dpi))
               scan =
                 (await renderedScan(page, p, render).catch((err: Error) => ((failure = err.message), null))) ?? scan;
@@ -176,10 +177,11 @@ async function read(
         pageRuns.push(runs);
         pageRules.push([]);
       }
-      // A page with text is OCR'd too when asked (OCR=force) or when its text looks like glyph codes.
-      const text = pageRuns[p - 1].map((r) => r.str).join(' ');
+      // A page with text is OCR'd too when asked (OCR=force) or when its text looks like glyph codes;
+      // with OCR off or its page limit reached, the text is not looked at again.
+      const text = ocrPages.length < maxOcrPages ? pageRuns[p - 1].map((r) => r.str).join(' ') : '';
       const replaces = !text.trim() ? null : ocrForce ? 'always' : garbledText(text) ? 'if-better' : null;
-      if (replaces && ocrPages.length < maxOcrPages) {
+      if (replaces) {
         const page = await (render ? rulesDoc() : doc()).then((d) => d.getPage(p));
         const scan = render
           ? await renderedScan(page, p, render).catch(() => null)
