@@ -182,6 +182,54 @@ describe('extractAnswer', () => {
     );
   });
 
+  it('quotes the sentence after a bare "No." with it: the reply is explained there', () => {
+    const passages = [
+      source(
+        1,
+        'Does a positive test mean I have AIDS?\nNo. A positive test does not mean you have AIDS. AIDS is the most advanced stage of the disease. Treatment keeps you healthy.',
+      ),
+    ];
+    expect(extractAnswer('Does a positive test mean AIDS?', passages, 1)).toBe(
+      'Does a positive test mean I have AIDS? [1] No. A positive test does not mean you have AIDS. [1] AIDS is the most advanced stage of the disease. [1]',
+    );
+  });
+
+  it('quotes the sentence between two picked sentences of a passage, so the quote reads as written', () => {
+    const text =
+      'The updated software revises the control laws for MCAS. The revised laws would use inputs from both sensors. This is unlike the original MCAS design, which used one sensor. Pilots train on it.';
+    expect(
+      extractAnswer('How does the updated MCAS software differ from the original design?', [source(1, text)], 2),
+    ).toBe(
+      'The updated software revises the control laws for MCAS. [1] The revised laws would use inputs from both sensors. [1] This is unlike the original MCAS design, which used one sensor. [1]',
+    );
+  });
+
+  it('answers a long lead-in that ends in a colon with the list after it', () => {
+    const text =
+      'Recommendations for antibiotic prophylaxis for close contacts now extend beyond those who are symptomatic, to include:\npregnant women from 37 weeks, neonates, older household contacts (75 years and over). Cases are notified.';
+    expect(extractAnswer('Which close contacts now get antibiotic prophylaxis?', [source(1, text)], 1)).toBe(
+      'Recommendations for antibiotic prophylaxis for close contacts now extend beyond those who are symptomatic, to include: [1] pregnant women from 37 weeks, neonates, older household contacts (75 years and over). [1]',
+    );
+  });
+
+  it("does not take the words of a document's name, or words naming the source, as evidence for one of its passages", () => {
+    const html =
+      '<table><thead><tr><th>Field</th><th>Description</th></tr></thead><tbody>' +
+      '<tr><td>duplicate</td><td>Set when openFDA holds an earlier version of the drug event report.</td></tr>' +
+      '<tr><td>patientweight</td><td>The patient weight, in kg.</td></tr></tbody></table>';
+    const table = { ...source(1, html, 'table_html'), filename: 'openfda_drug_event_reference.pdf' };
+    expect(
+      extractAnswer('In the openFDA drug event reference table, what does the patientweight field hold?', [table], 1),
+    ).toBe('Field: patientweight; Description: The patient weight, in kg. [1]');
+  });
+
+  it('does not score the words that name the source or the asker ("the leaflet", "my dad")', () => {
+    const passages = [source(1, 'Keep this leaflet for my dad and read it again. The daily dose is one tablet.')];
+    expect(extractAnswer('What daily dose does the leaflet give my dad?', passages, 1)).toBe(
+      'The daily dose is one tablet. [1]',
+    );
+  });
+
   it('always quotes the best-ranked source, and leaves out near-copies', () => {
     const passages = [
       source(1, 'Adults with HIV should get the vaccine.'),

@@ -104,10 +104,12 @@ export function extractAnswer(question: string, sources: Citation[], max: number
   const passages: Passage[] = [];
   for (const s of sources) {
     let prev: Passage | undefined;
+    // The file's name says what all of its passages are about: "the openFDA field reference" picks none of its rows.
+    const named = answerWords(s.filename.replace(/\.\w+$/, '').replace(/[_-]+/g, ' ')).flatMap(lemmasOf);
     for (const text of s.dataType === 'table_html' ? tableRows(s.text) : textPassages(s.text)) {
       const words = new Set(answerWords(text));
       if (!words.size) continue;
-      const lemmas = new Set([...words].flatMap(lemmasOf));
+      const lemmas = new Set([...[...words].flatMap(lemmasOf), ...named]);
       const p: Passage = {
         text,
         n: s.n,
@@ -135,26 +137,30 @@ export function extractAnswer(question: string, sources: Citation[], max: number
   const formsOf = (w: string) => forms.get(w) ?? forms.set(w, lemmasOf(w)).get(w)!;
   const has = (p: Passage, w: string) => formsOf(w).some((l) => p.lemmas.has(l));
   const hasAlternative = (p: Passage, w: string) => (alternatives.get(w) ?? []).some((a) => has(p, a));
+  // Words naming the source or the asker ("the leaflet", "my dad") say nothing of which passage answers.
+  const subject = q.filter((w) => !ABOUT_THE_SOURCE.has(w) && !ABOUT_THE_ASKER.has(w));
+  const terms = subject.length ? subject : q;
   const df = new Map<string, number>();
-  for (const w of q) df.set(w, passages.filter((p) => has(p, w) || hasAlternative(p, w)).length);
+  for (const w of terms) df.set(w, passages.filter((p) => has(p, w) || hasAlternative(p, w)).length);
   const weight = (w: string) => Math.log(1 + passages.length / (df.get(w) || passages.length));
-  const total = q.reduce((sum, w) => sum + weight(w), 0) || 1;
+  const total = terms.reduce((sum, w) => sum + weight(w), 0) || 1;
   const wants = asksFor(question);
+  // What the question asks for is not what it already says: "PrEP" is no answer to "which PrEP medication?".
+  const said = new Set(question.toLowerCase().match(TOKEN) ?? []);
+  const holdsAnswer = (p: Passage) =>
+    !!wants && wants.test(p.text.replace(TOKEN, (t) => (said.has(t.toLowerCase()) ? ' ' : t)));
   const scores = new Map<Passage, number>();
   for (const p of passages) {
     const matched =
-      q.reduce((sum, w) => sum + (has(p, w) ? weight(w) : hasAlternative(p, w) ? ALTERNATIVE * weight(w) : 0), 0) /
+      terms.reduce((sum, w) => sum + (has(p, w) ? weight(w) : hasAlternative(p, w) ? ALTERNATIVE * weight(w) : 0), 0) /
       total;
-    if (matched > 0) scores.set(p, matched + (wants && wants.test(p.text) ? ANSWER_TYPE_BONUS : 0) + RANK_PRIOR / p.n);
+    if (matched > 0) scores.set(p, matched + (holdsAnswer(p) ? ANSWER_TYPE_BONUS : 0) + RANK_PRIOR / p.n);
   }
   // A question or lead-in passes its score on: its answer is the passage after it.
   for (const p of passages) {
     const s = scores.get(p);
     if (s !== undefined && p.lead && p.next)
-      scores.set(
-        p.next,
-        Math.max(scores.get(p.next) ?? 0, s + (wants && wants.test(p.next.text) ? ANSWER_TYPE_BONUS : 0)),
-      );
+      scores.set(p.next, Math.max(scores.get(p.next) ?? 0, s + (holdsAnswer(p.next) ? ANSWER_TYPE_BONUS : 0)));
   }
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   const picked: Passage[] = [];
@@ -174,9 +180,17 @@ export function extractAnswer(question: string, sources: Citation[], max: number
   // A picked lead-in reads with what it leads to.
   for (const p of [...picked])
     if (p.lead && p.next && !picked.includes(p.next) && picked.length < max + 1) picked.push(p.next);
+  // A bare "No." or "Yes." is explained by the sentence after it.
+  for (const p of [...picked]) if (YES_NO.test(p.text) && p.next && !picked.includes(p.next)) picked.push(p.next);
+  // Two picked sentences one apart in the same passage read as one quote with the sentence between them.
+  for (const p of [...picked])
+    if (p.next?.next && picked.includes(p.next.next) && !picked.includes(p.next)) picked.push(p.next);
   picked.sort((a, b) => a.order - b.order);
   return picked.map((p) => `${/[.!?:]$/.test(p.text) ? p.text : p.text + '.'} [${p.n}]`).join(' ');
 }
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+const YES_NO = /^(yes|no)\b[.,!;]/i;
 
 /** Added to a passage that holds what the question asks for (a number, a name, an address). */
 const ANSWER_TYPE_BONUS = 0.15;
@@ -210,9 +224,9 @@ export function asksFor(question: string): RegExp | null {
   return null;
 }
 
-/** A question, or a short lead-in ending in a colon: the passage after it holds what it introduces. */
+/** A question, or a lead-in ending in a colon ("Side effects:", "… so as to also include:"): the passage after it holds what it introduces. */
 function isLead(text: string): boolean {
-  return /\?$/.test(text) || (/:$/.test(text) && text.split(' ').length <= 12);
+  return /[?:]$/.test(text);
 }
 
 /** Share of the smaller set's words that the other holds. */
