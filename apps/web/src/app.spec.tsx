@@ -28,6 +28,22 @@ describe('App', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
   });
 
+  it('opens on the conversation, with upload and documents in a view of their own', async () => {
+    const fetchFn = vi.fn(async (url: string) => {
+      if (url.endsWith('/keys/me'))
+        return json(404, { statusCode: 404, code: 'NOT_FOUND', message: 'no key', requestId: 'r' });
+      if (url.endsWith('/documents')) return json(200, { documents: [] });
+      return json(200, { collections: [{ collectionId: 'books', documents: 0, chunks: 0 }] });
+    });
+    render(<App api={new ApiClient('', null, fetchFn as unknown as typeof fetch)} />);
+    expect(await screen.findByLabelText('Question')).toBeTruthy();
+    expect(screen.queryByTestId('file-input')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: /^Documents/ }));
+    expect(await screen.findByTestId('file-input')).toBeTruthy();
+    expect(screen.getByText('No documents yet.')).toBeTruthy();
+    expect(screen.queryByLabelText('Question')).toBeNull();
+  });
+
   it('says when the gateway cannot be reached', async () => {
     const fetchFn = vi.fn(async () => Promise.reject(new TypeError('fetch failed')));
     render(<App api={new ApiClient('', null, fetchFn as unknown as typeof fetch)} />);

@@ -1,5 +1,5 @@
 import type { ApiKeyScope, DocumentSummary } from '@rag/contracts';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, ApiError, CollectionInfo } from './api/api-client';
 import { ChatPanel } from './components/chat-panel';
 import { ChunkBrowser } from './components/chunk-browser';
@@ -20,8 +20,9 @@ export function App(props: { api?: ApiClient }) {
   // What the key may do; null until known (or when the gateway does not say): everything is shown.
   const [scopes, setScopes] = useState<ReadonlySet<ApiKeyScope> | null>(null);
   const may = (s: ApiKeyScope) => !scopes || scopes.has('admin') || scopes.has(s);
-  // Files uploaded in this session, so a citation can open the PDF at its page.
-  const fileUrls = useRef(new Map<string, string>());
+  const [view, setView] = useState<'chat' | 'documents'>('chat');
+  // On a phone the collections fold away behind a button, so the conversation is what one sees.
+  const [menu, setMenu] = useState(false);
 
   const fail = useCallback((err: unknown) => {
     if (err instanceof ApiError && err.status === 401) setNeedsKey(true);
@@ -45,44 +46,47 @@ export function App(props: { api?: ApiClient }) {
     if (!selected && collections.length) setSelected(collections[0].collectionId);
   }, [collections, selected]);
 
+  const keyForm = needsKey && (
+    <form
+      className="api-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        api.setApiKey(key || null);
+        saveApiKey(key || null);
+        setNeedsKey(false);
+        void refresh();
+      }}
+    >
+      <label htmlFor="api-key">API key</label>
+      <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
+      <button type="submit">Save key</button>
+    </form>
+  );
+
   return (
-    <div className="app">
-      <header>
-        <h1>ragstack</h1>
-        <p className="muted">Answers from your documents, with page citations.</p>
-        {needsKey && (
-          <form
-            className="api-key"
-            onSubmit={(e) => {
-              e.preventDefault();
-              api.setApiKey(key || null);
-              saveApiKey(key || null);
-              setNeedsKey(false);
-              void refresh();
-            }}
+    <div className="shell">
+      <aside className={menu ? 'sidebar open' : 'sidebar'}>
+        <header>
+          <h1>ragstack</h1>
+          <p className="muted">Answers from your documents, with page citations.</p>
+          <button
+            type="button"
+            className="menu-toggle secondary"
+            aria-expanded={menu}
+            aria-controls="collections-panel"
+            onClick={() => setMenu(!menu)}
           >
-            <label htmlFor="api-key">API key</label>
-            <input
-              id="api-key"
-              type="password"
-              autoComplete="off"
-              value={key}
-              onChange={(e) => setKey(e.target.value)}
-            />
-            <button type="submit">Save key</button>
-          </form>
-        )}
-      </header>
-      {error && (
-        <p className="error banner" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="layout">
+            Collections
+          </button>
+        </header>
+        {keyForm}
         <CollectionsPanel
           collections={collections}
           selected={selected}
-          onSelect={setSelected}
+          onSelect={(id) => {
+            setSelected(id);
+            setMenu(false);
+          }}
           onCreate={(id) => {
             // Created on the server, so it is there after a reload and on another device; one that exists is just selected.
             api.createCollection(id).then(
@@ -107,38 +111,63 @@ export function App(props: { api?: ApiClient }) {
               : undefined
           }
         />
-        {selected ? (
-          <main>
-            {may('upload') && (
-              <UploadPanel
-                api={api}
-                collectionId={selected}
-                onUploaded={(files) => {
-                  for (const { filename, file } of files)
-                    if (filename.toLowerCase().endsWith('.pdf'))
-                      fileUrls.current.set(filename, URL.createObjectURL(file));
-                }}
-                onTaskDone={() => void refresh()}
-              />
-            )}
-            <DocumentsPanel
-              documents={documents}
-              onDelete={
-                may('delete') ? (d) => api.deleteDocument(selected, d.documentId).then(refresh, fail) : undefined
-              }
-              onBrowse={setBrowsing}
-            />
-            {browsing && (
-              <ChunkBrowser api={api} collectionId={selected} document={browsing} onClose={() => setBrowsing(null)} />
-            )}
-            {may('chat') && <ChatPanel api={api} collectionId={selected} fileUrls={fileUrls.current} />}
-          </main>
-        ) : (
-          <main>
-            <p>Create a collection to start.</p>
-          </main>
+      </aside>
+      <main className="main">
+        {error && (
+          <p className="error banner" role="alert">
+            {error}
+          </p>
         )}
-      </div>
+        {selected ? (
+          <>
+            <nav className="views" aria-label="Views">
+              <h2 className="collection-name">{selected}</h2>
+              {may('chat') && (
+                <button
+                  type="button"
+                  className="tab"
+                  aria-current={view === 'chat' ? 'page' : undefined}
+                  onClick={() => setView('chat')}
+                >
+                  Chat
+                </button>
+              )}
+              <button
+                type="button"
+                className="tab"
+                aria-current={view === 'documents' || !may('chat') ? 'page' : undefined}
+                onClick={() => setView('documents')}
+              >
+                Documents ({documents.length})
+              </button>
+            </nav>
+            {view === 'chat' && may('chat') ? (
+              <ChatPanel api={api} collectionId={selected} />
+            ) : (
+              <div className="documents-view">
+                {may('upload') && <UploadPanel api={api} collectionId={selected} onTaskDone={() => void refresh()} />}
+                <DocumentsPanel
+                  documents={documents}
+                  onDelete={
+                    may('delete') ? (d) => api.deleteDocument(selected, d.documentId).then(refresh, fail) : undefined
+                  }
+                  onBrowse={setBrowsing}
+                />
+                {browsing && (
+                  <ChunkBrowser
+                    api={api}
+                    collectionId={selected}
+                    document={browsing}
+                    onClose={() => setBrowsing(null)}
+                  />
+                )}
+              </div>
+            )}
+          </>
+        ) : (
+          <p className="empty">Create a collection to start.</p>
+        )}
+      </main>
     </div>
   );
 }

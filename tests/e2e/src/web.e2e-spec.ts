@@ -39,17 +39,25 @@ describe('web client in headless Chromium', () => {
     await stack.stop();
   });
 
-  it('uploads a book, shows progress to SUCCESS, and streams an answer citing the right page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  it('uploads a batch with a bad file, streams an answer, and opens the cited page highlighted, also after a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/`);
     await page.getByLabel('New collection').fill('webtest');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByTestId('file-input').setInputFiles(join(DATASETS, 'pubmedqa-books', BOOK));
+    await page.getByRole('button', { name: /^Documents/ }).click();
+    await page.getByTestId('file-input').setInputFiles([
+      { name: BOOK, mimeType: 'application/pdf', buffer: readFileSync(join(DATASETS, 'pubmedqa-books', BOOK)) },
+      { name: 'notes.pptx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK not a pdf') },
+    ]);
+    // The bad file is refused on its own row; the book goes on to SUCCESS.
+    await page.getByRole('alert').filter({ hasText: 'notes.pptx' }).waitFor();
     await page.getByText('done: 100 pages', { exact: false }).waitFor({ timeout: 90_000 });
     await page.getByRole('cell', { name: BOOK, exact: true }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-documents.png') });
 
+    await page.getByRole('button', { name: 'Chat' }).click();
     await page.getByLabel('Question').fill(question.question);
     await page.getByRole('button', { name: 'Ask' }).click();
     const gold = page.getByRole('button', {
@@ -57,18 +65,31 @@ describe('web client in headless Chromium', () => {
     });
     await gold.first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Ask' }).waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'web-chat.png'), fullPage: true });
+    // After an answer the question box is still on screen.
+    const box = (await page.getByLabel('Question').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(800);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-chat.png') });
 
-    await gold.first().click();
-    const dialog = page.getByRole('dialog');
-    await dialog.waitFor();
-    expect(
-      await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href'),
-    ).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
-    await page.screenshot({ path: join(ARTIFACTS, 'web-citation.png') });
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    const openCitation = async (shot: string) => {
+      await gold.first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText(`Page ${question.page} of 100`).waitFor({ timeout: 30_000 });
+      // The page drawn by pdf.js, the quoted sentences highlighted in its text layer.
+      await dialog.locator('.pdf-page canvas').waitFor();
+      await dialog.locator('.textLayer span.highlight').first().waitFor({ timeout: 30_000 });
+      expect(
+        await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href'),
+      ).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));
+      await page.screenshot({ path: join(ARTIFACTS, shot) });
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    };
+    await openCitation('web-citation.png');
+    await page.reload();
+    await gold.first().waitFor();
+    await openCitation('web-citation-after-reload.png');
 
     // The chunk browser: what was extracted, in order, 50 chunks at a time.
+    await page.getByRole('button', { name: /^Documents/ }).click();
     await page.getByRole('button', { name: `Show the chunks of ${BOOK}` }).click();
     const chunks = page.getByRole('list', { name: `Chunks of ${BOOK}` });
     await chunks.getByRole('listitem').nth(49).waitFor();
@@ -81,13 +102,16 @@ describe('web client in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('fits a phone-width screen without horizontal scrolling', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  it('fits a phone-width screen (dark scheme) without horizontal scrolling, the question box in view', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, colorScheme: 'dark' });
     await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Collections' }).click();
     await page.getByRole('button', { name: 'webtest', exact: true }).click();
     await page.getByLabel('Question').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    const box = (await page.getByLabel('Question').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
     await page.screenshot({ path: join(ARTIFACTS, 'web-phone.png'), fullPage: true });
   });
 });

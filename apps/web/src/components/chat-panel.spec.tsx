@@ -4,6 +4,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../api/api-client';
 import { ChatPanel } from './chat-panel';
 
+// pdf.js draws nothing in jsdom: the page view is replaced by one that shows what it was asked to draw.
+vi.mock('./pdf-page-view', () => ({
+  openPdf: vi.fn(async () => ({ numPages: 12, destroy: async () => undefined })),
+  PdfPageView: (props: { page: number; quotes: string[] }) => (
+    <div data-testid="pdf-page">
+      page {props.page}: {props.quotes.join(' | ')}
+    </div>
+  ),
+}));
+
 const source = (
   n: number,
   page: number,
@@ -55,96 +65,89 @@ afterEach(() => {
 });
 
 describe('ChatPanel', () => {
-  it('renders streamed tokens and turns [n] into chips that open the cited chunk', async () => {
+  const done = (found: boolean, citationsUsed: number[]): ChatEvent => ({
+    type: 'done',
+    conversationId: 'c1',
+    provider: 'extractive',
+    citationsUsed,
+    found,
+    usage: { promptTokens: 0, completionTokens: 0 },
+    timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
+  });
+
+  it('renders streamed tokens with [n] as citations, one chip per source, and opens a source at its page', async () => {
     const table = '<table><tr><th>Drug</th></tr><tr><td>Metformin<script>x()</script></td></tr></table>';
     const { api } = fakeApi([
       {
         type: 'sources',
         conversationId: 'c1',
         standaloneQuestion: 'q',
-        sources: [source(1, 4), source(2, 9, 'table_html', table)],
+        sources: [source(1, 4), source(2, 9, 'table_html', table), source(3, 11)],
       },
-      { type: 'token', text: 'Metformin lowers glucose ' },
-      { type: 'token', text: '[1] and is tabulated [2].' },
-      {
-        type: 'done',
-        conversationId: 'c1',
-        provider: 'extractive',
-        citationsUsed: [1, 2],
-        found: true,
-        usage: { promptTokens: 0, completionTokens: 0 },
-        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
-      },
+      { type: 'token', text: 'Metformin lowers glucose. ' },
+      { type: 'token', text: '[1] It is tabulated. [2] It is cheap. [1]' },
+      done(true, [1, 2]),
     ]);
-    render(<ChatPanel api={api} collectionId="books" fileUrls={new Map([['book.pdf', 'blob:book']])} />);
+    const fetched: string[] = [];
+    (api as unknown as { documentFile: (c: string, d: string) => Promise<Blob> }).documentFile = async (c, d) => (
+      fetched.push(`${c}/${d}`),
+      new Blob(['%PDF-'])
+    );
+    URL.createObjectURL = () => 'blob:original';
+    URL.revokeObjectURL = () => undefined;
+    render(<ChatPanel api={api} collectionId="books" />);
     ask('What does metformin do?');
-    const chip = await screen.findByRole('button', { name: 'Citation 1: book.pdf, page 4' });
-    expect(chip.textContent).toBe('1 · book.pdf p. 4');
-    // A found answer's sources are its citations, not "related passages".
+    const cites = await screen.findAllByRole('button', { name: 'Citation 1: book.pdf, page 4' });
+    expect(cites.map((c) => c.textContent)).toEqual(['1', '1']);
+    // One chip per distinct cited source, uncited source 3 left out.
+    expect(screen.getByLabelText('Sources').textContent).toBe('Sources: [1] book.pdf p. 4[2] book.pdf p. 9');
     expect(screen.queryByLabelText('Related passages')).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Citation 2: book.pdf, page 9' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Open source 2: book.pdf, page 9' }));
     const dialog = await screen.findByRole('dialog');
     expect(dialog.querySelector('table td')?.textContent).toBe('Metformin');
     expect(dialog.querySelector('script')).toBeNull();
-    expect(screen.getByRole('link', { name: 'Open book.pdf at page 9' }).getAttribute('href')).toBe('blob:book#page=9');
+    expect((await screen.findByTestId('pdf-page')).textContent).toBe('page 9: It is tabulated.');
+    expect(screen.getByText('Page 9 of 12')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Open book.pdf at page 9' }).getAttribute('href')).toBe(
+      'blob:original#page=9',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect((await screen.findByTestId('pdf-page')).textContent).toBe('page 10: ');
+    fireEvent.click(screen.getByRole('button', { name: 'Back to page 9' }));
+    expect((await screen.findByTestId('pdf-page')).textContent).toBe('page 9: It is tabulated.');
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).toBeNull();
-    // Kept per collection for the next visit.
-    expect(JSON.parse(localStorage.getItem('ragstack:history:books')!)).toEqual([
-      { role: 'user', content: 'What does metformin do?' },
-      { role: 'assistant', content: 'Metformin lowers glucose [1] and is tabulated [2].' },
+    expect(fetched).toEqual(['books/d']);
+  });
+
+  it('keeps the turns with their sources, so citations still open after a reload', async () => {
+    const { api } = fakeApi([
+      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4)] },
+      { type: 'token', text: 'Metformin lowers glucose. [1]' },
+      done(true, [1]),
     ]);
+    (api as unknown as { documentFile: () => Promise<Blob> }).documentFile = async () => new Blob(['%PDF-']);
+    const first = render(<ChatPanel api={api} collectionId="books" />);
+    ask('What does metformin do?');
+    await screen.findByRole('button', { name: 'Ask' });
+    await screen.findByLabelText('Sources');
+    first.unmount();
+    render(<ChatPanel api={api} collectionId="books" />);
+    expect(screen.getByText('What does metformin do?')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Citation 1: book.pdf, page 4' }));
+    expect((await screen.findByRole('dialog')).textContent).toContain('book.pdf, page 4');
   });
 
   it('shows the sources of an answer that says "not found" as related passages', async () => {
     const { api } = fakeApi([
       { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4), source(2, 7)] },
       { type: 'token', text: 'Not found in the documents.' },
-      {
-        type: 'done',
-        conversationId: 'c1',
-        provider: 'extractive',
-        citationsUsed: [],
-        found: false,
-        usage: { promptTokens: 0, completionTokens: 0 },
-        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
-      },
+      done(false, []),
     ]);
-    render(<ChatPanel api={api} collectionId="books" fileUrls={new Map()} />);
+    render(<ChatPanel api={api} collectionId="books" />);
     ask('What dose of warfarin?');
     const related = await screen.findByLabelText('Related passages');
-    expect(related.textContent).toBe('Related passages: 1 · book.pdf p. 4 2 · book.pdf p. 7');
-  });
-
-  it('opens the original the server keeps at the cited page when the file was not uploaded in this session', async () => {
-    const fake = fakeApi([
-      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4)] },
-      { type: 'token', text: 'Metformin lowers glucose [1].' },
-      {
-        type: 'done',
-        conversationId: 'c1',
-        provider: 'extractive',
-        citationsUsed: [1],
-        found: true,
-        usage: { promptTokens: 0, completionTokens: 0 },
-        timings: { retrievalMs: 1, firstTokenMs: 1, totalMs: 2 },
-      },
-    ]);
-    const asked: string[] = [];
-    (fake.api as unknown as { documentFile: (c: string, d: string) => Promise<Blob> }).documentFile = async (c, d) => (
-      asked.push(`${c}/${d}`),
-      new Blob(['%PDF-'])
-    );
-    const tab = { location: { href: '' }, close: () => undefined };
-    const open = vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
-    URL.createObjectURL = () => 'blob:original';
-    render(<ChatPanel api={fake.api} collectionId="books" fileUrls={new Map()} />);
-    ask('What does metformin do?');
-    fireEvent.click(await screen.findByRole('button', { name: 'Citation 1: book.pdf, page 4' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Open book.pdf at page 4' }));
-    await waitFor(() => expect(tab.location.href).toBe('blob:original#page=4'));
-    expect(asked).toEqual(['books/d']);
-    open.mockRestore();
+    expect(related.textContent).toBe('Related passages: [1] book.pdf p. 4[2] book.pdf p. 7');
   });
 
   it('stops a stream with the Stop button', async () => {
@@ -156,7 +159,7 @@ describe('ChatPanel', () => {
       ],
       { hold: true },
     );
-    render(<ChatPanel api={fake.api} collectionId="books" fileUrls={new Map()} />);
+    render(<ChatPanel api={fake.api} collectionId="books" />);
     ask('q?');
     await screen.findByText(/First/);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop' })));
@@ -169,7 +172,7 @@ describe('ChatPanel', () => {
     const { api } = fakeApi([
       { type: 'error', code: 'SERVICE_UNAVAILABLE', message: 'retrieval-service did not answer' },
     ]);
-    render(<ChatPanel api={api} collectionId="books" fileUrls={new Map()} />);
+    render(<ChatPanel api={api} collectionId="books" />);
     ask('q?');
     expect((await screen.findByRole('alert')).textContent).toBe('retrieval-service did not answer');
   });

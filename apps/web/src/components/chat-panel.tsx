@@ -1,8 +1,9 @@
 import type { Citation } from '@rag/contracts';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { ApiClient, ApiError, ChatTurn } from '../api/api-client';
-import { savedHistory, saveHistory } from '../lib/storage';
-import { CitationView } from './citation-view';
+import { quotesBySource } from '../lib/highlight';
+import { savedConversation, saveConversation, SavedTurn } from '../lib/storage';
+import { SourceViewer } from './source-viewer';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -14,19 +15,30 @@ export interface ChatMessage {
   streaming?: boolean;
 }
 
-/** Streamed answers with [n] citations as chips; history kept per collection; Stop cancels the stream. */
-export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrls: Map<string, string> }) {
-  const { api, collectionId, fileUrls } = props;
-  const [messages, setMessages] = useState<ChatMessage[]>(() => savedHistory(collectionId).map((t) => ({ ...t })));
+/**
+ * The conversation: streamed answers with [n] citations, a row of one chip per distinct source
+ * under each answer, and (on wide screens) the sources of the chosen answer beside it; a citation
+ * opens its source in the page viewer. The turns, sources included, are kept per collection, so
+ * citations still open after a reload. Stop cancels the stream.
+ */
+export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
+  const { api, collectionId } = props;
+  const [messages, setMessages] = useState<ChatMessage[]>(() => savedConversation(collectionId));
   const [question, setQuestion] = useState('');
-  const [open, setOpen] = useState<Citation | null>(null);
+  const [open, setOpen] = useState<{ citation: Citation; quotes: string[] } | null>(null);
+  const [shown, setShown] = useState<number | null>(null);
   const abort = useRef<AbortController | null>(null);
+  const end = useRef<HTMLDivElement>(null);
   const busy = messages.some((m) => m.streaming);
 
   useEffect(() => {
-    setMessages(savedHistory(collectionId).map((t) => ({ ...t })));
+    setMessages(savedConversation(collectionId));
+    setShown(null);
     return () => abort.current?.abort();
   }, [collectionId]);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length]);
 
   const update = (fn: (last: ChatMessage) => ChatMessage) =>
     setMessages((prev) => [...prev.slice(0, -1), fn(prev[prev.length - 1])]);
@@ -40,103 +52,190 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string; fileUrl
       .map((m) => ({ role: m.role, content: m.content.slice(0, 8000) }))
       .slice(-20);
     setQuestion('');
+    setShown(null);
     setMessages((prev) => [...prev, { role: 'user', content: q }, { role: 'assistant', content: '', streaming: true }]);
     const ctl = new AbortController();
     abort.current = ctl;
-    let answer = '';
+    const turn: SavedTurn = { role: 'assistant', content: '' };
     try {
       for await (const ev of api.chat({ collectionId, question: q, history }, ctl.signal)) {
-        if (ev.type === 'sources') update((m) => ({ ...m, sources: ev.sources }));
-        else if (ev.type === 'token') {
-          answer += ev.text;
+        if (ev.type === 'sources') {
+          turn.sources = ev.sources;
+          update((m) => ({ ...m, sources: ev.sources }));
+        } else if (ev.type === 'token') {
+          turn.content += ev.text;
           update((m) => ({ ...m, content: m.content + ev.text }));
-        } else if (ev.type === 'done') update((m) => ({ ...m, related: !ev.found }));
-        else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
+        } else if (ev.type === 'done') {
+          turn.related = !ev.found;
+          update((m) => ({ ...m, related: !ev.found }));
+        } else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
       }
     } catch (err) {
       update((m) => ({ ...m, error: err instanceof ApiError ? err.explanation : String(err) }));
     } finally {
       update((m) => ({ ...m, streaming: false, content: ctl.signal.aborted && !m.content ? '(stopped)' : m.content }));
       abort.current = null;
-      if (answer)
-        saveHistory(collectionId, [...history, { role: 'user', content: q }, { role: 'assistant', content: answer }]);
+      if (turn.content) {
+        const kept = messages
+          .filter((m) => !m.error && m.content)
+          .map(({ role, content, sources, related }) => ({ role, content, sources, related }));
+        saveConversation(collectionId, [...kept, { role: 'user', content: q }, turn]);
+      }
     }
   }
 
+  const openSource = (m: ChatMessage, c: Citation) =>
+    setOpen({ citation: c, quotes: m.related ? [] : (quotesBySource(m.content).get(c.n) ?? []) });
+  // The answer whose sources are listed beside the conversation: the one chosen, else the latest with sources.
+  const answers = messages.map((m, i) => [m, i] as const).filter(([m]) => m.role === 'assistant' && m.sources?.length);
+  const side = answers.find(([, i]) => i === shown) ?? answers[answers.length - 1];
+
   return (
-    <section aria-labelledby="chat-title" className="panel chat">
-      <h2 id="chat-title">Ask {collectionId}</h2>
-      <ol className="messages" aria-live="polite" aria-label="Conversation">
-        {messages.map((m, i) => (
-          <li key={i} className={m.role}>
-            <span className="who">{m.role === 'user' ? 'You' : 'Answer'}</span>
-            <div className="text">
-              <AnswerText text={m.content} sources={m.sources} onOpen={setOpen} />
-              {m.streaming && (
-                <span className="cursor" aria-label="answer is streaming">
-                  ▍
-                </span>
-              )}
-            </div>
-            {m.related && !!m.sources?.length && (
-              <p className="related" aria-label="Related passages">
-                Related passages:{' '}
-                <AnswerText text={m.sources.map((s) => `[${s.n}]`).join(' ')} sources={m.sources} onOpen={setOpen} />
-              </p>
-            )}
-            {m.error && (
-              <p className="error" role="alert">
-                {m.error}
-              </p>
-            )}
-          </li>
-        ))}
-      </ol>
-      <form onSubmit={(e) => void ask(e)} className="ask">
-        <label htmlFor="question">Question</label>
-        <textarea
-          id="question"
-          value={question}
-          rows={2}
-          onChange={(e) => setQuestion(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) void ask(e);
-          }}
-        />
-        {busy ? (
-          <button type="button" onClick={() => abort.current?.abort()}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={!question.trim()}>
-            Ask
-          </button>
+    <div className="chat-layout">
+      <section aria-labelledby="chat-title" className="chat">
+        <h2 id="chat-title" className="visually-hidden">
+          Ask {collectionId}
+        </h2>
+        {messages.length === 0 && (
+          <p className="empty muted">
+            Ask a question about the documents in {collectionId}. Answers cite file and page.
+          </p>
         )}
-        <button
-          type="button"
-          className="secondary"
-          disabled={busy || messages.length === 0}
-          onClick={() => {
-            setMessages([]);
-            saveHistory(collectionId, []);
-          }}
-        >
-          New conversation
-        </button>
-      </form>
+        <ol className="messages" aria-live="polite" aria-label="Conversation">
+          {messages.map((m, i) => (
+            <li key={i} className={m.role}>
+              <span className="who">{m.role === 'user' ? 'You' : 'Answer'}</span>
+              <div className="text">
+                <AnswerText text={m.content} sources={m.sources} onOpen={(c) => openSource(m, c)} />
+                {m.streaming && (
+                  <span className="cursor" aria-label="answer is streaming">
+                    ▍
+                  </span>
+                )}
+              </div>
+              {!m.streaming && m.role === 'assistant' && !!m.sources?.length && (
+                <SourceChips
+                  message={m}
+                  label={m.related ? 'Related passages' : 'Sources'}
+                  onOpen={(c) => openSource(m, c)}
+                  onShow={() => setShown(i)}
+                />
+              )}
+              {m.error && (
+                <p className="error" role="alert">
+                  {m.error}
+                </p>
+              )}
+            </li>
+          ))}
+        </ol>
+        <div ref={end} />
+        <form onSubmit={(e) => void ask(e)} className="ask">
+          <label htmlFor="question" className="visually-hidden">
+            Question
+          </label>
+          <textarea
+            id="question"
+            value={question}
+            rows={2}
+            placeholder={`Ask ${collectionId}…`}
+            onChange={(e) => setQuestion(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) void ask(e);
+            }}
+          />
+          {busy ? (
+            <button type="button" onClick={() => abort.current?.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" disabled={!question.trim()}>
+              Ask
+            </button>
+          )}
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy || messages.length === 0}
+            onClick={() => {
+              setMessages([]);
+              saveConversation(collectionId, []);
+            }}
+          >
+            New conversation
+          </button>
+        </form>
+      </section>
+      <aside className="sources-panel" aria-label="Source panel">
+        <h2>{side?.[0].related ? 'Related passages' : 'Sources'}</h2>
+        {side ? (
+          <ol>
+            {distinctCited(side[0]).map((c) => (
+              <li key={c.n}>
+                <button type="button" className="source" onClick={() => openSource(side[0], c)}>
+                  <span className="n">[{c.n}]</span> <span className="filename">{c.filename}</span>{' '}
+                  <span className="muted">
+                    p. {c.pageNumber}
+                    {c.source === 'ocr' ? ' · OCR' : ''}
+                  </span>
+                  <span className="snippet">{c.snippet}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">The passages an answer cites are listed here.</p>
+        )}
+      </aside>
       {open && (
-        <CitationView
-          citation={open}
-          fileUrl={fileUrls.get(open.filename)}
-          openOriginal={async (c) => URL.createObjectURL(await api.documentFile(collectionId, c.documentId))}
+        <SourceViewer
+          citation={open.citation}
+          quotes={open.quotes.length ? open.quotes : [open.citation.text]}
+          loadFile={() => api.documentFile(collectionId, open.citation.documentId)}
           onClose={() => setOpen(null)}
         />
       )}
-    </section>
+    </div>
   );
 }
 
-/** Answer text with each [n] turned into a chip naming the cited file and page. */
+/** The sources an answer cites, once each, in the order of their numbers; all of them for a "not found" answer. */
+function distinctCited(m: ChatMessage): Citation[] {
+  const used = new Set([...m.content.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])));
+  return (m.sources ?? []).filter((s) => m.related || used.has(s.n));
+}
+
+/** One chip per distinct source of an answer: "[1] file p. 4". */
+function SourceChips(props: {
+  message: ChatMessage;
+  label: string;
+  onOpen: (c: Citation) => void;
+  onShow: () => void;
+}) {
+  const cited = distinctCited(props.message);
+  if (!cited.length) return null;
+  return (
+    <p className="source-chips" aria-label={props.label}>
+      <button type="button" className="link" onClick={props.onShow}>
+        {props.label}:
+      </button>{' '}
+      {cited.map((c) => (
+        <button
+          key={c.n}
+          type="button"
+          className="chip"
+          title={c.snippet}
+          aria-label={`Open source ${c.n}: ${c.filename}, page ${c.pageNumber}`}
+          onClick={() => props.onOpen(c)}
+        >
+          [{c.n}] {c.filename} p. {c.pageNumber}
+        </button>
+      ))}
+    </p>
+  );
+}
+
+/** Answer text with each [n] turned into a small citation button; file and page on hover and for screen readers. */
 export function AnswerText(props: { text: string; sources?: Citation[]; onOpen: (c: Citation) => void }) {
   const parts = props.text.split(/(\[\d+\])/g);
   return (
@@ -149,12 +248,12 @@ export function AnswerText(props: { text: string; sources?: Citation[]; onOpen: 
           <button
             key={i}
             type="button"
-            className="chip"
-            title={c.snippet}
+            className="cite"
+            title={`${c.filename} p. ${c.pageNumber}`}
             onClick={() => props.onOpen(c)}
             aria-label={`Citation ${c.n}: ${c.filename}, page ${c.pageNumber}`}
           >
-            {c.n} · {c.filename} p. {c.pageNumber}
+            {c.n}
           </button>
         );
       })}

@@ -15,7 +15,7 @@ export function CollectionsPanel(props: {
   const [name, setName] = useState('');
   const invalid = name.length > 0 && !VALID.test(name);
   return (
-    <nav aria-labelledby="collections-title" className="panel collections">
+    <nav id="collections-panel" aria-labelledby="collections-title" className="collections">
       <h2 id="collections-title">Collections</h2>
       <ul>
         {props.collections.map((c) => (

@@ -2,7 +2,7 @@ import type { Task } from '@rag/contracts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ApiClient } from '../api/api-client';
-import { UploadPanel } from './upload-panel';
+import { eta, UploadPanel } from './upload-panel';
 
 const task = (taskId: string, patch: Partial<Task>): Task => ({
   taskId,
@@ -56,18 +56,13 @@ describe('UploadPanel', () => {
       task: vi.fn(async (id: string) => (polls[id].length > 1 ? polls[id].shift()! : polls[id][0])),
     } as unknown as ApiClient;
     const onTaskDone = vi.fn();
-    const onUploaded = vi.fn();
-    render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={onTaskDone} pollMs={5} />);
+    render(<UploadPanel api={api} collectionId="books" onTaskDone={onTaskDone} pollMs={5} />);
     const files = [new File(['%PDF-1.4'], 'a.pdf'), new File(['%PDF-1.4'], 'locked.pdf')];
     fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
     expect(await screen.findByLabelText('a.pdf progress')).toBeTruthy();
     expect(await screen.findByText('done: 10 pages, 13 chunks')).toBeTruthy();
     expect((await screen.findByRole('alert')).textContent).toBe('failed: PDF is encrypted and needs a password');
     expect(onTaskDone).toHaveBeenCalled();
-    expect(onUploaded).toHaveBeenCalledWith([
-      { filename: 'a.pdf', file: files[0] },
-      { filename: 'locked.pdf', file: files[1] },
-    ]);
   });
 
   it('shows a SUCCESS with unread pages as incomplete, naming the pages', async () => {
@@ -99,7 +94,7 @@ describe('UploadPanel', () => {
       })),
       task: vi.fn(async () => done),
     } as unknown as ApiClient;
-    render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} pollMs={5} />);
+    render(<UploadPanel api={api} collectionId="books" onTaskDone={vi.fn()} pollMs={5} />);
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['%PDF-1.4'], 'a.pdf')] } });
     const status = await screen.findByRole('status');
     expect(status.textContent).toBe('1 page(s) not read: p. 4');
@@ -124,22 +119,29 @@ describe('UploadPanel', () => {
         task('t1', { state: 'SUCCESS', progress: { stage: 'done', pagesDone: 10, pagesTotal: 10, percent: 100 } }),
       ),
     } as unknown as ApiClient;
-    const onUploaded = vi.fn();
-    render(<UploadPanel api={api} collectionId="books" onUploaded={onUploaded} onTaskDone={vi.fn()} pollMs={5} />);
+    render(<UploadPanel api={api} collectionId="books" onTaskDone={vi.fn()} pollMs={5} />);
     const files = [new File(['PK'], 'notes.pptx'), new File(['%PDF-1.4'], 'a.pdf')];
     fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
     expect((await screen.findByRole('alert')).textContent).toMatch(/notes\.pptx: only \.pdf/);
     expect(await screen.findByText('done: 10 pages, 13 chunks')).toBeTruthy();
     expect(screen.getAllByRole('alert')).toHaveLength(1);
-    expect(onUploaded).toHaveBeenCalledWith([{ filename: 'a.pdf', file: files[1] }]);
   });
 
   it('explains a rejected upload', async () => {
     const api = {
       upload: vi.fn(async () => Promise.reject(new ApiError(429, 'RATE_LIMITED', 'slow down', 30))),
     } as unknown as ApiClient;
-    render(<UploadPanel api={api} collectionId="books" onUploaded={vi.fn()} onTaskDone={vi.fn()} />);
+    render(<UploadPanel api={api} collectionId="books" onTaskDone={vi.fn()} />);
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'a.pdf')] } });
     expect((await screen.findByRole('alert')).textContent).toBe('Rate limited: try again in 30 s.');
+  });
+});
+
+describe('eta', () => {
+  it('tells the time left from the share done so far, once enough is done to tell', () => {
+    expect(eta(0, 25, 10_000)).toBe(' · about 30 s left');
+    expect(eta(0, 10, 60_000)).toBe(' · about 9 min left');
+    expect(eta(0, 3, 60_000)).toBe('');
+    expect(eta(0, 50, 1_000)).toBe('');
   });
 });

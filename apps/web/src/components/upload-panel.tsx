@@ -8,19 +8,15 @@ interface Row {
   taskId?: string;
   task?: Task;
   error?: string;
+  /** When the upload began (ms): with the share done, how long the rest should take. */
+  startedAt: number;
 }
 
 const ACCEPT = '.pdf,.docx,.txt,.md,.html';
 
 /** Drag-and-drop (or pick) files; one row per file with live progress until SUCCESS or FAILURE. */
-export function UploadPanel(props: {
-  api: ApiClient;
-  collectionId: string;
-  onUploaded: (files: Array<{ filename: string; file: File }>) => void;
-  onTaskDone: () => void;
-  pollMs?: number;
-}) {
-  const { api, collectionId, onUploaded, onTaskDone, pollMs = 500 } = props;
+export function UploadPanel(props: { api: ApiClient; collectionId: string; onTaskDone: () => void; pollMs?: number }) {
+  const { api, collectionId, onTaskDone, pollMs = 500 } = props;
   const [rows, setRows] = useState<Row[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -58,7 +54,8 @@ export function UploadPanel(props: {
 
   async function send(files: File[]) {
     if (!files.length) return;
-    const batch = files.map((f, i) => ({ key: `${Date.now()}-${i}-${f.name}`, filename: f.name }));
+    const now = Date.now();
+    const batch = files.map((f, i) => ({ key: `${now}-${i}-${f.name}`, filename: f.name, startedAt: now }));
     setRows((prev) => [...batch, ...prev]);
     try {
       const reply = await api.upload(collectionId, files);
@@ -73,7 +70,6 @@ export function UploadPanel(props: {
           return { ...r, error: rejected?.message ?? 'not accepted by the server' };
         }),
       );
-      onUploaded(reply.files.map((f) => ({ filename: f.filename, file: files[f.index] })));
     } catch (err) {
       const message = err instanceof ApiError ? err.explanation : String(err);
       setRows((prev) => prev.map((r) => (batch.some((b) => b.key === r.key) ? { ...r, error: message } : r)));
@@ -98,7 +94,7 @@ export function UploadPanel(props: {
           void send(Array.from(e.dataTransfer.files));
         }}
       >
-        Drop files here or choose files (PDF, .txt, .md, .html)
+        Drop files here or choose files (PDF, Word .docx, .txt, .md, .html)
       </div>
       <input
         ref={input}
@@ -165,6 +161,15 @@ function UploadStatus({ row }: { row: Row }) {
     <span>
       <progress max={100} value={percent} aria-label={`${row.filename} progress`} /> {stage}
       {total > 0 ? ` ${done}/${total} pages` : ''}
+      {eta(row.startedAt, percent)}
     </span>
   );
+}
+
+/** "· about 40 s left", once enough is done to tell (a rate from the first few percent says little). */
+export function eta(startedAt: number, percent: number, now = Date.now()): string {
+  const elapsed = (now - startedAt) / 1000;
+  if (percent < 5 || percent >= 100 || elapsed < 2) return '';
+  const left = (elapsed * (100 - percent)) / percent;
+  return left < 60 ? ` · about ${Math.max(1, Math.round(left))} s left` : ` · about ${Math.round(left / 60)} min left`;
 }

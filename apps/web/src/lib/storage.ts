@@ -1,3 +1,4 @@
+import type { Citation } from '@rag/contracts';
 import type { ChatTurn } from '../api/api-client';
 
 const KEY = 'ragstack';
@@ -21,6 +22,16 @@ function write(name: string, value: unknown): void {
 
 export const savedApiKey = () => read<string | null>('apiKey', null);
 export const saveApiKey = (key: string | null) => write('apiKey', key);
-export const savedHistory = (collectionId: string) => read<ChatTurn[]>(`history:${collectionId}`, []);
-export const saveHistory = (collectionId: string, turns: ChatTurn[]) =>
-  write(`history:${collectionId}`, turns.slice(-20));
+
+/** A turn as shown: an answer keeps its sources, so its citations still open after a reload. */
+export interface SavedTurn extends ChatTurn {
+  sources?: Citation[];
+  related?: boolean;
+}
+
+export const savedConversation = (collectionId: string): SavedTurn[] =>
+  read<SavedTurn[] | null>(`conversation:${collectionId}`, null) ??
+  // Kept by earlier versions: the turns without their sources.
+  read<ChatTurn[]>(`history:${collectionId}`, []);
+export const saveConversation = (collectionId: string, turns: SavedTurn[]) =>
+  write(`conversation:${collectionId}`, turns.slice(-20));
