@@ -1,5 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ChatHealth, ChatRequestSchema, ChatStream, HealthReply } from '@rag/contracts';
+import {
+  ChatConversationGet,
+  ChatConversationList,
+  ChatHealth,
+  ChatRequestSchema,
+  ChatStream,
+  HealthReply,
+} from '@rag/contracts';
 import { BusHandler, BusPayload, replicaId } from '@rag/platform';
 import { z } from 'zod';
 import { ChatService } from './chat/chat.service';
@@ -12,6 +19,16 @@ export class ChatController {
   @BusHandler(ChatStream)
   stream(@BusPayload(ChatStream) q: z.output<typeof ChatRequestSchema>) {
     return this.chat.stream(q);
+  }
+
+  @BusHandler(ChatConversationGet)
+  conversation(@BusPayload(ChatConversationGet) q: z.output<typeof ChatConversationGet.request>) {
+    return this.chat.conversation(q);
+  }
+
+  @BusHandler(ChatConversationList)
+  conversationList(@BusPayload(ChatConversationList) q: z.output<typeof ChatConversationList.request>) {
+    return this.chat.conversationList(q);
   }
 
   @Get('health')

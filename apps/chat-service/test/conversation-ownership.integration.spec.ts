@@ -38,4 +38,49 @@ describe('conversation ownership', () => {
     await store.append('legacy', 'team-a', [{ role: 'assistant', content: 'answer' }]);
     await expect(store.load('legacy', 'team-b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it("lists a collection's conversations, latest first, and gives one back with the sources of its answers", async () => {
+    const citation = {
+      n: 1,
+      chunkId: 'c1',
+      documentId: 'd'.repeat(32),
+      filename: 'guide.pdf',
+      pageNumber: 4,
+      pageEnd: 4,
+      dataType: 'text' as const,
+      source: 'text' as const,
+      ocrConfidence: null,
+      score: 0.9,
+      snippet: 'Metformin lowers glucose.',
+      text: 'Metformin lowers glucose.',
+    };
+    await store.append('conv-l1', 'team-l', [
+      { role: 'user', content: 'What does metformin do?' },
+      { role: 'assistant', content: 'Metformin lowers glucose. [1]', sources: [citation], found: true },
+    ]);
+    await new Promise((r) => setTimeout(r, 5));
+    await store.append('conv-l2', 'team-l', [{ role: 'user', content: 'Dose in kidney disease?' }]);
+    await store.append('conv-l3', 'team-other', [{ role: 'user', content: 'elsewhere' }]);
+    const list = await store.list('team-l', 10);
+    expect(list.map((c) => [c.conversationId, c.title, c.turns])).toEqual([
+      ['conv-l2', 'Dose in kidney disease?', 1],
+      ['conv-l1', 'What does metformin do?', 2],
+    ]);
+    expect(Date.parse(list[0].updatedAt)).toBeGreaterThanOrEqual(Date.parse(list[1].updatedAt));
+    // A later turn moves it to the top and keeps its first question as the title.
+    await store.append('conv-l1', 'team-l', [{ role: 'user', content: 'And its side effects?' }]);
+    expect((await store.list('team-l', 1)).map((c) => [c.conversationId, c.title])).toEqual([
+      ['conv-l1', 'What does metformin do?'],
+    ]);
+    const conv = await store.get('conv-l1', 'team-l');
+    expect(conv).toMatchObject({ conversationId: 'conv-l1', collectionId: 'team-l', title: 'What does metformin do?' });
+    expect(conv.turns[1]).toEqual({
+      role: 'assistant',
+      content: 'Metformin lowers glucose. [1]',
+      sources: [citation],
+      found: true,
+    });
+    await expect(store.get('conv-l1', 'team-other')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.get('never-was', 'team-l')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppLogger, BusModule, createUploadStorage, LOGGER, UPLOAD_STORAGE } from '@rag/platform';
 import { ChatController } from './chat/chat.controller';
+import { ConversationsController } from './chat/conversations.controller';
 import { CollectionsController } from './collections/collections.controller';
 import { DocumentFilesService } from './collections/document-files.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
@@ -24,6 +25,7 @@ export const GATEWAY_CONTROLLERS = [
   TasksController,
   SearchController,
   ChatController,
+  ConversationsController,
   CollectionsController,
   HealthController,
   MetricsController,

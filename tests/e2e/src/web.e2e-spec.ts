@@ -10,6 +10,8 @@ const question = readFileSync(join(DATASETS, 'pubmedqa-books/queries.dev.jsonl')
   .map((l) => JSON.parse(l) as { question: string; filename: string; page: number })
   .find((q) => q.filename === BOOK)!;
 const ARTIFACTS = join(ROOT, 'tmp/artifacts');
+/** The accessible name of a citation of the gold page. */
+const GOLD_CITATION = new RegExp(`^Citation \\d+: ${BOOK.replace(/\./g, '\\.')}, page ${question.page}$`);
 
 /** The web client in Debian's Chromium (playwright-core, no browser download), against all four services. */
 describe('web client in headless Chromium', () => {
@@ -60,9 +62,7 @@ describe('web client in headless Chromium', () => {
     await page.getByRole('button', { name: 'Chat' }).click();
     await page.getByLabel('Question').fill(question.question);
     await page.getByRole('button', { name: 'Ask' }).click();
-    const gold = page.getByRole('button', {
-      name: new RegExp(`^Citation \\d+: ${BOOK.replace(/\./g, '\\.')}, page ${question.page}$`),
-    });
+    const gold = page.getByRole('button', { name: GOLD_CITATION });
     await gold.first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Ask' }).waitFor();
     // After an answer the question box is still on screen.
@@ -87,6 +87,17 @@ describe('web client in headless Chromium', () => {
     await page.reload();
     await gold.first().waitFor();
     await openCitation('web-citation-after-reload.png');
+
+    // Another device (a fresh browser context, nothing stored): the conversation is listed by the server.
+    const device = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    device.on('pageerror', (e) => errors.push(e.message));
+    await device.goto(`${base}/`);
+    const earlier = device.getByLabel('Earlier conversations');
+    await earlier.locator('option', { hasText: question.question.slice(0, 40) }).waitFor({ state: 'attached' });
+    await earlier.selectOption({ index: 1 });
+    await device.getByRole('button', { name: GOLD_CITATION }).first().click();
+    await device.getByRole('dialog').locator('.textLayer span.highlight').first().waitFor({ timeout: 30_000 });
+    await device.close();
 
     // The chunk browser: what was extracted, in order, 50 chunks at a time.
     await page.getByRole('button', { name: /^Documents/ }).click();

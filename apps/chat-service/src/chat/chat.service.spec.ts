@@ -1,5 +1,5 @@
 import { CompletionChunk, ThesaurusQueryExpander } from '@rag/ai';
-import { ChatEvent, ChatTurn, SearchReply } from '@rag/contracts';
+import { ChatEvent, SearchReply, StoredTurn } from '@rag/contracts';
 import { AppLogger, BusClient, DomainError } from '@rag/platform';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ChatConfig } from '../config/chat.config';
@@ -10,12 +10,30 @@ import { GenerationInput, LlmProvider } from '../llm/llm-provider';
 import { ChatService, CitationFilter } from './chat.service';
 
 class MemoryConversations implements ConversationStore {
-  readonly data = new Map<string, ChatTurn[]>();
+  readonly data = new Map<string, StoredTurn[]>();
   async load(id: string) {
     return [...(this.data.get(id) ?? [])];
   }
-  async append(id: string, _collectionId: string, turns: ChatTurn[]) {
+  async append(id: string, _collectionId: string, turns: StoredTurn[]) {
     this.data.set(id, [...(this.data.get(id) ?? []), ...turns]);
+  }
+  async get(id: string, collectionId: string) {
+    const turns = await this.load(id);
+    return {
+      conversationId: id,
+      collectionId,
+      title: turns[0]?.content ?? '',
+      updatedAt: new Date(0).toISOString(),
+      turns,
+    };
+  }
+  async list() {
+    return [...this.data.keys()].map((id) => ({
+      conversationId: id,
+      title: this.data.get(id)![0].content,
+      updatedAt: new Date(0).toISOString(),
+      turns: this.data.get(id)!.length,
+    }));
   }
 }
 
@@ -110,10 +128,20 @@ describe('ChatService', () => {
     const svc = new ChatService(bus as unknown as BusClient, new ExtractiveLlm(), config, logger, store);
     const first = await run(svc, { question: 'What does metformin do?' });
     const conversationId = (first[0] as { conversationId: string }).conversationId;
+    // The answer is kept with the sources it was given, so its citations open again after a reload.
     expect(store.data.get(conversationId)).toEqual([
       { role: 'user', content: 'What does metformin do?' },
-      { role: 'assistant', content: expect.stringContaining('[1]') },
+      {
+        role: 'assistant',
+        content: expect.stringContaining('[1]'),
+        found: true,
+        sources: [expect.objectContaining({ n: 1, pageNumber: 4 }), expect.objectContaining({ n: 2, pageNumber: 9 })],
+      },
     ]);
+    expect(await svc.conversation({ conversationId, collectionId: 'books' })).toMatchObject({
+      title: 'What does metformin do?',
+      turns: [{ role: 'user' }, { role: 'assistant', found: true }],
+    });
     const second = await run(svc, { question: 'Should it be taken with meals?', conversationId });
     expect(second[0]).toMatchObject({
       type: 'sources',

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatEvent, ChatRequestSchema, Citation, RetrievalSearch } from '@rag/contracts';
+import {
+  ChatEvent,
+  ChatRequestSchema,
+  Citation,
+  Conversation,
+  ConversationList,
+  RetrievalSearch,
+} from '@rag/contracts';
 import { AppLogger, BusClient, DomainError, LOGGER } from '@rag/platform';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
@@ -46,12 +53,21 @@ export class ChatService {
     });
   }
 
+  /** A stored conversation with the sources of its answers (NOT_FOUND from another collection). */
+  conversation(q: { conversationId: string; collectionId: string }): Promise<Conversation> {
+    return this.conversations.get(q.conversationId, q.collectionId);
+  }
+
+  async conversationList(q: { collectionId: string; limit: number }): Promise<ConversationList> {
+    return { conversations: await this.conversations.list(q.collectionId, q.limit) };
+  }
+
   private async run(q: ChatQuery, signal: AbortSignal, emit: (e: ChatEvent) => void): Promise<void> {
     const t0 = performance.now();
     const conversationId = q.conversationId ?? randomUUID();
     // Loaded even when the client sends its own history: a conversation of another collection is refused here.
     const stored = q.conversationId ? await this.conversations.load(q.conversationId, q.collectionId) : [];
-    const history = q.history ?? stored;
+    const history = q.history ?? stored.map(({ role, content }) => ({ role, content }));
     const standalone = history.length ? await this.llm.rewrite(q.question, history) : q.question;
     const found = await this.bus.request(
       RetrievalSearch,
@@ -96,7 +112,7 @@ export class ChatService {
     await this.conversations
       .append(conversationId, q.collectionId, [
         { role: 'user', content: q.question.slice(0, MAX_TURN_CHARS) },
-        { role: 'assistant', content: answer.slice(0, MAX_TURN_CHARS) },
+        { role: 'assistant', content: answer.slice(0, MAX_TURN_CHARS), sources, found: isFound(answer) },
       ])
       .catch((err: unknown) => this.logger.warn({ err, conversationId }, 'could not store the conversation turn'));
     const used = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter(
@@ -107,8 +123,7 @@ export class ChatService {
       conversationId,
       provider: this.llm.name,
       citationsUsed: used.sort((a, b) => a - b),
-      // Both providers answer an unanswerable question with the same words (the model is told to).
-      found: !answer.trim().startsWith(NOT_FOUND),
+      found: isFound(answer),
       usage,
       timings: {
         retrievalMs: round(retrievalMs),
@@ -146,6 +161,9 @@ export class CitationFilter {
     return text.replace(/\[(\d{1,3})\]/g, (m, n: string) => (Number(n) >= 1 && Number(n) <= this.passages ? m : ''));
   }
 }
+
+/** Both providers answer an unanswerable question with the same words (the model is told to). */
+const isFound = (answer: string) => !answer.trim().startsWith(NOT_FOUND);
 
 function snippet(text: string): string {
   const plain = text

@@ -22,7 +22,7 @@ const schema = z
     OPENAI_MAX_RETRIES: env.int(3, 0, 10),
     OPENAI_TIMEOUT_MS: env.int(120_000, 1000),
     RETRIEVAL_TIMEOUT_MS: env.int(10_000, 100),
-    CONVERSATION_TTL_SECONDS: env.int(24 * 3600, 60),
+    CONVERSATION_TTL_SECONDS: env.int(7 * 24 * 3600, 60),
     CONVERSATION_MAX_TURNS: env.int(20, 2, 200),
   })
   .superRefine((e, ctx) => {

@@ -2,6 +2,8 @@ import type {
   CallerReply,
   ChatEvent,
   ChatTurn,
+  Conversation,
+  ConversationList,
   DocumentSummary,
   ReplyOf,
   RetrievalCollectionList,
@@ -132,9 +134,21 @@ export class ApiClient {
     return res.blob();
   }
 
+  /** The collection's conversations kept by the server, the latest first. */
+  conversations(collectionId: string): Promise<ConversationList> {
+    return this.call(`/collections/${encodeURIComponent(collectionId)}/conversations`);
+  }
+
+  /** One conversation, each answer with the sources it cited. */
+  conversation(collectionId: string, conversationId: string): Promise<Conversation> {
+    return this.call(
+      `/collections/${encodeURIComponent(collectionId)}/conversations/${encodeURIComponent(conversationId)}`,
+    );
+  }
+
   /** Streams an answer; `signal` stops it (the gateway then cancels the work upstream). */
   async *chat(
-    body: { collectionId: string; question: string; history: ChatTurn[] },
+    body: { collectionId: string; question: string; conversationId?: string; history?: ChatTurn[] },
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     let res: Response;

@@ -1,7 +1,7 @@
-import type { ChatEvent, Citation } from '@rag/contracts';
+import type { ChatEvent, Citation, Conversation } from '@rag/contracts';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../api/api-client';
+import { ApiError, type ApiClient } from '../api/api-client';
 import { ChatPanel } from './chat-panel';
 
 // pdf.js draws nothing in jsdom: the page view is replaced by one that shows what it was asked to draw.
@@ -35,11 +35,29 @@ const source = (
 });
 
 /** A fake gateway client whose stream is driven by the test. */
-function fakeApi(events: ChatEvent[], opts: { hold?: boolean } = {}) {
+function fakeApi(events: ChatEvent[], opts: { hold?: boolean; kept?: Conversation } = {}) {
   let release: () => void = () => undefined;
   const aborted: boolean[] = [];
+  const asked: unknown[] = [];
   const api = {
-    async *chat(_body: unknown, signal: AbortSignal) {
+    conversations: async () => ({
+      conversations: opts.kept
+        ? [
+            {
+              conversationId: opts.kept.conversationId,
+              title: opts.kept.title,
+              updatedAt: opts.kept.updatedAt,
+              turns: 2,
+            },
+          ]
+        : [],
+    }),
+    conversation: async (_c: string, id: string) => {
+      if (opts.kept?.conversationId === id) return opts.kept;
+      throw new ApiError(404, 'NOT_FOUND', `no conversation ${id}`);
+    },
+    async *chat(body: unknown, signal: AbortSignal) {
+      asked.push(body);
       for (const [i, e] of events.entries()) {
         if (opts.hold && i === 2)
           await new Promise<void>((r) => ((release = r), signal.addEventListener('abort', () => r())));
@@ -51,7 +69,7 @@ function fakeApi(events: ChatEvent[], opts: { hold?: boolean } = {}) {
       }
     },
   } as unknown as ApiClient;
-  return { api, release: () => release(), aborted };
+  return { api, release: () => release(), aborted, asked };
 }
 
 const ask = (text: string) => {
@@ -120,22 +138,46 @@ describe('ChatPanel', () => {
     expect(fetched).toEqual(['books/d']);
   });
 
-  it('keeps the turns with their sources, so citations still open after a reload', async () => {
-    const { api } = fakeApi([
-      { type: 'sources', conversationId: 'c1', standaloneQuestion: 'q', sources: [source(1, 4)] },
+  it('names the conversation on the next question, and shows it again from the server after a reload, citations working', async () => {
+    const events: ChatEvent[] = [
+      { type: 'sources', conversationId: 'conv-0001', standaloneQuestion: 'q', sources: [source(1, 4)] },
       { type: 'token', text: 'Metformin lowers glucose. [1]' },
       done(true, [1]),
-    ]);
-    (api as unknown as { documentFile: () => Promise<Blob> }).documentFile = async () => new Blob(['%PDF-']);
-    const first = render(<ChatPanel api={api} collectionId="books" />);
+    ];
+    const fake = fakeApi(events);
+    const first = render(<ChatPanel api={fake.api} collectionId="books" />);
     ask('What does metformin do?');
-    await screen.findByRole('button', { name: 'Ask' });
     await screen.findByLabelText('Sources');
+    ask('Is it safe?');
+    await waitFor(() => expect(fake.asked).toHaveLength(2));
+    // The history is the server's: only the conversation is named.
+    expect(fake.asked).toEqual([
+      { collectionId: 'books', question: 'What does metformin do?', conversationId: undefined },
+      { collectionId: 'books', question: 'Is it safe?', conversationId: 'conv-0001' },
+    ]);
     first.unmount();
-    render(<ChatPanel api={api} collectionId="books" />);
-    expect(screen.getByText('What does metformin do?')).toBeTruthy();
+
+    const kept: Conversation = {
+      conversationId: 'conv-0001',
+      collectionId: 'books',
+      title: 'What does metformin do?',
+      updatedAt: new Date(0).toISOString(),
+      turns: [
+        { role: 'user', content: 'What does metformin do?' },
+        { role: 'assistant', content: 'Metformin lowers glucose. [1]', sources: [source(1, 4)], found: true },
+      ],
+    };
+    const reloaded = fakeApi([], { kept });
+    (reloaded.api as unknown as { documentFile: () => Promise<Blob> }).documentFile = async () => new Blob(['%PDF-']);
+    render(<ChatPanel api={reloaded.api} collectionId="books" />);
+    expect(await screen.findByText('What does metformin do?', { selector: '.text' })).toBeTruthy();
+    expect((screen.getByLabelText('Earlier conversations') as HTMLSelectElement).value).toBe('conv-0001');
     fireEvent.click(screen.getByRole('button', { name: 'Citation 1: book.pdf, page 4' }));
     expect((await screen.findByRole('dialog')).textContent).toContain('book.pdf, page 4');
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    fireEvent.click(screen.getByRole('button', { name: 'New conversation' }));
+    expect(screen.queryByRole('button', { name: 'Citation 1: book.pdf, page 4' })).toBeNull();
+    expect(localStorage.getItem('ragstack:conversationId:books')).toBe('null');
   });
 
   it('shows the sources of an answer that says "not found" as related passages', async () => {

@@ -1,8 +1,9 @@
 import type { Citation } from '@rag/contracts';
 import { Fragment, useEffect, useRef, useState } from 'react';
-import { ApiClient, ApiError, ChatTurn } from '../api/api-client';
+import type { Conversation, ConversationList } from '@rag/contracts';
+import { ApiClient, ApiError } from '../api/api-client';
 import { quotesBySource } from '../lib/highlight';
-import { savedConversation, saveConversation, SavedTurn } from '../lib/storage';
+import { savedConversationId, saveConversationId } from '../lib/storage';
 import { SourceViewer } from './source-viewer';
 
 export interface ChatMessage {
@@ -15,15 +16,21 @@ export interface ChatMessage {
   streaming?: boolean;
 }
 
+const fromServer = (c: Conversation): ChatMessage[] =>
+  c.turns.map((t) => ({ role: t.role, content: t.content, sources: t.sources, related: t.found === false }));
+
 /**
  * The conversation: streamed answers with [n] citations, a row of one chip per distinct source
  * under each answer, and (on wide screens) the sources of the chosen answer beside it; a citation
- * opens its source in the page viewer. The turns, sources included, are kept per collection, so
- * citations still open after a reload. Stop cancels the stream.
+ * opens its source in the page viewer. The server keeps the turns with their sources: after a
+ * reload, or on another device, a conversation comes back with citations that still open. Stop
+ * cancels the stream.
  */
 export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
   const { api, collectionId } = props;
-  const [messages, setMessages] = useState<ChatMessage[]>(() => savedConversation(collectionId));
+  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [conversationId, setConversationId] = useState<string | null>(null);
+  const [earlier, setEarlier] = useState<ConversationList['conversations']>([]);
   const [question, setQuestion] = useState('');
   const [open, setOpen] = useState<{ citation: Citation; quotes: string[] } | null>(null);
   const [shown, setShown] = useState<number | null>(null);
@@ -31,10 +38,36 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
   const end = useRef<HTMLDivElement>(null);
   const busy = messages.some((m) => m.streaming);
 
-  useEffect(() => {
-    setMessages(savedConversation(collectionId));
+  const listEarlier = () =>
+    api.conversations(collectionId).then(
+      (r) => setEarlier(r.conversations),
+      () => setEarlier([]),
+    );
+  const show = (id: string | null) => {
+    setConversationId(id);
+    saveConversationId(collectionId, id);
     setShown(null);
+    setMessages([]);
+    if (id)
+      api.conversation(collectionId, id).then(
+        (c) => setMessages(fromServer(c)),
+        (err: unknown) => {
+          // Expired (or never kept): a new conversation starts.
+          if (err instanceof ApiError && err.status === 404) show(null);
+          else
+            setMessages([
+              { role: 'assistant', content: '', error: err instanceof ApiError ? err.explanation : String(err) },
+            ]);
+        },
+      );
+  };
+
+  useEffect(() => {
+    show(savedConversationId(collectionId));
+    void listEarlier();
     return () => abort.current?.abort();
+    // show and listEarlier read only props and setters: a new collection is what reloads them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [collectionId]);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
@@ -47,40 +80,33 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
     e.preventDefault();
     const q = question.trim();
     if (!q || busy) return;
-    const history: ChatTurn[] = messages
-      .filter((m) => !m.error && m.content)
-      .map((m) => ({ role: m.role, content: m.content.slice(0, 8000) }))
-      .slice(-20);
     setQuestion('');
     setShown(null);
     setMessages((prev) => [...prev, { role: 'user', content: q }, { role: 'assistant', content: '', streaming: true }]);
     const ctl = new AbortController();
     abort.current = ctl;
-    const turn: SavedTurn = { role: 'assistant', content: '' };
     try {
-      for await (const ev of api.chat({ collectionId, question: q, history }, ctl.signal)) {
+      // The server keeps the turns: the conversation is named, its history is not sent.
+      for await (const ev of api.chat(
+        { collectionId, question: q, conversationId: conversationId ?? undefined },
+        ctl.signal,
+      )) {
         if (ev.type === 'sources') {
-          turn.sources = ev.sources;
+          if (ev.conversationId !== conversationId) {
+            setConversationId(ev.conversationId);
+            saveConversationId(collectionId, ev.conversationId);
+          }
           update((m) => ({ ...m, sources: ev.sources }));
-        } else if (ev.type === 'token') {
-          turn.content += ev.text;
-          update((m) => ({ ...m, content: m.content + ev.text }));
-        } else if (ev.type === 'done') {
-          turn.related = !ev.found;
-          update((m) => ({ ...m, related: !ev.found }));
-        } else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
+        } else if (ev.type === 'token') update((m) => ({ ...m, content: m.content + ev.text }));
+        else if (ev.type === 'done') update((m) => ({ ...m, related: !ev.found }));
+        else if (ev.type === 'error') update((m) => ({ ...m, error: ev.message }));
       }
     } catch (err) {
       update((m) => ({ ...m, error: err instanceof ApiError ? err.explanation : String(err) }));
     } finally {
       update((m) => ({ ...m, streaming: false, content: ctl.signal.aborted && !m.content ? '(stopped)' : m.content }));
       abort.current = null;
-      if (turn.content) {
-        const kept = messages
-          .filter((m) => !m.error && m.content)
-          .map(({ role, content, sources, related }) => ({ role, content, sources, related }));
-        saveConversation(collectionId, [...kept, { role: 'user', content: q }, turn]);
-      }
+      void listEarlier();
     }
   }
 
@@ -96,6 +122,27 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
         <h2 id="chat-title" className="visually-hidden">
           Ask {collectionId}
         </h2>
+        <div className="conversation-bar">
+          <label htmlFor="earlier" className="visually-hidden">
+            Earlier conversations
+          </label>
+          <select
+            id="earlier"
+            value={conversationId ?? ''}
+            disabled={busy}
+            onChange={(e) => show(e.target.value || null)}
+          >
+            <option value="">New conversation</option>
+            {earlier.map((c) => (
+              <option key={c.conversationId} value={c.conversationId}>
+                {c.title || c.conversationId} · {new Date(c.updatedAt).toLocaleString()}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="secondary" disabled={busy || !conversationId} onClick={() => show(null)}>
+            New conversation
+          </button>
+        </div>
         {messages.length === 0 && (
           <p className="empty muted">
             Ask a question about the documents in {collectionId}. Answers cite file and page.
@@ -153,17 +200,6 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
               Ask
             </button>
           )}
-          <button
-            type="button"
-            className="secondary"
-            disabled={busy || messages.length === 0}
-            onClick={() => {
-              setMessages([]);
-              saveConversation(collectionId, []);
-            }}
-          >
-            New conversation
-          </button>
         </form>
       </section>
       <aside className="sources-panel" aria-label="Source panel">

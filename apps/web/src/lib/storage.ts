@@ -1,6 +1,3 @@
-import type { Citation } from '@rag/contracts';
-import type { ChatTurn } from '../api/api-client';
-
 const KEY = 'ragstack';
 
 function read<T>(name: string, fallback: T): T {
@@ -23,15 +20,8 @@ function write(name: string, value: unknown): void {
 export const savedApiKey = () => read<string | null>('apiKey', null);
 export const saveApiKey = (key: string | null) => write('apiKey', key);
 
-/** A turn as shown: an answer keeps its sources, so its citations still open after a reload. */
-export interface SavedTurn extends ChatTurn {
-  sources?: Citation[];
-  related?: boolean;
-}
-
-export const savedConversation = (collectionId: string): SavedTurn[] =>
-  read<SavedTurn[] | null>(`conversation:${collectionId}`, null) ??
-  // Kept by earlier versions: the turns without their sources.
-  read<ChatTurn[]>(`history:${collectionId}`, []);
-export const saveConversation = (collectionId: string, turns: SavedTurn[]) =>
-  write(`conversation:${collectionId}`, turns.slice(-20));
+/** The conversation a collection's chat shows; its turns are kept by the server. */
+export const savedConversationId = (collectionId: string) =>
+  read<string | null>(`conversationId:${collectionId}`, null);
+export const saveConversationId = (collectionId: string, id: string | null) =>
+  write(`conversationId:${collectionId}`, id);

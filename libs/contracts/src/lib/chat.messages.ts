@@ -68,5 +68,47 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
 ]);
 export type ChatEvent = z.infer<typeof ChatEventSchema>;
 
+/** A turn as kept server-side: an answer keeps the sources it was given, so its citations open again later. */
+export const StoredTurnSchema = ChatTurnSchema.extend({
+  sources: z.array(CitationSchema).max(20).optional(),
+  /** False when the answer was "not found": its sources are related passages. */
+  found: z.boolean().optional(),
+});
+export type StoredTurn = z.infer<typeof StoredTurnSchema>;
+
+export const ConversationRequestSchema = z
+  .object({ collectionId: CollectionIdSchema, conversationId: ConversationIdSchema })
+  .strict();
+
+const ConversationHeadSchema = z.object({
+  conversationId: z.string(),
+  /** The first question asked in it. */
+  title: z.string(),
+  updatedAt: z.string().datetime(),
+  turns: z.number().int(),
+});
+
+export const ConversationSchema = ConversationHeadSchema.omit({ turns: true }).extend({
+  collectionId: z.string(),
+  turns: z.array(StoredTurnSchema),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const ConversationListRequestSchema = z
+  .object({ collectionId: CollectionIdSchema, limit: z.coerce.number().int().min(1).max(100).default(20) })
+  .strict();
+export const ConversationListSchema = z.object({ conversations: z.array(ConversationHeadSchema) });
+export type ConversationList = z.infer<typeof ConversationListSchema>;
+
 export const ChatStream = defineMessage(Patterns.chatStream, ChatRequestSchema, ChatEventSchema);
 export const ChatHealth = defineMessage(Patterns.chatHealth, EmptySchema, HealthReplySchema);
+export const ChatConversationGet = defineMessage(
+  Patterns.chatConversationGet,
+  ConversationRequestSchema,
+  ConversationSchema,
+);
+export const ChatConversationList = defineMessage(
+  Patterns.chatConversationList,
+  ConversationListRequestSchema,
+  ConversationListSchema,
+);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CollectionIdSchema, DocumentIdSchema } from './common.schema';
 import { ErrorCodeSchema } from './errors';
-import { CitationSchema } from './chat.messages';
+import { CitationSchema, ConversationIdSchema } from './chat.messages';
 import { TaskIdSchema } from './ingest.messages';
 
 /**
@@ -12,6 +12,12 @@ import { TaskIdSchema } from './ingest.messages';
 export const CollectionParamsSchema = z.object({ collectionId: CollectionIdSchema });
 export const TaskParamsSchema = z.object({ taskId: TaskIdSchema });
 export const DocumentParamsSchema = z.object({ collectionId: CollectionIdSchema, documentId: DocumentIdSchema });
+export const ConversationParamsSchema = z.object({
+  collectionId: CollectionIdSchema,
+  conversationId: ConversationIdSchema,
+});
+export const ConversationListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export type ConversationListQuery = z.output<typeof ConversationListQuerySchema>;
 
 export const TaskListQuerySchema = z.object({
   collectionId: CollectionIdSchema.optional().describe('required (or its old name collection_id)'),

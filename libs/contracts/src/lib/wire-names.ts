@@ -25,6 +25,8 @@ export const Patterns = {
 
   chatStream: 'chat.stream',
   chatHealth: 'chat.health',
+  chatConversationGet: 'chat.conversation.get',
+  chatConversationList: 'chat.conversation.list',
 } as const;
 
 export type Pattern = (typeof Patterns)[keyof typeof Patterns];
