@@ -50,6 +50,7 @@ describe('conversation ownership', () => {
       dataType: 'text' as const,
       source: 'text' as const,
       ocrConfidence: null,
+      regions: [] as Array<[number, number, number, number]>,
       score: 0.9,
       snippet: 'Metformin lowers glucose.',
       text: 'Metformin lowers glucose.',

@@ -271,12 +271,13 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     expect(ok.results[0].scores.fts).not.toBeNull();
   });
 
-  it('finds a chunk by the headings above it, and gives the path back with search results and stored chunks', async () => {
+  it('finds a chunk by the headings above it, and gives the path and page regions back with search results and stored chunks', async () => {
     const d = await doc('paths', 1);
     d.chunks[0] = {
       ...d.chunks[0],
       text: 'Two doses are given four weeks apart.',
       headingPath: ['Adult schedule', 'Zoster recombinant vaccination'],
+      regions: [[72, 540.5, 523.2, 612]],
     } as (typeof d.chunks)[number];
     await replicas[0].docs.replace(d);
     const r = await replicas[1].search.search({
@@ -294,8 +295,10 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       chunkIndex: 0,
       text: 'Two doses are given four weeks apart.',
       headingPath: ['Adult schedule', 'Zoster recombinant vaccination'],
+      regions: [[72, 540.5, 523.2, 612]],
     });
     const stored = await replicas[1].docs.chunks('paths', d.documentId);
+    expect(stored.chunks.map((c) => c.regions)).toEqual([[[72, 540.5, 523.2, 612]], [], [], [], []]);
     expect(stored.chunks.map((c) => c.headingPath)).toEqual([
       ['Adult schedule', 'Zoster recombinant vaccination'],
       [],
@@ -333,8 +336,8 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       await repo.onModuleInit();
       const found = await repo.ftsSearch('measles', { collectionId: 'legacy' }, 5);
       // Its rows came from text layers: no OCR confidence.
-      expect(found.map((c) => [c.chunk_id, c.heading_path, c.source, c.ocr_confidence])).toEqual([
-        ['old-0', [], 'text', null],
+      expect(found.map((c) => [c.chunk_id, c.heading_path, c.source, c.ocr_confidence, c.regions])).toEqual([
+        ['old-0', [], 'text', null, []],
       ]);
       expect(await repo.ftsUnindexedRows()).toBe(0);
       // A second replica opening the migrated table changes nothing.

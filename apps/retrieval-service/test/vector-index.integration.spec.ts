@@ -73,6 +73,7 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         search_text: t,
         source: 'text',
         ocr_confidence: null,
+        regions: '[]',
         content_hash: 'f'.repeat(64),
         created_at: new Date(0).toISOString(),
         vector: vectors[i],

@@ -74,9 +74,11 @@ describe('web client in headless Chromium', () => {
       await gold.first().click();
       const dialog = page.getByRole('dialog');
       await dialog.getByText(`Page ${question.page} of 100`).waitFor({ timeout: 30_000 });
-      // The page drawn by pdf.js, the quoted sentences highlighted in its text layer.
+      // The page drawn by pdf.js, the quoted sentences highlighted in its text layer…
       await dialog.locator('.pdf-page canvas').waitFor();
       await dialog.locator('.textLayer span.highlight').first().waitFor({ timeout: 30_000 });
+      // And the cited chunk's region of the page, as ingestion kept it, outlined.
+      await dialog.locator('.pdf-page .region').first().waitFor();
       expect(
         await dialog.getByRole('link', { name: `Open ${BOOK} at page ${question.page}` }).getAttribute('href'),
       ).toMatch(new RegExp(`^blob:.*#page=${question.page}$`));

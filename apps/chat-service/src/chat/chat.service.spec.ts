@@ -50,6 +50,7 @@ const hit = (n: number, text: string, page: number) => ({
   headingPath: [],
   source: 'text' as const,
   ocrConfidence: null,
+  regions: [],
   scores: { vector: 0.5, fts: 1, fused: 0.8, rerank: 0.9 },
 });
 

@@ -85,6 +85,7 @@ export class ChatService {
       dataType: r.dataType,
       source: r.source,
       ocrConfidence: r.ocrConfidence,
+      regions: r.regions,
       score: r.scores.rerank ?? r.scores.fused,
       snippet: snippet(r.text),
       text: r.text,

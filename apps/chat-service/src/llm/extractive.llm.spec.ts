@@ -15,6 +15,7 @@ const source = (n: number, text: string, dataType: Citation['dataType'] = 'text'
   n,
   source: 'text',
   ocrConfidence: null,
+  regions: [],
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'f.pdf',

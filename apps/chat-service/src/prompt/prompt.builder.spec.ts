@@ -6,6 +6,7 @@ const source = (n: number, text: string): Citation => ({
   n,
   source: 'text',
   ocrConfidence: null,
+  regions: [],
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'evil".pdf',

@@ -41,6 +41,22 @@ describe('chunkElements', () => {
     ]);
   });
 
+  it("keeps the regions of a chunk's elements on its page, not those of a heading carried from the page before", () => {
+    const chunks = chunkElements(
+      [
+        { kind: 'text', text: 'Metformin lowers glucose.', page: 1, box: [72, 600, 300, 640] },
+        { kind: 'title', text: 'Dosage', page: 1, box: [72, 100, 140, 114] },
+        { kind: 'text', text: 'Take one tablet daily.', page: 2, box: [72, 700, 250, 712] },
+        { kind: 'text', text: 'With food.', page: 2 },
+      ],
+      { maxTokens: 500, overlapTokens: 0 },
+    );
+    expect(chunks.map((c) => [c.pageNumber, c.regions])).toEqual([
+      [1, [[72, 600, 300, 640]]],
+      [2, [[72, 700, 250, 712]]],
+    ]);
+  });
+
   it('moves a heading left alone at the foot of a page to the top of the next page chunk', () => {
     const chunks = chunkElements(
       [

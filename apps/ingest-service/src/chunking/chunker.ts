@@ -1,6 +1,6 @@
 import { estimateTokens, splitSentences } from '@rag/ai';
 import { DataType } from '@rag/contracts';
-import { Element, endsSentence } from '../partition/element';
+import { Box, Element, endsSentence } from '../partition/element';
 import { escapeHtml } from '../partition/page-layout';
 
 /** A longer "title" is a paragraph in a larger font: chunked as text, never cut to a heading. */
@@ -24,6 +24,8 @@ export interface Chunk {
   pageEnd: number;
   /** The headings the chunk is under, outermost first (document title › section › subsection). */
   headingPath: string[];
+  /** The regions of its page its text comes from (PDF user space), where the layout knew them. */
+  regions: Box[];
 }
 
 /** Headings kept above a chunk, at most (deeper ones replace the innermost). */
@@ -45,6 +47,9 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
   let start = 0;
   let end = 0;
   let heading = '';
+  let headingBox: Box | undefined;
+  let headingPage = 0;
+  let boxes: Box[] = [];
   // Open headings, outermost first: a heading closes those of its size or smaller.
   let path: Array<{ text: string; size: number }> = [];
   const headingPath = () => path.map((h) => h.text);
@@ -60,19 +65,24 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
         pageNumber: start,
         pageEnd: end,
         headingPath: headingPath(),
+        regions: boxes,
       });
     buf = [];
+    boxes = [];
     tokens = 0;
     onlyHeadings = false;
   };
-  const add = (text: string, page: number) => {
+  const add = (text: string, page: number, box?: Box) => {
     if (buf.length === 0) {
       start = page;
       if (heading && text !== heading) {
         buf.push(heading);
         tokens += estimateTokens(heading);
+        // The heading is drawn where it stands only when that is this chunk's page.
+        if (headingBox && headingPage === page) boxes.push(headingBox);
       }
     }
+    if (box) boxes.push(box);
     buf.push(text);
     tokens += estimateTokens(text);
     end = page;
@@ -107,6 +117,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
           pageNumber: el.page,
           pageEnd: el.page,
           headingPath: headingPath(),
+          regions: el.box ? [el.box] : [],
         });
       continue;
     }
@@ -115,8 +126,9 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       // on starts the next page's chunk with its unfinished sentence, so that sentence reads whole there.
       const carry = el.continued ? unfinishedSentence(buf[buf.length - 1]) : '';
       if (onlyHeadings && buf.length <= MAX_CARRIED_HEADINGS) {
-        // Headings alone at the foot of a page head the next page's chunk instead of being one.
+        // Headings alone at the foot of a page head the next page's chunk instead of being one (their regions are on the other page).
         start = el.page;
+        boxes = [];
       } else {
         emit();
       }
@@ -126,9 +138,11 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       // Headings in a row head one chunk, up to the token budget (a slide of nothing but large type is text of its own).
       if (!onlyHeadings || tokens + estimateTokens(el.text) > opts.maxTokens) emit();
       heading = el.text;
+      headingBox = el.box;
+      headingPage = el.page;
       const size = el.size ?? 0;
       path = [...path.filter((h, i) => h.size > size && i < MAX_PATH - 1), { text: heading, size }];
-      add(heading, el.page);
+      add(heading, el.page, el.box);
       onlyHeadings = true;
       continue;
     }
@@ -136,7 +150,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
     if (t > opts.maxTokens) {
       emit();
       for (const piece of splitLong(el.text, opts.maxTokens, opts.overlapTokens)) {
-        add(piece, el.page);
+        add(piece, el.page, el.box);
         emit();
       }
       continue;
@@ -146,7 +160,7 @@ export function chunkElements(elements: Element[], opts: ChunkingOptions): Chunk
       emit();
       if (tail) add(tail, el.page);
     }
-    add(el.text, el.page);
+    add(el.text, el.page, el.box);
   }
   emit();
   return out.map((c, i) => ({ ...c, index: i }));
@@ -172,6 +186,7 @@ function tableChunks(el: Element, maxTokens: number, base: number, title: string
       pageNumber: el.page,
       pageEnd: el.page,
       headingPath,
+      regions: el.box ? [el.box] : [],
     });
     cur = [];
     tokens = headTokens;

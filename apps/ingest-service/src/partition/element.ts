@@ -2,6 +2,21 @@ import { SourceType } from '@rag/contracts';
 
 export type ElementKind = 'title' | 'text' | 'list_item' | 'table' | 'image';
 
+/** Where on its page an element's text lies: x0, y0, x1, y1 in PDF user space (points, y up), as pdf.js gives text. */
+export type Box = [number, number, number, number];
+
+/** The smallest box holding all of them. */
+export function unionBox(boxes: Array<Box | undefined>): Box | undefined {
+  const all = boxes.filter((b): b is Box => !!b);
+  if (!all.length) return undefined;
+  return [
+    Math.min(...all.map((b) => b[0])),
+    Math.min(...all.map((b) => b[1])),
+    Math.max(...all.map((b) => b[2])),
+    Math.max(...all.map((b) => b[3])),
+  ];
+}
+
 /** One piece of a document in reading order; the page is 1-based. */
 export interface Element {
   kind: ElementKind;
@@ -17,6 +32,8 @@ export interface Element {
   size?: number;
   /** Paragraph continues from the previous page (no sentence end before the break). */
   continued?: boolean;
+  /** Its region of the page, where the layout knows it (upright text of a PDF page or an OCR'd page image). */
+  box?: Box;
 }
 
 /** Whether a paragraph ends its sentence (a full stop, ? or !, a colon or semicolon, a closing bracket or quote). */

@@ -171,7 +171,9 @@ export class LocalPartitioner implements Partitioner {
       words += pageWords.length;
       let at = elements.length;
       while (at > 0 && elements[at - 1].page > scan.page) at--;
-      elements.splice(at, 0, ...layoutPage(runs, scan.page));
+      // No regions: OCR words are placed on the page box as the image was turned and levelled, which a
+      // viewer's page (its own rotation and crop) need not share; an outline in the wrong place misleads.
+      elements.splice(at, 0, ...layoutPage(runs, scan.page).map(({ box: _image, ...e }) => e));
     }
     const warnings = (r.warnings ?? []).map((w) =>
       w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)

@@ -768,3 +768,19 @@ describe('tables over breaks', () => {
     ]);
   });
 });
+
+describe('layoutPage regions', () => {
+  it('gives each paragraph and table the region of the page its text covers, and none to text in a turned frame', () => {
+    const runs = [
+      run('Dosage and administration', 72, 700, 14),
+      run('Take one tablet daily with food.', 72, 670),
+      run('Do not crush the tablet.', 72, 658),
+      { ...run('DRAFT 2025', 560, 300), angle: 90 },
+    ];
+    const out = layoutPage(runs, 1);
+    const body = out.find((e) => e.text.startsWith('Take one'))!;
+    expect(body.box).toEqual([72, 658 - 2.5, 72 + 'Take one tablet daily with food.'.length * 5, 670 + 9]);
+    expect(out.find((e) => e.kind === 'title')!.box).toEqual([72, 700 - 3.5, 72 + 25 * 7, 700 + 0.9 * 14]);
+    expect(out.find((e) => e.text.includes('DRAFT'))!.box).toBeUndefined();
+  });
+});

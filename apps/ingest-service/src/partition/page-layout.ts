@@ -1,4 +1,4 @@
-import { Element } from './element';
+import { Box, Element, unionBox } from './element';
 
 /** A positioned text run (PDF user space: y grows upwards). */
 export interface TextRun {
@@ -82,7 +82,8 @@ export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): E
           groups.get(q)!,
           page,
           rules.map((r) => ruleInTextFrame(r, q)),
-        ),
+          // Laid out in a turned frame: its coordinates are not the page's.
+        ).map(({ box: _turned, ...e }) => e),
       ),
   ];
 }
@@ -177,7 +178,8 @@ function layoutUpright(
       const above = rest.filter((f) => top(f) > top(m));
       if (above.length) out.push(...layoutBlock(regroup(above), page, body));
       rest = rest.filter((f) => top(f) <= top(m));
-      out.push(m.zone!.table);
+      const z = m.zone!;
+      out.push({ ...z.table, box: [z.x0, z.y0, z.x1, z.y1] });
     }
     if (rest.length) out.push(...layoutBlock(regroup(rest), page, body));
   }
@@ -944,7 +946,14 @@ function tableElement(region: Line[], cols: Array<[number, number]>, page: numbe
     }
     return cells.map((c) => c.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim());
   });
-  return tableFromRows(mergeHeaderLines(joinWrappedCells(rows)), page);
+  return { ...tableFromRows(mergeHeaderLines(joinWrappedCells(rows)), page), box: linesBox(region) };
+}
+
+/** The region lines cover: their segments across, their baselines less a descent up to their type size. */
+function linesBox(lines: Line[]): Box | undefined {
+  return unionBox(
+    lines.flatMap((l) => l.segments.map((s): Box => [s.x0, l.y - 0.25 * l.size, s.x1, l.y + 0.9 * l.size])),
+  );
 }
 
 /**
@@ -1013,13 +1022,16 @@ function nearest(cols: Array<[number, number]>, x: number): number {
 
 function paragraphs(lines: Line[], page: number, body: number): Element[] {
   const out: Element[] = [];
-  let cur: { kind: Element['kind']; lines: string[]; lastY: number; size: number } | null = null;
+  let cur: { kind: Element['kind']; lines: string[]; lastY: number; size: number; from: Line[] } | null = null;
   const push = () => {
     if (cur) {
       const text = cur.lines.join(' ').replace(/\s+/g, ' ').trim();
       // Several lines of large type are a lead paragraph, not a heading.
       const kind = cur.kind === 'title' && text.length > 200 ? 'text' : cur.kind;
-      out.push(kind === 'title' ? { kind, text, page, size: Math.round(cur.size * 10) / 10 } : { kind, text, page });
+      const box = linesBox(cur.from);
+      out.push(
+        kind === 'title' ? { kind, text, page, size: Math.round(cur.size * 10) / 10, box } : { kind, text, page, box },
+      );
     }
     cur = null;
   };
@@ -1036,8 +1048,15 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
       (cur.kind === 'title' && Math.abs(l.size - cur.size) > 0.5);
     if (newBlock) {
       push();
-      cur = { kind: heading ? 'title' : bullet ? 'list_item' : 'text', lines: [text], lastY: l.y, size: l.size };
+      cur = {
+        kind: heading ? 'title' : bullet ? 'list_item' : 'text',
+        lines: [text],
+        lastY: l.y,
+        size: l.size,
+        from: [l],
+      };
     } else {
+      cur!.from.push(l);
       const prev = cur!.lines[cur!.lines.length - 1];
       // Re-join words hyphenated across a line break.
       if (/[a-z]-$/.test(prev) && /^[a-z]/.test(text)) cur!.lines[cur!.lines.length - 1] = prev.slice(0, -1) + text;
@@ -1115,11 +1134,10 @@ export function continueTables(elements: Element[]): Element[] {
       looksLikeData(before.rows[before.rows.length - 1]) &&
       isGroupLabel(prev.text);
     if (grouped) {
-      out.splice(
-        -2,
-        2,
-        tableFromRows([...before.rows!, [prev.text, ...before.rows![0].slice(1).map(() => '')], ...e.rows!], e.page),
-      );
+      out.splice(-2, 2, {
+        ...tableFromRows([...before.rows!, [prev.text, ...before.rows![0].slice(1).map(() => '')], ...e.rows!], e.page),
+        box: unionBox([before.box, prev.box, e.box]),
+      });
       continue;
     }
     const continues =
@@ -1142,8 +1160,9 @@ export function continueTables(elements: Element[]): Element[] {
       [e.rows[0][0], prev.rows[0][0]].every((c) => /\p{L}/u.test(c) && isGroupLabel(c)) &&
       looksLikeData(e.rows[0]) === looksLikeData(prev.rows[0]);
     if (!continues && !section) out.push(e);
-    else if (prev.page === e.page) out[out.length - 1] = tableFromRows([...prev.rows!, ...e.rows!], e.page);
-    else out.push(tableFromRows([...prev.rows!.slice(0, prev.headerRows ?? 1), ...e.rows!], e.page));
+    else if (prev.page === e.page)
+      out[out.length - 1] = { ...tableFromRows([...prev.rows!, ...e.rows!], e.page), box: unionBox([prev.box, e.box]) };
+    else out.push({ ...tableFromRows([...prev.rows!.slice(0, prev.headerRows ?? 1), ...e.rows!], e.page), box: e.box });
   }
   return out;
 }

@@ -15,7 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import { chunkElements } from '../chunking/chunker';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
-import { PARTITIONER, Partitioner } from '../partition/element';
+import { Box, PARTITIONER, Partitioner } from '../partition/element';
 import { doneKey, manifestKey, UploadResult } from '../tasks/upload-manifest';
 import { IngestJobPort, IngestProgress, IngestResult } from './ingest-job';
 
@@ -181,6 +181,8 @@ export class IngestPipelineService implements OnApplicationShutdown {
           pageNumber: p.pageNumber,
           pageEnd: p.pageEnd,
           headingPath: p.headingPath,
+          // A tenth of a point is finer than any screen shows; the rest is bytes on the bus and on disk.
+          regions: p.regions.slice(0, 64).map((b) => b.map((v) => Math.round(v * 10) / 10) as Box),
           // A chunk never spans pages: its page says where its text came from.
           ...(parts.ocr?.pageConfidence[p.pageNumber] !== undefined && {
             source: 'ocr' as const,

@@ -13,5 +13,6 @@ export const scoredChunk = (id: string, score: number, text = id): ScoredChunk =
   heading_path: [],
   source: 'text',
   ocr_confidence: null,
+  regions: [],
   score,
 });

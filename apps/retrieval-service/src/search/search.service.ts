@@ -103,6 +103,7 @@ export class SearchService {
         headingPath: c.chunk.heading_path,
         source: c.chunk.source,
         ocrConfidence: c.chunk.ocr_confidence,
+        regions: c.chunk.regions,
         scores: { vector: c.vector, fts: c.fts, fused: c.fused, rerank: c.rerank },
       })),
       timings: {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import * as lancedb from '@lancedb/lancedb';
 import { Embedder, EMBEDDER } from '@rag/ai';
-import { DataType, TextSource } from '@rag/contracts';
+import { DataType, Regions, RegionsSchema, TextSource } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { LRUCache } from 'lru-cache';
@@ -26,6 +26,8 @@ export interface ChunkRow {
   /** 'text' (the file's text layer) or 'ocr'; with OCR, the page's mean word confidence, else null. */
   source: TextSource;
   ocr_confidence: number | null;
+  /** JSON array of the page regions the text comes from ([x0, y0, x1, y1], PDF user space). */
+  regions: string;
   content_hash: string;
   created_at: string;
   vector: Float32Array;
@@ -49,8 +51,8 @@ export interface CollectionRow {
 
 export type StoredChunk = Omit<
   ChunkRow,
-  'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text'
-> & { heading_path: string[] };
+  'vector' | 'content_hash' | 'created_at' | 'collection_name' | 'heading_path' | 'search_text' | 'regions'
+> & { heading_path: string[]; regions: Regions };
 export interface ScoredChunk extends StoredChunk {
   score: number;
   /** Only when asked for (full-text candidates, to score them on the vector side too). */
@@ -72,6 +74,7 @@ const RESULT_COLUMNS = [
   'heading_path',
   'source',
   'ocr_confidence',
+  'regions',
 ];
 
 /** The column the full-text index covers. */
@@ -143,6 +146,7 @@ export class LanceRepository implements OnModuleInit {
         new Field('search_text', new Utf8(), false),
         new Field('source', new Utf8(), false),
         new Field('ocr_confidence', new Int32(), true),
+        new Field('regions', new Utf8(), false),
         new Field('content_hash', new Utf8(), false),
         new Field('created_at', new Utf8(), false),
         new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
@@ -487,7 +491,8 @@ export class LanceRepository implements OnModuleInit {
   /**
    * Tables written before heading paths existed get the two columns (empty path, the stored text
    * to search), and their full-text index moves to the new column; tables written before OCR
-   * sources were kept get those (text layer, no confidence). Replicas starting together may both
+   * sources were kept get those (text layer, no confidence), and tables from before page regions an
+   * empty list of them. Replicas starting together may both
    * try: the one that finds the columns already there carries on.
    */
   private async addSearchColumns(): Promise<void> {
@@ -497,6 +502,7 @@ export class LanceRepository implements OnModuleInit {
       { name: 'search_text', valueSql: 'text' },
       { name: 'source', valueSql: "'text'" },
       { name: 'ocr_confidence', valueSql: 'CAST(NULL AS INT)' },
+      { name: 'regions', valueSql: "'[]'" },
     ].filter((c) => !has.has(c.name));
     if (!missing.length) return;
     await this.chunks.addColumns(missing).catch((e: Error) => {
@@ -546,7 +552,17 @@ function toStoredChunk(r: Record<string, unknown>): StoredChunk {
     heading_path: parsePath(r.heading_path),
     source: r.source === 'ocr' ? 'ocr' : 'text',
     ocr_confidence: r.ocr_confidence === null || r.ocr_confidence === undefined ? null : Number(r.ocr_confidence),
+    regions: parseRegions(r.regions),
   };
+}
+
+function parseRegions(v: unknown): Regions {
+  try {
+    const parsed = RegionsSchema.safeParse(JSON.parse(String(v ?? '[]')));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 function parsePath(v: unknown): string[] {

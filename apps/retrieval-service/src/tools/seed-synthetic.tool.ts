@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         heading_path: '[]',
         source: 'text',
         ocr_confidence: null,
+        regions: '[]',
         search_text: searchText({ text: c.text, dataType: 'text' }),
         content_hash: documentId.padEnd(64, '0'),
         created_at: now,

@@ -23,6 +23,7 @@ const source = (
   n,
   source: 'text',
   ocrConfidence: null,
+  regions: [],
   chunkId: `c${n}`,
   documentId: 'd',
   filename: 'book.pdf',

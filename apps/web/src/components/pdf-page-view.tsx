@@ -1,3 +1,4 @@
+import type { Regions } from '@rag/contracts';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'react';
 import { highlightItems } from '../lib/highlight';
@@ -18,19 +19,21 @@ export async function openPdf(data: ArrayBuffer): Promise<PDFDocumentProxy> {
 
 /**
  * One page of a PDF drawn by pdf.js in the browser, at the width of its box, with a text layer over
- * it (selectable text) in which the quoted passages are highlighted. Reports how many passages it
- * could place, so the caller can say when the page does not hold them.
+ * it (selectable text) in which the quoted passages are highlighted, and the cited chunk's regions
+ * outlined (the page boxes ingestion kept). Reports how many text items it highlighted, so the
+ * caller can say when the page does not hold the quotes.
  */
 export function PdfPageView(props: {
   pdf: PDFDocumentProxy;
   page: number;
   quotes: string[];
+  regions?: Regions;
   onRendered?: (highlighted: number) => void;
 }) {
-  const { pdf, page, quotes, onRendered } = props;
+  const { pdf, page, quotes, regions = [], onRendered } = props;
   const box = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const quotesKey = quotes.join('\u0000');
+  const quotesKey = quotes.join('\u0000') + JSON.stringify(regions);
 
   useEffect(() => {
     let cancelled = false;
@@ -53,7 +56,18 @@ export function PdfPageView(props: {
       const text = document.createElement('div');
       text.className = 'textLayer';
       text.style.setProperty('--scale-factor', String(scale));
-      el.replaceChildren(canvas, text);
+      // The chunk's regions, in page coordinates turned into the drawn page's pixels.
+      const marks = regions.map(([x0, y0, x1, y1]) => {
+        const [a, b, c, d] = viewport.convertToViewportRectangle([x0, y0, x1, y1]);
+        const mark = document.createElement('div');
+        mark.className = 'region';
+        mark.style.left = `${Math.min(a, c)}px`;
+        mark.style.top = `${Math.min(b, d)}px`;
+        mark.style.width = `${Math.abs(c - a)}px`;
+        mark.style.height = `${Math.abs(d - b)}px`;
+        return mark;
+      });
+      el.replaceChildren(canvas, ...marks, text);
       el.style.width = `${viewport.width}px`;
       el.style.height = `${viewport.height}px`;
       await p.render({
@@ -73,7 +87,7 @@ export function PdfPageView(props: {
       if (cancelled) return;
       const marked = highlightItems(strings, quotes);
       for (const i of marked) textDivs[i]?.classList.add('highlight');
-      textDivs[Math.min(...marked)]?.scrollIntoView?.({ block: 'center' });
+      (textDivs[Math.min(...marked)] ?? marks[0])?.scrollIntoView?.({ block: 'center' });
       onRendered?.(marked.size);
     })().catch((err: unknown) => !cancelled && setError(`Could not draw page ${page}: ${(err as Error).message}`));
     return () => {

@@ -7,7 +7,7 @@ import { openPdf, PdfPageView } from './pdf-page-view';
 
 /**
  * A cited source: the PDF the server keeps, drawn in the page at the cited page with the quoted
- * passages highlighted (other pages a click away), and the cited chunk as text (tables as tables,
+ * passages highlighted and the chunk's regions outlined (other pages a click away), and the cited chunk as text (tables as tables,
  * sanitised). A file that is no PDF, or one that cannot be fetched, shows the chunk alone.
  */
 export function SourceViewer(props: {
@@ -92,7 +92,15 @@ export function SourceViewer(props: {
           )}
         </nav>
       )}
-      {pdf && <PdfPageView pdf={pdf} page={page} quotes={cited ? quotes : []} onRendered={(n) => setPlaced(n)} />}
+      {pdf && (
+        <PdfPageView
+          pdf={pdf}
+          page={page}
+          quotes={cited ? quotes : []}
+          regions={page === c.pageNumber ? c.regions : []}
+          onRendered={(n) => setPlaced(n)}
+        />
+      )}
       {pdf && cited && placed === 0 && (
         <p className="muted">The quoted words could not be placed on this page; the cited passage is below.</p>
       )}

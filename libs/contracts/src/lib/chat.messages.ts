@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CollectionIdSchema, DataTypeSchema, EmptySchema, HealthReplySchema } from './common.schema';
 import { ErrorCodeSchema } from './errors';
 import { defineMessage } from './message';
-import { OcrConfidenceSchema, SearchFiltersSchema, TextSourceSchema } from './retrieval.messages';
+import { OcrConfidenceSchema, RegionsSchema, SearchFiltersSchema, TextSourceSchema } from './retrieval.messages';
 import { Patterns } from './wire-names';
 
 export const ChatTurnSchema = z.object({
@@ -39,6 +39,7 @@ export const CitationSchema = z.object({
   dataType: DataTypeSchema,
   source: TextSourceSchema.default('text'),
   ocrConfidence: OcrConfidenceSchema.default(null),
+  regions: RegionsSchema.default([]),
   score: z.number(),
   snippet: z.string(),
   text: z.string(),

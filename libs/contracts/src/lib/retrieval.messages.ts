@@ -21,6 +21,12 @@ export const HeadingPathSchema = z.array(z.string().max(500)).max(16);
 export const TextSourceSchema = z.enum(['text', 'ocr']);
 export type TextSource = z.infer<typeof TextSourceSchema>;
 export const OcrConfidenceSchema = z.number().int().min(0).max(100).nullable();
+/**
+ * Where on its page a chunk's text lies, so a viewer can mark it: boxes of x0, y0, x1, y1 in PDF user
+ * space (points, y up, as pdf.js places text). Empty where the layout did not know (Word, HTML, text files).
+ */
+export const RegionsSchema = z.array(z.tuple([z.number(), z.number(), z.number(), z.number()])).max(64);
+export type Regions = z.infer<typeof RegionsSchema>;
 
 export const ChunkInputSchema = z.object({
   chunkId: z.string().min(1).max(128),
@@ -33,6 +39,7 @@ export const ChunkInputSchema = z.object({
   headingPath: HeadingPathSchema.optional(),
   source: TextSourceSchema.default('text'),
   ocrConfidence: OcrConfidenceSchema.default(null),
+  regions: RegionsSchema.default([]),
   /** Float32 little-endian vector, base64: a quarter of the size of JSON numbers on the bus. */
   vector: z.string().min(1),
 });
@@ -100,6 +107,7 @@ export const SearchHitSchema = z.object({
   headingPath: HeadingPathSchema.default([]),
   source: TextSourceSchema.default('text'),
   ocrConfidence: OcrConfidenceSchema.default(null),
+  regions: RegionsSchema.default([]),
   scores: z.object({
     vector: z.number().nullable(),
     fts: z.number().nullable(),
@@ -174,6 +182,7 @@ export const StoredChunkSchema = z.object({
   headingPath: HeadingPathSchema.default([]),
   source: TextSourceSchema.default('text'),
   ocrConfidence: OcrConfidenceSchema.default(null),
+  regions: RegionsSchema.default([]),
 });
 export type StoredChunk = z.infer<typeof StoredChunkSchema>;
 
