@@ -5,6 +5,34 @@ export type ElementKind = 'title' | 'text' | 'list_item' | 'table' | 'image';
 /** Where on its page an element's text lies: x0, y0, x1, y1 in PDF user space (points, y up), as pdf.js gives text. */
 export type Box = [number, number, number, number];
 
+/** x' = a x + c y + e, y' = b x + d y + f (PDF's order). */
+export type Affine = [number, number, number, number, number, number];
+
+export const applyAffine = ([a, b, c, d, e, f]: Affine, x: number, y: number): [number, number] => [
+  a * x + c * y + e,
+  b * x + d * y + f,
+];
+
+/** The map that undoes it. */
+export function invertAffine([a, b, c, d, e, f]: Affine): Affine {
+  const det = a * d - b * c;
+  return [d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det];
+}
+
+/** First `first`, then `then`. */
+export function composeAffine(first: Affine, then: Affine): Affine {
+  const [a1, b1, c1, d1, e1, f1] = first;
+  const [a2, b2, c2, d2, e2, f2] = then;
+  return [
+    a2 * a1 + c2 * b1,
+    b2 * a1 + d2 * b1,
+    a2 * c1 + c2 * d1,
+    b2 * c1 + d2 * d1,
+    a2 * e1 + c2 * f1 + e2,
+    b2 * e1 + d2 * f1 + f2,
+  ];
+}
+
 /** The smallest box holding all of them. */
 export function unionBox(boxes: Array<Box | undefined>): Box | undefined {
   const all = boxes.filter((b): b is Box => !!b);
@@ -74,6 +102,8 @@ export interface OcrPage {
   imageHeight: number;
   pageWidth: number;
   pageHeight: number;
+  /** Image pixels (origin top left) to PDF user space, as an affine map [a, b, c, d, e, f]: where its words are on the page. */
+  imageToPdf?: Affine;
   /**
    * The page has a text layer too: OCR replaces it always (OCR=force), or only when OCR reads more
    * like words (a layer that looks like glyph codes); without this the page had no text.

@@ -1,4 +1,6 @@
-import { ocrRuns } from './local.partitioner';
+import { ocrRuns, pageBox } from './local.partitioner';
+import { applyAffine } from './element';
+import { renderedImageToPdf } from './pdfjs.partitioner';
 import { OcrLine } from './ocr/ocr-engine';
 
 const scan = { imageWidth: 1000, imageHeight: 2000, pageWidth: 500, pageHeight: 1000 };
@@ -49,5 +51,48 @@ describe('ocrRuns', () => {
       { baseline: 0, height: 400, words: [word('Page', 900, 500, 930, 580), word('5', 900, 470, 930, 490)] },
     ];
     expect(ocrRuns(scan, lines)).toEqual([expect.objectContaining({ str: 'Page 5', angle: 90 })]);
+  });
+});
+
+describe("regions of an OCR'd page", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
+  /** The viewport of a one-page PDF with an offset media box and the given /Rotate. */
+  const viewport = async (rotation: number) => {
+    const pdf =
+      '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n' +
+      `3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[10 20 622 812]/Rotate ${rotation}>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n`;
+    const doc = await pdfjs.getDocument({ data: new TextEncoder().encode(pdf), verbosity: 0 }).promise;
+    const vp = (await doc.getPage(1)).getViewport({ scale: 1 });
+    await doc.destroy();
+    return vp;
+  };
+
+  it('maps pixels of a rendered page to user space through its rotation and crop, as pdf.js does', async () => {
+    for (const rotation of [0, 90, 180, 270]) {
+      const vp = await viewport(rotation);
+      expect(vp.rotation).toBe(rotation);
+      const [w, h] = [Math.round(vp.width * 3), Math.round(vp.height * 3)];
+      const m = renderedImageToPdf(vp, w, h);
+      for (const [px, py] of [
+        [0, 0],
+        [w, h],
+        [300, 1200],
+      ]) {
+        const [ux, uy] = applyAffine(m, px, py);
+        const [ex, ey] = vp.convertToPdfPoint((px * vp.width) / w, (py * vp.height) / h);
+        expect([ux, uy].map((v) => Math.round(v * 1000) / 1000)).toEqual(
+          [ex, ey].map((v) => Math.round(v * 1000) / 1000),
+        );
+      }
+    }
+  });
+
+  it("puts a region laid out on a scan (y up on the image's frame) on the page, and none when the scan does not say where its pixels lie", () => {
+    const scan = { imageWidth: 1224, imageHeight: 1584, pageWidth: 612, pageHeight: 792 };
+    // An embedded scan over a page box offset by (10, 20): its top row is the box's top.
+    const imageToPdf: [number, number, number, number, number, number] = [0.5, 0, 0, -0.5, 10, 812];
+    expect(pageBox({ ...scan, imageToPdf }, [72, 700, 300, 720])).toEqual([82, 720, 310, 740]);
+    expect(pageBox(scan, [72, 700, 300, 720])).toBeUndefined();
   });
 });

@@ -1,4 +1,14 @@
-import { Element, OcrPage, PageProgress, PartitionInput, PartitionResult, Partitioner, scanDpi } from './element';
+import {
+  applyAffine,
+  Box,
+  Element,
+  OcrPage,
+  PageProgress,
+  PartitionInput,
+  PartitionResult,
+  Partitioner,
+  scanDpi,
+} from './element';
 import { OcrEngine, OcrLine } from './ocr/ocr-engine';
 import { lineDirection, resolveDirections, WordBox } from './word-direction';
 import { layoutPage, TextRun } from './page-layout';
@@ -171,9 +181,14 @@ export class LocalPartitioner implements Partitioner {
       words += pageWords.length;
       let at = elements.length;
       while (at > 0 && elements[at - 1].page > scan.page) at--;
-      // No regions: OCR words are placed on the page box as the image was turned and levelled, which a
-      // viewer's page (its own rotation and crop) need not share; an outline in the wrong place misleads.
-      elements.splice(at, 0, ...layoutPage(runs, scan.page).map(({ box: _image, ...e }) => e));
+      elements.splice(
+        at,
+        0,
+        ...layoutPage(runs, scan.page).map(({ box, ...e }) => {
+          const onPage = box && pageBox(scan, box);
+          return onPage ? { ...e, box: onPage } : e;
+        }),
+      );
     }
     const warnings = (r.warnings ?? []).map((w) =>
       w.code === 'PAGE_WITHOUT_TEXT' && r.ocrPages!.some((s) => s.page === w.page) && !done.includes(w.page)
@@ -258,6 +273,23 @@ export function ocrRuns(
     flush();
   });
   return runs;
+}
+
+/**
+ * A region of an OCR'd page (laid out in the image's upright frame, y up, as `ocrRuns` places words)
+ * in PDF user space, where a viewer draws it; none when the scan does not say how its pixels lie on
+ * the page (an outline in the wrong place misleads).
+ */
+export function pageBox(
+  scan: Pick<OcrPage, 'imageWidth' | 'imageHeight' | 'pageWidth' | 'pageHeight' | 'imageToPdf'>,
+  [x0, y0, x1, y1]: Box,
+): Box | undefined {
+  if (!scan.imageToPdf) return undefined;
+  const sx = scan.pageWidth / scan.imageWidth;
+  const sy = scan.pageHeight / scan.imageHeight;
+  const [ax, ay] = applyAffine(scan.imageToPdf, x0 / sx, (scan.pageHeight - y0) / sy);
+  const [bx, by] = applyAffine(scan.imageToPdf, x1 / sx, (scan.pageHeight - y1) / sy);
+  return [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)];
 }
 
 /** Each image description goes after the last element of its page, keeping reading order. */

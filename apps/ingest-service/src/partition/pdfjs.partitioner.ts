@@ -1,7 +1,10 @@
 import { DomainError } from '@rag/platform';
 import {
+  Affine,
+  composeAffine,
   Element,
   endsSentence,
+  invertAffine,
   ExtractedImage,
   OcrPage,
   PageProgress,
@@ -286,6 +289,18 @@ interface Render {
   page: (page: number, dpi: number) => Promise<Buffer>;
 }
 
+/** Pixels of an image of the displayed page to the page's user space: back through its rotation and crop. */
+export function renderedImageToPdf(
+  vp: { width: number; height: number; transform: number[] },
+  imageWidth: number,
+  imageHeight: number,
+): Affine {
+  return composeAffine(
+    [vp.width / imageWidth, 0, 0, vp.height / imageHeight, 0, 0],
+    invertAffine(vp.transform as Affine),
+  );
+}
+
 /** The page as poppler draws it, in gray, to be OCR'd; the image covers the displayed page. */
 async function renderedScan(page: PdfPage, pageNumber: number, render: Render): Promise<OcrPage> {
   const vp = page.getViewport({ scale: 1 });
@@ -293,13 +308,16 @@ async function renderedScan(page: PdfPage, pageNumber: number, render: Render): 
   const dpi = Math.max(1, Math.floor(Math.min(render.dpi, Math.sqrt(RENDER_MAX_PIXELS / inches))));
   const png = await render.page(pageNumber, dpi);
   // The image's size from its PNG header (width and height follow the signature and the IHDR chunk's length and type).
+  const imageWidth = png.readUInt32BE(16);
+  const imageHeight = png.readUInt32BE(20);
   return {
     page: pageNumber,
     png,
-    imageWidth: png.readUInt32BE(16),
-    imageHeight: png.readUInt32BE(20),
+    imageWidth,
+    imageHeight,
     pageWidth: vp.width,
     pageHeight: vp.height,
+    imageToPdf: renderedImageToPdf(vp, imageWidth, imageHeight),
   };
 }
 
@@ -439,6 +457,8 @@ async function pageScan(page: PdfPage, pageNumber: number): Promise<OcrPage | nu
     imageHeight: best.height,
     pageWidth: x1 - x0,
     pageHeight: y1 - y0,
+    // The scan covers the page box, upright in user space: its top row is the box's top.
+    imageToPdf: [(x1 - x0) / best.width, 0, 0, -(y1 - y0) / best.height, x0, y1],
   };
 }
 
