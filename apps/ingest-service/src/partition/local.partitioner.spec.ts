@@ -55,7 +55,6 @@ describe('ocrRuns', () => {
 });
 
 describe("regions of an OCR'd page", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
   /** The viewport of a one-page PDF with an offset media box and the given /Rotate. */
   const viewport = async (rotation: number) => {
