@@ -1,6 +1,5 @@
-import type { Citation } from '@rag/contracts';
+import type { Citation, Conversation, ConversationList } from '@rag/contracts';
 import { Fragment, useEffect, useRef, useState } from 'react';
-import type { Conversation, ConversationList } from '@rag/contracts';
 import { ApiClient, ApiError } from '../api/api-client';
 import { quotesBySource } from '../lib/highlight';
 import { savedConversationId, saveConversationId } from '../lib/storage';
@@ -36,6 +35,8 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
   const [shown, setShown] = useState<number | null>(null);
   const abort = useRef<AbortController | null>(null);
   const end = useRef<HTMLDivElement>(null);
+  // Which load is current: a slow reply for a conversation left since must not replace the one shown.
+  const loads = useRef(0);
   const busy = messages.some((m) => m.streaming);
 
   const listEarlier = () =>
@@ -48,10 +49,12 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
     saveConversationId(collectionId, id);
     setShown(null);
     setMessages([]);
+    const load = ++loads.current;
     if (id)
       api.conversation(collectionId, id).then(
-        (c) => setMessages(fromServer(c)),
+        (c) => load === loads.current && setMessages(fromServer(c)),
         (err: unknown) => {
+          if (load !== loads.current) return;
           // Expired (or never kept): a new conversation starts.
           if (err instanceof ApiError && err.status === 404) show(null);
           else
@@ -82,6 +85,7 @@ export function ChatPanel(props: { api: ApiClient; collectionId: string }) {
     if (!q || busy) return;
     setQuestion('');
     setShown(null);
+    loads.current++;
     setMessages((prev) => [...prev, { role: 'user', content: q }, { role: 'assistant', content: '', streaming: true }]);
     const ctl = new AbortController();
     abort.current = ctl;
