@@ -55,10 +55,6 @@ export class BusClient {
     );
   }
 
-  async emit<M extends MessageContract<z.ZodType, z.ZodType>>(contract: M, payload: RequestOf<M>): Promise<void> {
-    await firstValueFrom(this.client.emit(contract.pattern, payload), { defaultValue: undefined });
-  }
-
   close(): Promise<void> {
     return this.client.close();
   }

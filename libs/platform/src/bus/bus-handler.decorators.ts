@@ -1,5 +1,5 @@
 import { applyDecorators, PipeTransform } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { MessageContract } from '@rag/contracts';
 import { z } from 'zod';
 import { parseOrThrow } from '../errors/zod-issues';
@@ -15,8 +15,6 @@ export class ContractPipe implements PipeTransform {
 /** Binds a handler to a contract's wire pattern. */
 export const BusHandler = (contract: MessageContract<z.ZodType, z.ZodType>) =>
   applyDecorators(MessagePattern(contract.pattern));
-export const BusEventHandler = (contract: MessageContract<z.ZodType, z.ZodType>) =>
-  applyDecorators(EventPattern(contract.pattern));
 
 /** The handler's payload, parsed and typed by the contract's request schema. */
 export const BusPayload = (contract: MessageContract<z.ZodType, z.ZodType>) =>

@@ -108,15 +108,9 @@ export class RedisStreamsClient extends ClientProxy {
     };
   }
 
+  /** The bus carries requests only (each answered by one replica); nothing emits fire-and-forget events. */
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const pattern = this.normalizePattern(packet.pattern);
-    await this.xadd(pattern, {
-      id: randomUUID(),
-      pattern,
-      data: packet.data,
-      correlationId: RequestContext.correlationId(),
-    });
-    return undefined as T;
+    throw new Error(`the bus carries requests only: cannot emit ${this.normalizePattern(packet.pattern)}`);
   }
 
   private async xadd(pattern: string, envelope: BusEnvelope): Promise<void> {

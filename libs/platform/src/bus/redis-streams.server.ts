@@ -24,8 +24,9 @@ type StreamEntries = [key: string, entries: [id: string, fields: string[]][]][];
  * Nest's built-in Redis transport uses pub/sub, so every replica would run every message.
  * Here each message pattern is a stream and all replicas read it through one consumer group:
  * Redis hands each entry to exactly one replica. Replies go to the caller's own pub/sub channel.
- * Requests are acknowledged on pickup (the caller owns the timeout); events are acknowledged after
- * their handler ran, and entries a dead replica left pending are claimed by a live one.
+ * Requests are acknowledged on pickup (the caller owns the timeout); an entry a replica read but died
+ * before acknowledging is claimed by a live one, which serves it while its caller still waits.
+ * The bus carries requests only: an entry that names no reply channel is logged and dropped.
  */
 export class RedisStreamsServer extends Server implements CustomTransportStrategy {
   private reader?: RedisClient;
@@ -149,7 +150,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
-  /** Picks up event entries that a crashed replica read but never acknowledged. */
+  /** Picks up entries that a crashed replica read but never acknowledged. */
   private async claimLoop(keys: string[]): Promise<void> {
     const interval = Math.max(1000, Math.floor(this.claimIdleMs / 2));
     while (!this.closing) {
@@ -203,19 +204,14 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       env.identity === undefined ? undefined : (CallerIdentitySchema.safeParse(env.identity).data ?? NO_RIGHTS);
     const store = { correlationId: env.correlationId ?? RequestContext.newId(), replyBy: env.replyBy, identity };
     void RequestContext.run(store, () =>
-      env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.handleEventEntry(key, entryId, env),
+      env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.dropNoReply(key, entryId, env),
     );
   }
 
-  private async handleEventEntry(key: string, entryId: string, env: BusEnvelope): Promise<void> {
-    try {
-      await this.handleEvent(env.pattern, { pattern: env.pattern, data: env.data }, this.context(env));
-    } catch (err) {
-      this.logger.error(`event handler for ${env.pattern} failed: ${(err as Error).message}`);
-    } finally {
-      await this.ack(key, entryId);
-      this.release();
-    }
+  private async dropNoReply(key: string, entryId: string, env: BusEnvelope): Promise<void> {
+    this.logger.error(`dropping bus entry ${entryId} for ${env.pattern}: it names no reply channel (not a request)`);
+    await this.ack(key, entryId);
+    this.release();
   }
 
   private async handleRequestEntry(
