@@ -27,7 +27,6 @@ g.Path2D ??= class Path2D {};
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
 
 export interface PdfOptions {
-  password?: string;
   countImages: boolean;
   /** Decode embedded images (for a vision model): only those at least `minSide` px on both sides, at most `max`. */
   extractImages?: { minSide: number; max: number };
@@ -39,9 +38,8 @@ export interface PdfOptions {
   ocrDpi?: number;
   /**
    * Where the text comes from: poppler's text layer (pdf.js then reads only the ruling lines of pages
-   * that may hold a table, and pages without text), or pdf.js alone. Poppler is skipped for
-   * password-protected files (a password must not appear in a process list) and falls back to
-   * pdf.js whenever it refuses a file.
+   * that may hold a table, and pages without text), or pdf.js alone; pdf.js whenever poppler
+   * refuses a file.
    */
   textLayer?: 'poppler' | 'pdfjs';
   /** Deadline of the text layer's process: the caller's own deadline, so the process never outlives the parse. */
@@ -59,7 +57,6 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   const open = (images: boolean) => {
     const task = pdfjs.getDocument({
       data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      password: opts.password,
       isEvalSupported: false,
       disableFontFace: true,
       useSystemFonts: false,
@@ -74,12 +71,12 @@ export async function partitionPdf(bytes: Buffer, opts: PdfOptions, progress: Pa
   // No deadline here: pdf.js can spin synchronously, so the caller runs this in a worker it can kill.
   try {
     const layer =
-      opts.textLayer === 'poppler' && !opts.password
+      opts.textLayer === 'poppler'
         ? await readTextLayer(bytes, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS)
         : null;
     // Where poppler may read the file it can also draw a page for OCR.
     const render: Render | undefined =
-      opts.textLayer === 'poppler' && !opts.password
+      opts.textLayer === 'poppler'
         ? {
             dpi: opts.ocrDpi ?? OCR_DPI,
             page: (page, dpi) => renderPage(bytes, page, dpi, opts.textLayerTimeoutMs ?? TEXT_LAYER_TIMEOUT_MS),
