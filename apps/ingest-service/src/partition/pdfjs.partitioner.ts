@@ -1,6 +1,7 @@
 import { DomainError } from '@rag/platform';
 import {
   Affine,
+  applyAffine,
   composeAffine,
   Element,
   endsSentence,
@@ -337,20 +338,9 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
   const ops = await page.getOperatorList();
   const O = pdfjs.OPS;
   const rules: Rule[] = [];
-  const stack: number[][] = [];
-  let ctm = [1, 0, 0, 1, 0, 0];
-  const mul = (m: number[], n: number[]) => [
-    n[0] * m[0] + n[1] * m[2],
-    n[0] * m[1] + n[1] * m[3],
-    n[2] * m[0] + n[3] * m[2],
-    n[2] * m[1] + n[3] * m[3],
-    n[4] * m[0] + n[5] * m[2] + m[4],
-    n[4] * m[1] + n[5] * m[3] + m[5],
-  ];
-  const at = (x: number, y: number): [number, number] => [
-    ctm[0] * x + ctm[2] * y + ctm[4],
-    ctm[1] * x + ctm[3] * y + ctm[5],
-  ];
+  const stack: Affine[] = [];
+  let ctm: Affine = [1, 0, 0, 1, 0, 0];
+  const at = (x: number, y: number) => applyAffine(ctm, x, y);
   let path: Rule[] = [];
   const segment = (a: [number, number], b: [number, number]) =>
     path.push({
@@ -364,10 +354,11 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
     const args = ops.argsArray[i] as unknown[];
     if (fn === O.save) stack.push(ctm);
     else if (fn === O.restore) ctm = stack.pop() ?? ctm;
-    else if (fn === O.transform) ctm = mul(ctm, args as number[]);
+    // A `cm` operand (and a form's matrix) applies before the matrix in force.
+    else if (fn === O.transform) ctm = composeAffine(args as Affine, ctm);
     else if (fn === O.paintFormXObjectBegin) {
       stack.push(ctm);
-      if (Array.isArray(args[0])) ctm = mul(ctm, args[0] as number[]);
+      if (Array.isArray(args[0])) ctm = composeAffine(args[0] as Affine, ctm);
     } else if (fn === O.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
     else if (fn === O.constructPath) {
       const [pathOps, coords] = args as [number[], number[]];

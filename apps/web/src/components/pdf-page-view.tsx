@@ -93,7 +93,7 @@ export function PdfPageView(props: {
     return () => {
       cancelled = true;
     };
-    // quotesKey stands for quotes: a new array of the same quotes draws nothing new.
+    // quotesKey stands for quotes and regions: new arrays of the same ones draw nothing new.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pdf, page, quotesKey]);
 

@@ -193,6 +193,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       void this.ack(key, entryId);
       return;
     }
+    if (!env.replyTo) {
+      // The bus carries requests only: an entry without a reply channel has nobody to answer.
+      this.logger.error(`dropping bus entry ${entryId} for ${env.pattern}: it names no reply channel (not a request)`);
+      void this.ack(key, entryId);
+      return;
+    }
     if (env.deadline !== undefined && Date.now() > env.deadline) {
       // The caller has already timed out; doing the work now would only waste it.
       void this.ack(key, entryId);
@@ -203,15 +209,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const identity =
       env.identity === undefined ? undefined : (CallerIdentitySchema.safeParse(env.identity).data ?? NO_RIGHTS);
     const store = { correlationId: env.correlationId ?? RequestContext.newId(), replyBy: env.replyBy, identity };
-    void RequestContext.run(store, () =>
-      env.replyTo ? this.handleRequestEntry(key, entryId, env, handler) : this.dropNoReply(key, entryId, env),
-    );
-  }
-
-  private async dropNoReply(key: string, entryId: string, env: BusEnvelope): Promise<void> {
-    this.logger.error(`dropping bus entry ${entryId} for ${env.pattern}: it names no reply channel (not a request)`);
-    await this.ack(key, entryId);
-    this.release();
+    void RequestContext.run(store, () => this.handleRequestEntry(key, entryId, env, handler));
   }
 
   private async handleRequestEntry(
