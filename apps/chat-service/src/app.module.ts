@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OpenAiAdapter, ThesaurusQueryExpander } from '@rag/ai';
-import { AppLogger, BusModule, LOGGER } from '@rag/platform';
+import { AppLogger, BusModule, LOGGER, REDIS, REDIS_KEYS, RedisClient, RedisKeys, RedisModule } from '@rag/platform';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat/chat.service';
 import { CHAT_CONFIG, ChatConfig } from './config/chat.config';
@@ -16,7 +16,7 @@ export class AppModule {
   static register(config: ChatConfig, logger: AppLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [BusModule.forRoot(config)],
+      imports: [BusModule.forRoot(config), RedisModule.forRoot({ ...config, name: 'chat', mode: 'fail-fast' })],
       controllers: [ChatController],
       providers: [
         { provide: CHAT_CONFIG, useValue: config },
@@ -30,12 +30,9 @@ export class AppModule {
         },
         {
           provide: CONVERSATION_STORE,
-          useFactory: () =>
-            new RedisConversationRepository({
-              redisUrl: config.redisUrl,
-              prefix: config.redisPrefix,
-              ...config.conversation,
-            }),
+          inject: [REDIS, REDIS_KEYS],
+          useFactory: (redis: RedisClient, keys: RedisKeys) =>
+            new RedisConversationRepository(redis, keys, config.conversation),
         },
         ChatService,
       ],

@@ -1,17 +1,18 @@
-import { createRedis } from '@rag/platform';
+import { closeRedis, createFailFastRedis, createRedis, redisKeys } from '@rag/platform';
 import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
 
 /** A conversation belongs to the collection it began in (real Redis). */
 describe('conversation ownership', () => {
   const prefix = uniquePrefix('conv-owner');
-  const store = new RedisConversationRepository({ redisUrl: testRedisUrl(), prefix, ttlSeconds: 600, maxTurns: 4 });
+  const client = createFailFastRedis(testRedisUrl(), 'conv-owner');
+  const store = new RedisConversationRepository(client, redisKeys(prefix), { ttlSeconds: 600, maxTurns: 4 });
   afterAll(async () => {
     const redis = createRedis(testRedisUrl(), 'conv-owner-cleanup');
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
-    await store.onModuleDestroy();
+    await closeRedis(client);
   });
 
   it('can be neither read nor extended from another collection', async () => {

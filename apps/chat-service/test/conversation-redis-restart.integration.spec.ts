@@ -1,3 +1,4 @@
+import { closeRedis, createFailFastRedis, RedisClient, redisKeys } from '@rag/platform';
 import { outcomeWithin, RedisProcess, within } from '@rag/platform/testing';
 import { RedisConversationRepository } from '../src/conversation/redis-conversation.repository';
 
@@ -6,19 +7,19 @@ const settle = <T>(p: Promise<T>, ms = 6000) => outcomeWithin(p, ms);
 describe('conversations across a Redis restart (a real redis-server with an append-only file, killed and started again)', () => {
   let redis: RedisProcess;
   let store: RedisConversationRepository;
+  let client: RedisClient;
 
   beforeAll(async () => {
     redis = await RedisProcess.start({ persist: true });
-    store = new RedisConversationRepository({
-      redisUrl: redis.url,
-      prefix: `conv-restart-${process.pid}`,
+    client = createFailFastRedis(redis.url, 'conv-restart');
+    store = new RedisConversationRepository(client, redisKeys(`conv-restart-${process.pid}`), {
       ttlSeconds: 600,
       maxTurns: 20,
     });
   });
 
   afterAll(async () => {
-    await store.onModuleDestroy().catch(() => undefined);
+    await closeRedis(client);
     await redis.stop();
   });
 

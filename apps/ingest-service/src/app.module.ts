@@ -2,13 +2,23 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { createEmbedder, EMBEDDER } from '@rag/ai';
 import { QueueNames } from '@rag/contracts';
-import { AppLogger, BusModule, LOGGER, UPLOAD_STORAGE, createUploadStorage, redisOptionsFromUrl } from '@rag/platform';
+import {
+  AppLogger,
+  BusModule,
+  createUploadStorage,
+  LOGGER,
+  redisKeys,
+  RedisModule,
+  redisOptionsFromUrl,
+  UPLOAD_STORAGE,
+} from '@rag/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { IngestController } from './ingest.controller';
 import { PARTITIONER } from './partition/element';
 import { createPartitioner } from './partition/partitioner.factory';
 import { IngestPipelineService } from './pipeline/ingest-pipeline.service';
 import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
+import { TaskIndexRepository } from './tasks/task-index.repository';
 import { TasksService } from './tasks/tasks.service';
 import { UploadReconcilerService } from './tasks/upload-reconciler.service';
 
@@ -19,9 +29,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         BusModule.forRoot(config),
+        RedisModule.forRoot({ ...config, name: 'ingest', mode: 'queued' }),
         BullModule.forRoot({
           redis: redisOptionsFromUrl(config.redisUrl),
-          prefix: `${config.redisPrefix}:bull`,
+          prefix: redisKeys(config.redisPrefix).bullPrefix,
           // A replica that dies mid-job stops renewing its lock (renewed every half of it); within about
           // lockMs + stalledCheckMs another replica takes the job again (it was 60 s + 30 s).
           settings: { lockDuration: config.job.lockMs, stalledInterval: config.job.stalledCheckMs, maxStalledCount: 2 },
@@ -38,6 +49,7 @@ export class AppModule {
         IngestPipelineService,
         IngestQueueAdapter,
         TasksService,
+        TaskIndexRepository,
         UploadReconcilerService,
       ],
     };

@@ -15,7 +15,7 @@ const data = (n: number): IngestJobData => ({
 /** Job snapshots read in one MULTI must say what Bull's own getState and fields say, in every state. */
 describe('IngestQueueAdapter.get on a real Bull queue', () => {
   const queue = new Bull<IngestJobData>('snapshot', testRedisUrl(), { prefix: uniquePrefix('bull') });
-  const adapter = new IngestQueueAdapter(queue, {} as never, {} as never);
+  const adapter = new IngestQueueAdapter(queue, {} as never, {} as never, {} as never);
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();

@@ -1,7 +1,8 @@
-import { createRedis } from '@rag/platform';
+import { createRedis, redisKeys } from '@rag/platform';
 import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import type { Redis } from 'ioredis';
 import { IngestQueueAdapter } from '../src/queue/ingest-queue.adapter';
+import { TaskIndexRepository } from '../src/tasks/task-index.repository';
 import { TasksService } from '../src/tasks/tasks.service';
 
 /** The per-collection task index on a real Redis; the Bull side is faked (jobs are not the point here). */
@@ -19,11 +20,11 @@ describe('task index (real Redis)', () => {
   });
 
   it('drops entries older than any job Bull keeps when a task is submitted, without waiting for a listing', async () => {
-    const queue = { add: async () => undefined, redis: () => redis };
+    const queue = { add: async () => undefined };
     const storage = { put: async () => undefined };
     const tasks = new TasksService(
       queue as unknown as IngestQueueAdapter,
-      { redisPrefix: prefix } as never,
+      new TaskIndexRepository(redis, redisKeys(prefix)),
       storage as never,
     );
     const key = `${prefix}:tasks:c1`;

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { createEmbedder, createQueryExpander, EMBEDDER, QUERY_EXPANDER } from '@rag/ai';
 import { SearchReply } from '@rag/contracts';
-import { AppLogger, LOGGER } from '@rag/platform';
+import { AppLogger, LOGGER, RedisModule } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from './config/retrieval.config';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health.controller';
@@ -26,6 +26,8 @@ export class AppModule {
   static register(config: RetrievalConfig, logger: AppLogger): DynamicModule {
     return {
       module: AppModule,
+      // Leases wait for Redis to come back rather than fail a write at once.
+      imports: [RedisModule.forRoot({ ...config, name: 'retrieval', mode: 'queued' })],
       controllers: [RetrievalController, HealthController],
       providers: [
         { provide: RETRIEVAL_CONFIG, useValue: config },

@@ -1,6 +1,6 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector, SearchReply } from '@rag/contracts';
-import { createRedis, DomainError, RequestContext } from '@rag/platform';
+import { closeRedis, createRedis, DomainError, RedisClient, redisKeys, RequestContext } from '@rag/platform';
 import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,8 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   const prefix = uniquePrefix('lance');
   const embedder = new LocalHashEmbedder(64);
   let config: RetrievalConfig;
-  const replicas: Array<{ repo: LanceRepository; docs: DocumentsService; search: SearchService }> = [];
+  const replicas: Array<{ repo: LanceRepository; docs: DocumentsService; search: SearchService; redis: RedisClient }> =
+    [];
 
   beforeAll(async () => {
     config = loadRetrievalConfig({
@@ -32,15 +33,16 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     for (let i = 0; i < 2; i++) {
       const repo = new LanceRepository(config, embedder);
       await repo.onModuleInit();
-      const docs = new DocumentsService(repo, config);
+      const redis = createRedis(testRedisUrl(), `lance-spec-${i}`);
+      const docs = new DocumentsService(repo, config, redis, redisKeys(prefix));
       // Every replica caches replies, as in production: all tests below also check the cache never serves stale data.
       const cache = new SearchCache<SearchReply>(1 << 20, () => 1000);
-      replicas.push({ repo, docs, search: new SearchService(repo, embedder, new LexicalReranker(), cache) });
+      replicas.push({ repo, docs, redis, search: new SearchService(repo, embedder, new LexicalReranker(), cache) });
     }
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.docs.onModuleDestroy()));
+    await Promise.all(replicas.map((r) => closeRedis(r.redis)));
     const redis = createRedis(testRedisUrl(), 'cleanup');
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);

@@ -1,6 +1,6 @@
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector } from '@rag/contracts';
-import { createRedis } from '@rag/platform';
+import { closeRedis, createRedis, redisKeys } from '@rag/platform';
 import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,9 +60,11 @@ describe('retrieval storage on an S3-compatible object store', () => {
     const open = async () => {
       const repo = new LanceRepository(config, embedder);
       await repo.onModuleInit();
+      const redis = createRedis(testRedisUrl(), 'object-store-spec');
       return {
         repo,
-        docs: new DocumentsService(repo, config),
+        redis,
+        docs: new DocumentsService(repo, config, redis, redisKeys(prefix)),
         search: new SearchService(repo, embedder, new LexicalReranker()),
       };
     };
@@ -103,7 +105,7 @@ describe('retrieval storage on an S3-compatible object store', () => {
     };
     const hits = await a.search.search({ ...q, query: 'insulin glargine dosing' });
     expect(hits.results.map((h) => h.text)).toEqual(['Version two: insulin glargine dosing is titrated weekly.']);
-    await a.docs.onModuleDestroy();
+    await closeRedis(a.redis);
 
     // A second instance (another replica, or a restart) sees the same table in the bucket.
     const b = await open();
@@ -111,6 +113,6 @@ describe('retrieval storage on an S3-compatible object store', () => {
     expect(
       (await b.search.search({ ...q, query: 'metformin' })).results.every((h) => !h.text.includes('Metformin')),
     ).toBe(true);
-    await b.docs.onModuleDestroy();
+    await closeRedis(b.redis);
   });
 });

@@ -5,6 +5,8 @@ export * from './errors/zod-issues';
 export * from './config/config';
 export * from './logging/logger';
 export * from './redis/redis.factory';
+export * from './redis/redis-keys';
+export * from './redis/redis.module';
 export * from './bus/bus-keys';
 export * from './bus/redis-streams.server';
 export * from './bus/redis-streams.client';

@@ -1,11 +1,9 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Conversation, ConversationList, StoredTurn, StoredTurnSchema } from '@rag/contracts';
-import { closeRedis, createFailFastRedis, DomainError, RedisClient, whenReady } from '@rag/platform';
+import { DomainError, RedisClient, RedisKeys, whenReady } from '@rag/platform';
 import { ConversationStore } from './conversation.store';
 
 export interface ConversationStoreOptions {
-  redisUrl: string;
-  prefix: string;
   ttlSeconds: number;
   maxTurns: number;
 }
@@ -39,16 +37,12 @@ const TITLE_CHARS = 120;
  * conversation, and abandoned ones disappear by themselves.
  */
 @Injectable()
-export class RedisConversationRepository implements ConversationStore, OnModuleDestroy {
-  private readonly redis: RedisClient;
-
-  constructor(private readonly opts: ConversationStoreOptions) {
-    this.redis = createFailFastRedis(opts.redisUrl, 'chat-conversations');
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await closeRedis(this.redis);
-  }
+export class RedisConversationRepository implements ConversationStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly opts: ConversationStoreOptions,
+  ) {}
 
   async load(conversationId: string, collectionId: string): Promise<StoredTurn[]> {
     const [owner, raw] = await whenReady(this.redis, 'conversation store', () =>
@@ -139,19 +133,19 @@ export class RedisConversationRepository implements ConversationStore, OnModuleD
   }
 
   private key(id: string): string {
-    return `${this.opts.prefix}:conversation:${id}`;
+    return this.keys.conversationTurns(id);
   }
 
   private ownerKey(id: string): string {
-    return `${this.opts.prefix}:conversation:${id}:collection`;
+    return this.keys.conversationOwner(id);
   }
 
   private metaKey(id: string): string {
-    return `${this.opts.prefix}:conversation:${id}:meta`;
+    return this.keys.conversationMeta(id);
   }
 
   private indexKey(collectionId: string): string {
-    return `${this.opts.prefix}:conversations:${collectionId}`;
+    return this.keys.conversationIndex(collectionId);
   }
 }
 

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { QueueNames } from '@rag/contracts';
+import { REDIS_KEYS, RedisKeys } from '@rag/platform';
 import * as bull from 'bull';
 import type { Job, JobStatus, Queue } from 'bull';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
@@ -38,6 +39,7 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
     @InjectQueue(QueueNames.ingest) private readonly queue: Queue<IngestJobData>,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly pipeline: IngestPipelineService,
+    @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -98,7 +100,7 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private statsKey(): string {
-    return `${this.config.redisPrefix}:stats:ingest-jobs`;
+    return this.keys.ingestJobStats;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -166,10 +168,5 @@ export class IngestQueueAdapter implements OnApplicationBootstrap, OnModuleDestr
 
   async depth(): Promise<Record<string, number>> {
     return { ...(await this.queue.getJobCounts()) };
-  }
-
-  /** Redis client of the queue, for small task indexes kept beside the jobs. */
-  redis() {
-    return this.queue.client;
   }
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, ErrorCodes, IngestSubmitRequest, Task, TaskState } from '@rag/contracts';
 import { DomainError, RequestContext, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import { randomUUID } from 'node:crypto';
-import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { IngestQueueAdapter, JobSnapshot } from '../queue/ingest-queue.adapter';
+import { TaskIndexRepository } from './task-index.repository';
 import { manifestKey, UploadManifest } from './upload-manifest';
 
 /** Ingest tasks: a task is a queued job; its id is the job id. */
@@ -11,7 +11,7 @@ import { manifestKey, UploadManifest } from './upload-manifest';
 export class TasksService {
   constructor(
     private readonly queue: IngestQueueAdapter,
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly index: TaskIndexRepository,
     @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage,
   ) {}
 
@@ -29,16 +29,10 @@ export class TasksService {
   async enqueue(manifest: UploadManifest): Promise<void> {
     const { submittedAt, ...data } = manifest;
     await this.queue.add(data);
-    const key = this.indexKey(data.collectionId);
-    const now = Date.now();
     // Entries older than any job Bull still keeps can only point at removed jobs: trimmed here, so a
     // collection's index stays bounded even if nobody lists it.
-    await this.queue
-      .redis()
-      .multi()
-      .zadd(key, submittedAt, data.taskId)
-      .zremrangebyscore(key, '-inf', now - IngestQueueAdapter.retentionSeconds * 1000)
-      .exec();
+    const keepSince = Date.now() - IngestQueueAdapter.retentionSeconds * 1000;
+    await this.index.add(data.collectionId, data.taskId, submittedAt, keepSince);
   }
 
   async get(taskId: string): Promise<Task> {
@@ -48,16 +42,13 @@ export class TasksService {
   }
 
   async list(collectionId: string, limit: number): Promise<Task[]> {
-    const key = this.indexKey(collectionId);
-    const ids = await this.queue.redis().zrevrange(key, 0, limit - 1);
+    const ids = await this.index.latest(collectionId, limit);
     const snaps = await Promise.all(ids.map((id) => this.queue.get(id)));
-    const gone = ids.filter((_, i) => !snaps[i]);
-    if (gone.length) await this.queue.redis().zrem(key, ...gone);
+    await this.index.remove(
+      collectionId,
+      ids.filter((_, i) => !snaps[i]),
+    );
     return snaps.filter((s): s is JobSnapshot => s !== null).map(toTask);
-  }
-
-  private indexKey(collectionId: string): string {
-    return `${this.config.redisPrefix}:tasks:${collectionId}`;
   }
 }
 

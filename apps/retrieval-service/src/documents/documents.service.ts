@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { searchText } from '@rag/ai';
 import {
   DataType,
@@ -11,10 +11,12 @@ import {
 } from '@rag/contracts';
 import {
   assertCallerMay,
-  createRedis,
   DomainError,
   Lease,
+  REDIS,
+  REDIS_KEYS,
   RedisClient,
+  RedisKeys,
   RedisLock,
   RequestContext,
 } from '@rag/platform';
@@ -29,30 +31,18 @@ type DeleteRequest = RequestOf<typeof RetrievalDocumentDelete>;
  * race on a LanceDB commit; a failed commit is retried.
  */
 @Injectable()
-export class DocumentsService implements OnModuleDestroy {
-  private readonly redis: RedisClient;
+export class DocumentsService {
   private readonly lock: RedisLock;
   private readonly maintenanceLock: RedisLock;
 
   constructor(
     private readonly repo: LanceRepository,
     @Inject(RETRIEVAL_CONFIG) config: RetrievalConfig,
+    @Inject(REDIS) redis: RedisClient,
+    @Inject(REDIS_KEYS) keys: RedisKeys,
   ) {
-    this.redis = createRedis(config.redisUrl, 'retrieval-lock');
-    this.lock = new RedisLock(
-      this.redis,
-      `${config.redisPrefix}:lock:lancedb-write:${config.tableName}`,
-      config.writeLockTtlMs,
-    );
-    this.maintenanceLock = new RedisLock(
-      this.redis,
-      `${config.redisPrefix}:lock:lancedb-maintenance:${config.tableName}`,
-      30_000,
-    );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.redis.quit();
+    this.lock = new RedisLock(redis, keys.lanceWriteLock(config.tableName), config.writeLockTtlMs);
+    this.maintenanceLock = new RedisLock(redis, keys.lanceMaintenanceLock(config.tableName), 30_000);
   }
 
   /** Listeners told after every committed write (the maintenance service refreshes indices). */

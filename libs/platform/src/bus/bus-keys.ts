@@ -1,8 +1,10 @@
-/** Redis key layout of the bus; derived from the wire pattern names in libs/contracts. */
+import { redisKeys } from '../redis/redis-keys';
+
+/** Redis key layout of the bus (named in redis-keys.ts); derived from the wire pattern names in libs/contracts. */
 export const busKeys = {
-  stream: (prefix: string, pattern: string) => `${prefix}:bus:req:${pattern}`,
-  replyChannel: (prefix: string, clientId: string) => `${prefix}:bus:rep:${clientId}`,
-  cancelChannel: (prefix: string) => `${prefix}:bus:cancel`,
+  stream: (prefix: string, pattern: string) => redisKeys(prefix).busStream(pattern),
+  replyChannel: (prefix: string, clientId: string) => redisKeys(prefix).busReplyChannel(clientId),
+  cancelChannel: (prefix: string) => redisKeys(prefix).busCancelChannel,
   /** All replicas of all services share one group name: each stream belongs to exactly one service. */
   group: 'workers',
 };
