@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AppLogger, BusModule, createUploadStorage, LOGGER, UPLOAD_STORAGE } from '@rag/platform';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AppLogger, BusModule, createUploadStorage, LOGGER, RedisModule, UPLOAD_STORAGE } from '@rag/platform';
 import { ChatController } from './chat/chat.controller';
 import { ConversationsController } from './chat/conversations.controller';
 import { CollectionsController } from './collections/collections.controller';
@@ -9,8 +9,10 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
-import { OpenApiController } from './openapi/openapi.controller';
-import { AccessGuard } from './http/access.guard';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { HttpValidationPipe } from './http/http-validation.pipe';
+import { RateLimitGuard } from './http/rate-limit.guard';
+import { RateLimitStore } from './http/rate-limit.store';
 import { ApiKeyRepository } from './keys/api-key.repository';
 import { ApiKeysController } from './keys/api-keys.controller';
 import { ApiKeysService } from './keys/api-keys.service';
@@ -19,7 +21,7 @@ import { TasksController } from './tasks/tasks.controller';
 import { UploadController } from './upload/upload.controller';
 import { UploadService } from './upload/upload.service';
 
-/** Every HTTP controller; the OpenAPI test checks their routes against the documented table. */
+/** Every HTTP controller; the OpenAPI document is read from their decorators. */
 export const GATEWAY_CONTROLLERS = [
   UploadController,
   TasksController,
@@ -29,7 +31,6 @@ export const GATEWAY_CONTROLLERS = [
   CollectionsController,
   HealthController,
   MetricsController,
-  OpenApiController,
   ApiKeysController,
 ];
 
@@ -38,13 +39,17 @@ export class AppModule {
   static register(config: GatewayConfig, logger: AppLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [BusModule.forRoot(config)],
+      imports: [BusModule.forRoot(config), RedisModule.forRoot({ ...config, name: 'gateway', mode: 'fail-fast' })],
       controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },
-        { provide: APP_GUARD, useClass: AccessGuard },
+        // Guards run in this order: who is calling and may they, then their budget.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_PIPE, useClass: HttpValidationPipe },
+        RateLimitStore,
         UploadService,
         DocumentFilesService,
         ApiKeyRepository,

@@ -7,6 +7,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { webClientMiddleware } from './http/web-client.middleware';
 import { metricsMiddleware } from './metrics/metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument, serveOpenApiDocument } from './openapi/openapi.document';
 import {
   accessLogMiddleware,
   requestContextMiddleware,
@@ -38,6 +39,7 @@ runMain('gateway', async () => {
       if (config.corsOrigins.length)
         http.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
       http.useGlobalFilters(new HttpExceptionFilter(logger));
+      serveOpenApiDocument(http, buildOpenApiDocument(http, { authEnabled: config.auth.enabled }));
       // Node closes idle connections after 5 s: a client (or proxy) reusing one at that moment writes into a closed socket (EPIPE).
       const server = http.getHttpServer() as import('node:http').Server;
       server.keepAliveTimeout = config.keepAliveTimeoutMs;

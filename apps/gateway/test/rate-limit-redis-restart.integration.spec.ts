@@ -1,28 +1,20 @@
-import { ExecutionContext } from '@nestjs/common';
-import { AppLogger } from '@rag/platform';
+import { closeRedis, createFailFastRedis, RedisClient } from '@rag/platform';
 import { outcomeWithin, RedisProcess, within } from '@rag/platform/testing';
 import { GatewayConfig } from '../src/config/gateway.config';
-import { AccessGuard } from '../src/http/access.guard';
-import { ApiKeysService } from '../src/keys/api-keys.service';
+import { guardsWith, request } from './guard-harness';
 
 const PER_MINUTE = 3;
-
-function context(): ExecutionContext {
-  const req = { route: { path: '/search' }, method: 'POST', path: '/search', ip: '10.0.0.1', header: () => undefined };
-  return {
-    switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader: () => undefined }) }),
-  } as unknown as ExecutionContext;
-}
+type Guards = ReturnType<typeof guardsWith>;
 
 /** The outcome of one guarded request, or 'hung' when it takes longer than `ms`. */
-const outcome = (guard: AccessGuard, ms = 6000) =>
+const outcome = (guard: Guards, ms = 6000) =>
   outcomeWithin(
-    guard.canActivate(context()).then(() => 'allowed'),
+    guard.check(request('search').ctx).then(() => 'allowed'),
     ms,
   );
 
 /** PER_MINUTE + 1 requests inside one minute window (once more if the window turned meanwhile). */
-async function spendBudget(guard: AccessGuard): Promise<string[]> {
+async function spendBudget(guard: Guards): Promise<string[]> {
   for (let attempt = 0; ; attempt++) {
     const window = Math.floor(Date.now() / 60_000);
     const seen: string[] = [];
@@ -33,7 +25,8 @@ async function spendBudget(guard: AccessGuard): Promise<string[]> {
 
 describe('rate limits across a Redis restart (a real redis-server killed and started again)', () => {
   let redis: RedisProcess;
-  let guard: AccessGuard;
+  let client: RedisClient;
+  let guard: Guards;
 
   beforeAll(async () => {
     redis = await RedisProcess.start();
@@ -43,12 +36,12 @@ describe('rate limits across a Redis restart (a real redis-server killed and sta
       auth: { enabled: false, keyHashes: new Set<string>() },
       rateLimit: { enabled: true, perMinute: PER_MINUTE },
     } as unknown as GatewayConfig;
-    // Keys are off here: the key service is never asked.
-    guard = new AccessGuard(config, {} as ApiKeysService, { info: () => undefined } as unknown as AppLogger);
+    client = createFailFastRedis(redis.url, 'rl-restart-spec');
+    guard = guardsWith(config, client);
   });
 
   afterAll(async () => {
-    await guard.onModuleDestroy().catch(() => undefined);
+    await closeRedis(client);
     await redis.stop();
   });
 

@@ -1,11 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ChatEvent, ChatRequest, ChatRequestSchema, ChatStream, Citation } from '@rag/contracts';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ChatEvent, ChatStream, Citation } from '@rag/contracts';
 import { BusClient, DomainError, RequestContext } from '@rag/platform';
 import type { Request, Response } from 'express';
 import { lastValueFrom, reduce } from 'rxjs';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
-import { ZodPipe } from '../http/zod-body.pipe';
+import { RequireScopes } from '../http/access.decorators';
+import { CHAT_EVENT_JSON_SCHEMA, ChatAnswerDto, ChatRequestDto } from '../http/http-api.dto';
 
+@ApiTags('chat')
 @Controller('chat')
 export class ChatController {
   constructor(
@@ -15,7 +18,15 @@ export class ChatController {
 
   /** Server-Sent Events: `sources`, then `token`s as they are produced, then `done` (or `error`). */
   @Post('stream')
-  stream(@Body(new ZodPipe(ChatRequestSchema)) body: ChatRequest, @Req() req: Request, @Res() res: Response): void {
+  @RequireScopes('chat')
+  @ApiOperation({
+    summary: 'Grounded answer as Server-Sent Events',
+    description:
+      'Events, in order: one `sources`, any number of `token`, then `done` (usage, timings, citations used) or `error`. Each frame is `event: <type>` and `data: <JSON>`; the JSON is described here. Closing the connection cancels the answer upstream.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ schema: CHAT_EVENT_JSON_SCHEMA as never })
+  stream(@Body() body: ChatRequestDto, @Req() req: Request, @Res() res: Response): void {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -43,7 +54,10 @@ export class ChatController {
   /** The same answer as one JSON document, for simple API consumers. */
   @Post()
   @HttpCode(200)
-  async answer(@Body(new ZodPipe(ChatRequestSchema)) body: ChatRequest) {
+  @RequireScopes('chat')
+  @ApiOperation({ summary: 'Grounded answer as one JSON document' })
+  @ApiOkResponse({ type: ChatAnswerDto.Output })
+  async answer(@Body() body: ChatRequestDto) {
     const acc = await lastValueFrom(
       this.bus.stream(ChatStream, body, { idleTimeoutMs: this.config.chatIdleTimeoutMs }).pipe(
         reduce(

@@ -1,33 +1,40 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ChatConversationGet,
-  ChatConversationList,
-  CollectionIdSchema,
-  ConversationIdSchema,
-  ConversationListQuery,
-  ConversationListQuerySchema,
-} from '@rag/contracts';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ChatConversationGet, ChatConversationList } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
-import { ZodPipe } from '../http/zod-body.pipe';
+import { RequireScopes } from '../http/access.decorators';
+import {
+  CollectionParamsDto,
+  ConversationDto,
+  ConversationListQueryDto,
+  ConversationListReplyDto,
+  ConversationParamsDto,
+} from '../http/http-api.dto';
 
 /** Conversations kept by the chat service, so a client shows them again after a reload or on another device. */
+@ApiTags('chat')
 @Controller('collections/:collectionId/conversations')
 export class ConversationsController {
   constructor(private readonly bus: BusClient) {}
 
   @Get()
-  list(
-    @Param('collectionId', new ZodPipe(CollectionIdSchema, 'collection id')) collectionId: string,
-    @Query(new ZodPipe(ConversationListQuerySchema, 'query')) q: ConversationListQuery,
-  ) {
+  @RequireScopes('chat')
+  @ApiOperation({
+    summary: "The collection's conversations kept by the chat service (for CONVERSATION_TTL_SECONDS), the latest first",
+  })
+  @ApiOkResponse({ type: ConversationListReplyDto.Output })
+  list(@Param() { collectionId }: CollectionParamsDto, @Query() q: ConversationListQueryDto) {
     return this.bus.request(ChatConversationList, { collectionId, limit: q.limit });
   }
 
   @Get(':conversationId')
-  get(
-    @Param('collectionId', new ZodPipe(CollectionIdSchema, 'collection id')) collectionId: string,
-    @Param('conversationId', new ZodPipe(ConversationIdSchema, 'conversation id')) conversationId: string,
-  ) {
+  @RequireScopes('chat')
+  @ApiOperation({
+    summary:
+      'One conversation: its turns, each answer with the sources it cited (404 when expired or of another collection)',
+  })
+  @ApiOkResponse({ type: ConversationDto.Output })
+  get(@Param() { collectionId, conversationId }: ConversationParamsDto) {
     return this.bus.request(ChatConversationGet, { collectionId, conversationId });
   }
 }

@@ -1,11 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
-  ChunkPageQuery,
-  CollectionCreateRequestSchema,
-  ChunkPageQuerySchema,
-  CollectionIdSchema,
-  DeleteByFilenameQuerySchema,
-  DocumentIdSchema,
   RetrievalCollectionCreate,
   RetrievalCollectionDelete,
   RetrievalCollectionList,
@@ -15,12 +10,27 @@ import {
 } from '@rag/contracts';
 import { BusClient } from '@rag/platform';
 import type { Response } from 'express';
-import { ZodPipe } from '../http/zod-body.pipe';
+import { RequireScopes } from '../http/access.decorators';
+import {
+  ChunkPageQueryDto,
+  CollectionCreateReplyDto,
+  CollectionCreateRequestDto,
+  CollectionDeleteReplyDto,
+  CollectionListReplyDto,
+  CollectionParamsDto,
+  DeleteByFilenameQueryDto,
+  DocumentChunksReplyDto,
+  DocumentDeleteReplyDto,
+  DocumentListReplyDto,
+  DocumentParamsDto,
+} from '../http/http-api.dto';
 import { Caller, CurrentCaller, mayTouch } from '../keys/caller';
 import { DocumentFilesService } from './document-files.service';
 
-const collectionPipe = () => new ZodPipe(CollectionIdSchema, 'collection id');
+/** Reading a collection: any key that may use it for something. */
+const READERS = ['search', 'chat', 'upload', 'delete'] as const;
 
+@ApiTags('collections')
 @Controller()
 export class CollectionsController {
   constructor(
@@ -30,6 +40,9 @@ export class CollectionsController {
 
   /** Only the collections the calling key may reach. */
   @Get('collections')
+  @RequireScopes(...READERS)
+  @ApiOperation({ summary: 'Collections with document and chunk counts' })
+  @ApiOkResponse({ type: CollectionListReplyDto.Output })
   async list(@CurrentCaller() caller: Caller) {
     const reply = await this.bus.request(RetrievalCollectionList, {});
     return { ...reply, collections: reply.collections.filter((c) => mayTouch(caller, c.collectionId)) };
@@ -37,21 +50,28 @@ export class CollectionsController {
 
   @Post('collections')
   @HttpCode(201)
-  create(@Body(new ZodPipe(CollectionCreateRequestSchema)) body: { collectionId: string; description?: string }) {
+  @RequireScopes('upload')
+  @ApiOperation({ summary: 'Create an empty collection with an optional description (409 if it was created before)' })
+  @ApiCreatedResponse({ type: CollectionCreateReplyDto.Output })
+  create(@Body() body: CollectionCreateRequestDto) {
     return this.bus.request(RetrievalCollectionCreate, body);
   }
 
   @Get('collections/:collectionId/documents')
-  documents(@Param('collectionId', collectionPipe()) collectionId: string) {
+  @RequireScopes(...READERS)
+  @ApiOperation({ summary: 'Documents of a collection' })
+  @ApiOkResponse({ type: DocumentListReplyDto.Output })
+  documents(@Param() { collectionId }: CollectionParamsDto) {
     return this.bus.request(RetrievalDocumentList, { collectionId });
   }
 
   @Get('collections/:collectionId/documents/:documentId/chunks')
-  chunks(
-    @Param('collectionId', collectionPipe()) collectionId: string,
-    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
-    @Query(new ZodPipe(ChunkPageQuerySchema, 'query')) page: ChunkPageQuery,
-  ) {
+  @RequireScopes(...READERS)
+  @ApiOperation({
+    summary: "A document's stored chunks in order, a page at a time, with their pages, data types and heading paths",
+  })
+  @ApiOkResponse({ type: DocumentChunksReplyDto.Output })
+  chunks(@Param() { collectionId, documentId }: DocumentParamsDto, @Query() page: ChunkPageQueryDto) {
     return this.bus.request(RetrievalDocumentChunks, {
       collectionId,
       documentId,
@@ -62,9 +82,16 @@ export class CollectionsController {
 
   /** The document's original file, as uploaded; one byte range of it for a `Range` request (206). */
   @Get('collections/:collectionId/documents/:documentId/file')
+  @RequireScopes(...READERS)
+  @ApiOperation({
+    summary: 'The original file of a document, as uploaded (open a citation at its page: `#page=N` for a PDF)',
+    description:
+      'One byte range for a `Range: bytes=a-b` request (206 with `Content-Range`); 416 for a range outside the file. Removed with its document.',
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the file bytes' })
   async file(
-    @Param('collectionId', collectionPipe()) collectionId: string,
-    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
+    @Param() { collectionId, documentId }: DocumentParamsDto,
     @Headers('range') range: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
@@ -80,7 +107,10 @@ export class CollectionsController {
   }
 
   @Delete('collections/:collectionId')
-  async deleteCollection(@Param('collectionId', collectionPipe()) collectionId: string) {
+  @RequireScopes('delete')
+  @ApiOperation({ summary: 'Delete a collection and all its chunks' })
+  @ApiOkResponse({ type: CollectionDeleteReplyDto.Output })
+  async deleteCollection(@Param() { collectionId }: CollectionParamsDto) {
     const reply = await this.bus.request(RetrievalCollectionDelete, { collectionId });
     await this.files.removeCollection(collectionId);
     return reply;
@@ -88,10 +118,14 @@ export class CollectionsController {
 
   /** Removes a document's chunks everywhere they are stored, and its original. */
   @Delete('collections/:collectionId/documents/:documentId')
-  async deleteDocument(
-    @Param('collectionId', collectionPipe()) collectionId: string,
-    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
-  ) {
+  @RequireScopes('delete')
+  @ApiOperation({ summary: 'Delete one document and its chunks everywhere' })
+  @ApiOkResponse({ type: DocumentDeleteReplyDto.Output })
+  deleteDocument(@Param() params: DocumentParamsDto) {
+    return this.removeDocument(params.collectionId, params.documentId);
+  }
+
+  private async removeDocument(collectionId: string, documentId: string) {
     const reply = await this.bus.request(RetrievalDocumentDelete, { collectionId, documentId });
     await this.files.removeDocuments(collectionId, reply.documentIds);
     return reply;
@@ -99,18 +133,21 @@ export class CollectionsController {
 
   /** The old path of the same delete, kept for one release. */
   @Delete('embeddings/:collectionId/:documentId')
-  deleteDocumentOldPath(
-    @Param('collectionId', collectionPipe()) collectionId: string,
-    @Param('documentId', new ZodPipe(DocumentIdSchema, 'document id')) documentId: string,
-  ) {
-    return this.deleteDocument(collectionId, documentId);
+  @RequireScopes('delete')
+  @ApiOperation({
+    summary: 'Old name of DELETE /collections/{collectionId}/documents/{documentId}',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: DocumentDeleteReplyDto.Output })
+  deleteDocumentOldPath(@Param() params: DocumentParamsDto) {
+    return this.removeDocument(params.collectionId, params.documentId);
   }
 
   @Delete('embeddings/:collectionId')
-  async deleteByFilename(
-    @Param('collectionId', collectionPipe()) collectionId: string,
-    @Query(new ZodPipe(DeleteByFilenameQuerySchema, 'query')) q: { filename: string },
-  ) {
+  @RequireScopes('delete')
+  @ApiOperation({ summary: 'Delete every version of a document by filename' })
+  @ApiOkResponse({ type: DocumentDeleteReplyDto.Output })
+  async deleteByFilename(@Param() { collectionId }: CollectionParamsDto, @Query() q: DeleteByFilenameQueryDto) {
     const reply = await this.bus.request(RetrievalDocumentDelete, { collectionId, filename: q.filename });
     await this.files.removeDocuments(collectionId, reply.documentIds);
     return reply;

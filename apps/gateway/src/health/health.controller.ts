@@ -1,8 +1,12 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChatHealth, IngestHealth, RetrievalHealth } from '@rag/contracts';
 import { BusClient, UPLOAD_STORAGE, UploadStorage } from '@rag/platform';
 import type { Response } from 'express';
+import { OperationsOnly, Public } from '../http/access.decorators';
+import { LivenessReplyDto, ReadinessReplyDto } from '../http/http-api.dto';
 
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -12,12 +16,20 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('health')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessReplyDto.Output })
   health() {
     return { status: 'ok', service: 'gateway', uptimeSeconds: process.uptime() };
   }
 
   /** Readiness: Redis and every service answer over the bus, and upload storage is writable. */
   @Get('ready')
+  @OperationsOnly()
+  @ApiOperation({
+    summary: 'Readiness: Redis, every service over the bus, and upload storage (503 when any check fails)',
+  })
+  @ApiOkResponse({ type: ReadinessReplyDto.Output })
   async ready(@Res() res: Response) {
     const check = async (name: string, fn: () => Promise<unknown>) => {
       const t0 = performance.now();

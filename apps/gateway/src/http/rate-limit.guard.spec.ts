@@ -1,4 +1,4 @@
-import { secondsUntilFree } from './access.guard';
+import { secondsUntilFree } from './rate-limit.guard';
 
 describe('secondsUntilFree (sliding one-minute window)', () => {
   it('is 0 while the weighted count is under the limit', () => {

@@ -11,13 +11,18 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   RequestContext.run({ correlationId: id }, next);
 }
 
+/** Swagger UI (served by @nestjs/swagger under /docs) runs its own scripts and inline styles from this origin. */
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'";
+
 /** Conservative headers for a JSON API. */
-export function securityHeadersMiddleware(_req: Request, res: Response, next: NextFunction): void {
+export function securityHeadersMiddleware(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  const docs = req.path === '/docs' || req.path.startsWith('/docs/');
+  res.setHeader('Content-Security-Policy', docs ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
   res.removeHeader('X-Powered-By');
   next();
 }

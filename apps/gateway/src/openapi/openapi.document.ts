@@ -1,90 +1,71 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorCodes, HttpErrorSchema } from '@rag/contracts';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { z } from 'zod';
-import { API_ROUTES, ApiRoute } from './api-routes';
 
-type Json = Record<string, unknown>;
+/** Version of the public HTTP API described by the OpenAPI document. */
+export const API_VERSION = '1.0.0';
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): Json =>
-  z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as Json;
+/** Where the interactive documentation and the document itself are served. */
+export const DOCS_PATH = 'docs';
+export const OPENAPI_PATH = 'openapi.json';
 
-/** `/tasks/:taskId` → `/tasks/{taskId}` */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-
-function parameters(route: ApiRoute): Json[] {
-  const out: Json[] = [];
-  for (const [where, obj] of [
-    ['path', route.params],
-    ['query', route.query],
-  ] as const) {
-    if (!obj) continue;
-    const schema = toSchema(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
-    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-      out.push({
-        name,
-        in: where,
-        required: where === 'path' || (schema.required ?? []).includes(name),
-        ...(prop.deprecated ? { deprecated: true } : {}),
-        schema: prop,
-      });
-    }
-  }
-  return out;
-}
-
-function operation(route: ApiRoute, authEnabled: boolean): Json {
-  const op: Json = {
-    tags: [route.tag],
-    summary: route.summary,
-    operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-  };
-  if (route.description) op.description = route.description;
-  if (route.deprecated) op.deprecated = true;
-  const params = parameters(route);
-  if (params.length) op.parameters = params;
-  if (route.body)
-    op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
-  if (route.rawBody)
-    op.requestBody = { required: true, content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } } };
-  const ok: Json = { description: 'success' };
-  if (route.reply)
-    ok.content = { [route.replyContentType ?? 'application/json']: { schema: toSchema(route.reply, 'output') } };
-  else if (route.replyContentType) ok.content = { [route.replyContentType]: { schema: { type: 'string' } } };
-  op.responses = { [String(route.status)]: ok, default: { $ref: '#/components/responses/Error' } };
-  if (route.open) op.security = [];
-  else if (authEnabled) op.security = [{ apiKey: [] }];
-  return op;
-}
-
-/** The OpenAPI 3.0 document of the public API, built from the same zod schemas that validate requests. */
-export function buildOpenApiDocument(opts: { authEnabled: boolean; version: string }): Json {
-  const paths: Record<string, Json> = {};
-  for (const route of API_ROUTES) {
-    if (route.hidden) continue;
-    const p = openApiPath(route.path);
-    paths[p] = { ...(paths[p] ?? {}), [route.method]: operation(route, opts.authEnabled) };
-  }
-  return {
-    openapi: '3.0.3',
-    info: {
-      title: 'RAG gateway',
-      version: opts.version,
-      description:
-        'Upload documents into collections, follow ingestion, search, and ask questions answered from the documents with page citations. ' +
+/**
+ * The OpenAPI document of the public API, read by @nestjs/swagger from the controllers' decorators;
+ * request and reply schemas are the contracts' zod schemas (nestjs-zod DTOs). Every operation also
+ * answers errors as `{statusCode, code, message, requestId}`.
+ */
+export function buildOpenApiDocument(app: INestApplication, opts: { authEnabled: boolean }): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('RAG gateway')
+    .setVersion(API_VERSION)
+    // 3.1: its schemas are JSON Schema 2020-12, what zod writes (null in type lists, tuples).
+    .setOpenAPIVersion('3.1.0')
+    .setDescription(
+      'Upload documents into collections, follow ingestion, search, and ask questions answered from the documents with page citations. ' +
         `Errors are always {statusCode, code, message, requestId}; codes: ${ErrorCodes.join(', ')}.`,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (or one whose sha256 is in API_KEY_HASHES)' },
+      'apiKey',
+    )
+    .build();
+  const doc = cleanupOpenApiDoc(
+    SwaggerModule.createDocument(app, config, {
+      operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    }),
+    { version: '3.1' },
+  );
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ...doc.components?.schemas,
+      Error: z.toJSONSchema(HttpErrorSchema, { io: 'output', target: 'draft-2020-12' }) as never,
     },
-    tags: ['ingest', 'search', 'chat', 'collections', 'operations'].map((name) => ({ name })),
-    paths,
-    components: {
-      securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose sha256 is in API_KEY_HASHES' },
-      },
-      schemas: { Error: toSchema(HttpErrorSchema, 'output') },
-      responses: {
-        Error: {
-          description: 'Any error (4xx/5xx); 429 also sends Retry-After',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
+    responses: {
+      Error: {
+        description: 'Any error (4xx/5xx); 429 also sends Retry-After',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
     },
   };
+  for (const item of Object.values(doc.paths))
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      op.responses = { ...op.responses, default: { $ref: '#/components/responses/Error' } };
+      // With keys off the API takes none: the document should not ask for one.
+      if (!opts.authEnabled) delete op.security;
+    }
+  return doc;
+}
+
+/** Serves Swagger UI at /docs (its assets from swagger-ui-dist) and the document at /openapi.json. */
+export function serveOpenApiDocument(app: INestApplication, doc: OpenAPIObject): void {
+  SwaggerModule.setup(DOCS_PATH, app, doc, {
+    jsonDocumentUrl: OPENAPI_PATH,
+    raw: ['json'],
+    customSiteTitle: 'RAG gateway API',
+  });
 }

@@ -1,15 +1,21 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { IngestTaskGet, IngestTaskList, TaskIdSchema, TaskListQuery, TaskListQuerySchema } from '@rag/contracts';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IngestTaskGet, IngestTaskList } from '@rag/contracts';
 import { BusClient, DomainError } from '@rag/platform';
-import { ZodPipe } from '../http/zod-body.pipe';
+import { RequireScopes } from '../http/access.decorators';
+import { TaskDto, TaskListQueryDto, TaskListReplyDto, TaskParamsDto } from '../http/http-api.dto';
 import { Caller, CurrentCaller, mayTouch } from '../keys/caller';
 
+@ApiTags('ingest')
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly bus: BusClient) {}
 
   @Get(':taskId')
-  async get(@CurrentCaller() caller: Caller, @Param('taskId', new ZodPipe(TaskIdSchema, 'task id')) taskId: string) {
+  @RequireScopes('upload')
+  @ApiOperation({ summary: 'State, progress, counts, timing and failure reason of one ingest task' })
+  @ApiOkResponse({ type: TaskDto.Output })
+  async get(@CurrentCaller() caller: Caller, @Param() { taskId }: TaskParamsDto) {
     const task = await this.bus.request(IngestTaskGet, { taskId });
     // Another tenant's task is as absent as one that never existed.
     if (!mayTouch(caller, task.collectionId)) throw new DomainError('NOT_FOUND', `no task ${taskId}`);
@@ -17,7 +23,10 @@ export class TasksController {
   }
 
   @Get()
-  list(@Query(new ZodPipe(TaskListQuerySchema, 'query')) q: TaskListQuery) {
+  @RequireScopes('upload')
+  @ApiOperation({ summary: 'Recent tasks of a collection, newest first' })
+  @ApiOkResponse({ type: TaskListReplyDto.Output })
+  list(@Query() q: TaskListQueryDto) {
     const collectionId = q.collectionId ?? q.collection_id;
     if (!collectionId) throw new DomainError('VALIDATION_FAILED', 'query: collectionId is required');
     return this.bus.request(IngestTaskList, { collectionId, limit: q.limit });
