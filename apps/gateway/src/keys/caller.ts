@@ -49,7 +49,7 @@ export function callerOf(req: Request): Caller {
   return (req as unknown as Record<symbol, Caller>)[CALLER] ?? ANYONE;
 }
 
-/** The caller the access guard authenticated, for handlers that filter what they return by it. */
+/** The caller the API-key guard authenticated, for handlers that filter what they return by it. */
 export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   callerOf(ctx.switchToHttp().getRequest<Request>()),
 );
