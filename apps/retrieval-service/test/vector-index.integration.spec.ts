@@ -9,7 +9,7 @@ import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
 import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
 import { VectorPlan } from '../src/storage/vector-plan';
-import { mulberry32 } from '../src/tools/synthetic-corpus';
+import { mulberry32 } from '../tools/synthetic-corpus';
 
 /** The vector index on a real LanceDB table: how it is built, survives optimize, replaces an old one. */
 describe('vector index (real LanceDB in a temp dir)', () => {

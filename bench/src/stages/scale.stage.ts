@@ -9,7 +9,8 @@ import { runNode } from '../child';
 import { percentiles, round } from '../stats';
 
 type Query = { collectionId: string; query: string };
-const TOOLS = join(ROOT, 'dist/apps/retrieval-service/apps/retrieval-service/src/tools');
+// Built by scripts/bench.sh (retrieval-service:build-tools), not shipped with the service.
+const TOOLS = join(ROOT, 'dist/tools/retrieval-service/apps/retrieval-service/tools');
 
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -1,7 +1,7 @@
 import { searchText } from '@rag/ai';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ChunkRow, DocumentRow } from '../storage/lance.repository';
+import { ChunkRow, DocumentRow } from '../src/storage/lance.repository';
 import { ClusteredVectors, SyntheticCorpus } from './synthetic-corpus';
 import { argValue, openToolContext } from './tool-context';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ChunkScope } from '../storage/filter';
-import { VectorPlan } from '../storage/vector-plan';
+import { ChunkScope } from '../src/storage/filter';
+import { VectorPlan } from '../src/storage/vector-plan';
 import { argValue, openToolContext } from './tool-context';
 
 interface Query {

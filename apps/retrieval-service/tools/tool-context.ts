@@ -1,8 +1,8 @@
 import { createEmbedder, createQueryExpander } from '@rag/ai';
-import { loadRetrievalConfig } from '../config/retrieval.config';
-import { LexicalReranker, NoReranker } from '../search/lexical.reranker';
-import { SearchService } from '../search/search.service';
-import { LanceRepository } from '../storage/lance.repository';
+import { loadRetrievalConfig } from '../src/config/retrieval.config';
+import { LexicalReranker, NoReranker } from '../src/search/lexical.reranker';
+import { SearchService } from '../src/search/search.service';
+import { LanceRepository } from '../src/storage/lance.repository';
 
 /** The retrieval service's own storage and search code, in-process, configured from the same environment. */
 export async function openToolContext() {
