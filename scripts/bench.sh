@@ -13,5 +13,5 @@ ensure_tesseract
 start_private_redis
 
 npm run build --silent
-npx nx run retrieval-service:build-tools --skip-nx-cache >/dev/null
+npm run build:bench-tools --silent >/dev/null
 TS_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/src/run-bench.ts "$@"

@@ -20,6 +20,8 @@ echo "== typecheck (tests included; jest compiles them without checking types)"
 printf '%s\n' apps/*/tsconfig.json libs/*/tsconfig.json bench/tsconfig.json tests/*/tsconfig.json | xargs -P 2 -n 1 npx tsc --noEmit -p
 echo "== build"
 npm run build --silent
+# The benchmark harness test runs the retrieval tools the benchmark builds for itself.
+npm run build:bench-tools --silent >/dev/null
 echo "== tests"
 mkdir -p tmp
 rm -f tmp/jest-results.json tmp/vitest-results.json
