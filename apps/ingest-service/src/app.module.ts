@@ -7,9 +7,8 @@ import {
   BusModule,
   createUploadStorage,
   LOGGER,
-  redisKeys,
+  redisKeysFor,
   RedisModule,
-  redisOptionsFromUrl,
   UPLOAD_STORAGE,
 } from '@rag/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
@@ -17,6 +16,7 @@ import { IngestController } from './ingest.controller';
 import { PARTITIONER } from './partition/element';
 import { createPartitioner } from './partition/partitioner.factory';
 import { IngestPipelineService } from './pipeline/ingest-pipeline.service';
+import { BullConnection } from './queue/bull-connection';
 import { IngestQueueAdapter } from './queue/ingest-queue.adapter';
 import { TaskIndexRepository } from './tasks/task-index.repository';
 import { TasksService } from './tasks/tasks.service';
@@ -25,14 +25,15 @@ import { UploadReconcilerService } from './tasks/upload-reconciler.service';
 @Module({})
 export class AppModule {
   static register(config: IngestConfig, logger: AppLogger): DynamicModule {
+    const bull = new BullConnection(config.redisUrl);
     return {
       module: AppModule,
       imports: [
         BusModule.forRoot(config),
         RedisModule.forRoot({ ...config, name: 'ingest', mode: 'queued' }),
         BullModule.forRoot({
-          redis: redisOptionsFromUrl(config.redisUrl),
-          prefix: redisKeys(config.redisPrefix).bullPrefix,
+          ...bull.options(),
+          prefix: redisKeysFor(config).bullPrefix,
           // A replica that dies mid-job stops renewing its lock (renewed every half of it); within about
           // lockMs + stalledCheckMs another replica takes the job again (it was 60 s + 30 s).
           settings: { lockDuration: config.job.lockMs, stalledInterval: config.job.stalledCheckMs, maxStalledCount: 2 },
@@ -42,6 +43,7 @@ export class AppModule {
       controllers: [IngestController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
+        { provide: BullConnection, useValue: bull },
         { provide: LOGGER, useValue: logger },
         { provide: EMBEDDER, useFactory: () => createEmbedder(config.embedder) },
         { provide: UPLOAD_STORAGE, useFactory: () => createUploadStorage({ driver: 'local', dir: config.uploadDir }) },

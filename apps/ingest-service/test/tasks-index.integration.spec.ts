@@ -1,6 +1,5 @@
-import { createRedis, redisKeys } from '@rag/platform';
+import { createRedis, RedisClient, redisKeys } from '@rag/platform';
 import { testRedisUrl, uniquePrefix } from '@rag/platform/testing';
-import type { Redis } from 'ioredis';
 import { IngestQueueAdapter } from '../src/queue/ingest-queue.adapter';
 import { TaskIndexRepository } from '../src/tasks/task-index.repository';
 import { TasksService } from '../src/tasks/tasks.service';
@@ -8,7 +7,7 @@ import { TasksService } from '../src/tasks/tasks.service';
 /** The per-collection task index on a real Redis; the Bull side is faked (jobs are not the point here). */
 describe('task index (real Redis)', () => {
   const prefix = uniquePrefix('tasks');
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(() => {
     redis = createRedis(testRedisUrl(), 'tasks-spec');

@@ -11,7 +11,8 @@ import {
   BusContext,
   BusExceptionFilter,
   BusHandler,
-  busKeys,
+  BUS_GROUP,
+  redisKeys,
   BusPayload,
   createRedis,
   DomainError,
@@ -156,7 +157,7 @@ describe('Redis Streams bus (real Redis)', () => {
     // An envelope written by hand, its caller not one: the handler sees a caller with no scope and no collection.
     const redis = createRedis(testRedisUrl(), 'forger');
     const sub = createRedis(testRedisUrl(), 'forger-sub');
-    const channel = busKeys.replyChannel(prefix, 'forger');
+    const channel = redisKeys(prefix).busReplyChannel('forger');
     const reply = new Promise<string>((ok) => sub.on('message', (_c: string, m: string) => ok(m)));
     await sub.subscribe(channel);
     const envelope = {
@@ -166,7 +167,7 @@ describe('Redis Streams bus (real Redis)', () => {
       replyTo: channel,
       identity: { scopes: 'admin' },
     };
-    await redis.xadd(busKeys.stream(prefix, WhoAmI.pattern), '*', 'm', JSON.stringify(envelope));
+    await redis.xadd(redisKeys(prefix).busStream(WhoAmI.pattern), '*', 'm', JSON.stringify(envelope));
     expect(JSON.parse(await reply).response).toEqual({
       identity: { keyId: null, tenant: null, scopes: [], collections: [] },
     });
@@ -176,7 +177,7 @@ describe('Redis Streams bus (real Redis)', () => {
   it('drops an entry that names no reply channel (the bus carries requests only) and keeps serving', async () => {
     handled.events = [];
     const redis = createRedis(testRedisUrl(), 'no-reply');
-    const stream = busKeys.stream(prefix, Ping.pattern);
+    const stream = redisKeys(prefix).busStream(Ping.pattern);
     const entry = await redis.xadd(
       stream,
       '*',
@@ -186,7 +187,7 @@ describe('Redis Streams bus (real Redis)', () => {
     // Read by a replica (the group's last delivered entry is it) and acknowledged (nothing pending).
     const state = async () => {
       const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
-      const group = groups.find((g) => g[g.indexOf('name') + 1] === busKeys.group)!;
+      const group = groups.find((g) => g[g.indexOf('name') + 1] === BUS_GROUP)!;
       return { delivered: group[group.indexOf('last-delivered-id') + 1], pending: group[group.indexOf('pending') + 1] };
     };
     const until = Date.now() + 5000;

@@ -1,13 +1,9 @@
-import { redisKeys } from '../redis/redis-keys';
-
-/** Redis key layout of the bus (named in redis-keys.ts); derived from the wire pattern names in libs/contracts. */
-export const busKeys = {
-  stream: (prefix: string, pattern: string) => redisKeys(prefix).busStream(pattern),
-  replyChannel: (prefix: string, clientId: string) => redisKeys(prefix).busReplyChannel(clientId),
-  cancelChannel: (prefix: string) => redisKeys(prefix).busCancelChannel,
-  /** All replicas of all services share one group name: each stream belongs to exactly one service. */
-  group: 'workers',
-};
+/**
+ * The bus's consumer group. Its streams and channels are named in redis-keys.ts (from the wire pattern
+ * names in libs/contracts); all replicas of all services share this group name, as each stream belongs
+ * to exactly one service.
+ */
+export const BUS_GROUP = 'workers';
 
 /** What travels in one stream entry. `replyTo` is absent for fire-and-forget events. */
 export interface BusEnvelope {

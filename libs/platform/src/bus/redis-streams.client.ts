@@ -2,7 +2,9 @@ import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { callDeadline, RequestContext } from '../context/request-context';
 import { createRedis, RedisClient, waitForRedis } from '../redis/redis.factory';
-import { BusEnvelope, busKeys, BusReply } from './bus-keys';
+import { redisKeysFor } from '../redis/redis-keys';
+import { BusEnvelope, BusReply } from './bus-keys';
+import { BusPubSub } from './bus-pubsub';
 
 export interface StreamsClientOptions {
   redisUrl: string;
@@ -36,22 +38,26 @@ export class RedisStreamsClient extends ClientProxy {
   private readonly watched = new Map<string, { lastAlive: number }>();
   private watchdog?: NodeJS.Timeout;
 
+  private readonly keys: ReturnType<typeof redisKeysFor>;
+  private readonly pubsub: BusPubSub;
+
   constructor(private readonly options: StreamsClientOptions) {
     super();
-    this.replyChannel = busKeys.replyChannel(options.prefix, this.clientId);
+    this.keys = redisKeysFor({ redisPrefix: options.prefix, redisUrl: options.redisUrl });
+    this.pubsub = new BusPubSub(options.redisUrl);
+    this.replyChannel = this.keys.busReplyChannel(this.clientId);
     this.heartbeatMs = options.heartbeatMs ?? 1000;
   }
 
   connect(): Promise<void> {
     this.connecting ??= (async () => {
       this.pub = createRedis(this.options.redisUrl, 'bus-client-pub');
-      this.sub = createRedis(this.options.redisUrl, 'bus-client-sub');
-      this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
+      this.sub = this.pubsub.subscriber('bus-client-sub');
       // Replies published while the subscription is down are lost for good: fail the calls waiting
       // for them now instead of at their timeout. ioredis re-subscribes when the connection is back.
       this.sub.on('close', () => this.failInFlight('the bus connection to Redis was lost'));
       await Promise.all([waitForRedis(this.pub), waitForRedis(this.sub)]);
-      await this.sub.subscribe(this.replyChannel);
+      await this.pubsub.subscribe(this.sub, this.replyChannel, (message) => this.onReply(message));
     })().catch((err) => {
       this.connecting = undefined;
       throw err;
@@ -103,7 +109,7 @@ export class RedisStreamsClient extends ClientProxy {
       this.watched.delete(id);
       if (!finished) {
         // Tell whichever replica runs it that nobody is listening any more.
-        this.pub?.publish(busKeys.cancelChannel(this.options.prefix), id).catch(() => undefined);
+        if (this.pub) this.pubsub.publish(this.pub, this.keys.busCancelChannel, id).catch(() => undefined);
       }
     };
   }
@@ -115,15 +121,7 @@ export class RedisStreamsClient extends ClientProxy {
 
   private async xadd(pattern: string, envelope: BusEnvelope): Promise<void> {
     const max = String(this.options.maxStreamLength ?? 100_000);
-    await this.pub!.xadd(
-      busKeys.stream(this.options.prefix, pattern),
-      'MAXLEN',
-      '~',
-      max,
-      '*',
-      'm',
-      JSON.stringify(envelope),
-    );
+    await this.pub!.xadd(this.keys.busStream(pattern), 'MAXLEN', '~', max, '*', 'm', JSON.stringify(envelope));
   }
 
   private failInFlight(reason: string): void {

@@ -4,8 +4,10 @@ import { Subscription } from 'rxjs';
 import { CallerIdentitySchema } from '@rag/contracts';
 import { NO_RIGHTS } from '../context/caller-identity';
 import { RequestContext } from '../context/request-context';
+import { redisKeysFor } from '../redis/redis-keys';
 import { createRedis, RedisClient } from '../redis/redis.factory';
-import { BusEnvelope, busKeys, BusReply, StreamsTransportOptions } from './bus-keys';
+import { BUS_GROUP, BusEnvelope, BusReply, StreamsTransportOptions } from './bus-keys';
+import { BusPubSub } from './bus-pubsub';
 
 export class BusContext extends BaseRpcContext<[string, string | undefined]> {
   getPattern(): string {
@@ -41,11 +43,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private readonly blockMs: number;
   private readonly claimIdleMs: number;
 
+  private readonly keys: ReturnType<typeof redisKeysFor>;
+  private readonly pubsub: BusPubSub;
+
   constructor(private readonly options: StreamsTransportOptions) {
     super();
     this.concurrency = options.concurrency ?? 64;
     this.blockMs = options.blockMs ?? 2000;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
+    this.keys = redisKeysFor({ redisPrefix: options.prefix, redisUrl: options.redisUrl });
+    this.pubsub = new BusPubSub(options.redisUrl);
   }
 
   on(): void {
@@ -60,11 +67,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     try {
       this.reader = createRedis(this.options.redisUrl, `bus-reader-${this.options.consumerName}`);
       this.writer = createRedis(this.options.redisUrl, `bus-writer-${this.options.consumerName}`);
-      this.cancelSub = createRedis(this.options.redisUrl, `bus-cancel-${this.options.consumerName}`);
+      this.cancelSub = this.pubsub.subscriber(`bus-cancel-${this.options.consumerName}`);
       const keys = this.streamKeys();
       await this.ensureGroups(keys);
-      await this.cancelSub.subscribe(busKeys.cancelChannel(this.options.prefix));
-      this.cancelSub.on('message', (_channel: string, id: string) => this.cancel(id));
+      await this.pubsub.subscribe(this.cancelSub, this.keys.busCancelChannel, (id) => this.cancel(id));
       if (keys.length > 0) {
         this.loops = [this.readLoop(keys), this.claimLoop(keys)];
       }
@@ -94,7 +100,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async ensureGroups(keys: string[]): Promise<void> {
     for (const key of keys) {
       // '0' so requests queued before this group existed are still seen (their deadline filters stale ones).
-      await this.writer!.xgroup('CREATE', key, busKeys.group, '0', 'MKSTREAM').catch((e: Error) => {
+      await this.writer!.xgroup('CREATE', key, BUS_GROUP, '0', 'MKSTREAM').catch((e: Error) => {
         if (!e.message.includes('BUSYGROUP')) throw e;
       });
     }
@@ -113,7 +119,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private streamKeys(): string[] {
-    return [...this.messageHandlers.keys()].map((p) => busKeys.stream(this.options.prefix, p));
+    return [...this.messageHandlers.keys()].map((p) => this.keys.busStream(p));
   }
 
   private async readLoop(keys: string[]): Promise<void> {
@@ -127,7 +133,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         res = (await reader.call(
           'XREADGROUP',
           'GROUP',
-          busKeys.group,
+          BUS_GROUP,
           this.options.consumerName,
           'COUNT',
           String(free),
@@ -161,7 +167,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           const res = (await this.writer!.call(
             'XAUTOCLAIM',
             key,
-            busKeys.group,
+            BUS_GROUP,
             this.options.consumerName,
             String(this.claimIdleMs),
             '0-0',
@@ -224,15 +230,15 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const replyTo = env.replyTo!;
     const respond = async (packet: WritePacket) => {
       const reply: BusReply = { id: env.id, ...packet };
-      await this.writer!.publish(replyTo, JSON.stringify(reply));
+      await this.pubsub.publish(this.writer!, replyTo, JSON.stringify(reply));
     };
     // Heartbeats while the work runs, so the caller learns at once if this replica dies with it.
     const heartbeat = env.heartbeatMs
       ? setInterval(
           () =>
-            void this.writer!.publish(replyTo, JSON.stringify({ id: env.id, alive: true } satisfies BusReply)).catch(
-              () => undefined,
-            ),
+            void this.pubsub
+              .publish(this.writer!, replyTo, JSON.stringify({ id: env.id, alive: true } satisfies BusReply))
+              .catch(() => undefined),
           env.heartbeatMs,
         )
       : undefined;
@@ -273,7 +279,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   private async ack(key: string, entryId: string): Promise<void> {
     try {
-      await this.writer!.multi().xack(key, busKeys.group, entryId).xdel(key, entryId).exec();
+      await this.writer!.multi().xack(key, BUS_GROUP, entryId).xdel(key, entryId).exec();
     } catch (err) {
       if (!this.closing) this.logger.error(`bus ack failed: ${(err as Error).message}`);
     }

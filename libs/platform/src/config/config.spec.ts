@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvShape, ConfigError, loadConfig } from './config';
+import { baseEnvShape, ConfigError, loadConfig, toBaseConfig } from './config';
 
 describe('loadConfig', () => {
   const schema = z.object(baseEnvShape);
@@ -26,5 +26,20 @@ describe('loadConfig', () => {
     expect(cfg.BASE_URL).toBeUndefined();
     expect(cfg.BUS_TIMEOUT_MS).toBe(5000);
     expect(cfg.REDIS_URL).toBe('redis://127.0.0.1:6379/0');
+  });
+
+  it('reaches Redis one of three ways: a URL, Sentinels or Cluster nodes (credentials from the URL), never two', () => {
+    const schema = z.object(baseEnvShape);
+    const base = (env: Record<string, string>) => toBaseConfig(loadConfig(schema, env)).redisUrl;
+    expect(base({ REDIS_URL: 'redis://:pw@h:1/2' })).toBe('redis://:pw@h:1/2');
+    expect(base({ REDIS_URL: 'redis://:pw@h:1/2', REDIS_SENTINELS: 's1:26379,s2:26379' })).toBe(
+      'redis-sentinel://:pw@s1:26379,s2:26379/mymaster/2',
+    );
+    expect(base({ REDIS_URL: 'redis://:pw@h:1/0', REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' })).toBe(
+      'redis-cluster://:pw@n1:7000,n2:7001',
+    );
+    expect(() => base({ REDIS_SENTINELS: 's1:26379', REDIS_CLUSTER_NODES: 'n1:7000' })).toThrow(
+      /REDIS_SENTINELS and REDIS_CLUSTER_NODES/,
+    );
   });
 });

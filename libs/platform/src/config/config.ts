@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sentinelUrl } from '../redis/redis.factory';
+import { clusterUrl, sentinelUrl } from '../redis/redis.factory';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -45,6 +45,8 @@ export const baseEnvShape = {
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,64}$/)
     .default('mymaster'),
+  /** Nodes (host:port, comma-separated) of a Redis Cluster to start from; REDIS_URL then gives only its password. */
+  REDIS_CLUSTER_NODES: env.list(''),
   REDIS_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,32}$/)
@@ -65,12 +67,18 @@ export interface BaseConfig {
 }
 
 export function toBaseConfig(e: z.infer<z.ZodObject<typeof baseEnvShape>>): BaseConfig {
+  if (e.REDIS_SENTINELS.length && e.REDIS_CLUSTER_NODES.length)
+    throw new Error(
+      'invalid environment: REDIS_SENTINELS and REDIS_CLUSTER_NODES name two ways to reach Redis; set one',
+    );
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_SENTINELS.length
       ? sentinelUrl(e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME, e.REDIS_URL)
-      : e.REDIS_URL,
+      : e.REDIS_CLUSTER_NODES.length
+        ? clusterUrl(e.REDIS_CLUSTER_NODES, e.REDIS_URL)
+        : e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     busTimeoutMs: e.BUS_TIMEOUT_MS,
     busConcurrency: e.BUS_CONCURRENCY,

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { redisKeys } from './redis-keys';
+import { redisKeysFor } from './redis-keys';
 import { closeRedis, createFailFastRedis, createRedis, RedisClient } from './redis.factory';
 
 /** The service's Redis client for its own data (the bus and Bull keep their own connections). */
@@ -42,7 +42,7 @@ export class RedisModule {
               ? createFailFastRedis(opts.redisUrl, opts.name)
               : createRedis(opts.redisUrl, opts.name),
         },
-        { provide: REDIS_KEYS, useValue: redisKeys(opts.redisPrefix) },
+        { provide: REDIS_KEYS, useValue: redisKeysFor(opts) },
         RedisShutdown,
       ],
       exports: [REDIS, REDIS_KEYS],

@@ -31,6 +31,21 @@ export class RedisProcess {
   }
 
   /** A Sentinel watching the master on `masterPort` as `name`, quorum 1, quick to fail over (1 s down, 3 s timeout). */
+  /** A node of a Redis Cluster (its cluster bus on port + 10000), not yet joined to the others: see RedisCluster. */
+  static async clusterNode(): Promise<RedisProcess> {
+    const port = await freeClusterPort();
+    const r = new RedisProcess(port, false, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${port}.conf`,
+      '--cluster-node-timeout',
+      '1500',
+    ]);
+    await r.start();
+    return r;
+  }
+
   static async sentinel(name: string, masterPort: number): Promise<RedisProcess> {
     const r = new RedisProcess(await freePort(), false, [], { name, masterPort });
     await r.start();
@@ -105,6 +120,100 @@ export class RedisProcess {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A Redis Cluster of real redis-server processes: `masters` masters, each with `replicasPerMaster`
+ * replicas, slots spread by `redis-cli --cluster create`. Kill a master and its replica takes over
+ * after the node timeout (1.5 s).
+ */
+export class RedisCluster {
+  private constructor(readonly nodes: RedisProcess[]) {}
+
+  static async start(masters = 3, replicasPerMaster = 0): Promise<RedisCluster> {
+    const nodes: RedisProcess[] = [];
+    for (let i = 0; i < masters * (1 + replicasPerMaster); i++) nodes.push(await RedisProcess.clusterNode());
+    const cluster = new RedisCluster(nodes);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      String(replicasPerMaster),
+      '--cluster-yes',
+    ]);
+    await cluster.waitUntilHealthy();
+    return cluster;
+  }
+
+  /** `host:port,…` for REDIS_CLUSTER_NODES. */
+  get nodeList(): string {
+    return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+  }
+
+  /** The node that serves `key`'s slot as master now (as `asker`, a live node, sees it). */
+  async masterOf(key: string, asker: RedisProcess = this.nodes[0]): Promise<RedisProcess> {
+    const ask = (...args: string[]) => run('redis-cli', ['-p', String(asker.port), ...args]);
+    const slot = Number((await ask('cluster', 'keyslot', key)).trim());
+    // One line per node: id, ip:port@bus, flags, master id, ping, pong, epoch, link state, then its slots.
+    for (const line of (await ask('cluster', 'nodes')).trim().split('\n')) {
+      const [, address, flags, , , , , , ...slots] = line.trim().split(' ');
+      if (!flags?.split(',').includes('master') || flags.includes('fail')) continue;
+      const owns = slots.some((r) => {
+        const [start, end] = r.split('-').map(Number);
+        return start <= slot && slot <= (end ?? start);
+      });
+      const port = Number(address.split('@')[0].split(':')[1]);
+      const node = this.nodes.find((n) => n.port === port);
+      if (owns && node) return node;
+    }
+    throw new Error(`no master found for slot ${slot}`);
+  }
+
+  /** Resolves once every live node reports cluster_state:ok. */
+  async waitUntilHealthy(timeoutMs = 30_000, alive: RedisProcess[] = this.nodes): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const states = await Promise.all(
+        alive.map((n) => run('redis-cli', ['-p', String(n.port), 'cluster', 'info']).catch(() => '')),
+      );
+      if (states.every((s) => s.includes('cluster_state:ok'))) return;
+      if (Date.now() > until) throw new Error(`cluster not healthy within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err || out}`))));
+  });
+}
+
+/** A loopback port below 55536 that is free, with port + 10000 (its cluster bus) free too. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 55_000 && (await isFree(port + 10_000))) return port;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
 
 /** A TCP port on loopback that nothing listens on right now. */

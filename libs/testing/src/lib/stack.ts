@@ -102,10 +102,15 @@ export async function getJson(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }
 
-export async function waitForTask(base: string, taskId: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+export async function waitForTask(
+  base: string,
+  taskId: string,
+  timeoutMs = 60_000,
+  headers: Record<string, string> = {},
+): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const t = (await getJson(fetch(`${base}/tasks/${taskId}`))) as Record<string, any>;
+    const t = (await getJson(fetch(`${base}/tasks/${taskId}`, { headers }))) as Record<string, any>;
     if (t.state === 'SUCCESS' || t.state === 'FAILURE') return t;
     if (Date.now() > until) throw new Error(`task ${taskId} still ${t.state}`);
     await new Promise((r) => setTimeout(r, 100));
