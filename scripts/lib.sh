@@ -36,6 +36,14 @@ ensure_poppler() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils >/dev/null
 }
 
+# iproute2's `ip`: the several-hosts e2e test makes network namespaces with it (as root; it is skipped otherwise).
+ensure_iproute2() {
+  if command -v ip >/dev/null 2>&1; then return 0; fi
+  [ "$(id -u)" -eq 0 ] || return 0
+  echo "ip not found: installing Debian package iproute2" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+}
+
 # Installs Debian's tesseract-ocr with English data: the ingest service's OCR engine (OCR_ENGINE=auto), about twice as fast
 # as the WASM build it falls back to.
 ensure_tesseract() {

@@ -10,6 +10,7 @@ ensure_redis_binary
 ensure_poppler
 ensure_tesseract
 ensure_chromium
+ensure_iproute2
 start_private_redis
 
 echo "== lint"

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, testRedisUrl, uniquePrefix } from '@rag/platform/testing';
+import type { NetLab } from './net-lab';
 
 export { freePort };
 
@@ -41,16 +42,28 @@ export class Stack {
     };
   }
 
-  async start(name: ServiceName, extra: Record<string, string> = {}): Promise<RunningService> {
+  /** Starts a service as a process here, or on a host of a NetLab (`on`), and waits until it answers /health. */
+  async start(
+    name: ServiceName,
+    extra: Record<string, string> = {},
+    on?: { lab: NetLab; host: string },
+  ): Promise<RunningService> {
     const port = await freePort();
     const env = this.env({
       ...(name === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }),
       ...extra,
     });
-    const proc = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const main = join(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`);
+    const proc = on
+      ? on.lab.spawn(on.host, process.execPath, [main], env)
+      : spawn(process.execPath, [main], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+    const health = async () =>
+      on
+        ? (await on.lab.fetch(on.host, `http://127.0.0.1:${port}/health`)).status === 200
+        : (await fetch(`http://127.0.0.1:${port}/health`)).ok;
     const logs: string[] = [];
     proc.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
     proc.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -73,8 +86,7 @@ export class Stack {
       if (proc.exitCode !== null || proc.signalCode !== null)
         throw new Error(`${name} exited with ${proc.exitCode}: ${logs.join('')}`);
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/health`);
-        if (r.ok) return svc;
+        if (await health()) return svc;
       } catch {
         // not listening yet
       }
