@@ -8,6 +8,7 @@ import { ingestAndQuality } from './stages/ingest-quality.stage';
 import { textFidelity } from './stages/fidelity.stage';
 import { ocrQuality } from './stages/ocr.stage';
 import { realDocs } from './stages/real-docs.stage';
+import { replicaScaling } from './stages/replicas.stage';
 import { robustness } from './stages/robustness.stage';
 import { searchAtScale } from './stages/scale.stage';
 import { soak } from './stages/soak.stage';
@@ -19,6 +20,7 @@ export const STAGES = {
   realdocs: realDocs,
   ocr: ocrQuality,
   scale: searchAtScale,
+  replicas: replicaScaling,
   tables: tableExtraction,
   robustness,
   soak,

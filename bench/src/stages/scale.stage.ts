@@ -2,7 +2,7 @@ import { RetrievalSearch } from '@rag/contracts';
 import { BusClient, RedisStreamsClient } from '@rag/platform';
 import { testRedisUrl } from '@rag/platform/testing';
 import { ROOT, Stack } from '@rag/testing';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { runNode } from '../child';
@@ -11,6 +11,16 @@ import { percentiles, round } from '../stats';
 type Query = { collectionId: string; query: string };
 // Built by scripts/bench.sh (retrieval-service:build-tools), not shipped with the service.
 const TOOLS = join(ROOT, 'dist/tools/retrieval-service/apps/retrieval-service/tools');
+
+/** Bytes of every file under `dir`. */
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
 
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -68,6 +78,15 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
   );
   const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as Query[];
   const out: Record<string, unknown> = { seed };
+  // Load and index times and the table's size on disk, for the projection to larger tables (docs/operations.md).
+  const diskMb = round(dirBytes(lanceDir) / 2 ** 20, 0);
+  out.diskMb = diskMb;
+  figure(ctx, {
+    section,
+    name: `LanceDB table of ${rows.toLocaleString('en-US')} chunks (512-dimension vectors, text, full-text and vector indices): written in ${round(seed.loadMs / 1000, 0)} s, indexed in ${round(seed.indexMs / 1000, 0)} s; on disk`,
+    value: diskMb,
+    unit: 'MB',
+  });
   out.recall = await vectorRecall(
     ctx,
     section,
