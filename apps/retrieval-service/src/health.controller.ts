@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthReply, RetrievalHealth, SearchReply } from '@rag/contracts';
 import { BusHandler, replicaId } from '@rag/platform';
+import { DocumentsService } from './documents/documents.service';
 import { SEARCH_CACHE, SearchCache } from './search/search-cache';
 import { LanceRepository } from './storage/lance.repository';
 
@@ -8,6 +9,7 @@ import { LanceRepository } from './storage/lance.repository';
 export class HealthController {
   constructor(
     private readonly repo: LanceRepository,
+    private readonly documents: DocumentsService,
     @Inject(SEARCH_CACHE) private readonly cache: SearchCache<SearchReply>,
   ) {}
 
@@ -19,7 +21,12 @@ export class HealthController {
       status: 'ok',
       uptimeSeconds: process.uptime(),
       replica: replicaId,
-      details: { ...(await this.repo.stats()), searchCache: this.cache.stats(), memoryMb: memoryMb() },
+      details: {
+        ...(await this.repo.stats()),
+        searchCache: this.cache.stats(),
+        memoryMb: memoryMb(),
+        writes: this.documents.writeStats(),
+      },
     };
   }
 }

@@ -74,6 +74,16 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     };
   };
 
+  it('counts its writes and how long they waited for and held the write lock', async () => {
+    const [a] = replicas;
+    const before = a.docs.writeStats();
+    await a.docs.replace(await doc('write-stats', 900));
+    const after = a.docs.writeStats();
+    expect(after.count).toBe(before.count + 1);
+    expect(after.heldMs).toBeGreaterThan(before.heldMs);
+    expect(after.waitMs).toBeGreaterThanOrEqual(before.waitMs);
+  });
+
   it('creates an empty collection with a description, lists it, refuses it twice, and deletes it', async () => {
     const [a, b] = replicas;
     const created = await a.docs.createCollection('made-empty', 'Ward 7 protocols');

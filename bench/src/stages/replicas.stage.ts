@@ -32,7 +32,9 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
     .sort()
     .slice(0, ctx.quick ? 2 : undefined)
     .map((b) => join(dir, b));
-  const results: Array<Layout & { pages: number; ms: number; pagesPerSec: number }> = [];
+  const results: Array<
+    Layout & { pages: number; ms: number; pagesPerSec: number; lockHeldMs: number; lockWaitMs: number }
+  > = [];
   for (const layout of LAYOUTS) {
     ctx.log(`ingest with ${layout.ingest} ingest and ${layout.retrieval} retrieval replica(s)`);
     const stack = new Stack({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', BUS_TIMEOUT_MS: '10000' });
@@ -51,7 +53,25 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
       if (failed.length) throw new Error(`ingest did not succeed: ${JSON.stringify(failed.map((t) => t.error))}`);
       const ms = Math.max(...[...tasks.values()].map((t) => t.seenAt)) - t0;
       const pages = [...tasks.values()].reduce((a, t) => a + t.counts.pages, 0);
-      results.push({ ...layout, pages, ms: Math.round(ms), pagesPerSec: round(pages / (ms / 1000), 1) });
+      // Every replica's own writes; the lock is one for all, so their held times never overlap.
+      const writes = await Promise.all(
+        stack.services
+          .filter((s) => s.name === 'retrieval-service')
+          .map(async (s) => {
+            const health = (await (await fetch(`http://127.0.0.1:${s.port}/health`)).json()) as {
+              details: { writes: { heldMs: number; waitMs: number } };
+            };
+            return health.details.writes;
+          }),
+      );
+      results.push({
+        ...layout,
+        pages,
+        ms: Math.round(ms),
+        pagesPerSec: round(pages / (ms / 1000), 1),
+        lockHeldMs: writes.reduce((a, w) => a + w.heldMs, 0),
+        lockWaitMs: writes.reduce((a, w) => a + w.waitMs, 0),
+      });
     } finally {
       await stack.stop();
     }
@@ -63,6 +83,12 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
       name: `${r.ingest} ingest × ${r.retrieval} retrieval replica(s): ${books.length} PDFs, ${r.pages} pages, upload until every task is SUCCESS`,
       value: r.pagesPerSec,
       unit: 'pages/s',
+    });
+    figure(ctx, {
+      section,
+      name: `${r.ingest} × ${r.retrieval}: time the LanceDB write lock was held (all replicas' commits), share of that ingest's wall time — writes waited ${round(r.lockWaitMs / 1000, 1)} s for it in all`,
+      value: round((100 * r.lockHeldMs) / r.ms, 1),
+      unit: '%',
     });
     if (r !== one)
       figure(ctx, {

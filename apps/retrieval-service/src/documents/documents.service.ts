@@ -45,6 +45,13 @@ export class DocumentsService {
     this.maintenanceLock = new RedisLock(redis, keys.lanceMaintenanceLock(config.tableName), 30_000);
   }
 
+  /** This replica's writes since start: how long they waited for the write lock and held it (is the lock the limit?). */
+  private readonly writes = { count: 0, waitMs: 0, heldMs: 0 };
+
+  writeStats(): { count: number; waitMs: number; heldMs: number } {
+    return { count: this.writes.count, waitMs: Math.round(this.writes.waitMs), heldMs: Math.round(this.writes.heldMs) };
+  }
+
   /** Listeners told after every committed write (the maintenance service refreshes indices). */
   private readonly writeListeners: Array<() => void> = [];
 
@@ -65,8 +72,19 @@ export class DocumentsService {
         'the caller stopped waiting before the write could start; nothing was written',
       );
     }
+    const asked = performance.now();
+    let acquired = 0;
     const out = await this.lock
-      .withLock((lease) => retry(() => fn(lease)), remaining)
+      .withLock((lease) => {
+        acquired = performance.now();
+        return retry(() => fn(lease));
+      }, remaining)
+      .finally(() => {
+        if (!acquired) return;
+        this.writes.count++;
+        this.writes.waitMs += acquired - asked;
+        this.writes.heldMs += performance.now() - acquired;
+      })
       .catch((err: Error) => {
         if (err instanceof DomainError) throw err;
         if (/not acquired/.test(err.message))

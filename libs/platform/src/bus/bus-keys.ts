@@ -5,7 +5,7 @@
  */
 export const BUS_GROUP = 'workers';
 
-/** What travels in one stream entry. `replyTo` is absent for fire-and-forget events. */
+/** What travels in one stream entry (one without `replyTo` has nobody waiting and is dropped). */
 export interface BusEnvelope {
   id: string;
   pattern: string;
