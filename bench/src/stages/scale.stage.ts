@@ -83,7 +83,7 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
   out.diskMb = diskMb;
   figure(ctx, {
     section,
-    name: `LanceDB table of ${rows.toLocaleString('en-US')} chunks (512-dimension vectors, text, full-text and vector indices): written in ${round(seed.loadMs / 1000, 0)} s, indexed in ${round(seed.indexMs / 1000, 0)} s; on disk`,
+    name: `LanceDB table of ${rows.toLocaleString('en-US')} chunks (512-dimension vectors, text, full-text and vector indices): written in ${round(seed.loadMs / 1000, 0)} s, indexed in ${round(seed.indexMs / 1000, 0)} s; on disk right after, with the older versions that maintenance prunes after 10 minutes`,
     value: diskMb,
     unit: 'MB',
   });
