@@ -1,9 +1,14 @@
 import { Stack } from '@rag/testing';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
-import { uploadFiles, waitForTasks } from '../http';
+import { postJson, uploadFiles, waitForTasks } from '../http';
 import { round } from '../stats';
+
+function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
 
 interface Layout {
   ingest: number;
@@ -42,6 +47,7 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
       const starts: Promise<unknown>[] = [];
       for (let i = 0; i < layout.retrieval; i++) starts.push(stack.start('retrieval-service'));
       for (let i = 0; i < layout.ingest; i++) starts.push(stack.start('ingest-service'));
+      if (layout === LAYOUTS[0]) starts.push(stack.start('chat-service'));
       await Promise.all(starts);
       const base = `http://127.0.0.1:${(await stack.start('gateway')).port}`;
       const t0 = performance.now();
@@ -64,6 +70,18 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
             return health.details.writes;
           }),
       );
+      if (layout === LAYOUTS[0]) {
+        // What each service holds after this ingest and a few answers (the 1 × 1 system only).
+        for (const question of ['What was studied?', 'Which outcome improved?', 'How many patients took part?'])
+          await postJson(`${base}/chat`, { collectionId: 'books', question });
+        for (const svc of stack.services)
+          figure(ctx, {
+            section,
+            name: `${svc.name} resident memory (VmRSS) after ingesting the ${books.length} PDFs and three answers, peak ${Math.round(procKb(svc.proc.pid!, 'VmHWM') / 1024)} MB`,
+            value: Math.round(procKb(svc.proc.pid!, 'VmRSS') / 1024),
+            unit: 'MB',
+          });
+      }
       results.push({
         ...layout,
         pages,
