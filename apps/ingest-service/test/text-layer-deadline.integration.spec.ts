@@ -46,7 +46,7 @@ describe('the text layer process under the parse deadline', () => {
   });
 
   it('is killed with the worker when the pool stops a parse that overran its deadline', async () => {
-    // A deadline long enough that the hung poppler is seen running even on a loaded machine (4 s was not, once, in CI).
+    // Long enough that the hung poppler is seen running on a loaded machine too (once in CI it was not, with 4 s).
     const pool = new PdfWorkerPool({ size: 1, timeoutMs: 8000, maxHeapMb: 512 });
     const waitFor = async (done: () => boolean) => {
       for (const end = Date.now() + 20_000; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
