@@ -38,9 +38,46 @@ describe('partitionMarkdown and partitionText', () => {
     const out = partitionMarkdown('# Title\n\nSome text\nwrapped.\n\n- item one\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
     expect(out.map((e) => e.kind)).toEqual(['title', 'text', 'list_item', 'table']);
     expect(out[1].text).toBe('Some text wrapped.');
+    expect(out[2].text).toBe('item one');
     expect(out[3].rows).toEqual([
       ['a', 'b'],
       ['1', '2'],
+    ]);
+  });
+
+  it('reads what a line-by-line reader got wrong: markup, setext headings, fenced code, quotes, raw HTML', () => {
+    const out = partitionMarkdown(
+      [
+        'Dosing',
+        '======',
+        '',
+        'Take **two** tablets with [water](https://example.org) _after_ meals.',
+        '',
+        '```',
+        '# not a heading',
+        '| not | a table |',
+        '```',
+        '',
+        '> Stop if a rash appears.',
+        '',
+        '1. first',
+        '   - nested',
+        '',
+        '<table><tr><th>Age</th><th>Dose</th></tr><tr><td>6-11</td><td>1</td></tr></table>',
+      ].join('\n'),
+    );
+    expect(out.map((e) => [e.kind, e.text])).toEqual([
+      ['title', 'Dosing'],
+      ['text', 'Take two tablets with water after meals.'],
+      ['text', '# not a heading | not | a table |'],
+      ['text', 'Stop if a rash appears.'],
+      ['list_item', 'first'],
+      ['list_item', 'nested'],
+      ['table', expect.any(String)],
+    ]);
+    expect(out[6].rows).toEqual([
+      ['Age', 'Dose'],
+      ['6-11', '1'],
     ]);
   });
 

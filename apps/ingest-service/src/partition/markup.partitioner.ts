@@ -1,3 +1,4 @@
+import MarkdownIt from 'markdown-it';
 import { DefaultTreeAdapterMap, parse } from 'parse5';
 import { Element } from './element';
 import { tableFromRows } from './page-layout';
@@ -11,47 +12,12 @@ export function partitionText(text: string): Element[] {
     .map((p) => ({ kind: 'text' as const, text: p, page: 1 }));
 }
 
-/** Markdown: headings, list items, pipe tables (to HTML) and paragraphs. */
-export function partitionMarkdown(md: string): Element[] {
-  const out: Element[] = [];
-  const lines = md.replace(/\r\n/g, '\n').split('\n');
-  let para: string[] = [];
-  const flush = () => {
-    if (para.length) out.push({ kind: 'text', text: para.join(' ').replace(/\s+/g, ' ').trim(), page: 1 });
-    para = [];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const h = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (h) {
-      flush();
-      out.push({ kind: 'title', text: h[2].trim(), page: 1, size: 7 - h[1].length });
-    } else if (/^\s*\|.*\|\s*$/.test(line) && /^\s*\|[\s:|-]+\|\s*$/.test(lines[i + 1] ?? '')) {
-      flush();
-      const rows: string[][] = [cells(line)];
-      i += 2;
-      while (i < lines.length && /^\s*\|.*\|\s*$/.test(lines[i])) rows.push(cells(lines[i++]));
-      i--;
-      out.push(tableFromRows(rows, 1));
-    } else if (/^\s*([-*+]|\d+[.)])\s+/.test(line)) {
-      flush();
-      out.push({ kind: 'list_item', text: line.trim(), page: 1 });
-    } else if (line.trim() === '') {
-      flush();
-    } else {
-      para.push(line.trim());
-    }
-  }
-  flush();
-  return out.filter((e) => e.text.length > 0);
-}
+/** CommonMark with GFM tables; raw HTML in the Markdown is kept for the HTML reader (which skips scripts). */
+const markdown = new MarkdownIt({ html: true, linkify: false });
 
-function cells(line: string): string[] {
-  return line
-    .trim()
-    .replace(/^\||\|$/g, '')
-    .split('|')
-    .map((c) => c.trim());
+/** Markdown: rendered by markdown-it, then read as HTML (headings, lists, tables, paragraphs, code). */
+export function partitionMarkdown(md: string): Element[] {
+  return partitionHtml(markdown.render(md));
 }
 
 /** Elements whose text is not content. */
