@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 export interface Percentiles {
   n: number;
   p50: number;
@@ -22,3 +23,9 @@ export function percentiles(samples: number[]): Percentiles {
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** A field of /proc/<pid>/status in kB (resident memory now, or its peak). */
+export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}

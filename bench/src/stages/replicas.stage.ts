@@ -1,14 +1,9 @@
 import { Stack } from '@rag/testing';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { postJson, uploadFiles, waitForTasks } from '../http';
-import { round } from '../stats';
-
-function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
+import { procStatusKb, round } from '../stats';
 
 interface Layout {
   ingest: number;
@@ -77,8 +72,8 @@ export async function replicaScaling(ctx: BenchContext): Promise<void> {
         for (const svc of stack.services)
           figure(ctx, {
             section,
-            name: `${svc.name} resident memory (VmRSS) after ingesting the ${books.length} PDFs and three answers, peak ${Math.round(procKb(svc.proc.pid!, 'VmHWM') / 1024)} MB`,
-            value: Math.round(procKb(svc.proc.pid!, 'VmRSS') / 1024),
+            name: `${svc.name} resident memory (VmRSS) after ingesting the ${books.length} PDFs and three answers, peak ${Math.round(procStatusKb(svc.proc.pid!, 'VmHWM') / 1024)} MB`,
+            value: Math.round(procStatusKb(svc.proc.pid!, 'VmRSS') / 1024),
             unit: 'MB',
           });
       }

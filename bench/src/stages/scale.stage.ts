@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { runNode } from '../child';
-import { percentiles, round } from '../stats';
+import { percentiles, procStatusKb, round } from '../stats';
 
 type Query = { collectionId: string; query: string };
 // Built by scripts/bench.sh (retrieval-service:build-tools), not shipped with the service.
@@ -20,11 +20,6 @@ function dirBytes(dir: string): number {
     total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
   }
   return total;
-}
-
-function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
 }
 
 /**
