@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OpenAiAdapter, ThesaurusQueryExpander } from '@rag/ai';
+import { OpenAiAdapter, ThesaurusQueryExpander, WordNetThesaurus } from '@rag/ai';
 import { AppLogger, BusModule, LOGGER, REDIS, REDIS_KEYS, RedisClient, RedisKeys, RedisModule } from '@rag/platform';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat/chat.service';
@@ -26,7 +26,11 @@ export class AppModule {
           useFactory: () =>
             config.provider === 'openai'
               ? new OpenAiLlm(new OpenAiAdapter(config.openai!), config.model, config.maxCompletionTokens)
-              : new ExtractiveLlm({ lexicon: new WordNetLexicon(), expander: new ThesaurusQueryExpander(null) }),
+              : new ExtractiveLlm({
+                  lexicon: new WordNetLexicon(),
+                  expander: new ThesaurusQueryExpander(null),
+                  thesaurus: new WordNetThesaurus(),
+                }),
         },
         {
           provide: CONVERSATION_STORE,

@@ -105,6 +105,22 @@ describe('extractAnswer', () => {
     ).toBe(NOT_FOUND);
   });
 
+  it("finds a rare word through its one-word synonyms, never a common word's or a phrase's words", () => {
+    const lex = lexicon(['long', 'token', 'set', 'keep', 'drug', 'medicine', 'recommended']);
+    const thesaurus = {
+      synonyms: (w: string) =>
+        ({ expiry: ['termination', 'expiration'], statin: ['statin drug', 'lipid-lowering medicine'] })[w] ?? [],
+      close: () => undefined,
+    };
+    const token = [source(1, 'Set the expiration of the token to five minutes after it was made.')];
+    expect(extractAnswer('How long should the expiry of the token be?', token, 3, { lexicon: lex })).toBe(NOT_FOUND);
+    expect(extractAnswer('How long should the expiry of the token be?', token, 3, { lexicon: lex, thesaurus })).toBe(
+      'Set the expiration of the token to five minutes after it was made. [1]',
+    );
+    // "lipid-lowering medicine" is a phrase: its word "medicine" alone is no evidence of statins.
+    const drugs = [source(1, 'Keep each medicine and drug out of reach of children.')];
+    expect(extractAnswer('Which statin is recommended?', drugs, 3, { lexicon: lex, thesaurus })).toBe(NOT_FOUND);
+  });
   it('does not take the people a lay question is asked for as its subject', () => {
     const lex = lexicon([
       'turned',

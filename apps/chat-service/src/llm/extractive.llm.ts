@@ -1,4 +1,12 @@
-import { columnNames, CompletionChunk, contentWords, QueryExpander, splitSentences, tableCells } from '@rag/ai';
+import {
+  columnNames,
+  CompletionChunk,
+  contentWords,
+  QueryExpander,
+  splitSentences,
+  tableCells,
+  Thesaurus,
+} from '@rag/ai';
 import { Citation } from '@rag/contracts';
 import { NOT_FOUND } from '../prompt/system-prompt';
 import { Lexicon } from './lexicon';
@@ -27,6 +35,10 @@ export class ExtractiveLlm implements LlmProvider {
       await new Promise((r) => setImmediate(r));
     }
     yield { text: '', usage: { promptTokens: 0, completionTokens: 0 } };
+  }
+
+  onModuleDestroy(): void {
+    this.know.thesaurus?.close();
   }
 
   async rewrite(question: string, history: Array<{ role: 'user' | 'assistant'; content: string }>): Promise<string> {
@@ -75,10 +87,12 @@ interface Passage {
   next?: Passage;
 }
 
-/** What the answerer knows of words besides their letters: base forms and everyday synonyms. */
+/** What the answerer knows of words besides their letters: base forms, everyday synonyms, a thesaurus. */
 export interface AnswerKnowledge {
   lexicon?: Lexicon;
   expander?: QueryExpander;
+  /** Synonyms of a question's rare words (expiry → expiration): the passages may name its subject so. */
+  thesaurus?: Thesaurus;
 }
 
 /** Words that name the source, not the subject: "the leaflet", "the schedule", "the presenters". */
@@ -98,7 +112,7 @@ const ABOUT_THE_SOURCE = new Set(
  * (see `unsupported`) is answered NOT_FOUND.
  */
 export function extractAnswer(question: string, sources: Citation[], max: number, know: AnswerKnowledge = {}): string {
-  const { lexicon, expander } = know;
+  const { lexicon, expander, thesaurus } = know;
   const lemmasOf = (w: string) => (lexicon ? lexicon.lemmas(w) : [w]);
   const q = [...new Set(answerWords(question))];
   const passages: Passage[] = [];
@@ -125,11 +139,13 @@ export function extractAnswer(question: string, sources: Citation[], max: number
   }
   // The documents' terms for the question's everyday words ("queasy" → nausea), each credited to the word it stands for.
   const alternatives = new Map<string, string[]>();
-  if (expander) {
-    for (const w of q) {
-      const alt = expander.expand(w).flatMap((e) => e.words);
-      if (alt.length) alternatives.set(w, alt);
-    }
+  // A rare word's one-word synonyms too: a common word's are often of another sense ("keep" → "stay"), and a
+  // phrase's words are no synonym one by one ("lipid-lowering medicine" for statin is not "medicine").
+  for (const w of q) {
+    const alt = expander ? expander.expand(w).flatMap((e) => e.words) : [];
+    if (thesaurus && lexicon && !lexicon.isGeneral(w) && !/\d/.test(w))
+      alt.push(...thesaurus.synonyms(w).filter((x) => /^[a-z]+$/.test(x) && !alt.includes(x)));
+    if (alt.length) alternatives.set(w, alt);
   }
   if (lexicon && unsupported(q, passages, lexicon, alternatives)) return NOT_FOUND;
   // Each question word's (and alternative's) base forms, looked up once, not once per passage.
