@@ -90,6 +90,7 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     queriesPath,
     10,
   );
+  out.profile = await searchProfile(ctx, section, env, queriesPath);
   // A second table of vectors with topics, standing in for a neural embedder, one collection (filters of 100% are real).
   const clusteredDir = `${lanceDir}-clustered`;
   const clusteredEnv = { ...env, LANCEDB_URI: clusteredDir };
@@ -296,6 +297,29 @@ async function vectorRecall(
     });
   }
   return cells;
+}
+
+/** Where an uncached hybrid search's time goes: CPU per query of each part, called alone in-process (search-profile.tool). */
+async function searchProfile(
+  ctx: BenchContext,
+  section: string,
+  env: Record<string, string>,
+  queriesPath: string,
+): Promise<Record<string, unknown>> {
+  const r = await runNode(
+    [join(TOOLS, 'search-profile.tool.js'), '--queries', queriesPath, '--count', ctx.quick ? '40' : '200'],
+    env,
+    ctx.log,
+  );
+  const cpu = (part: string) => (r.perQuery as Record<string, { cpuMs: number }>)[part].cpuMs;
+  const plan = r.plan as RecallCell['plan'];
+  figure(ctx, {
+    section,
+    name: `uncached hybrid search in-process, CPU per query (LanceDB's threads included), one query at a time: vector leg ${cpu('vector')} ms (${plan.kind === 'exact' ? 'exact scan' : `${plan.nprobes} probes, refine ${plan.refineFactor}`}), full-text leg ${cpu('ftsWithVectors')} ms, rerank ${cpu('rerank')} ms, query embedding ${cpu('embed')} ms; without query expansion ${cpu('hybridWithoutExpansion')} ms`,
+    value: cpu('hybrid'),
+    unit: 'ms',
+  });
+  return r;
 }
 
 async function chatFirstByte(ctx: BenchContext, base: string, queries: Query[], section: string) {
