@@ -219,6 +219,57 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     ).toEqual(texts);
   });
 
+  it("scores a row by the sum of its query's and its expansion groups' weighted matches", async () => {
+    const texts = [
+      'heron wading birds on the shore',
+      'egret wading birds in the marsh',
+      'bittern calls at dusk in the reeds',
+      'heron egret bittern all at one pond',
+      'nothing about birds of that kind here',
+    ];
+    const vectors = await embedder.embed(texts);
+    const documentId = 'a'.repeat(32);
+    await replicas[0].docs.replace({
+      collectionId: 'clauses',
+      documentId,
+      filename: 'herons.pdf',
+      contentHash: 'b'.repeat(64),
+      pages: texts.length,
+      embedder: embedder.info,
+      chunks: texts.map((text, i) => ({
+        chunkId: `${documentId}-${i}`,
+        chunkIndex: i,
+        text,
+        dataType: 'text' as const,
+        pageNumber: i + 1,
+        pageEnd: i + 1,
+        vector: encodeVector(vectors[i]),
+      })),
+    } as never);
+    const where = { collectionId: 'clauses' };
+    const scores = async (query: string, expansion: Array<{ words: string[]; weight: number }> = []) =>
+      new Map((await replicas[0].repo.ftsSearch(query, where, 10, false, expansion)).map((r) => [r.text, r.score]));
+    const own = await scores('heron');
+    const egret = await scores('egret');
+    const bittern = await scores('bittern');
+    const groups = [
+      { words: ['egret'], weight: 0.3 },
+      { words: ['bittern'], weight: 0.15 },
+    ];
+    const both = await replicas[0].repo.ftsSearch('heron', where, 10, false, groups);
+    expect(both.map((r) => r.text)).toEqual([texts[3], texts[0], texts[1], texts[2]]);
+    for (const r of both)
+      expect(r.score).toBeCloseTo(
+        (own.get(r.text) ?? 0) + 0.3 * (egret.get(r.text) ?? 0) + 0.15 * (bittern.get(r.text) ?? 0),
+        4,
+      );
+    // The limit applies to the summed ranking.
+    expect((await replicas[0].repo.ftsSearch('heron', where, 2, false, groups)).map((r) => r.text)).toEqual([
+      texts[3],
+      texts[0],
+    ]);
+  });
+
   it("serves repeated searches from a replica's cache until any replica writes", async () => {
     const ask = {
       collectionId: 'cached',

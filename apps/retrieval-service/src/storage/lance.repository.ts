@@ -6,7 +6,15 @@ import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { LRUCache } from 'lru-cache';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
-import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
+import {
+  chunkFilter,
+  chunkIdsFilter,
+  ChunkScope,
+  DocumentKey,
+  documentFilter,
+  DocumentSelector,
+  versionsFilter,
+} from './filter';
 import { planVectorSearch, VectorPlan } from './vector-plan';
 
 export interface ChunkRow {
@@ -87,6 +95,8 @@ const FTS_COLUMN = 'search_text';
  * huge ones on the next optimize, and every search then scans most of the table.
  */
 export const VECTOR_PARTITION_ROWS = 4096;
+/** Rows each clause of an expanded full-text search returns, per row asked for. */
+const EXPANSION_DEPTH = 10;
 
 /**
  * The only code that touches LanceDB. Two tables: `chunks` (text, vector, metadata; one row per
@@ -254,7 +264,15 @@ export class LanceRepository implements OnModuleInit {
     return n;
   }
 
-  /** BM25 over the search text; the words of each expansion group count too, their matches weighted by its weight. */
+  /**
+   * BM25 over the search text; the words of each expansion group count too, their matches weighted
+   * by its weight. A row's score is the sum of its clauses' scores, as a BooleanQuery of Should
+   * clauses gives it, but each clause runs as its own query of ids and scores only, and the columns
+   * are read for the top `limit` rows alone: LanceDB 0.39 took 19 ms for such a BooleanQuery at 100k
+   * rows and 125 ms at 1M, this 10 and 35 (docs/benchmarks.md). A clause returns its best
+   * `EXPANSION_DEPTH × limit` rows, so a row the BooleanQuery ranks in the top `limit` is all but
+   * always in the list of each clause that adds to it.
+   */
   async ftsSearch(
     text: string,
     scope: ChunkScope,
@@ -266,29 +284,47 @@ export class LanceRepository implements OnModuleInit {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
     }
-    const query = expansion.length
-      ? new lancedb.BooleanQuery([
-          [lancedb.Occur.Should, new lancedb.MatchQuery(text, FTS_COLUMN)],
-          ...expansion.map((e): [lancedb.Occur, lancedb.FullTextQuery] => [
-            lancedb.Occur.Should,
-            new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight }),
-          ]),
-        ])
-      : text;
+    const columns = [...RESULT_COLUMNS, ...(withVectors ? ['vector'] : [])];
+    const search = (query: string | lancedb.FullTextQuery, select: string[], rows: number) =>
+      this.chunks
+        .query()
+        .fullTextSearch(query, { columns: [FTS_COLUMN] })
+        .where(chunkFilter(scope))
+        .select([...select, '_score'])
+        .limit(rows)
+        .toArray() as Promise<Array<Record<string, unknown>>>;
+    const groups = expansion.filter((e) => e.words.length);
+    if (!groups.length) return (await search(text, columns, limit)).map((r) => toScoredRow(r, Number(r._score)));
+
+    const lists = await Promise.all([
+      search(text, ['chunk_id'], EXPANSION_DEPTH * limit),
+      ...groups.map((e) =>
+        search(
+          new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight }),
+          ['chunk_id'],
+          EXPANSION_DEPTH * limit,
+        ),
+      ),
+    ]);
+    const scores = new Map<string, number>();
+    for (const list of lists)
+      for (const r of list) scores.set(String(r.chunk_id), (scores.get(String(r.chunk_id)) ?? 0) + Number(r._score));
+    const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, limit);
+    if (!top.length) return [];
     const rows = await this.chunks
       .query()
-      .fullTextSearch(query, { columns: [FTS_COLUMN] })
-      .where(chunkFilter(scope))
-      .select([...RESULT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score'])
-      .limit(limit)
+      .where(
+        chunkIdsFilter(
+          scope,
+          top.map(([id]) => id),
+        ),
+      )
+      .select(columns)
+      .limit(top.length)
       .toArray();
-    return rows.map((r) => {
-      const scored = toScored(r, Number(r._score));
-      // One copy of the Arrow child buffer; iterating the Arrow vector element by element cost ~1 ms a search.
-      if (withVectors && r.vector)
-        scored.vector = new Float32Array((r.vector as { toArray(): Float32Array }).toArray());
-      return scored;
-    });
+    const byId = new Map(rows.map((r: Record<string, unknown>) => [String(r.chunk_id), r]));
+    // A chunk deleted between the two reads is left out.
+    return top.filter(([id]) => byId.has(id)).map(([id, score]) => toScoredRow(byId.get(id)!, score));
   }
 
   /** The chunks table version this replica currently reads (moves on every commit, any replica). */
@@ -458,6 +494,8 @@ export class LanceRepository implements OnModuleInit {
     const missing = [
       { column: 'collection_name', config: () => lancedb.Index.bitmap() },
       { column: 'document_id', config: () => lancedb.Index.btree() },
+      // A full-text search with expansion reads its top rows' columns by id.
+      { column: 'chunk_id', config: () => lancedb.Index.btree() },
       // Every column a search filter names: an exact search under a filter then reads only the rows it keeps.
       { column: 'data_type', config: () => lancedb.Index.bitmap() },
       { column: 'filename', config: () => lancedb.Index.btree() },
@@ -533,6 +571,14 @@ export class LanceRepository implements OnModuleInit {
     this.vectorIndexType = vector?.indexType ?? null;
     if (vector) this.partitions = Math.max(1, Math.round(Number(vector.numIndexedRows ?? 0) / VECTOR_PARTITION_ROWS));
   }
+}
+
+/** A search row with its score, and its vector when it was read. */
+function toScoredRow(r: Record<string, unknown>, score: number): ScoredChunk {
+  const scored = toScored(r, score);
+  // One copy of the Arrow child buffer; iterating the Arrow vector element by element cost ~1 ms a search.
+  if (r.vector) scored.vector = new Float32Array((r.vector as { toArray(): Float32Array }).toArray());
+  return scored;
 }
 
 function toScored(r: Record<string, unknown>, score: number): ScoredChunk {
