@@ -15,4 +15,13 @@ describe('WordNetLexicon', () => {
     expect(lexicon.lemmas('stopped')).toContain('stop');
     expect(lexicon.lemmas('shown')).toContain('show');
   });
+
+  it('gives each word its stem, so words of one stem meet and a stem never meets a word', () => {
+    const shared = (a: string, b: string) => lexicon.lemmas(a).filter((l) => lexicon.lemmas(b).includes(l));
+    expect(shared('injection', 'injectable')).toEqual(['~inject']);
+    expect(shared('prevention', 'preventing')).toEqual(['~prevent']);
+    expect(shared('organization', 'organ')).toEqual(['~organ']);
+    expect(lexicon.lemmas('organization')).not.toContain('organ');
+    expect(shared('vaccine', 'vacation')).toEqual([]);
+  });
 });

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 /** Port: what the answerer knows of English words, to tell a question's subject from its wording. */
 export interface Lexicon {
-  /** Base forms a word may come from ("treated" → "treat"), the word itself first. */
+  /**
+   * Base forms a word may come from ("treated" → "treat"), the word itself first, and its stem
+   * marked with STEM ("~inject" for injection and injectable), which matches only another stem.
+   */
   lemmas(word: string): string[];
   /**
    * A common word (many senses, or frequent in running text: "table", "range", "home"), or one that
@@ -26,6 +29,12 @@ const FUNCTION_WORDS = new Set(
     .join(' ')
     .split(' '),
 );
+
+/** Marks a stem among a word's forms: "~organ" is no word, so a stem matches only a stem. */
+export const STEM = '~';
+
+// Porter2, the English stemmer the full-text index uses too: a word the search matched is a word the answer finds.
+const porter2 = require('wink-porter2-stemmer') as (word: string) => string;
 
 const SUFFIXES: Array<[string, string]> = [
   ['ies', 'y'],
@@ -79,6 +88,7 @@ export class WordNetLexicon implements Lexicon {
       // A doubled consonant before the suffix: stopped → stop, biggest → big.
       if (!repl && /([b-df-hj-np-tv-z])\1$/.test(stem)) out.push(stem.slice(0, -1));
     }
+    out.push(STEM + porter2(word));
     return out;
   }
 
