@@ -50,17 +50,17 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  const doc = async (collectionId: string, n: number, filename = `doc-${n}.pdf`) => {
-    const texts = Array.from({ length: 5 }, (_, i) => `document ${n} chunk ${i} about topic${n} and shared words`);
+  /** A document of one chunk a page, each text a chunk. */
+  const docOf = async (collectionId: string, key: string, filename: string, texts: string[]) => {
     const vectors = await embedder.embed(texts);
     // Like production ids: derived from collection and content, so unique across collections.
-    const documentId = createHash('sha256').update(`${collectionId}\n${n}`).digest('hex').slice(0, 32);
+    const documentId = createHash('sha256').update(`${collectionId}\n${key}`).digest('hex').slice(0, 32);
     return {
       collectionId,
       documentId,
       filename,
       contentHash: 'f'.repeat(64),
-      pages: 5,
+      pages: texts.length,
       embedder: embedder.info,
       chunks: texts.map((text, i) => ({
         chunkId: `${documentId}-${i}`,
@@ -73,6 +73,13 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       })),
     };
   };
+  const doc = (collectionId: string, n: number, filename = `doc-${n}.pdf`) =>
+    docOf(
+      collectionId,
+      String(n),
+      filename,
+      Array.from({ length: 5 }, (_, i) => `document ${n} chunk ${i} about topic${n} and shared words`),
+    );
 
   it('counts its writes and how long they waited for and held the write lock', async () => {
     const [a] = replicas;
@@ -184,25 +191,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   it("finds rows by expansion words too, each match weighted by its group's weight", async () => {
     // Two words each in one row of the whole table, so both have the same idf.
     const texts = ['zebrafinch nesting habits in spring', 'lyrebird nesting habits in spring'];
-    const vectors = await embedder.embed(texts);
-    const documentId = 'e'.repeat(32);
-    await replicas[0].docs.replace({
-      collectionId: 'expand',
-      documentId,
-      filename: 'birds.pdf',
-      contentHash: 'f'.repeat(64),
-      pages: 2,
-      embedder: embedder.info,
-      chunks: texts.map((text, i) => ({
-        chunkId: `${documentId}-${i}`,
-        chunkIndex: i,
-        text,
-        dataType: 'text' as const,
-        pageNumber: i + 1,
-        pageEnd: i + 1,
-        vector: encodeVector(vectors[i]),
-      })),
-    } as never);
+    await replicas[0].docs.replace((await docOf('expand', 'birds', 'birds.pdf', texts)) as never);
     const where = { collectionId: 'expand' };
     expect((await replicas[0].repo.ftsSearch('zebrafinch', where, 10)).map((r) => r.text)).toEqual([texts[0]]);
     const expanded = await replicas[0].repo.ftsSearch('zebrafinch', where, 10, false, [
@@ -227,25 +216,7 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       'heron egret bittern all at one pond',
       'nothing about birds of that kind here',
     ];
-    const vectors = await embedder.embed(texts);
-    const documentId = 'a'.repeat(32);
-    await replicas[0].docs.replace({
-      collectionId: 'clauses',
-      documentId,
-      filename: 'herons.pdf',
-      contentHash: 'b'.repeat(64),
-      pages: texts.length,
-      embedder: embedder.info,
-      chunks: texts.map((text, i) => ({
-        chunkId: `${documentId}-${i}`,
-        chunkIndex: i,
-        text,
-        dataType: 'text' as const,
-        pageNumber: i + 1,
-        pageEnd: i + 1,
-        vector: encodeVector(vectors[i]),
-      })),
-    } as never);
+    await replicas[0].docs.replace((await docOf('clauses', 'herons', 'herons.pdf', texts)) as never);
     const where = { collectionId: 'clauses' };
     const scores = async (query: string, expansion: Array<{ words: string[]; weight: number }> = []) =>
       new Map((await replicas[0].repo.ftsSearch(query, where, 10, false, expansion)).map((r) => [r.text, r.score]));
