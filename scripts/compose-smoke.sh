@@ -2,11 +2,20 @@
 # Brings the whole system up with docker-compose (two retrieval and two ingest replicas), then
 # through the gateway: the API key is enforced, a book is uploaded and ingested, searched, chatted
 # with (SSE sources event), and survives a restart of every container. Removes the project at the end.
-#   bash scripts/compose-smoke.sh [path/to/a.pdf]
+# With --sentinel, Redis runs with a replica and three Sentinels (docker-compose.sentinel.yml), and the
+# master is killed after the first answer: the replica must take over, searches answer, a new upload
+# ingests and the first upload's task is still known.
+#   bash scripts/compose-smoke.sh [--sentinel] [path/to/a.pdf]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
+sentinel=""
+if [ "${1:-}" = --sentinel ]; then
+  sentinel=1
+  compose+=(-f docker-compose.yml -f docker-compose.sentinel.yml)
+  shift
+fi
 pdf=${1:-../shared/datasets/pubmedqa-books/pubmed-abstracts-vol01.pdf}
 [ -f "$pdf" ] || { echo "no such PDF: $pdf" >&2; exit 2; }
 
@@ -67,6 +76,38 @@ hits=$(json 'r.results.length' <<<"$hits")
 stream=$(api chat -N --max-time 60 -X POST "$base/chat/stream" -H 'content-type: application/json' \
   -d '{"collectionId":"smoke","question":"What did the trial find?"}')
 grep -q '^event: sources' <<<"$stream" || fail "chat stream sent no sources event"
+
+if [ -n "$sentinel" ]; then
+  master() { "${compose[@]}" exec -T sentinel-1 redis-cli -p 26379 sentinel get-master-addr-by-name ragmaster | head -1; }
+  [ "$(master)" = redis ] || fail "the Sentinels do not name redis as the master: $(master)"
+  "${compose[@]}" kill redis
+  killed=$(date +%s)
+  for _ in $(seq 1 60); do
+    [ "$(master)" = redis-replica ] && break
+    sleep 1
+  done
+  [ "$(master)" = redis-replica ] || fail "no failover to redis-replica within 60 s of killing the master"
+  echo "failover: redis-replica is the master $(($(date +%s) - killed)) s after the master was killed"
+  wait_ready
+  hits=$(api "search after the failover" -X POST "$base/search" -H 'content-type: application/json' \
+    -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}')
+  hits=$(json 'r.results.length' <<<"$hits")
+  [ "$hits" -gt 0 ] || fail "search found nothing after the failover"
+  state=$(api "task $task after the failover" "$base/tasks/$task")
+  [ "$(json 'r.state' <<<"$state")" = SUCCESS ] || fail "the first upload's task is not SUCCESS after the failover"
+  task2=$(api "upload after the failover" -F "file=@$pdf;filename=again.pdf" "$base/upload/smoke-after")
+  task2=$(json 'r.files[0].taskId' <<<"$task2")
+  state=""
+  for _ in $(seq 1 120); do
+    state=$(json 'r.state' <<<"$(api "task $task2" "$base/tasks/$task2")")
+    [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
+    sleep 1
+  done
+  [ "$state" = SUCCESS ] || fail "upload after the failover ended as '$state'"
+  echo "after the failover: $hits hits, the first task kept, a new upload ingested"
+  # The old master comes back as a replica of the new one.
+  "${compose[@]}" start redis
+fi
 
 "${compose[@]}" restart
 wait_ready
