@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchContext, figure } from '../bench-context';
 import { postJson, uploadFiles, waitForTasks } from '../http';
-import { percentiles, round } from '../stats';
+import { percentiles, procStatusKb, round } from '../stats';
 
 /** One sample of the retrieval service: RSS, and what its /health says of its JS heap, external memory and reply cache. */
 interface Sample {
@@ -12,11 +12,6 @@ interface Sample {
   cacheMb?: number;
   heapMb?: number;
   externalMb?: number;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /**
@@ -60,7 +55,7 @@ export async function soak(ctx: BenchContext): Promise<void> {
     const health = `http://127.0.0.1:${retrieval.port}/health`;
     // The JS heap and the reply cache beside the RSS: which part of the growth they hold.
     const sampler = setInterval(() => {
-      const s: Sample = { t: Date.now(), mb: rssMb(retrieval.proc.pid!) };
+      const s: Sample = { t: Date.now(), mb: procStatusKb(retrieval.proc.pid!, 'VmRSS') / 1024 };
       samples.push(s);
       void fetch(health)
         .then(
