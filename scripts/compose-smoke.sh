@@ -55,15 +55,20 @@ echo "ready: $(curl -s -H "$auth" "$base/ready")"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/search" -H 'content-type: application/json' -d '{"collectionId":"smoke","query":"x"}')
 [ "$code" = 401 ] || fail "search without an API key answered $code, not 401"
 
+# wait_task <task id>: polls the task until it ends (120 s at most); its last state is left in $state.
+wait_task() {
+  state=""
+  for _ in $(seq 1 120); do
+    state=$(api "task $1" "$base/tasks/$1")
+    state=$(json 'r.state' <<<"$state")
+    [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
+    sleep 1
+  done
+}
+
 task=$(api upload -F "file=@$pdf" "$base/upload/smoke")
 task=$(json 'r.files[0].taskId' <<<"$task")
-state=""
-for _ in $(seq 1 120); do
-  state=$(api "task $task" "$base/tasks/$task")
-  state=$(json 'r.state' <<<"$state")
-  [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
-  sleep 1
-done
+wait_task "$task"
 [ "$state" = SUCCESS ] || fail "ingest task $task ended as '$state'"
 listing=$(api collections "$base/collections")
 echo "ingested: $listing"
@@ -97,12 +102,7 @@ if [ -n "$sentinel" ]; then
   [ "$(json 'r.state' <<<"$state")" = SUCCESS ] || fail "the first upload's task is not SUCCESS after the failover"
   task2=$(api "upload after the failover" -F "file=@$pdf;filename=again.pdf" "$base/upload/smoke-after")
   task2=$(json 'r.files[0].taskId' <<<"$task2")
-  state=""
-  for _ in $(seq 1 120); do
-    state=$(json 'r.state' <<<"$(api "task $task2" "$base/tasks/$task2")")
-    [ "$state" = SUCCESS ] || [ "$state" = FAILURE ] && break
-    sleep 1
-  done
+  wait_task "$task2"
   [ "$state" = SUCCESS ] || fail "upload after the failover ended as '$state'"
   echo "after the failover: $hits hits, the first task kept, a new upload ingested"
   # The old master comes back as a replica of the new one.
