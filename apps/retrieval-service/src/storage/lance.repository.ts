@@ -285,11 +285,12 @@ export class LanceRepository implements OnModuleInit {
       if (!this.ftsReady) return []; // no row was ever written
     }
     const columns = [...RESULT_COLUMNS, ...(withVectors ? ['vector'] : [])];
+    const where = chunkFilter(scope);
     const search = (query: string | lancedb.FullTextQuery, select: string[], rows: number) =>
       this.chunks
         .query()
         .fullTextSearch(query, { columns: [FTS_COLUMN] })
-        .where(chunkFilter(scope))
+        .where(where)
         .select([...select, '_score'])
         .limit(rows)
         .toArray() as Promise<Array<Record<string, unknown>>>;
