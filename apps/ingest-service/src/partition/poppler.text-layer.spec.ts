@@ -25,6 +25,23 @@ describe('parseBboxLayout', () => {
     expect(first.y).toBeCloseTo(800 - 110.5 + 0.22 * 10.5, 5);
   });
 
+  it("takes a run's size and baseline from the words holding most of its letters, not from one taller symbol", () => {
+    // A Federal Register line: 9 pt words and a sans-serif "×" whose box is 30% taller.
+    const xhtml = `<doc>${page([
+      line([
+        word(45, 72.5, 405.37, 414.35, '$7,650'),
+        word(75, 88, 405.37, 414.35, '(90'),
+        word(90.5, 138, 405.37, 414.35, 'work-hours'),
+        word(140.4, 145.4, 402.99, 414.71, '×'),
+        word(147.6, 162.6, 405.37, 414.35, '$85'),
+      ]),
+    ])}</doc>`;
+    const [run] = parseBboxLayout(xhtml)[0].runs;
+    expect(run.str).toBe('$7,650 (90 work-hours × $85');
+    expect(run.size).toBeCloseTo((414.35 - 405.37) / 1.05, 5);
+    expect(run.y).toBeCloseTo(800 - 414.35 + 0.22 * (414.35 - 405.37), 5);
+  });
+
   it('decodes entities and keeps every page, an empty one too', () => {
     const xhtml = `<doc>${page([line([word(50, 90, 100, 110, 'AT&amp;T'), word(92, 120, 100, 110, '&lt;5%')])])}${page([])}</doc>`;
     const pages = parseBboxLayout(xhtml);

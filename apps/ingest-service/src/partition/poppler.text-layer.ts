@@ -101,15 +101,19 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
   const thick = (w: WordBox) => (dir === 0 ? w.y1 - w.y0 : w.x1 - w.x0);
   const runs: TextRun[] = [];
   let cur: WordBox | null = null;
+  let members: WordBox[] = [];
   const flush = () => {
     if (!cur) return;
-    const t = thick(cur);
+    // Size and baseline from the words holding most of the run's letters: one taller glyph (a "×"
+    // from a symbol font) would otherwise make a body line read as a heading.
+    const body = typeSetter(members, thick);
+    const t = thick(body);
     const size = t / BOX_PER_SIZE;
     if (dir === 0)
       runs.push({
         str: cur.text,
         x: cur.x0,
-        y: pageHeight - cur.y1 + BASELINE_IN_BOX * t,
+        y: pageHeight - body.y1 + BASELINE_IN_BOX * t,
         width: cur.x1 - cur.x0,
         size,
         angle: 0,
@@ -117,7 +121,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     else if (dir === 90)
       runs.push({
         str: cur.text,
-        x: cur.x1 - BASELINE_IN_BOX * t,
+        x: body.x1 - BASELINE_IN_BOX * t,
         y: pageHeight - cur.y1,
         width: cur.y1 - cur.y0,
         size,
@@ -126,7 +130,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     else
       runs.push({
         str: cur.text,
-        x: cur.x0 + BASELINE_IN_BOX * t,
+        x: body.x0 + BASELINE_IN_BOX * t,
         y: pageHeight - cur.y0,
         width: cur.y1 - cur.y0,
         size,
@@ -144,13 +148,28 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
         y1: Math.max(cur.y1, word.y1),
         text: `${cur.text} ${word.text}`,
       };
+      members.push(word);
     } else {
       flush();
       cur = { ...word };
+      members = [word];
     }
   }
   flush();
   return runs;
+}
+
+/** The word whose thickness is the median over the run's letters (each word weighted by its length). */
+function typeSetter(words: WordBox[], thick: (w: WordBox) => number): WordBox {
+  if (words.length === 1) return words[0];
+  const byThickness = [...words].sort((a, b) => thick(a) - thick(b));
+  const half = words.reduce((n, w) => n + w.text.length, 0) / 2;
+  let seen = 0;
+  for (const w of byThickness) {
+    seen += w.text.length;
+    if (seen >= half) return w;
+  }
+  return byThickness[byThickness.length - 1];
 }
 
 /** Whether coreutils' `timeout` can be run (Debian always has it). */
