@@ -1,5 +1,6 @@
 import {
   continueTables,
+  documentBodySize,
   joinWrappedCells,
   layoutPage,
   mayHoldTable,
@@ -782,5 +783,42 @@ describe('layoutPage regions', () => {
     expect(body.box).toEqual([72, 658 - 2.5, 72 + 'Take one tablet daily with food.'.length * 5, 670 + 9]);
     expect(out.find((e) => e.kind === 'title')!.box).toEqual([72, 700 - 3.5, 72 + 25 * 7, 700 + 0.9 * 14]);
     expect(out.find((e) => e.text.includes('DRAFT'))!.box).toBeUndefined();
+  });
+});
+
+describe('layoutPage headings', () => {
+  it('tells a heading by the type of its words, not by a larger bullet or symbol glyph on the line', () => {
+    const runs = [
+      run('Proposed AD Requirements', 72, 700, 13),
+      run('This proposed AD would require the following actions:', 72, 686),
+      // A symbol font's bullet, set 30% larger than the words beside it.
+      run('•', 72, 674, 13),
+      run('Installing new FCC OPS software and doing a verification.', 84, 674),
+      run('The FAA estimates', 72, 662),
+      run('×', 165, 662, 13),
+      run('$85 per work-hour.', 175, 662),
+    ];
+    const out = layoutPage(runs, 1);
+    expect(out.filter((e) => e.kind === 'title').map((e) => e.text)).toEqual(['Proposed AD Requirements']);
+    expect(out.find((e) => e.text.startsWith('•'))!.kind).toBe('list_item');
+  });
+
+  it("tells headings on a page of small type (a table's) against the document's body size", () => {
+    const table = Array.from({ length: 12 }, (_, i) =>
+      run(`Row ${i} of small table type, cells and counts ${i}`, 72, 700 - 10 * i, 8),
+    );
+    const prose = [
+      run('Lower awareness was found among uninsured participants.', 72, 560),
+      run('Awareness was lower among participants born abroad.', 72, 547),
+    ];
+    const page = [...table, ...prose];
+    const body = documentBodySize([
+      page,
+      Array.from({ length: 30 }, (_, i) => run(`Body line ${i} of ordinary prose here.`, 72, 700 - 13 * i)),
+    ]);
+    expect(body).toBe(10);
+    // Alone, the page's own median (8 pt) makes its 10 pt prose look like headings.
+    expect(layoutPage(page, 2).some((e) => e.kind === 'title')).toBe(true);
+    expect(layoutPage(page, 2, [], body).some((e) => e.kind === 'title')).toBe(false);
   });
 });

@@ -31,7 +31,10 @@ interface Segment {
   x0: number;
   x1: number;
   text: string;
+  /** The largest glyph's size: what lines are grouped and columns found by. */
   size: number;
+  /** The size most of its letters are set in, where that differs (what a heading is told by). */
+  textSize?: number;
   /** The text runs the segment was joined from (table columns are found from these). */
   pieces: Piece[];
 }
@@ -51,13 +54,31 @@ const C1_CONTROLS = /[\u0080-\u009f]/g;
 const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
 
 /**
+ * The type size most of a document's upright letters are set in (to 0.1 pt): the body size a page's
+ * headings are told against when that page is mostly other type (a table, notes, a figure's labels).
+ */
+export function documentBodySize(pages: TextRun[][]): number | undefined {
+  const letters = new Map<number, number>();
+  for (const runs of pages)
+    for (const r of runs) {
+      if (quarterOf(r) !== 0) continue;
+      const size = Math.round(r.size * 10) / 10;
+      letters.set(size, (letters.get(size) ?? 0) + r.str.length);
+    }
+  let best: number | undefined;
+  for (const [size, n] of letters) if (best === undefined || n > letters.get(best)!) best = size;
+  return best;
+}
+
+/**
  * Reading-order layout of one page from positioned text runs. Runs are joined into line fragments,
  * and the page is cut recursively (XY-cut): at a white gutter that runs through the whole region
  * (columns, read left to right), otherwise at the widest horizontal gap that is clearly wider than
  * the line spacing (title, body, footnotes). Each leaf is a block: its lines become tables (only
- * where the rows and short cells justify one), headings, list items and paragraphs.
+ * where the rows and short cells justify one), headings, list items and paragraphs. A line is a
+ * heading only in type larger than both the page's own body and `bodySize` (`documentBodySize`).
  */
-export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): Element[] {
+export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = [], bodySize?: number): Element[] {
   const clean = runs.map((r) => {
     const str = r.str.replace(C1_CONTROLS, '•');
     return str === r.str ? r : { ...r, str };
@@ -70,6 +91,7 @@ export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = []): E
     rules,
     clean.filter((r) => quarterOf(r) % 2 === 1),
     claimed,
+    bodySize,
   );
   // Other text set at 90/180/270 degrees (margin stamps, rotated tables) after it, each in its own frame, with the rules turned into it.
   const groups = byQuarter(clean.filter((r) => quarterOf(r) !== 0 && !claimed.has(r)));
@@ -152,10 +174,12 @@ function layoutUpright(
   rules: Rule[],
   sideways: TextRun[] = [],
   claimed = new Set<TextRun>(),
+  bodySize?: number,
 ): Element[] {
   const lines = toLines(runs);
   if (lines.length === 0) return [];
   const body = medianSize(lines);
+  const headingBody = Math.max(body, bodySize ?? 0);
   let frags: Fragment[] = [];
   for (const l of lines) for (const seg of l.segments) frags.push({ y: l.y, size: seg.size, seg });
   const sidewaysOf = new Map(
@@ -176,12 +200,12 @@ function layoutUpright(
     let rest = block.filter((f) => !f.zone);
     for (const m of markers.sort((a, b) => top(b) - top(a))) {
       const above = rest.filter((f) => top(f) > top(m));
-      if (above.length) out.push(...layoutBlock(regroup(above), page, body));
+      if (above.length) out.push(...layoutBlock(regroup(above), page, headingBody));
       rest = rest.filter((f) => top(f) <= top(m));
       const z = m.zone!;
       out.push({ ...z.table, box: [z.x0, z.y0, z.x1, z.y1] });
     }
-    if (rest.length) out.push(...layoutBlock(regroup(rest), page, body));
+    if (rest.length) out.push(...layoutBlock(regroup(rest), page, headingBody));
   }
   return out;
 }
@@ -666,6 +690,7 @@ function regroup(block: Fragment[]): Line[] {
   ).map((l) => ({ y: l.y, size: l.size, segments: l.items.map((f) => f.seg).sort((a, b) => a.x0 - b.x0) }));
 }
 
+/** `body`: the type size headings are told against. */
 function layoutBlock(lines: Line[], page: number, body: number): Element[] {
   const out: Element[] = [];
   let i = 0;
@@ -828,6 +853,8 @@ function toSegments(runs: TextRun[]): Segment[] {
     const marker = last?.pieces.length === 1 && LIST_MARKER.test(last.text) && gap < 3 * em && /^\s*\p{L}/u.test(r.str);
     if (last && ((gap < 1.5 * em && !gutter) || marker)) {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
+      // The type of its words: a bullet or symbol glyph is often set larger.
+      if (alphanumerics(r.str) > alphanumerics(last.text)) last.textSize = r.size;
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
       last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str });
@@ -843,6 +870,19 @@ function toSegments(runs: TextRun[]): Segment[] {
   }
   for (const s of segs) s.text = s.text.replace(/\s+/g, ' ').trim();
   return segs.filter((s) => s.text.length > 0);
+}
+
+const alphanumerics = (text: string) => text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+
+/** The type size most of a line's letters are set in (a line's `size` is its largest glyph's, a bullet's say). */
+function letterSize(l: Line): number {
+  const size = (s: Segment) => s.textSize ?? s.size;
+  const segs = l.segments.filter((s) => alphanumerics(s.text) > 0).sort((a, b) => size(a) - size(b));
+  if (!segs.length) return l.size;
+  const half = segs.reduce((n, s) => n + alphanumerics(s.text), 0) / 2;
+  let seen = 0;
+  for (const s of segs) if ((seen += alphanumerics(s.text)) >= half) return size(s);
+  return size(segs[segs.length - 1]);
 }
 
 function medianSize(lines: Line[]): number {
@@ -1037,7 +1077,7 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   };
   for (const l of lines) {
     const text = l.segments.map((s) => s.text).join(' ');
-    const heading = l.size >= body * 1.15 && text.length < 200;
+    const heading = letterSize(l) >= body * 1.15 && text.length < 200;
     const bullet = BULLET.test(text);
     const gap = cur ? cur.lastY - l.y : 0;
     const newBlock =

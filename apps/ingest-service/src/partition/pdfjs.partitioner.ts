@@ -15,7 +15,7 @@ import {
 } from './element';
 import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
-import { continueTables, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
+import { continueTables, documentBodySize, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
 import { readTextLayer, renderPage, TextLayerPage } from './poppler.text-layer';
 import { garbledText } from './text-quality';
 
@@ -209,9 +209,10 @@ async function read(
   if (warnings.filter((w) => w.code === 'PAGE_UNREADABLE').length === total)
     throw new DomainError('DOCUMENT_UNREADABLE', `no page of the PDF could be read: ${warnings[0].message}`);
   const margins = dropRepeatedMargins(pageRuns);
+  const bodySize = documentBodySize(margins.pages);
   const laid: Element[] = [];
   margins.pages.forEach((runs, i) => {
-    const pageElements = layoutPage(runs, i + 1, pageRules[i]);
+    const pageElements = layoutPage(runs, i + 1, pageRules[i], bodySize);
     if (pageElements.length && laid.length) {
       const prev = laid[laid.length - 1];
       const first = pageElements[0];
