@@ -83,15 +83,17 @@ stream=$(api chat -N --max-time 60 -X POST "$base/chat/stream" -H 'content-type:
 grep -q '^event: sources' <<<"$stream" || fail "chat stream sent no sources event"
 
 if [ -n "$sentinel" ]; then
+  # The addresses docker-compose.sentinel.yml gives the master and the replica.
+  net=${REDIS_SUBNET_PREFIX:-172.30.5}
   master() { "${compose[@]}" exec -T sentinel-1 redis-cli -p 26379 sentinel get-master-addr-by-name ragmaster | head -1; }
-  [ "$(master)" = redis ] || fail "the Sentinels do not name redis as the master: $(master)"
+  [ "$(master)" = "$net.10" ] || fail "the Sentinels do not name redis ($net.10) as the master: $(master)"
   "${compose[@]}" kill redis
   killed=$(date +%s)
   for _ in $(seq 1 60); do
-    [ "$(master)" = redis-replica ] && break
+    [ "$(master)" = "$net.11" ] && break
     sleep 1
   done
-  [ "$(master)" = redis-replica ] || fail "no failover to redis-replica within 60 s of killing the master"
+  [ "$(master)" = "$net.11" ] || fail "no failover to redis-replica ($net.11) within 60 s of killing the master"
   echo "failover: redis-replica is the master $(($(date +%s) - killed)) s after the master was killed"
   wait_ready
   hits=$(api "search after the failover" -X POST "$base/search" -H 'content-type: application/json' \
