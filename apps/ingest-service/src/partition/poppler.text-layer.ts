@@ -106,14 +106,14 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     if (!cur) return;
     // Size and baseline from the words holding most of the run's letters: one taller glyph (a "×"
     // from a symbol font) would otherwise make a body line read as a heading.
-    const body = typeSetter(members, thick);
-    const t = thick(body);
+    const typical = typicalWord(members, thick);
+    const t = thick(typical);
     const size = t / BOX_PER_SIZE;
     if (dir === 0)
       runs.push({
         str: cur.text,
         x: cur.x0,
-        y: pageHeight - body.y1 + BASELINE_IN_BOX * t,
+        y: pageHeight - typical.y1 + BASELINE_IN_BOX * t,
         width: cur.x1 - cur.x0,
         size,
         angle: 0,
@@ -121,7 +121,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     else if (dir === 90)
       runs.push({
         str: cur.text,
-        x: body.x1 - BASELINE_IN_BOX * t,
+        x: typical.x1 - BASELINE_IN_BOX * t,
         y: pageHeight - cur.y1,
         width: cur.y1 - cur.y0,
         size,
@@ -130,7 +130,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     else
       runs.push({
         str: cur.text,
-        x: body.x0 + BASELINE_IN_BOX * t,
+        x: typical.x0 + BASELINE_IN_BOX * t,
         y: pageHeight - cur.y0,
         width: cur.y1 - cur.y0,
         size,
@@ -160,7 +160,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
 }
 
 /** The word whose thickness is the median over the run's letters (each word weighted by its length). */
-function typeSetter(words: WordBox[], thick: (w: WordBox) => number): WordBox {
+function typicalWord(words: WordBox[], thick: (w: WordBox) => number): WordBox {
   if (words.length === 1) return words[0];
   const byThickness = [...words].sort((a, b) => thick(a) - thick(b));
   const half = words.reduce((n, w) => n + w.text.length, 0) / 2;
