@@ -874,15 +874,20 @@ function toSegments(runs: TextRun[]): Segment[] {
 
 const alphanumerics = (text: string) => text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
 
+/** The item at the weighted median of `value` (each item counting `weight`), or undefined when none weighs anything. */
+export function weightedMedian<T>(items: T[], value: (t: T) => number, weight: (t: T) => number): T | undefined {
+  const sorted = items.filter((t) => weight(t) > 0).sort((a, b) => value(a) - value(b));
+  const half = sorted.reduce((n, t) => n + weight(t), 0) / 2;
+  let seen = 0;
+  for (const t of sorted) if ((seen += weight(t)) >= half) return t;
+  return sorted.at(-1);
+}
+
 /** The type size most of a line's letters are set in (a line's `size` is its largest glyph's, a bullet's say). */
 function letterSize(l: Line): number {
   const size = (s: Segment) => s.textSize ?? s.size;
-  const segs = l.segments.filter((s) => alphanumerics(s.text) > 0).sort((a, b) => size(a) - size(b));
-  if (!segs.length) return l.size;
-  const half = segs.reduce((n, s) => n + alphanumerics(s.text), 0) / 2;
-  let seen = 0;
-  for (const s of segs) if ((seen += alphanumerics(s.text)) >= half) return size(s);
-  return size(segs[segs.length - 1]);
+  const typical = weightedMedian(l.segments, size, (s) => alphanumerics(s.text));
+  return typical ? size(typical) : l.size;
 }
 
 function medianSize(lines: Line[]): number {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
-import { TextRun } from './page-layout';
+import { TextRun, weightedMedian } from './page-layout';
 import { LineDirection, lineDirection, resolveDirections, WordBox } from './word-direction';
 
 /** One page of poppler's text layer: runs in PDF-like space (y grows upwards from the page's foot). */
@@ -106,7 +106,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     if (!cur) return;
     // Size and baseline from the words holding most of the run's letters: one taller glyph (a "×"
     // from a symbol font) would otherwise make a body line read as a heading.
-    const typical = typicalWord(members, thick);
+    const typical = weightedMedian(members, thick, (w) => w.text.length) ?? cur;
     const t = thick(typical);
     const size = t / BOX_PER_SIZE;
     if (dir === 0)
@@ -157,19 +157,6 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
   }
   flush();
   return runs;
-}
-
-/** The word whose thickness is the median over the run's letters (each word weighted by its length). */
-function typicalWord(words: WordBox[], thick: (w: WordBox) => number): WordBox {
-  if (words.length === 1) return words[0];
-  const byThickness = [...words].sort((a, b) => thick(a) - thick(b));
-  const half = words.reduce((n, w) => n + w.text.length, 0) / 2;
-  let seen = 0;
-  for (const w of byThickness) {
-    seen += w.text.length;
-    if (seen >= half) return w;
-  }
-  return byThickness[byThickness.length - 1];
 }
 
 /** Whether coreutils' `timeout` can be run (Debian always has it). */
