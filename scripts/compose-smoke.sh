@@ -73,10 +73,15 @@ wait_task "$task"
 listing=$(api collections "$base/collections")
 echo "ingested: $listing"
 
-hits=$(api search -X POST "$base/search" -H 'content-type: application/json' \
-  -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}')
-hits=$(json 'r.results.length' <<<"$hits")
-[ "$hits" -gt 0 ] || fail "search found nothing"
+# search_hits <step>: searches the ingested book; the number of hits is left in $hits, none fails the step.
+search_hits() {
+  hits=$(api "$1" -X POST "$base/search" -H 'content-type: application/json' \
+    -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}')
+  hits=$(json 'r.results.length' <<<"$hits")
+  [ "$hits" -gt 0 ] || fail "$1 found nothing"
+}
+
+search_hits search
 # The whole stream is read, then searched: the sources event comes first.
 stream=$(api chat -N --max-time 60 -X POST "$base/chat/stream" -H 'content-type: application/json' \
   -d '{"collectionId":"smoke","question":"What did the trial find?"}')
@@ -96,10 +101,7 @@ if [ -n "$sentinel" ]; then
   [ "$(master)" = "$net.11" ] || fail "no failover to redis-replica ($net.11) within 60 s of killing the master"
   echo "failover: redis-replica is the master $(($(date +%s) - killed)) s after the master was killed"
   wait_ready
-  hits=$(api "search after the failover" -X POST "$base/search" -H 'content-type: application/json' \
-    -d '{"collectionId":"smoke","query":"randomized controlled trial outcome","topK":3}')
-  hits=$(json 'r.results.length' <<<"$hits")
-  [ "$hits" -gt 0 ] || fail "search found nothing after the failover"
+  search_hits "search after the failover"
   state=$(api "task $task after the failover" "$base/tasks/$task")
   [ "$(json 'r.state' <<<"$state")" = SUCCESS ] || fail "the first upload's task is not SUCCESS after the failover"
   task2=$(api "upload after the failover" -F "file=@$pdf;filename=again.pdf" "$base/upload/smoke-after")
