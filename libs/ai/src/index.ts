@@ -12,3 +12,4 @@ export * from './openai/openai.adapter';
 export * from './text/lay-terms';
 export * from './text/wordnet.thesaurus';
 export * from './text/query-expander';
+export * from './text/named-references';

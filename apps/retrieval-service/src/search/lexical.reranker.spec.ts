@@ -45,6 +45,26 @@ describe('LexicalReranker', () => {
     expect(out[1].rerank).toBeCloseTo(0.6 + 0.1, 10);
   });
 
+  it('lifts the chunks under the table a question names, and only that table', () => {
+    const under = (id: string, heading: string, fused: number) => {
+      const c = candidate(id, 'HPV 27 through 45 years', fused);
+      return { ...c, chunk: { ...c.chunk, heading_path: ['Schedule', heading] } };
+    };
+    const query = 'In Table 2, what ages are marked for HPV?';
+    const out = reranker.rerank(query, [
+      under('notes', 'Notes', 1),
+      under('table-1', 'Table 1 Schedule by age group', 0.95),
+      under('table-2', 'Table 2 Schedule by medical condition', 0.9),
+    ]);
+    expect(out.map((c) => c.chunk.chunk_id)).toEqual(['table-2', 'notes', 'table-1']);
+    // Without the reference the fused order stands.
+    const plain = reranker.rerank('what ages are marked for HPV?', [
+      under('notes', 'Notes', 1),
+      under('table-2', 'Table 2 Schedule by medical condition', 0.9),
+    ]);
+    expect(plain.map((c) => c.chunk.chunk_id)).toEqual(['notes', 'table-2']);
+  });
+
   it('leaves the fused order when the query has no content words', () => {
     const out = reranker.rerank('the of', [candidate('a', 'x', 0.2), candidate('b', 'y', 0.9)]);
     expect(out.map((c) => [c.chunk.chunk_id, c.rerank])).toEqual([

@@ -1,4 +1,4 @@
-import { contentWords } from '@rag/ai';
+import { contentWords, namedReferences } from '@rag/ai';
 import { FusedCandidate } from './fusion';
 
 export interface RankedCandidate extends FusedCandidate {
@@ -15,6 +15,7 @@ export interface Reranker {
  * (distinct query words present, and query word pairs that appear side by side), and how much of
  * it the candidate chunks of the chunk's page cover together (page-level evidence). Cheap, and it
  * fixes the common case where a chunk ranks high on a few frequent words but misses the rest.
+ * A question that names a part of a document ("in Table 1, …") lifts the chunks under that part.
  */
 export class LexicalReranker implements Reranker {
   rerank(query: string, candidates: FusedCandidate[]): RankedCandidate[] {
@@ -26,6 +27,7 @@ export class LexicalReranker implements Reranker {
     const qPairs = new Set<number>();
     for (let i = 0; i + 1 < qw.length; i++) qPairs.add(slot.get(qw[i])! * slot.size + slot.get(qw[i + 1])!);
     const maxFused = Math.max(...candidates.map((c) => c.fused)) || 1;
+    const refs = namedReferences(query);
     const seen = new Uint8Array(slot.size);
     const scored = candidates.map((c) => {
       const words = contentWords(c.chunk.text);
@@ -63,11 +65,25 @@ export class LexicalReranker implements Reranker {
         const page = pageSeen.get(`${c.chunk.document_id}\u0000${c.chunk.page_number}`)!;
         const pageCoverage = page.reduce((n, v) => n + v, 0) / slot.size;
         // Weights chosen on queries.dev.jsonl (see bench/RESULTS.md): retrieval stays the main signal.
-        const rerank = 0.6 * (c.fused / maxFused) + 0.15 * coverage + 0.15 * pageCoverage + 0.1 * proximity;
+        const rerank =
+          0.6 * (c.fused / maxFused) +
+          0.15 * coverage +
+          0.15 * pageCoverage +
+          0.1 * proximity +
+          REFERENCE_WEIGHT * namesAny(c.chunk.heading_path, refs);
         return { ...c, rerank };
       })
       .sort((a, b) => b.rerank - a.rerank);
   }
+}
+
+/** Enough to order chunks that match a question about equally; a plain retrieval gap still wins. */
+const REFERENCE_WEIGHT = 0.1;
+
+/** 1 when the chunk's heading path names one of the parts (a table's chunks sit under its caption). */
+function namesAny(headingPath: string[] | undefined, refs: string[]): number {
+  if (!refs.length || !headingPath?.length) return 0;
+  return headingPath.some((h) => namedReferences(h).some((r) => refs.includes(r))) ? 1 : 0;
 }
 
 export class NoReranker implements Reranker {
