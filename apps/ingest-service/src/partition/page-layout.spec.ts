@@ -803,6 +803,23 @@ describe('layoutPage headings', () => {
     expect(out.find((e) => e.text.startsWith('•'))!.kind).toBe('list_item');
   });
 
+  it('counts the letters of every run of a line, not only of the runs that outnumber the text before them', () => {
+    // A justified line, one run a word; the quote mark's font makes "the ‘quality" taller.
+    const runs = [
+      run('Quality improvement initiatives', 72, 720, 13),
+      run('to', 72, 700),
+      run('drive', 85, 700),
+      run('the ‘quality', 112, 700, 13),
+      run('agenda’', 170, 700),
+      run('and the sustainability of', 210, 700),
+      run('quality interventions have encountered major challenges', 72, 688),
+    ];
+    const titles = layoutPage(runs, 1)
+      .filter((e) => e.kind === 'title')
+      .map((e) => e.text);
+    expect(titles).toEqual(['Quality improvement initiatives']);
+  });
+
   it("tells headings on a page of small type (a table's) against the document's body size", () => {
     const table = Array.from({ length: 12 }, (_, i) =>
       run(`Row ${i} of small table type, cells and counts ${i}`, 72, 700 - 10 * i, 8),

@@ -23,6 +23,8 @@ interface Piece {
   x0: number;
   x1: number;
   text: string;
+  /** The type size of the text run it came from. */
+  size?: number;
   /** Set on text set at 90 or 270 degrees, taken into a ruled grid of upright text. */
   sideways?: boolean;
 }
@@ -33,8 +35,6 @@ interface Segment {
   text: string;
   /** The largest glyph's size: what lines are grouped and columns found by. */
   size: number;
-  /** The size most of its letters are set in, where that differs (what a heading is told by). */
-  textSize?: number;
   /** The text runs the segment was joined from (table columns are found from these). */
   pieces: Piece[];
 }
@@ -853,18 +853,16 @@ function toSegments(runs: TextRun[]): Segment[] {
     const marker = last?.pieces.length === 1 && LIST_MARKER.test(last.text) && gap < 3 * em && /^\s*\p{L}/u.test(r.str);
     if (last && ((gap < 1.5 * em && !gutter) || marker)) {
       const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
-      // The type of its words: a bullet or symbol glyph is often set larger.
-      if (alphanumerics(r.str) > alphanumerics(last.text)) last.textSize = r.size;
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
-      last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str });
+      last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size });
     } else {
       segs.push({
         x0: r.x,
         x1: r.x + r.width,
         text: r.str,
         size: r.size,
-        pieces: [{ x0: r.x, x1: r.x + r.width, text: r.str }],
+        pieces: [{ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size }],
       });
     }
   }
@@ -883,11 +881,19 @@ export function weightedMedian<T>(items: T[], value: (t: T) => number, weight: (
   return sorted.at(-1);
 }
 
-/** The type size most of a line's letters are set in (a line's `size` is its largest glyph's, a bullet's say). */
+/**
+ * The type size most of a line's letters are set in, counted run by run: a line's `size` is its
+ * largest glyph's (a bullet's, a word with a taller quote mark), and so is a segment's.
+ */
 function letterSize(l: Line): number {
-  const size = (s: Segment) => s.textSize ?? s.size;
-  const typical = weightedMedian(l.segments, size, (s) => alphanumerics(s.text));
-  return typical ? size(typical) : l.size;
+  const pieces = l.segments.flatMap((s) => s.pieces.map((p) => ({ size: p.size ?? s.size, text: p.text })));
+  return (
+    weightedMedian(
+      pieces,
+      (p) => p.size,
+      (p) => alphanumerics(p.text),
+    )?.size ?? l.size
+  );
 }
 
 function medianSize(lines: Line[]): number {

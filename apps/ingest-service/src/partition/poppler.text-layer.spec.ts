@@ -42,6 +42,20 @@ describe('parseBboxLayout', () => {
     expect(run.y).toBeCloseTo(800 - 414.35 + 0.22 * (414.35 - 405.37), 5);
   });
 
+  it("takes a run's size from its plainest word when a curly quote's fallback font makes a long word taller", () => {
+    // A BMC article: 8.9 pt words; "‘recommendations" has the box of the quote mark's taller font.
+    const xhtml = `<doc>${page([
+      line([
+        word(403.9, 440.9, 713.78, 723.12, 'practices’'),
+        word(445.2, 460, 713.78, 723.12, 'and'),
+        word(464.6, 538.6, 711.43, 724.17, '‘recommendations'),
+      ]),
+    ])}</doc>`;
+    const [run] = parseBboxLayout(xhtml)[0].runs;
+    expect(run.str).toBe('practices’ and ‘recommendations');
+    expect(run.size).toBeCloseTo((723.12 - 713.78) / 1.05, 5);
+  });
+
   it('decodes entities and keeps every page, an empty one too', () => {
     const xhtml = `<doc>${page([line([word(50, 90, 100, 110, 'AT&amp;T'), word(92, 120, 100, 110, '&lt;5%')])])}${page([])}</doc>`;
     const pages = parseBboxLayout(xhtml);

@@ -104,9 +104,13 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
   let members: WordBox[] = [];
   const flush = () => {
     if (!cur) return;
-    // Size and baseline from the words holding most of the run's letters: one taller glyph (a "×"
-    // from a symbol font) would otherwise make a body line read as a heading.
-    const typical = weightedMedian(members, thick, (w) => w.text.length) ?? cur;
+    // Size and baseline from the run's least tall word: a word holding one glyph of a taller font
+    // (a "×" from a symbol font, a curly quote from a fallback font) has a taller box though its
+    // letters are the run's type, and would make a body line read as a heading.
+    const words = members.filter((w) => (w.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2);
+    const typical = words.length
+      ? words.reduce((a, b) => (thick(b) < thick(a) ? b : a))
+      : (weightedMedian(members, thick, (w) => w.text.length) ?? cur);
     const t = thick(typical);
     const size = t / BOX_PER_SIZE;
     if (dir === 0)
