@@ -786,6 +786,20 @@ describe('layoutPage regions', () => {
   });
 });
 
+describe('layoutPage line breaks', () => {
+  it('drops a hyphen that breaks a lower-case word and keeps one beside a digit or a capital', () => {
+    const runs = [
+      run('The FAA estimates 90 work-', 72, 700),
+      run('hours for the COVID-', 72, 688),
+      run('19 campaign; write to 9-', 72, 676),
+      run('ANM-Seattle-ACO@faa.gov today.', 72, 664),
+    ];
+    expect(layoutPage(runs, 1).map((e) => e.text)).toEqual([
+      'The FAA estimates 90 workhours for the COVID-19 campaign; write to 9-ANM-Seattle-ACO@faa.gov today.',
+    ]);
+  });
+});
+
 describe('layoutPage headings', () => {
   it('tells a heading by the type of its words, not by a larger bullet or symbol glyph on the line', () => {
     const runs = [

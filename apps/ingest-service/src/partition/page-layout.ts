@@ -1109,8 +1109,11 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
     } else {
       cur!.from.push(l);
       const prev = cur!.lines[cur!.lines.length - 1];
-      // Re-join words hyphenated across a line break.
+      // Re-join words hyphenated across a line break; a hyphen beside a digit or a capital is the
+      // word's own ("COVID-19", "9-ANM-Seattle"), kept with no space.
       if (/[a-z]-$/.test(prev) && /^[a-z]/.test(text)) cur!.lines[cur!.lines.length - 1] = prev.slice(0, -1) + text;
+      else if (/[\p{L}\p{N}]-$/u.test(prev) && /^[\p{L}\p{N}]/u.test(text))
+        cur!.lines[cur!.lines.length - 1] = prev + text;
       else cur!.lines.push(text);
       cur!.lastY = l.y;
     }
