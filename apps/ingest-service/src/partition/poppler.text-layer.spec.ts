@@ -25,7 +25,7 @@ describe('parseBboxLayout', () => {
     expect(first.y).toBeCloseTo(800 - 110.5 + 0.22 * 10.5, 5);
   });
 
-  it("takes a run's size and baseline from the words holding most of its letters, not from one taller symbol", () => {
+  it("takes a run's size and baseline from its plain words, not from one taller symbol", () => {
     // A Federal Register line: 9 pt words and a sans-serif "×" whose box is 30% taller.
     const xhtml = `<doc>${page([
       line([
