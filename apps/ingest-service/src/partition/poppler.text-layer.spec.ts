@@ -25,35 +25,36 @@ describe('parseBboxLayout', () => {
     expect(first.y).toBeCloseTo(800 - 110.5 + 0.22 * 10.5, 5);
   });
 
-  it("takes a run's size and baseline from its plain words, not from one taller symbol", () => {
-    // A Federal Register line: 9 pt words and a sans-serif "×" whose box is 30% taller.
-    const xhtml = `<doc>${page([
-      line([
+  it.each([
+    {
+      // A Federal Register line: 9 pt words and a sans-serif "×" whose box is 30% taller.
+      taller: 'a symbol',
+      words: [
         word(45, 72.5, 405.37, 414.35, '$7,650'),
         word(75, 88, 405.37, 414.35, '(90'),
         word(90.5, 138, 405.37, 414.35, 'work-hours'),
         word(140.4, 145.4, 402.99, 414.71, '×'),
         word(147.6, 162.6, 405.37, 414.35, '$85'),
-      ]),
-    ])}</doc>`;
-    const [run] = parseBboxLayout(xhtml)[0].runs;
-    expect(run.str).toBe('$7,650 (90 work-hours × $85');
-    expect(run.size).toBeCloseTo((414.35 - 405.37) / 1.05, 5);
-    expect(run.y).toBeCloseTo(800 - 414.35 + 0.22 * (414.35 - 405.37), 5);
-  });
-
-  it("takes a run's size from its plainest word when a curly quote's fallback font makes a long word taller", () => {
-    // A BMC article: 8.9 pt words; "‘recommendations" has the box of the quote mark's taller font.
-    const xhtml = `<doc>${page([
-      line([
+      ],
+      str: '$7,650 (90 work-hours × $85',
+      box: [405.37, 414.35],
+    },
+    {
+      // A BMC article: 8.9 pt words; "‘recommendations" has the box of the quote mark's taller font.
+      taller: 'a long word with a curly quote from a fallback font',
+      words: [
         word(403.9, 440.9, 713.78, 723.12, 'practices’'),
         word(445.2, 460, 713.78, 723.12, 'and'),
         word(464.6, 538.6, 711.43, 724.17, '‘recommendations'),
-      ]),
-    ])}</doc>`;
-    const [run] = parseBboxLayout(xhtml)[0].runs;
-    expect(run.str).toBe('practices’ and ‘recommendations');
-    expect(run.size).toBeCloseTo((723.12 - 713.78) / 1.05, 5);
+      ],
+      str: 'practices’ and ‘recommendations',
+      box: [713.78, 723.12],
+    },
+  ])("takes a run's size and baseline from its plain words, not from $taller", ({ words, str, box: [y0, y1] }) => {
+    const [run] = parseBboxLayout(`<doc>${page([line(words)])}</doc>`)[0].runs;
+    expect(run.str).toBe(str);
+    expect(run.size).toBeCloseTo((y1 - y0) / 1.05, 5);
+    expect(run.y).toBeCloseTo(800 - y1 + 0.22 * (y1 - y0), 5);
   });
 
   it('decodes entities and keeps every page, an empty one too', () => {
