@@ -834,6 +834,25 @@ describe('layoutPage headings', () => {
     expect(titles).toEqual(['Quality improvement initiatives']);
   });
 
+  it('keeps a long title in type far larger than the body a title, and a long lead paragraph text', () => {
+    const body = Array.from({ length: 12 }, (_, i) =>
+      run(`Body line ${i} of the article, set in its own type.`, 72, 500 - 12 * i),
+    );
+    const long = 'Understanding the barriers to setting up a healthcare quality improvement process in';
+    const title = [
+      run(long, 72, 700, 21),
+      run('resource-limited settings: a situational analysis at the Medical Department', 72, 676, 21),
+      run('of Kamuzu Central Hospital, Lilongwe, Malawi', 72, 652, 21),
+    ];
+    const lead = [
+      run(long, 72, 700, 12),
+      run('resource-limited settings: a situational analysis at the Medical Department', 72, 686, 12),
+      run('of Kamuzu Central Hospital, Lilongwe, Malawi', 72, 672, 12),
+    ];
+    expect(layoutPage([...title, ...body], 1)[0].kind).toBe('title');
+    expect(layoutPage([...lead, ...body], 1)[0].kind).toBe('text');
+  });
+
   it("tells headings on a page of small type (a table's) against the document's body size", () => {
     const table = Array.from({ length: 12 }, (_, i) =>
       run(`Row ${i} of small table type, cells and counts ${i}`, 72, 700 - 10 * i, 8),

@@ -1077,8 +1077,10 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   const push = () => {
     if (cur) {
       const text = cur.lines.join(' ').replace(/\s+/g, ' ').trim();
-      // Several lines of large type are a lead paragraph, not a heading.
-      const kind = cur.kind === 'title' && text.length > 200 ? 'text' : cur.kind;
+      // Several lines of large type are a lead paragraph, not a heading; a long title set far larger
+      // than the body (an article's, on its first page) still is one.
+      const lead = text.length > (cur.size >= 1.6 * body ? 300 : 200);
+      const kind = cur.kind === 'title' && lead ? 'text' : cur.kind;
       const box = linesBox(cur.from);
       out.push(
         kind === 'title' ? { kind, text, page, size: Math.round(cur.size * 10) / 10, box } : { kind, text, page, box },
