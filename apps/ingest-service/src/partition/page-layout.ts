@@ -24,7 +24,7 @@ interface Piece {
   x1: number;
   text: string;
   /** The type size of the text run it came from. */
-  size?: number;
+  size: number;
   /** Set on text set at 90 or 270 degrees, taken into a ruled grid of upright text. */
   sideways?: boolean;
 }
@@ -128,7 +128,7 @@ function sidewaysFragment(r: TextRun): Fragment {
   return {
     y: middle - 0.3 * r.size,
     size: r.size,
-    seg: { x0, x1, text, size: r.size, pieces: [{ x0, x1, text, sideways: true }] },
+    seg: { x0, x1, text, size: r.size, pieces: [{ x0, x1, text, size: r.size, sideways: true }] },
   };
 }
 
@@ -870,7 +870,8 @@ function toSegments(runs: TextRun[]): Segment[] {
   return segs.filter((s) => s.text.length > 0);
 }
 
-const alphanumerics = (text: string) => text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+/** How many letters and digits a text holds. */
+export const alphanumerics = (text: string) => text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
 
 /** The item at the weighted median of `value` (each item counting `weight`), or undefined when none weighs anything. */
 export function weightedMedian<T>(items: T[], value: (t: T) => number, weight: (t: T) => number): T | undefined {
@@ -886,7 +887,7 @@ export function weightedMedian<T>(items: T[], value: (t: T) => number, weight: (
  * largest glyph's (a bullet's, a word with a taller quote mark), and so is a segment's.
  */
 function letterSize(l: Line): number {
-  const pieces = l.segments.flatMap((s) => s.pieces.map((p) => ({ size: p.size ?? s.size, text: p.text })));
+  const pieces = l.segments.flatMap((s) => s.pieces);
   return (
     weightedMedian(
       pieces,

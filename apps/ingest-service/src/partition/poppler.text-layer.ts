@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
-import { TextRun, weightedMedian } from './page-layout';
+import { alphanumerics, TextRun, weightedMedian } from './page-layout';
 import { LineDirection, lineDirection, resolveDirections, WordBox } from './word-direction';
 
 /** One page of poppler's text layer: runs in PDF-like space (y grows upwards from the page's foot). */
@@ -107,7 +107,7 @@ function lineRuns(words: WordBox[], dir: 0 | 90 | 270, pageHeight: number): Text
     // Size and baseline from the run's least tall word: a word holding one glyph of a taller font
     // (a "×" from a symbol font, a curly quote from a fallback font) has a taller box though its
     // letters are the run's type, and would make a body line read as a heading.
-    const words = members.filter((w) => (w.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2);
+    const words = members.filter((w) => alphanumerics(w.text) >= 2);
     const typical = words.length
       ? words.reduce((a, b) => (thick(b) < thick(a) ? b : a))
       : (weightedMedian(members, thick, (w) => w.text.length) ?? cur);
