@@ -16,7 +16,7 @@ describe('Redis through Sentinel (real redis-server and redis-sentinel processes
       sentinelUrl([`127.0.0.1:${sentinel.port}`], 'ragmaster', 'redis://127.0.0.1:6379/0'),
       'sentinel-spec',
     );
-  });
+  }, 60_000);
 
   afterAll(async () => {
     client.disconnect();

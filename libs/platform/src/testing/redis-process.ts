@@ -18,7 +18,8 @@ export class RedisProcess {
 
   /**
    * `persist`: an append-only file synced on every write, so a kill -9 keeps what was acknowledged (as `npm start`'s Redis,
-   * give or take its one second). `replicaOf`: the port of a master to replicate.
+   * give or take its one second). `replicaOf`: the port of a master to replicate; it resolves once the
+   * replica has synced.
    */
   static async start(opts: { persist?: boolean; replicaOf?: number } = {}): Promise<RedisProcess> {
     const r = new RedisProcess(
@@ -89,12 +90,24 @@ export class RedisProcess {
       args = [conf, '--sentinel'];
     }
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const ready = this.sentinelOf ? /\+monitor master/ : /Ready to accept connections/;
+    // A replica is ready once it holds the master's data: the master starts the transfer only after
+    // its repl-diskless-sync-delay (5 s), and a write acknowledged before that reaches no replica.
+    const replica = this.extraArgs.includes('--replicaof');
+    const ready = this.sentinelOf
+      ? /\+monitor master/
+      : replica
+        ? /MASTER <-> REPLICA sync: Finished with success/
+        : /Ready to accept connections/;
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server on ${this.port} did not start`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`redis-server on ${this.port} did not start`)),
+        replica ? 30_000 : 10_000,
+      );
+      let out = '';
       proc.stdout!.on('data', (d: Buffer) => {
-        if (ready.test(d.toString())) {
+        out += d.toString();
+        if (ready.test(out)) {
           clearTimeout(timer);
           resolve();
         }
