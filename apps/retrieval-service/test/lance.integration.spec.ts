@@ -1,3 +1,4 @@
+import * as lancedb from '@lancedb/lancedb';
 import { LocalHashEmbedder } from '@rag/ai';
 import { encodeVector, SearchReply } from '@rag/contracts';
 import { closeRedis, createRedis, DomainError, RedisClient, redisKeys, RequestContext } from '@rag/platform';
@@ -239,6 +240,42 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       texts[3],
       texts[0],
     ]);
+  });
+
+  it('runs an expanded search again when a write replaced its rows between its clauses and its read', async () => {
+    const texts = ['kingfisher diving for fish', 'dipper diving in streams', 'no birds here at all'];
+    const divers = await docOf('moved', 'divers', 'divers.pdf', texts);
+    await replicas[0].docs.replace(divers as never);
+    const where = { collectionId: 'moved' };
+    const groups = [{ words: ['dipper'], weight: 0.5 }];
+    const expected = (await replicas[0].repo.ftsSearch('kingfisher', where, 10, false, groups)).map((r) => r.text);
+    expect(expected).toEqual(texts.slice(0, 2));
+
+    // The other replica stores the document again (rewritten rows: new row ids) after this one's
+    // clauses ran and before it reads their rows.
+    const table = (replicas[0].repo as unknown as { chunks: lancedb.Table }).chunks;
+    const take = table.takeRowIds.bind(table);
+    const spy = jest.spyOn(table, 'takeRowIds').mockImplementationOnce((ids) => {
+      let columns: string[] = [];
+      const late = {
+        select: (c: string[]) => ((columns = c), late),
+        withRowId: () => late,
+        toArray: async () => {
+          await replicas[1].docs.replace({ ...divers, contentHash: 'e'.repeat(64) } as never);
+          const gone = await take(ids).select(columns).withRowId().toArray();
+          expect(gone).toEqual([]);
+          return gone;
+        },
+      };
+      return late as never;
+    });
+    try {
+      const again = await replicas[0].repo.ftsSearch('kingfisher', where, 10, false, groups);
+      expect(again.map((r) => r.text)).toEqual(expected);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("serves repeated searches from a replica's cache until any replica writes", async () => {

@@ -33,11 +33,6 @@ export function chunkFilter(scope: ChunkScope): string {
   return parts.join(' AND ');
 }
 
-/** The named chunks, within the scope's filter. */
-export function chunkIdsFilter(scope: ChunkScope, chunkIds: string[]): string {
-  return `${chunkFilter(scope)} AND chunk_id IN (${chunkIds.map(sqlString).join(', ')})`;
-}
-
 export function documentFilter(selector: DocumentSelector): string {
   const parts = [`collection_name = ${sqlString(selector.collectionId)}`];
   if (selector.documentId !== undefined) parts.push(`document_id = ${sqlString(selector.documentId)}`);

@@ -6,15 +6,7 @@ import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { LRUCache } from 'lru-cache';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
-import {
-  chunkFilter,
-  chunkIdsFilter,
-  ChunkScope,
-  DocumentKey,
-  documentFilter,
-  DocumentSelector,
-  versionsFilter,
-} from './filter';
+import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
 import { planVectorSearch, VectorPlan } from './vector-plan';
 
 export interface ChunkRow {
@@ -267,9 +259,9 @@ export class LanceRepository implements OnModuleInit {
   /**
    * BM25 over the search text; the words of each expansion group count too, their matches weighted
    * by its weight. A row's score is the sum of its clauses' scores, as a BooleanQuery of Should
-   * clauses gives it, but each clause runs as its own query of ids and scores only, and the columns
-   * are read for the top `limit` rows alone: LanceDB 0.39 took 19 ms for such a BooleanQuery at 100k
-   * rows and 125 ms at 1M, this 10 and 35 (docs/benchmarks.md). A clause returns its best
+   * clauses gives it, but each clause runs as its own query of row ids and scores only, and the
+   * columns are read for the top `limit` rows alone: LanceDB 0.39 took 19 ms for such a BooleanQuery
+   * at 100k rows and 125 ms at 1M, this 10 and 35 (docs/benchmarks.md). A clause returns its best
    * `EXPANSION_DEPTH × limit` rows, so a row the BooleanQuery ranks in the top `limit` is all but
    * always in the list of each clause that adds to it.
    */
@@ -286,46 +278,66 @@ export class LanceRepository implements OnModuleInit {
     }
     const columns = [...RESULT_COLUMNS, ...(withVectors ? ['vector'] : [])];
     const where = chunkFilter(scope);
-    const search = (query: string | lancedb.FullTextQuery, select: string[], rows: number) =>
-      this.chunks
-        .query()
-        .fullTextSearch(query, { columns: [FTS_COLUMN] })
-        .where(where)
-        .select([...select, '_score'])
-        .limit(rows)
-        .toArray() as Promise<Array<Record<string, unknown>>>;
     const groups = expansion.filter((e) => e.words.length);
-    if (!groups.length) return (await search(text, columns, limit)).map((r) => toScoredRow(r, Number(r._score)));
+    if (!groups.length) {
+      const rows = await this.chunks
+        .query()
+        .fullTextSearch(text, { columns: [FTS_COLUMN] })
+        .where(where)
+        .select([...columns, '_score'])
+        .limit(limit)
+        .toArray();
+      return rows.map((r: Record<string, unknown>) => toScoredRow(r, Number(r._score)));
+    }
+    const queries = [
+      text,
+      ...groups.map((e) => new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight })),
+    ];
+    // A take returns the rows still there, never another row: when a compaction or delete committed
+    // since the clauses ran left some out, the clauses run again on the new version.
+    const first = await this.summedClauses(queries, where, limit, columns);
+    return first.complete ? first.rows : (await this.summedClauses(queries, where, limit, columns)).rows;
+  }
 
-    const lists = await Promise.all([
-      search(text, ['chunk_id'], EXPANSION_DEPTH * limit),
-      ...groups.map((e) =>
-        search(
-          new lancedb.MatchQuery(e.words.join(' '), FTS_COLUMN, { boost: e.weight }),
-          ['chunk_id'],
-          EXPANSION_DEPTH * limit,
-        ),
+  /**
+   * Runs each clause for row ids and scores only (reading a string column for its deeper list cost
+   * more than the search: 6.5 ms a clause at 100k rows with chunk ids, 3.0 with row ids), sums the
+   * scores per row, and reads the columns of the top `limit` rows by row id.
+   */
+  private async summedClauses(
+    queries: Array<string | lancedb.FullTextQuery>,
+    where: string,
+    limit: number,
+    columns: string[],
+  ): Promise<{ rows: ScoredChunk[]; complete: boolean }> {
+    const lists = await Promise.all(
+      queries.map(
+        (query) =>
+          this.chunks
+            .query()
+            .fullTextSearch(query, { columns: [FTS_COLUMN] })
+            .where(where)
+            .select(['_score'])
+            .withRowId()
+            .limit(EXPANSION_DEPTH * limit)
+            .toArray() as Promise<Array<{ _rowid: bigint; _score: number }>>,
       ),
-    ]);
-    const scores = new Map<string, number>();
+    );
+    const scores = new Map<bigint, number>();
     for (const list of lists)
-      for (const r of list) scores.set(String(r.chunk_id), (scores.get(String(r.chunk_id)) ?? 0) + Number(r._score));
+      for (const r of list) scores.set(r._rowid, (scores.get(r._rowid) ?? 0) + Number(r._score));
     const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, limit);
-    if (!top.length) return [];
-    const rows = await this.chunks
-      .query()
-      .where(
-        chunkIdsFilter(
-          scope,
-          top.map(([id]) => id),
-        ),
-      )
+    if (!top.length) return { rows: [], complete: true };
+    const read = (await this.chunks
+      .takeRowIds(top.map(([id]) => id))
       .select(columns)
-      .limit(top.length)
-      .toArray();
-    const byId = new Map(rows.map((r: Record<string, unknown>) => [String(r.chunk_id), r]));
-    // A chunk deleted between the two reads is left out.
-    return top.filter(([id]) => byId.has(id)).map(([id, score]) => toScoredRow(byId.get(id)!, score));
+      .withRowId()
+      .toArray()) as Array<Record<string, unknown> & { _rowid: bigint }>;
+    const byId = new Map(read.map((r) => [r._rowid, r]));
+    return {
+      rows: top.filter(([id]) => byId.has(id)).map(([id, score]) => toScoredRow(byId.get(id)!, score)),
+      complete: byId.size === top.length,
+    };
   }
 
   /** The chunks table version this replica currently reads (moves on every commit, any replica). */
@@ -495,7 +507,7 @@ export class LanceRepository implements OnModuleInit {
     const missing = [
       { column: 'collection_name', config: () => lancedb.Index.bitmap() },
       { column: 'document_id', config: () => lancedb.Index.btree() },
-      // A full-text search with expansion reads its top rows' columns by id.
+      // Chunk writes merge on it.
       { column: 'chunk_id', config: () => lancedb.Index.btree() },
       // Every column a search filter names: an exact search under a filter then reads only the rows it keeps.
       { column: 'data_type', config: () => lancedb.Index.bitmap() },
