@@ -6,6 +6,7 @@ import { RETRIEVAL_CONFIG, RetrievalConfig } from './config/retrieval.config';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health.controller';
 import { MaintenanceService } from './maintenance/maintenance.service';
+import { VectorCalibrationService } from './maintenance/vector-calibration.service';
 import { RetrievalController } from './retrieval.controller';
 import { createReranker } from './search/reranker.factory';
 import { RERANKER } from './search/lexical.reranker';
@@ -41,6 +42,7 @@ export class AppModule {
         SearchService,
         DocumentsService,
         MaintenanceService,
+        VectorCalibrationService,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadRetrievalConfig, RetrievalConfig } from '../src/config/retrieval.config';
 import { DocumentsService } from '../src/documents/documents.service';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
+import { VectorCalibrationService } from '../src/maintenance/vector-calibration.service';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchCache } from '../src/search/search-cache';
 import { SearchService } from '../src/search/search.service';
@@ -118,7 +119,8 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
   it('folds new rows into the full-text index shortly after writes', async () => {
     const cfg = { ...config, indexRefreshDelayMs: 100, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined } as never;
-    const maintenance = new MaintenanceService(replicas[0].repo, replicas[0].docs, cfg, logger);
+    const calibration = new VectorCalibrationService(replicas[0].repo, embedder, cfg);
+    const maintenance = new MaintenanceService(replicas[0].repo, replicas[0].docs, calibration, cfg, logger);
     maintenance.onApplicationBootstrap();
     try {
       for (let n = 100; n < 104; n++) await replicas[0].docs.replace(await doc('fresh', n));

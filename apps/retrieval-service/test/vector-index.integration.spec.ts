@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRetrievalConfig } from '../src/config/retrieval.config';
+import { VectorCalibrationService } from '../src/maintenance/vector-calibration.service';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
 import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
 import { VectorPlan } from '../src/storage/vector-plan';
-import { mulberry32 } from '../tools/synthetic-corpus';
+import { ClusteredVectors, mulberry32 } from '../tools/synthetic-corpus';
 
 /** The vector index on a real LanceDB table: how it is built, survives optimize, replaces an old one. */
 describe('vector index (real LanceDB in a temp dir)', () => {
@@ -149,5 +150,89 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     expect(hit.results.every((r) => r.scores.vector === null || Number.isFinite(r.scores.vector))).toBe(true);
     // It embeds to a zero vector, whose cosine distance to anything is undefined (NaN from the index).
     expect((await ask('the of and in was')).results).toEqual([]);
+  });
+});
+
+/** The probes the recall target needs, measured on a real index of several partitions, used by every replica. */
+describe('vector index calibration (real LanceDB in a temp dir)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rag-vcal-'));
+  const embedder = new LocalHashEmbedder(64);
+  const config = loadRetrievalConfig({
+    REDIS_URL: 'redis://127.0.0.1:1',
+    LANCEDB_URI: dir,
+    EMBEDDING_DIMENSIONS: '64',
+  });
+  // Vectors near one of 48 topics, as a neural embedder's are: a few probes find the neighbours.
+  const topics = new ClusteredVectors(64, 5, 48, 0.8);
+  const rand = mulberry32(11);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+
+  it('measures the probes the target needs, stores them for every replica, and then returns the exact top k', async () => {
+    const repo = new LanceRepository(config, embedder);
+    await repo.onModuleInit();
+    await repo.appendRows(
+      Array.from({ length: 24_000 }, (_, i) => ({
+        chunk_id: `${i % 2 ? 'b' : 'a'}-${i}`,
+        document_id: `doc-${Math.floor(i / 100)}`,
+        collection_name: i % 2 ? 'b' : 'a',
+        filename: `f${Math.floor(i / 100)}.pdf`,
+        page_number: 1,
+        page_end: 1,
+        data_type: 'text' as const,
+        chunk_index: i % 100,
+        text: `chunk ${i}`,
+        heading_path: '[]',
+        search_text: `chunk ${i}`,
+        source: 'text' as const,
+        ocr_confidence: null,
+        regions: '[]',
+        content_hash: 'f'.repeat(64),
+        created_at: new Date(0).toISOString(),
+        vector: topics.near(Math.floor(i / 100)),
+      })),
+      [],
+    );
+    await repo.ensureScalarIndices();
+    expect(await repo.ensureVectorIndex(1000)).toBe(true);
+    const partitions = repo.vectorIndexInfo()!.partitions;
+    expect(partitions).toBeGreaterThanOrEqual(5);
+    // Before a measurement: the fixed share of the partitions (here all of them).
+    expect(await repo.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'ann', nprobes: partitions, refineFactor: 5 });
+
+    const calibration = new VectorCalibrationService(repo, embedder, config);
+    // Queries near a sampled chunk's topic, as the questions below (these vectors are not the embedder's).
+    const measured = await calibration.calibrateIfNeeded(async (chunks) =>
+      chunks.map((c) => topics.near(Math.floor(Number(c.chunkId.split('-')[1]) / 100))),
+    );
+    expect(measured).toMatchObject({ recall_target: 0.95, refine_factor: 5, indexed_rows: 24_000, queries: 40 });
+    expect(measured!.recall).toBeGreaterThanOrEqual(0.97);
+    expect(measured!.nprobes).toBeLessThan(partitions);
+    expect(await calibration.calibrateIfNeeded()).toBeNull(); // still fresh: nothing is measured
+
+    // Another replica plans with the stored measurement.
+    const replica = new LanceRepository(config, embedder);
+    await replica.onModuleInit();
+    expect(await replica.vectorPlan({ collectionId: 'a' })).toEqual({
+      kind: 'ann',
+      nprobes: measured!.nprobes,
+      refineFactor: 5,
+    });
+
+    // Queries that are not stored chunks: the planned search returns the target's share of the exact top 20.
+    let found = 0;
+    let expected = 0;
+    for (let i = 0; i < 100; i++) {
+      const vec = topics.near(Math.floor(rand() * 240));
+      const scope = { collectionId: 'a' };
+      const exact = new Set(
+        (await replica.vectorSearch(vec, scope, 20, { plan: { kind: 'exact' } })).map((c) => c.chunk_id),
+      );
+      const got = await replica.vectorSearch(vec, scope, 20);
+      expect(got.every((c) => c.chunk_id.startsWith('a-'))).toBe(true);
+      found += got.filter((c) => exact.has(c.chunk_id)).length;
+      expected += exact.size;
+    }
+    expect(found / expected).toBeGreaterThanOrEqual(config.vectorPlan.recallTarget);
   });
 });

@@ -20,7 +20,14 @@ describe('MaintenanceService index refresh after writes', () => {
     };
     const config = { indexRefreshDelayMs: 1000, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined };
-    service = new MaintenanceService(repo as never, documents as never, config as never, logger as never);
+    const calibration = { calibrateIfNeeded: async () => null };
+    service = new MaintenanceService(
+      repo as never,
+      documents as never,
+      calibration as never,
+      config as never,
+      logger as never,
+    );
     service.onApplicationBootstrap();
   });
 

@@ -3,6 +3,7 @@ import { AppLogger, LOGGER } from '@rag/platform';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
 import { DocumentsService } from '../documents/documents.service';
 import { LanceRepository } from '../storage/lance.repository';
+import { VectorCalibrationService } from './vector-calibration.service';
 
 /** A refresh waits at most this many refresh delays behind the first write it has to fold in. */
 const MAX_DELAYS = 10;
@@ -10,7 +11,7 @@ const MAX_DELAYS = 10;
 /**
  * Periodic table care, off the request path: compaction and index refresh (under the write lock,
  * so it never races a write), and a one-time vector index build once the table is large enough
- * (searches keep running on the flat scan meanwhile).
+ * (searches keep running on the flat scan meanwhile), then a measurement of the probes it needs.
  */
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,6 +25,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly repo: LanceRepository,
     private readonly documents: DocumentsService,
+    private readonly calibration: VectorCalibrationService,
     @Inject(RETRIEVAL_CONFIG) private readonly config: RetrievalConfig,
     @Inject(LOGGER) private readonly logger: AppLogger,
   ) {}
@@ -80,6 +82,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
         await this.documents.withWriteLock(() => this.repo.optimize(), { notify: false });
         if (await this.repo.ensureScalarIndices()) this.logger.info('scalar indices built');
         if (await this.repo.ensureVectorIndex(this.config.vectorIndexMinRows)) this.logger.info('vector index built');
+        const measured = await this.calibration.calibrateIfNeeded();
+        if (measured) this.logger.info({ ...measured }, 'vector search probes measured for the recall target');
       });
     } catch (err) {
       this.logger.warn({ err }, 'table maintenance failed; will retry next interval');

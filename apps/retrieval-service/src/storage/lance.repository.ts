@@ -3,11 +3,20 @@ import * as lancedb from '@lancedb/lancedb';
 import { Embedder, EMBEDDER } from '@rag/ai';
 import { DataType, Regions, RegionsSchema, TextSource } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { LRUCache } from 'lru-cache';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
-import { chunkFilter, ChunkScope, DocumentKey, documentFilter, DocumentSelector, versionsFilter } from './filter';
-import { planVectorSearch, VectorPlan } from './vector-plan';
+import {
+  calibrationFilter,
+  chunkFilter,
+  ChunkScope,
+  DocumentKey,
+  documentFilter,
+  DocumentSelector,
+  otherIndicesFilter,
+  versionsFilter,
+} from './filter';
+import { MeasuredPlan, planVectorSearch, VectorPlan } from './vector-plan';
 
 export interface ChunkRow {
   chunk_id: string;
@@ -47,6 +56,27 @@ export interface CollectionRow {
   collection_name: string;
   description: string;
   created_at: string;
+}
+
+/** What a calibration measured on one vector index (`VectorCalibrationService`). */
+export interface VectorCalibrationRow {
+  index_uuid: string;
+  /** Rows the index covered when measured: a measurement is used while it covers 0.8-1.25× as many. */
+  indexed_rows: number;
+  recall_target: number;
+  nprobes: number;
+  refine_factor: number;
+  /** Recall@k against an exact scan that the sample measured with these settings. */
+  recall: number;
+  queries: number;
+  measured_at: string;
+}
+
+/** A stored chunk drawn to make a query from, with its collection as the query's scope. */
+export interface SampledChunk {
+  chunkId: string;
+  text: string;
+  scope: ChunkScope;
 }
 
 export type StoredChunk = Omit<
@@ -101,11 +131,16 @@ export class LanceRepository implements OnModuleInit {
   private chunks!: lancedb.Table;
   private documents!: lancedb.Table;
   private collections!: lancedb.Table;
+  private calibrations!: lancedb.Table;
   private ftsReady = false;
   /** Type of the vector index, null before there is one ('IvfRq'; 'IvfPq' on tables built before, rebuilt by maintenance). */
   private vectorIndexType: string | null = null;
   /** IVF partitions of the vector index (rows per partition as built; optimize keeps them near it). */
   private partitions = 1;
+  /** The vector index's id and the rows it covers (null before there is one). */
+  private vectorIndexState: { uuid: string; indexedRows: number } | null = null;
+  /** Probes and refine measured on this index for the configured recall target, while still fresh. */
+  private measuredPlan: MeasuredPlan | null = null;
   /** Rows each filter keeps, per table version: the last 1,000 asked. */
   private readonly filterCounts = new LRUCache<string, number>({ max: 1000 });
   /** Set when the table was built by another embedder: searches and writes refuse with a reason. */
@@ -186,6 +221,20 @@ export class LanceRepository implements OnModuleInit {
       mode: 'create',
       existOk: true,
     });
+    const calibrationSchema = new Schema([
+      new Field('index_uuid', new Utf8(), false),
+      new Field('indexed_rows', new Float64(), false),
+      new Field('recall_target', new Float64(), false),
+      new Field('nprobes', new Int32(), false),
+      new Field('refine_factor', new Int32(), false),
+      new Field('recall', new Float64(), false),
+      new Field('queries', new Int32(), false),
+      new Field('measured_at', new Utf8(), false),
+    ]);
+    this.calibrations = await this.db.createEmptyTable(`${this.config.tableName}_vector_plans`, calibrationSchema, {
+      mode: 'create',
+      existOk: true,
+    });
     await this.addSearchColumns();
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
@@ -240,7 +289,7 @@ export class LanceRepository implements OnModuleInit {
     if (!this.vectorIndexType) return { kind: 'exact' };
     const filtered = where === null ? null : await this.filteredRows(where);
     return planVectorSearch(
-      { type: this.vectorIndexType, partitions: this.partitions },
+      { type: this.vectorIndexType, partitions: this.partitions, measured: this.measuredPlan },
       filtered,
       this.config.vectorPlan,
     );
@@ -577,12 +626,72 @@ export class LanceRepository implements OnModuleInit {
     this.ftsReady = true;
   }
 
-  private async refreshIndexState(): Promise<void> {
+  /** Reads which indices exist, and the vector index's latest fresh measurement for the configured target. */
+  async refreshIndexState(): Promise<void> {
     const indices = await this.chunks.listIndices();
     this.ftsReady = indices.some((i) => i.columns.includes(FTS_COLUMN));
     const vector = indices.find((i) => i.columns.includes('vector'));
     this.vectorIndexType = vector?.indexType ?? null;
-    if (vector) this.partitions = Math.max(1, Math.round(Number(vector.numIndexedRows ?? 0) / VECTOR_PARTITION_ROWS));
+    const indexedRows = Number(vector?.numIndexedRows ?? 0);
+    this.vectorIndexState = vector ? { uuid: vector.indexUuid ?? vector.name, indexedRows } : null;
+    if (vector) this.partitions = Math.max(1, Math.round(indexedRows / VECTOR_PARTITION_ROWS));
+    const measured = vector ? await this.findVectorCalibration() : null;
+    this.measuredPlan = measured ? { nprobes: measured.nprobes, refineFactor: measured.refine_factor } : null;
+  }
+
+  /** The vector index (id, rows covered, partitions), null before there is one. */
+  vectorIndexInfo(): { uuid: string; indexedRows: number; partitions: number } | null {
+    return this.vectorIndexState && { ...this.vectorIndexState, partitions: this.partitions };
+  }
+
+  /**
+   * The newest measurement of the current vector index for the configured recall target, if it
+   * still covers about as many rows (optimize folds new rows into the index and splits partitions).
+   */
+  async findVectorCalibration(): Promise<VectorCalibrationRow | null> {
+    const state = this.vectorIndexState;
+    if (!state) return null;
+    const rows = (await this.calibrations
+      .query()
+      .where(calibrationFilter(state.uuid, this.config.vectorPlan.recallTarget))
+      .limit(1000)
+      .toArray()) as VectorCalibrationRow[];
+    const fresh = rows
+      .map((r) => ({ ...r, indexed_rows: Number(r.indexed_rows) }))
+      .filter((r) => r.indexed_rows >= state.indexedRows / 1.25 && r.indexed_rows <= state.indexedRows * 1.25)
+      .sort((a, b) => b.measured_at.localeCompare(a.measured_at));
+    return fresh[0] ?? null;
+  }
+
+  /** Stores a measurement (measurements of indices that no longer exist are removed) and uses it. */
+  async saveVectorCalibration(row: VectorCalibrationRow): Promise<void> {
+    await this.calibrations.add([row as unknown as Record<string, unknown>]);
+    await this.calibrations.delete(
+      otherIndicesFilter((await this.chunks.listIndices()).map((i) => i.indexUuid ?? i.name)),
+    );
+    await this.refreshIndexState();
+  }
+
+  /**
+   * Up to `n` stored chunks drawn at random (id, search text and collection as the scope), from
+   * collections whose searches use the vector index (more than `minScopeRows` rows).
+   */
+  async sampleChunks(
+    n: number,
+    minScopeRows: number,
+  ): Promise<Array<{ chunkId: string; text: string; scope: ChunkScope }>> {
+    const total = await this.chunks.countRows();
+    if (total === 0) return [];
+    const offsets = [...new Set(Array.from({ length: 3 * n }, () => Math.floor(Math.random() * total)))];
+    const rows = await this.chunks.takeOffsets(offsets).select(['chunk_id', 'collection_name', FTS_COLUMN]).toArray();
+    const out: SampledChunk[] = [];
+    for (const r of rows as Array<Record<string, unknown>>) {
+      const scope = { collectionId: String(r.collection_name) };
+      if ((await this.filteredRows(chunkFilter(scope))) <= minScopeRows) continue;
+      out.push({ chunkId: String(r.chunk_id), text: String(r[FTS_COLUMN]), scope });
+      if (out.length === n) break;
+    }
+    return out;
   }
 }
 

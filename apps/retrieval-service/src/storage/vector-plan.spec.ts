@@ -1,4 +1,4 @@
-import { planVectorSearch, VectorPlanSettings } from './vector-plan';
+import { calibrateVectorPlan, planVectorSearch, recallBound, VectorPlanSettings } from './vector-plan';
 
 describe('planVectorSearch', () => {
   const settings: VectorPlanSettings = { recallTarget: 0.95, nprobes: 0, refineFactor: 0, exactMaxRows: 10_000 };
@@ -29,5 +29,71 @@ describe('planVectorSearch', () => {
       nprobes: 7,
       refineFactor: 3,
     });
+  });
+});
+
+describe('calibrateVectorPlan', () => {
+  /** A fake index whose recall grows with the share of partitions probed, up to `ceiling`: 30 queries alike. */
+  const curve = (full: number, ceiling = 1) => {
+    const tried: number[] = [];
+    const recallOf = async (plan: { nprobes: number; refineFactor: number }) => {
+      tried.push(plan.nprobes);
+      return Array<number>(30).fill(Math.min(ceiling, plan.nprobes / full));
+    };
+    return { tried, recallOf };
+  };
+
+  it('takes the fewest probes whose measured recall bound meets the target, to within 2% of the partitions', async () => {
+    const { tried, recallOf } = curve(160);
+    // Alike queries: the bound is the mean less 0.02 (two of the least standard error), 0.97 × 160 = 155.2 probes. The shares of 244 give 74, 110, 159; then halving
+    // 110-159 until the gap is at most 5 (2% of 244): 155 falls short, so 159 it is.
+    const plan = await calibrateVectorPlan(244, 0.95, recallOf);
+    expect(plan).toMatchObject({ nprobes: 159, refineFactor: 5 });
+    expect(plan.recall).toBeCloseTo(159 / 160, 9);
+    expect(tried).toEqual([10, 20, 30, 49, 74, 110, 159, 134, 146, 152, 155]);
+  });
+
+  it('stops after the first share when few probes suffice, and refines more for a higher target', async () => {
+    const { tried, recallOf } = curve(1);
+    expect(await calibrateVectorPlan(244, 0.8, recallOf)).toEqual({ nprobes: 5, refineFactor: 2, recall: 1 });
+    expect(tried).toEqual([10, 5]);
+    expect((await calibrateVectorPlan(244, 0.99, curve(1).recallOf)).refineFactor).toBe(10);
+  });
+
+  it('holds the target against the mean less two standard errors: a few queries at half recall count', async () => {
+    // 28 queries find all, 2 find half: mean 0.967, but the bound is about 0.92.
+    const bimodal = [...Array<number>(28).fill(1), 0.5, 0.5];
+    expect(recallBound(bimodal).mean).toBeCloseTo(0.967, 3);
+    expect(recallBound(bimodal).lower).toBeLessThan(0.95);
+    expect(recallBound(Array<number>(30).fill(0.97)).lower).toBeCloseTo(0.95, 6);
+    const tried: number[] = [];
+    const recallOf = async (plan: { nprobes: number }) => (
+      tried.push(plan.nprobes),
+      plan.nprobes < 5 ? bimodal : Array<number>(30).fill(1)
+    );
+    expect(await calibrateVectorPlan(24, 0.95, recallOf)).toEqual({ nprobes: 5, refineFactor: 5, recall: 1 });
+    expect(tried).toEqual([1, 2, 3, 5, 4]);
+  });
+
+  it('probes every partition when no count meets the target', async () => {
+    const { recallOf } = curve(10, 0.9);
+    const plan = await calibrateVectorPlan(24, 0.95, recallOf);
+    expect(plan).toMatchObject({ nprobes: 24, refineFactor: 5 });
+    expect(plan.recall).toBeCloseTo(0.9, 9);
+  });
+});
+
+describe('planVectorSearch with a measured index', () => {
+  const settings: VectorPlanSettings = { recallTarget: 0.95, nprobes: 0, refineFactor: 0, exactMaxRows: 2_000 };
+
+  it('uses the measured probes and refine, unless they are set explicitly', () => {
+    const index = { type: 'IvfRq', partitions: 244, measured: { nprobes: 159, refineFactor: 5 } };
+    expect(planVectorSearch(index, 100_000, settings)).toEqual({ kind: 'ann', nprobes: 159, refineFactor: 5 });
+    expect(planVectorSearch(index, 100_000, { ...settings, nprobes: 30 })).toEqual({
+      kind: 'ann',
+      nprobes: 30,
+      refineFactor: 5,
+    });
+    expect(planVectorSearch(index, 1_000, settings)).toEqual({ kind: 'exact' });
   });
 });
