@@ -62,11 +62,15 @@ export class VectorCalibrationService {
     for (const q of sample) exact.push(new Set(await neighbours(q, { kind: 'exact' })));
     const measured = await calibrateVectorPlan(index.partitions, recallTarget, async (plan) => {
       const recalls: number[] = [];
+      const ms: number[] = [];
       for (const [i, q] of sample.entries()) {
         if (!exact[i].size) continue;
-        recalls.push((await neighbours(q, plan)).filter((id) => exact[i].has(id)).length / exact[i].size);
+        const t0 = performance.now();
+        const found = await neighbours(q, plan);
+        ms.push(performance.now() - t0);
+        recalls.push(found.filter((id) => exact[i].has(id)).length / exact[i].size);
       }
-      return recalls;
+      return { recalls, medianMs: ms.sort((a, b) => a - b)[ms.length >> 1] ?? 0 };
     });
     const row: VectorCalibrationRow = {
       index_uuid: index.uuid,
@@ -75,6 +79,7 @@ export class VectorCalibrationService {
       nprobes: measured.nprobes,
       refine_factor: measured.refineFactor,
       recall: measured.recall,
+      median_ms: Math.round(measured.medianMs * 100) / 100,
       queries: sample.length,
       measured_at: new Date().toISOString(),
     };

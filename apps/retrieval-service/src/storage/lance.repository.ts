@@ -68,6 +68,8 @@ export interface VectorCalibrationRow {
   refine_factor: number;
   /** Recall@k against an exact scan that the sample measured with these settings. */
   recall: number;
+  /** Median time of the sample's searches with these settings (ms). */
+  median_ms: number;
   queries: number;
   measured_at: string;
 }
@@ -228,13 +230,18 @@ export class LanceRepository implements OnModuleInit {
       new Field('nprobes', new Int32(), false),
       new Field('refine_factor', new Int32(), false),
       new Field('recall', new Float64(), false),
+      new Field('median_ms', new Float64(), false),
       new Field('queries', new Int32(), false),
       new Field('measured_at', new Utf8(), false),
     ]);
-    this.calibrations = await this.db.createEmptyTable(`${this.config.tableName}_vector_plans`, calibrationSchema, {
-      mode: 'create',
-      existOk: true,
-    });
+    const calibrationTable = `${this.config.tableName}_vector_plans`;
+    this.calibrations = await this.db
+      .createEmptyTable(calibrationTable, calibrationSchema, { mode: 'create', existOk: true })
+      .catch((e: Error) => {
+        if (!/does not match existing table schema/i.test(e.message)) throw e;
+        // Measurements only, redone by the next maintenance pass: a table of another layout is replaced, not migrated.
+        return this.db.createEmptyTable(calibrationTable, calibrationSchema, { mode: 'overwrite' });
+      });
     await this.addSearchColumns();
     const meta = (await this.chunks.schema()).metadata;
     const builtWith = `${meta.get('embedder_id')}/${meta.get('embedder_dims')}`;
@@ -676,10 +683,7 @@ export class LanceRepository implements OnModuleInit {
    * Up to `n` stored chunks drawn at random (id, search text and collection as the scope), from
    * collections whose searches use the vector index (more than `minScopeRows` rows).
    */
-  async sampleChunks(
-    n: number,
-    minScopeRows: number,
-  ): Promise<Array<{ chunkId: string; text: string; scope: ChunkScope }>> {
+  async sampleChunks(n: number, minScopeRows: number): Promise<SampledChunk[]> {
     const total = await this.chunks.countRows();
     if (total === 0) return [];
     const offsets = [...new Set(Array.from({ length: 3 * n }, () => Math.floor(Math.random() * total)))];

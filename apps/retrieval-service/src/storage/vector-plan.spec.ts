@@ -33,31 +33,51 @@ describe('planVectorSearch', () => {
 });
 
 describe('calibrateVectorPlan', () => {
-  /** A fake index whose recall grows with the share of partitions probed, up to `ceiling`: 30 queries alike. */
-  const curve = (full: number, ceiling = 1) => {
-    const tried: number[] = [];
-    const recallOf = async (plan: { nprobes: number; refineFactor: number }) => {
-      tried.push(plan.nprobes);
-      return Array<number>(30).fill(Math.min(ceiling, plan.nprobes / full));
+  /**
+   * A fake index: recall grows with the share of partitions probed (30 queries alike), reaching 1
+   * at `full[refine]` probes; a search costs a millisecond per probe and two per refine factor.
+   */
+  const fake = (full: Record<number, number>, ceiling = 1) => {
+    const tried: string[] = [];
+    const measure = async (plan: { nprobes: number; refineFactor: number }) => {
+      tried.push(`${plan.nprobes}/${plan.refineFactor}`);
+      return {
+        recalls: Array<number>(30).fill(Math.min(ceiling, plan.nprobes / full[plan.refineFactor])),
+        medianMs: plan.nprobes + 2 * plan.refineFactor,
+      };
     };
-    return { tried, recallOf };
+    return { tried, measure };
   };
 
-  it('takes the fewest probes whose measured recall bound meets the target, to within 2% of the partitions', async () => {
-    const { tried, recallOf } = curve(160);
-    // Alike queries: the bound is the mean less 0.02 (two of the least standard error), 0.97 × 160 = 155.2 probes. The shares of 244 give 74, 110, 159; then halving
-    // 110-159 until the gap is at most 5 (2% of 244): 155 falls short, so 159 it is.
-    const plan = await calibrateVectorPlan(244, 0.95, recallOf);
-    expect(plan).toMatchObject({ nprobes: 159, refineFactor: 5 });
+  it('takes the fewest probes whose recall bound meets the target, to within 2% of the partitions', async () => {
+    const { tried, measure } = fake({ 2: 160, 5: 160 });
+    // Alike queries: the bound is the mean less 0.02 (two of the least standard error), 0.97 × 160 = 155.2 probes.
+    // The shares of 244 give 74, 110, 159; then halving 110-159 until the gap is at most 5 (2% of 244): 155 falls
+    // short, so 159. Refine 2 is as good here and cheaper.
+    const plan = await calibrateVectorPlan(244, 0.95, measure);
+    expect(plan).toMatchObject({ nprobes: 159, refineFactor: 2, medianMs: 163 });
     expect(plan.recall).toBeCloseTo(159 / 160, 9);
-    expect(tried).toEqual([10, 20, 30, 49, 74, 110, 159, 134, 146, 152, 155]);
+    expect(tried.filter((t) => t.endsWith('/2'))).toEqual(
+      [10, 20, 30, 49, 74, 110, 159, 134, 146, 152, 155].map((n) => `${n}/2`),
+    );
+  });
+
+  it('takes the faster of the refine factors that meet the target', async () => {
+    // Refine 2 needs 234 probes or more (about 238 ms a search), refine 5 only 39 (49 ms).
+    const plan = await calibrateVectorPlan(244, 0.95, fake({ 2: 240, 5: 40 }).measure);
+    expect(plan).toMatchObject({ refineFactor: 5, nprobes: 39, medianMs: 49 });
   });
 
   it('stops after the first share when few probes suffice, and refines more for a higher target', async () => {
-    const { tried, recallOf } = curve(1);
-    expect(await calibrateVectorPlan(244, 0.8, recallOf)).toEqual({ nprobes: 5, refineFactor: 2, recall: 1 });
-    expect(tried).toEqual([10, 5]);
-    expect((await calibrateVectorPlan(244, 0.99, curve(1).recallOf)).refineFactor).toBe(10);
+    const { tried, measure } = fake({ 2: 1 });
+    expect(await calibrateVectorPlan(244, 0.8, measure)).toEqual({
+      nprobes: 5,
+      refineFactor: 2,
+      recall: 1,
+      medianMs: 9,
+    });
+    expect(tried).toEqual(['10/2', '5/2']);
+    expect((await calibrateVectorPlan(244, 0.99, fake({ 5: 1, 10: 1 }).measure)).refineFactor).toBeGreaterThan(2);
   });
 
   it('holds the target against the mean less two standard errors: a few queries at half recall count', async () => {
@@ -67,17 +87,18 @@ describe('calibrateVectorPlan', () => {
     expect(recallBound(bimodal).lower).toBeLessThan(0.95);
     expect(recallBound(Array<number>(30).fill(0.97)).lower).toBeCloseTo(0.95, 6);
     const tried: number[] = [];
-    const recallOf = async (plan: { nprobes: number }) => (
+    const measure = async (plan: { nprobes: number }) => (
       tried.push(plan.nprobes),
-      plan.nprobes < 5 ? bimodal : Array<number>(30).fill(1)
+      { recalls: plan.nprobes < 5 ? bimodal : Array<number>(30).fill(1), medianMs: 1 }
     );
-    expect(await calibrateVectorPlan(24, 0.95, recallOf)).toEqual({ nprobes: 5, refineFactor: 5, recall: 1 });
-    expect(tried).toEqual([1, 2, 3, 5, 4]);
+    expect(await calibrateVectorPlan(24, 0.8, measure)).toMatchObject({ nprobes: 1 });
+    tried.length = 0;
+    expect(await calibrateVectorPlan(24, 0.95, measure)).toMatchObject({ nprobes: 5 });
+    expect(tried).toEqual([1, 2, 3, 5, 4, 1, 2, 3, 5, 4]); // refine 2, then refine 5
   });
 
-  it('probes every partition when no count meets the target', async () => {
-    const { recallOf } = curve(10, 0.9);
-    const plan = await calibrateVectorPlan(24, 0.95, recallOf);
+  it('probes every partition with the largest refine factor when no count meets the target', async () => {
+    const plan = await calibrateVectorPlan(24, 0.95, fake({ 2: 10, 5: 10 }, 0.9).measure);
     expect(plan).toMatchObject({ nprobes: 24, refineFactor: 5 });
     expect(plan.recall).toBeCloseTo(0.9, 9);
   });

@@ -10,7 +10,7 @@ export interface MeasuredPlan {
 export interface VectorPlanSettings {
   /** Share of the exact top k the index should return (0 < target <= 1). */
   recallTarget: number;
-  /** Explicit probes and refine factor; 0 = chosen from the recall target. */
+  /** Explicit probes and refine factor; 0 = chosen from the recall target (refine -1: none). */
   nprobes: number;
   refineFactor: number;
   /** A filter keeping at most this many rows is searched exactly: as fast as the index there, and never misses. */
@@ -71,42 +71,66 @@ export function recallBound(recalls: number[]): { mean: number; lower: number } 
   return { mean, lower: mean - 2 * Math.max(MIN_STANDARD_ERROR, Math.sqrt(variance / n)) };
 }
 
+/** Refine factors a calibration tries per target: a smaller one reads fewer full vectors but may need more probes. */
+const CALIBRATION_REFINES: Array<{ target: number; refines: number[] }> = [
+  { target: 0.8, refines: [2] },
+  { target: 0.9, refines: [2, 4] },
+  { target: 0.95, refines: [2, 5] },
+  { target: 0.99, refines: [5, 10] },
+  { target: 1, refines: [10] },
+];
+
+/** What a sample measured for one plan: each query's recall, and the median time a search took. */
+export interface PlanSample {
+  recalls: number[];
+  medianMs: number;
+}
+
 /**
- * The fewest probes (with the target's refine factor) that meet the target (`recallBound`), to
+ * For each refine factor the target allows, the fewest probes that meet it (`recallBound`), to
  * within 2% of the partitions: the shares above find the first count that does, then halving the
- * gap to the count before it; every partition when none does. `recallOf` measures a plan on a
- * sample of queries, one recall per query.
+ * gap to the count before it. Of those plans the fastest as measured; every partition with the
+ * largest refine factor when none meets it. `measure` runs a plan on a sample of queries.
  */
 export async function calibrateVectorPlan(
   partitions: number,
   target: number,
-  recallOf: (plan: { kind: 'ann'; nprobes: number; refineFactor: number }) => Promise<number[]>,
-): Promise<MeasuredPlan & { recall: number }> {
-  const refineFactor = ladderStep(target).refine;
+  measure: (plan: { kind: 'ann'; nprobes: number; refineFactor: number }) => Promise<PlanSample>,
+): Promise<MeasuredPlan & { recall: number; medianMs: number }> {
+  const refines = (
+    CALIBRATION_REFINES.find((c) => target <= c.target) ?? CALIBRATION_REFINES[CALIBRATION_REFINES.length - 1]
+  ).refines;
   // A target of 1 can only be met exactly: every query finds all its neighbours.
   const meets = (r: { mean: number; lower: number }) => (target >= 1 ? r.mean >= 1 : r.lower >= target);
-  const measure = async (nprobes: number) => recallBound(await recallOf({ kind: 'ann', nprobes, refineFactor }));
   const counts = [
     ...new Set(CALIBRATION_SHARES.map((s) => Math.min(partitions, Math.max(1, Math.ceil(s * partitions))))),
   ];
-  let below = 0;
-  let recall = 0;
-  for (const nprobes of counts) {
-    const r = await measure(nprobes);
-    recall = r.mean;
-    if (!meets(r)) {
-      below = nprobes;
-      continue;
+  const step = Math.max(1, Math.ceil(0.02 * partitions));
+  let fallback = { nprobes: partitions, refineFactor: refines[refines.length - 1], recall: 0, medianMs: Infinity };
+  const met: Array<typeof fallback> = [];
+  for (const refineFactor of refines) {
+    const run = async (nprobes: number) => {
+      const m = await measure({ kind: 'ann', nprobes, refineFactor });
+      const bound = recallBound(m.recalls);
+      return { plan: { nprobes, refineFactor, recall: bound.mean, medianMs: m.medianMs }, ok: meets(bound) };
+    };
+    let below = 0;
+    for (const nprobes of counts) {
+      const r = await run(nprobes);
+      if (refineFactor === fallback.refineFactor) fallback = r.plan;
+      if (!r.ok) {
+        below = nprobes;
+        continue;
+      }
+      let found = r.plan;
+      while (found.nprobes - below > step) {
+        const m = await run(Math.floor((below + found.nprobes) / 2));
+        if (m.ok) found = m.plan;
+        else below = m.plan.nprobes;
+      }
+      met.push(found);
+      break;
     }
-    let found = { nprobes, refineFactor, recall };
-    const step = Math.max(1, Math.ceil(0.02 * partitions));
-    while (found.nprobes - below > step) {
-      const mid = Math.floor((below + found.nprobes) / 2);
-      const m = await measure(mid);
-      if (meets(m)) found = { nprobes: mid, refineFactor, recall: m.mean };
-      else below = mid;
-    }
-    return found;
   }
-  return { nprobes: partitions, refineFactor, recall };
+  return met.sort((a, b) => a.medianMs - b.medianMs)[0] ?? fallback;
 }
