@@ -77,7 +77,8 @@ const schema = z
     VECTOR_INDEX_MIN_ROWS: env.int(50_000, 256),
     VECTOR_RECALL_TARGET: z.coerce.number().gt(0).max(1).default(0.95),
     VECTOR_NPROBES: env.int(0, 0, 10_000),
-    VECTOR_REFINE_FACTOR: env.int(0, 0, 100),
+    // -1: no refine step (the setting before recall targets, kept for comparisons).
+    VECTOR_REFINE_FACTOR: env.int(0, -1, 100),
     VECTOR_EXACT_MAX_ROWS: env.int(2_000, 0),
     WRITE_LOCK_TTL_MS: env.int(10_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
