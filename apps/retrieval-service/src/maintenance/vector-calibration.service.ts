@@ -34,8 +34,9 @@ export class VectorCalibrationService {
   ) {}
 
   /**
-   * Measures the vector index when it has no fresh measurement for the configured target and the
-   * probes are not set explicitly. Returns the stored measurement, or null when none was needed
+   * Measures the vector index (as of the repository's last index refresh: `ensureVectorIndex`
+   * refreshes) when it has no fresh measurement for the configured target and the probes are not
+   * set explicitly. Returns the stored measurement, or null when none was needed
    * or there were too few collections large enough to use the index. `queriesFor` makes the query
    * vectors for the sampled chunks (tooling whose vectors are not the embedder's passes its own).
    */
@@ -45,9 +46,8 @@ export class VectorCalibrationService {
   ): Promise<VectorCalibrationRow | null> {
     const { recallTarget, nprobes, exactMaxRows } = this.config.vectorPlan;
     if (nprobes) return null;
-    await this.repo.refreshIndexState();
     const index = this.repo.vectorIndexInfo();
-    if (!index || (await this.repo.findVectorCalibration())) return null;
+    if (!index || index.measured) return null;
     const chunks = await this.repo.sampleChunks(QUERIES, exactMaxRows);
     const vectors = await queriesFor(chunks);
     const sample = chunks.map((c, i) => ({ ...c, vector: vectors[i] })).filter((q) => q.vector.some((x) => x !== 0));

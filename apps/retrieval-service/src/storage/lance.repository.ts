@@ -634,7 +634,7 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /** Reads which indices exist, and the vector index's latest fresh measurement for the configured target. */
-  async refreshIndexState(): Promise<void> {
+  private async refreshIndexState(): Promise<void> {
     const indices = await this.chunks.listIndices();
     this.ftsReady = indices.some((i) => i.columns.includes(FTS_COLUMN));
     const vector = indices.find((i) => i.columns.includes('vector'));
@@ -646,16 +646,26 @@ export class LanceRepository implements OnModuleInit {
     this.measuredPlan = measured ? { nprobes: measured.nprobes, refineFactor: measured.refine_factor } : null;
   }
 
-  /** The vector index (id, rows covered, partitions), null before there is one. */
-  vectorIndexInfo(): { uuid: string; indexedRows: number; partitions: number } | null {
-    return this.vectorIndexState && { ...this.vectorIndexState, partitions: this.partitions };
+  /**
+   * The vector index as of the last index refresh (id, rows covered, partitions, and its fresh
+   * measurement if any), null before there is one.
+   */
+  vectorIndexInfo(): {
+    uuid: string;
+    indexedRows: number;
+    partitions: number;
+    measured: MeasuredPlan | null;
+  } | null {
+    return (
+      this.vectorIndexState && { ...this.vectorIndexState, partitions: this.partitions, measured: this.measuredPlan }
+    );
   }
 
   /**
    * The newest measurement of the current vector index for the configured recall target, if it
    * still covers about as many rows (optimize folds new rows into the index and splits partitions).
    */
-  async findVectorCalibration(): Promise<VectorCalibrationRow | null> {
+  private async findVectorCalibration(): Promise<VectorCalibrationRow | null> {
     const state = this.vectorIndexState;
     if (!state) return null;
     const rows = (await this.calibrations

@@ -18,20 +18,21 @@ export interface VectorPlanSettings {
 }
 
 /**
- * Probes (as a share of the partitions, and at least a count) and refine factor per recall target
- * until the index has been measured,
- * from vector-recall.tool's sweeps over IVF-RaBitQ indices (README): 4-bit codes rank the close
- * candidates loosely, so re-reading `refineFactor × k` full vectors restores the order, and the
- * probes bound what can be found at all. The 0.95 step met its target at 100k rows (word salad and
- * clustered vectors) and at 1M on clustered vectors; on 1M rows of word salad it returns 51-60%:
- * how many probes a target takes depends on the vectors, hence the measurement.
+ * Per recall target: probes (as a share of the partitions, and at least a count) and refine factor
+ * until the index has been measured, from vector-recall.tool's sweeps over IVF-RaBitQ indices
+ * (README): 4-bit codes rank the close candidates loosely, so re-reading `refineFactor × k` full
+ * vectors restores the order, and the probes bound what can be found at all. The 0.95 step met its
+ * target at 100k rows (word salad and clustered vectors) and at 1M on clustered vectors; on 1M rows
+ * of word salad it returns 51-60%: how many probes a target takes depends on the vectors, hence the
+ * measurement. `refines` are the factors a measurement tries: a smaller one reads fewer full vectors
+ * but may need more probes.
  */
-const LADDER: Array<{ target: number; share: number; min: number; refine: number }> = [
-  { target: 0.8, share: 0.1, min: 10, refine: 2 },
-  { target: 0.9, share: 0.15, min: 16, refine: 4 },
-  { target: 0.95, share: 0.2, min: 20, refine: 5 },
-  { target: 0.99, share: 0.35, min: 32, refine: 10 },
-  { target: 1, share: 1, min: 1, refine: 10 },
+const LADDER: Array<{ target: number; share: number; min: number; refine: number; refines: number[] }> = [
+  { target: 0.8, share: 0.1, min: 10, refine: 2, refines: [2] },
+  { target: 0.9, share: 0.15, min: 16, refine: 4, refines: [2, 4] },
+  { target: 0.95, share: 0.2, min: 20, refine: 5, refines: [2, 5] },
+  { target: 0.99, share: 0.35, min: 32, refine: 10, refines: [5, 10] },
+  { target: 1, share: 1, min: 1, refine: 10, refines: [10] },
 ];
 
 /** The plan for one search: `filteredRows` is how many rows its filter keeps (null: unknown). */
@@ -56,9 +57,9 @@ const ladderStep = (target: number) => LADDER.find((l) => target <= l.target) ??
 const CALIBRATION_SHARES = [0.04, 0.08, 0.12, 0.2, 0.3, 0.45, 0.65, 1];
 /**
  * A plan meets the target when its sample's mean recall minus two standard errors does. The
- * error counts at least 0.01 (so the mean beats the target by 0.02 or more): the sample is 30
- * queries, and on clustered vectors one query's recall is all or half (its topic in one partition
- * or split over two), so a sample of 30 read 0.99 where 40 other queries got 0.91.
+ * error counts at least 0.01 (so the mean beats the target by 0.02 or more): on clustered vectors
+ * one query's recall is all or half (its topic in one partition or split over two), and with a
+ * fixed margin of 0.02 a sample of 30 read 0.99 where 40 other queries got 0.91.
  */
 export const MIN_STANDARD_ERROR = 0.01;
 
@@ -70,15 +71,6 @@ export function recallBound(recalls: number[]): { mean: number; lower: number } 
   const variance = n > 1 ? recalls.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1) : 0;
   return { mean, lower: mean - 2 * Math.max(MIN_STANDARD_ERROR, Math.sqrt(variance / n)) };
 }
-
-/** Refine factors a calibration tries per target: a smaller one reads fewer full vectors but may need more probes. */
-const CALIBRATION_REFINES: Array<{ target: number; refines: number[] }> = [
-  { target: 0.8, refines: [2] },
-  { target: 0.9, refines: [2, 4] },
-  { target: 0.95, refines: [2, 5] },
-  { target: 0.99, refines: [5, 10] },
-  { target: 1, refines: [10] },
-];
 
 /** What a sample measured for one plan: each query's recall, and the median time a search took. */
 export interface PlanSample {
@@ -97,9 +89,7 @@ export async function calibrateVectorPlan(
   target: number,
   measure: (plan: { kind: 'ann'; nprobes: number; refineFactor: number }) => Promise<PlanSample>,
 ): Promise<MeasuredPlan & { recall: number; medianMs: number }> {
-  const refines = (
-    CALIBRATION_REFINES.find((c) => target <= c.target) ?? CALIBRATION_REFINES[CALIBRATION_REFINES.length - 1]
-  ).refines;
+  const refines = ladderStep(target).refines;
   // A target of 1 can only be met exactly: every query finds all its neighbours.
   const meets = (r: { mean: number; lower: number }) => (target >= 1 ? r.mean >= 1 : r.lower >= target);
   const counts = [
