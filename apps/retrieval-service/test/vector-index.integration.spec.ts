@@ -135,8 +135,23 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     const repo = await open();
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq' });
     expect(await recall(repo, { kind: 'ann', nprobes: 2, refineFactor: 5 })).toBeGreaterThan(0.5);
+    const old = repo.vectorIndexInfo()!;
+    await repo.saveVectorCalibration({
+      index_uuid: old.uuid,
+      indexed_rows: old.indexedRows,
+      recall_target: config.vectorPlan.recallTarget,
+      nprobes: 1,
+      refine_factor: 3,
+      recall: 0.96,
+      median_ms: 1,
+      queries: 40,
+      measured_at: new Date().toISOString(),
+    });
+    expect(repo.vectorIndexInfo()!.measured).toEqual({ nprobes: 1, refineFactor: 3 });
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
+    // The old index's measurement does not carry over to the new one's partitions.
+    expect(repo.vectorIndexInfo()!.measured).toBeNull();
     expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -171,28 +186,27 @@ describe('vector index calibration (real LanceDB in a temp dir)', () => {
   it('measures the probes the target needs, stores them for every replica, and then returns the exact top k', async () => {
     const repo = new LanceRepository(config, embedder);
     await repo.onModuleInit();
-    await repo.appendRows(
-      Array.from({ length: 24_000 }, (_, i) => ({
-        chunk_id: `${i % 2 ? 'b' : 'a'}-${i}`,
-        document_id: `doc-${Math.floor(i / 100)}`,
-        collection_name: i % 2 ? 'b' : 'a',
-        filename: `f${Math.floor(i / 100)}.pdf`,
-        page_number: 1,
-        page_end: 1,
-        data_type: 'text' as const,
-        chunk_index: i % 100,
-        text: `chunk ${i}`,
-        heading_path: '[]',
-        search_text: `chunk ${i}`,
-        source: 'text' as const,
-        ocr_confidence: null,
-        regions: '[]',
-        content_hash: 'f'.repeat(64),
-        created_at: new Date(0).toISOString(),
-        vector: topics.near(Math.floor(i / 100)),
-      })),
-      [],
-    );
+    const rows = Array.from({ length: 24_000 }, (_, i) => ({
+      chunk_id: `${i % 2 ? 'b' : 'a'}-${i}`,
+      document_id: `doc-${Math.floor(i / 100)}`,
+      collection_name: i % 2 ? 'b' : 'a',
+      filename: `f${Math.floor(i / 100)}.pdf`,
+      page_number: 1,
+      page_end: 1,
+      data_type: 'text' as const,
+      chunk_index: i % 100,
+      text: `chunk ${i}`,
+      heading_path: '[]',
+      search_text: `chunk ${i}`,
+      source: 'text' as const,
+      ocr_confidence: null,
+      regions: '[]',
+      content_hash: 'f'.repeat(64),
+      created_at: new Date(0).toISOString(),
+      vector: topics.near(Math.floor(i / 100)),
+    }));
+    // Written in four parts: compaction later merges them, which gives the index a new id.
+    for (let i = 0; i < rows.length; i += 6000) await repo.appendRows(rows.slice(i, i + 6000), []);
     await repo.ensureScalarIndices();
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     const partitions = repo.vectorIndexInfo()!.partitions;
@@ -210,6 +224,11 @@ describe('vector index calibration (real LanceDB in a temp dir)', () => {
     expect(measured!.recall).toBeGreaterThanOrEqual(0.97);
     expect(measured!.nprobes).toBeLessThan(partitions);
     expect(await calibration.calibrateIfNeeded()).toBeNull(); // still fresh: nothing is measured
+    const uuid = repo.vectorIndexInfo()!.uuid;
+    await repo.optimize();
+    await repo.ensureVectorIndex(1000); // maintenance's order: compaction, then the index state is read again
+    expect(repo.vectorIndexInfo()!.uuid).not.toBe(uuid);
+    expect(await calibration.calibrateIfNeeded()).toBeNull(); // the same partitions: the measurement still holds
 
     // Another replica plans with the stored measurement.
     const replica = new LanceRepository(config, embedder);

@@ -44,12 +44,7 @@ export function versionsFilter(key: DocumentKey): string {
   return `collection_name = ${sqlString(key.collectionId)} AND (filename = ${sqlString(key.filename)} OR document_id = ${sqlString(key.documentId)})`;
 }
 
-/** Vector index measurements for one index and recall target. */
-export function calibrationFilter(indexUuid: string, recallTarget: number): string {
-  return `index_uuid = ${sqlString(indexUuid)} AND recall_target = ${Number(recallTarget)}`;
-}
-
-/** Vector index measurements of indices other than these. */
-export function otherIndicesFilter(indexUuids: string[]): string {
-  return indexUuids.length ? `index_uuid NOT IN (${indexUuids.map(sqlString).join(', ')})` : 'true';
+/** Vector index measurements for one recall target. */
+export function calibrationFilter(recallTarget: number): string {
+  return `recall_target = ${Number(recallTarget)}`;
 }

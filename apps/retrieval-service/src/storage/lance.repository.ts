@@ -13,7 +13,6 @@ import {
   DocumentKey,
   documentFilter,
   DocumentSelector,
-  otherIndicesFilter,
   versionsFilter,
 } from './filter';
 import { MeasuredPlan, planVectorSearch, VectorPlan } from './vector-plan';
@@ -58,7 +57,11 @@ export interface CollectionRow {
   created_at: string;
 }
 
-/** What a calibration measured on one vector index (`VectorCalibrationService`). */
+/**
+ * What a calibration measured on the vector index (`VectorCalibrationService`). `index_uuid` is
+ * the index's id at the time, for the record only: compaction gives the index a new id without
+ * changing its partitions, so measurements are kept until the index is built anew.
+ */
 export interface VectorCalibrationRow {
   index_uuid: string;
   /** Rows the index covered when measured: a measurement is used while it covers 0.8-1.25× as many. */
@@ -537,6 +540,8 @@ export class LanceRepository implements OnModuleInit {
       }),
       replace: true,
     });
+    // Measurements of the index this one replaces do not hold for its partitions.
+    await this.calibrations.delete('true');
     await this.refreshIndexState();
     return true;
   }
@@ -662,7 +667,7 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /**
-   * The newest measurement of the current vector index for the configured recall target, if it
+   * The newest measurement of the vector index for the configured recall target, if the index
    * still covers about as many rows (optimize folds new rows into the index and splits partitions).
    */
   private async findVectorCalibration(): Promise<VectorCalibrationRow | null> {
@@ -670,7 +675,7 @@ export class LanceRepository implements OnModuleInit {
     if (!state) return null;
     const rows = (await this.calibrations
       .query()
-      .where(calibrationFilter(state.uuid, this.config.vectorPlan.recallTarget))
+      .where(calibrationFilter(this.config.vectorPlan.recallTarget))
       .limit(1000)
       .toArray()) as VectorCalibrationRow[];
     const fresh = rows
@@ -680,12 +685,9 @@ export class LanceRepository implements OnModuleInit {
     return fresh[0] ?? null;
   }
 
-  /** Stores a measurement (measurements of indices that no longer exist are removed) and uses it. */
+  /** Stores a measurement and uses it. */
   async saveVectorCalibration(row: VectorCalibrationRow): Promise<void> {
     await this.calibrations.add([row as unknown as Record<string, unknown>]);
-    await this.calibrations.delete(
-      otherIndicesFilter((await this.chunks.listIndices()).map((i) => i.indexUuid ?? i.name)),
-    );
     await this.refreshIndexState();
   }
 
