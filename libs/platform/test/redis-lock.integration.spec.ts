@@ -40,6 +40,23 @@ describe('RedisLock with a renewed lease (real Redis)', () => {
     expect(await b.tryAcquire()).not.toBeNull();
   });
 
+  it('runs work only when no one holds the lock, keeping it exclusive past the lease', async () => {
+    const key = `${uniquePrefix('lock')}:w`;
+    const a = new RedisLock(redis, key, 200);
+    const b = new RedisLock(redis, key, 200);
+    const ranB: string[] = [];
+    const long = a.tryWithLock(async () => {
+      for (let i = 0; i < 6; i++) {
+        await sleep(100);
+        await b.tryWithLock(async () => void ranB.push(`at ${i}`));
+      }
+      return 'done';
+    });
+    expect(await long).toBe('done');
+    expect(ranB).toEqual([]);
+    expect(await b.tryWithLock(async () => 'b ran')).toBe('b ran');
+  });
+
   it('fences a holder whose lease was lost: assertHeld throws SERVICE_UNAVAILABLE before the next write', async () => {
     const key = `${uniquePrefix('lock')}:w`;
     const a = new RedisLock(redis, key, 150);

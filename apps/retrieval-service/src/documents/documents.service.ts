@@ -98,15 +98,12 @@ export class DocumentsService {
     return out;
   }
 
-  /** Runs `fn` only if no other replica is doing maintenance right now. */
+  /**
+   * Runs `fn` only if no other replica is doing maintenance right now. The lease is renewed while
+   * it runs: an index build or a calibration at 1M rows outlasts it.
+   */
   async ifMaintenanceFree(fn: () => Promise<void>): Promise<void> {
-    const token = await this.maintenanceLock.tryAcquire();
-    if (!token) return;
-    try {
-      await fn();
-    } finally {
-      await this.maintenanceLock.release(token);
-    }
+    await this.maintenanceLock.tryWithLock(fn);
   }
 
   async replace(

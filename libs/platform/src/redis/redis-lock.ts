@@ -53,6 +53,12 @@ export class RedisLock {
     }
   }
 
+  /** Runs `fn` holding the lock if no one holds it now (undefined otherwise); the lease is renewed until `fn` ends. */
+  async tryWithLock<T>(fn: (lease: Lease) => Promise<T>): Promise<T | undefined> {
+    const token = await this.tryAcquire();
+    return token ? this.hold(token, fn) : undefined;
+  }
+
   private async hold<T>(token: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
     let lost = false;
     const renewal = setInterval(
