@@ -99,11 +99,15 @@ export class DocumentsService {
   }
 
   /**
-   * Runs `fn` only if no other replica is doing maintenance right now. The lease is renewed while
-   * it runs: an index build or a calibration at 1M rows outlasts it.
+   * Runs `fn` only if no other replica is doing maintenance right now; false when it did not run.
+   * The lease is renewed while it runs: an index build or a calibration at 1M rows outlasts it.
    */
-  async ifMaintenanceFree(fn: () => Promise<void>): Promise<void> {
-    await this.maintenanceLock.tryWithLock(fn);
+  async ifMaintenanceFree(fn: () => Promise<void>): Promise<boolean> {
+    const ran = await this.maintenanceLock.tryWithLock(async () => {
+      await fn();
+      return true;
+    });
+    return ran ?? false;
   }
 
   async replace(

@@ -3,20 +3,29 @@ import { MaintenanceService } from './maintenance.service';
 describe('MaintenanceService index refresh after writes', () => {
   let onWrite: () => void;
   let optimized: number[];
+  let refreshed: number;
+  let busyElsewhere: boolean;
   let service: MaintenanceService;
 
   beforeEach(() => {
     jest.useFakeTimers();
     optimized = [];
+    refreshed = 0;
+    busyElsewhere = false;
     const documents = {
       onWrite: (l: () => void) => (onWrite = l),
-      ifMaintenanceFree: (fn: () => Promise<void>) => fn(),
+      ifMaintenanceFree: async (fn: () => Promise<void>) => {
+        if (busyElsewhere) return false;
+        await fn();
+        return true;
+      },
       withWriteLock: (fn: () => Promise<void>) => fn(),
     };
     const repo = {
       optimize: async () => void optimized.push(Date.now()),
       ensureScalarIndices: async () => false,
       ensureVectorIndex: async () => false,
+      refreshIndexState: async () => void refreshed++,
     };
     const config = { indexRefreshDelayMs: 1000, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined };
@@ -55,5 +64,16 @@ describe('MaintenanceService index refresh after writes', () => {
     }
     expect(optimized.length).toBeGreaterThanOrEqual(1);
     expect(optimized[0] - start).toBeLessThanOrEqual(10_000);
+  });
+
+  it('reads the index state another replica left when that replica holds the maintenance lock', async () => {
+    busyElsewhere = true;
+    expect(await service.tick()).toBe(true);
+    expect(optimized).toEqual([]);
+    expect(refreshed).toBe(1);
+    busyElsewhere = false;
+    await service.tick();
+    expect(optimized.length).toBe(1);
+    expect(refreshed).toBe(1); // its own maintenance reads the state as part of its work
   });
 });

@@ -639,7 +639,7 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /** Reads which indices exist, and the vector index's latest fresh measurement for the configured target. */
-  private async refreshIndexState(): Promise<void> {
+  async refreshIndexState(): Promise<void> {
     const indices = await this.chunks.listIndices();
     this.ftsReady = indices.some((i) => i.columns.includes(FTS_COLUMN));
     const vector = indices.find((i) => i.columns.includes('vector'));
