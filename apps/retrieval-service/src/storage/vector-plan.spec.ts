@@ -58,7 +58,8 @@ describe('calibrateVectorPlan', () => {
     expect(plan).toMatchObject({ nprobes: 159, refineFactor: 2, medianMs: 163 });
     expect(plan.recall).toBeCloseTo(159 / 160, 9);
     expect(tried.filter((t) => t.endsWith('/2'))).toEqual(
-      [10, 20, 30, 49, 74, 110, 159, 134, 146, 152, 155].map((n) => `${n}/2`),
+      // …then the two plans that met the target once more each way.
+      [10, 20, 30, 49, 74, 110, 159, 134, 146, 152, 155, 159, 159].map((n) => `${n}/2`),
     );
   });
 
@@ -66,6 +67,20 @@ describe('calibrateVectorPlan', () => {
     // Refine 2 needs 234 probes or more (about 238 ms a search), refine 5 only 39 (49 ms).
     const plan = await calibrateVectorPlan(244, 0.95, fake({ 2: 240, 5: 40 }).measure);
     expect(plan).toMatchObject({ refineFactor: 5, nprobes: 39, medianMs: 49 });
+  });
+
+  it('times the plans that meet the target again side by side before taking the faster', async () => {
+    // Refine 2 meets the target at 10 probes (14 ms a search), refine 5 at 8 (18 ms); refine 2 is tried first, and
+    // the searches of the first 4 measurements run on a cold index, 30 ms slower.
+    const { tried, measure } = fake({ 2: 10, 5: 8 });
+    let calls = 0;
+    const coldStart = async (plan: { kind: 'ann'; nprobes: number; refineFactor: number }) => {
+      const m = await measure(plan);
+      return { ...m, medianMs: m.medianMs + (calls++ < 4 ? 30 : 0) };
+    };
+    const plan = await calibrateVectorPlan(100, 0.95, coldStart);
+    expect(plan).toMatchObject({ nprobes: 10, refineFactor: 2, medianMs: 14 });
+    expect(tried.slice(-4)).toEqual(['10/2', '8/5', '8/5', '10/2']);
   });
 
   it('stops after the first share when few probes suffice, and refines more for a higher target', async () => {
@@ -94,7 +109,7 @@ describe('calibrateVectorPlan', () => {
     expect(await calibrateVectorPlan(24, 0.8, measure)).toMatchObject({ nprobes: 1 });
     tried.length = 0;
     expect(await calibrateVectorPlan(24, 0.95, measure)).toMatchObject({ nprobes: 5 });
-    expect(tried).toEqual([1, 2, 3, 5, 4, 1, 2, 3, 5, 4]); // refine 2, then refine 5
+    expect(tried).toEqual([1, 2, 3, 5, 4, 1, 2, 3, 5, 4, 5, 5, 5, 5]); // refine 2, refine 5, then both again
   });
 
   it('probes every partition with the largest refine factor when no count meets the target', async () => {
