@@ -177,7 +177,7 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
       floor: is100k
         ? { op: '<=', value: 15, source: 'issue 4' }
         : is1m
-          ? { op: '<=', value: 50, source: 'issue 4' }
+          ? { op: '<=', value: 25, source: 'issue 21' }
           : undefined,
     });
     figure(ctx, { section, name: 'hybrid search through the bus: p95', value: b.p95, unit: 'ms' });
