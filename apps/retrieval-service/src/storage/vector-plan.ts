@@ -123,9 +123,9 @@ export async function calibrateVectorPlan(
     }
   }
   if (met.length > 1) {
-    // The plans were timed as the search warmed (the first tried ran on a cold index) and a few
-    // milliseconds apart, so the first timings picked either at random: time them again, in both
-    // orders, and keep each plan's faster pass.
+    // Each plan was first timed at a different point of the warm-up (the first tried on a cold
+    // index), and they are a few milliseconds apart, so those timings could favour either: time them
+    // again, in both orders, and keep each plan's faster pass.
     const passes = met.map(() => [] as number[]);
     const order = [...met.keys()];
     for (const i of [...order, ...[...order].reverse()]) {
