@@ -459,6 +459,36 @@ describe('layoutPage reading order', () => {
     expect(out.map((e) => e.text).join(' ')).toContain(right);
   });
 
+  it('parts two columns across a narrow gutter when a justified line comes one run per word', () => {
+    // BMC p.4 as poppler gives it: each word its own run, the first word's box taller (a curly quote).
+    const words = (text: string, x0: number, y: number, sizes: number[] = []) => {
+      let x = x0;
+      return text.split(' ').map((str, i) => {
+        const r = { ...run(str, x, y, sizes[i] ?? 8.9), width: str.length * 4.45 };
+        x += r.width + 5;
+        return r;
+      });
+    };
+    const left = [
+      'summarized in Table 2 and grouped under thematic',
+      '‘weaknesses or challenges of quality improvement’',
+    ];
+    const right = [
+      'for patients and visitors to find their way round',
+      'partment without significant difficulty. For those',
+    ];
+    const runs = [0, 1].flatMap((i) => {
+      const l = words(left[i], 56.7, 493 - 12 * i, i === 1 ? [12.1] : []);
+      const end = l[l.length - 1].x + l[l.length - 1].width;
+      return [...l, ...words(right[i], end + 14.2, 493 - 12 * i)];
+    });
+    const text = layoutPage(runs, 1)
+      .map((e) => e.text)
+      .join('\n');
+    expect(text).toContain(left.join(' '));
+    expect(text).toContain(right.join(' '));
+  });
+
   it('reads a field dictionary group of two rows as a table', () => {
     // Rows 7 pt apart in 5.5 pt type, the first description wrapped onto a second line.
     const rows = [

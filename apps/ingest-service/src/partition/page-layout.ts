@@ -846,9 +846,11 @@ function toSegments(runs: TextRun[]): Segment[] {
       continue;
     }
     // Wider than ~1.5 em of white space separates cells or columns; a smaller gap is a word space,
-    // unless it parts two long runs of text: lines of two columns with a narrow gutter (~1.4 em).
+    // unless it parts two long stretches of text: lines of two columns with a narrow gutter (~1.4 em).
+    // The text after the gap is all of it up to the next wide gap: a justified line can come one run per word.
     const em = Math.max(r.size, last?.size ?? 0);
-    const gutter = gap >= em && (last?.text.length ?? 0) >= 25 && r.str.trim().length >= 25;
+    const gutter =
+      last !== undefined && gap >= em && last.text.length >= 25 && textUpToGap(runs, i, 1.5 * em).length >= 25;
     // A list marker set apart from its text (a hanging indent: "2.   Franco L, et al") belongs to it.
     const marker = last?.pieces.length === 1 && LIST_MARKER.test(last.text) && gap < 3 * em && /^\s*\p{L}/u.test(r.str);
     if (last && ((gap < 1.5 * em && !gutter) || marker)) {
@@ -868,6 +870,14 @@ function toSegments(runs: TextRun[]): Segment[] {
   }
   for (const s of segs) s.text = s.text.replace(/\s+/g, ' ').trim();
   return segs.filter((s) => s.text.length > 0);
+}
+
+/** The text of `runs` from the `from`th on, up to the first gap of `maxGap` or more. */
+function textUpToGap(runs: TextRun[], from: number, maxGap: number): string {
+  let text = runs[from].str.trim();
+  for (let i = from + 1; i < runs.length && runs[i].x - (runs[i - 1].x + runs[i - 1].width) < maxGap; i++)
+    text += ` ${runs[i].str.trim()}`;
+  return text;
 }
 
 /** How many letters and digits a text holds. */
