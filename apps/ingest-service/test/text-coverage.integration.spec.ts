@@ -80,6 +80,33 @@ describe.each(['poppler', 'pdfjs'] as const)(
       ]);
     });
 
+    it('reads prose beside a sidebar set on a tint as prose, not as one table of the page', async () => {
+      // Page 4: intervals and services ruled between rows on the left, a tinted sidebar of prose on the right.
+      const path = join(DATASETS, 'real-docs/cdc_clinicians_quick_guide_oral_hiv_prep.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'guide.pdf' },
+        () => undefined,
+      );
+      const page4 = r.elements.filter((e) => e.page === 4);
+      expect(page4.filter((e) => e.kind === 'table').map((e) => e.text.slice(0, 80))).toEqual([]);
+      const text = page4.map((e) => e.text).join('\n');
+      expect(text).toContain('Repeat HIV antigen/antibody and HIV-1 RNA tests and assess for signs or symptoms');
+      expect(text).toContain('How Can My Patients Get Help Paying for Oral PrEP?');
+    });
+
+    it('keeps the columns of a justified page apart where a line comes one word at a time', async () => {
+      const path = join(DATASETS, 'real-docs/bmc_hsr_2014_quality_improvement_barriers_resource_limited.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'bmc.pdf' },
+        () => undefined,
+      );
+      const text = r.elements.map((e) => e.text).join('\n');
+      expect(text).toContain('find their way round the department without significant difficulty');
+      expect(text).toContain(
+        'the Medical Department’, ‘weaknesses or challenges of quality improvement’ and ‘suggestions',
+      );
+    });
+
     it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
       try {

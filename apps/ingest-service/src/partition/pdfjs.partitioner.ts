@@ -331,9 +331,15 @@ const PAINT = new Set([
   pdfjs.OPS.closeEOFillStroke,
 ]);
 
+const FILL_ONLY = new Set([pdfjs.OPS.fill, pdfjs.OPS.eoFill]);
+/** Points: a rectangle filled this wide and tall is a tint, not a cell (two inches; cells are smaller). */
+const BACKGROUND = 144;
+
 /**
  * Straight horizontal and vertical strokes the page paints (table rulings, cell borders and the
- * edges of filled cells), in PDF user space like the text runs. Curves and clipping paths are left out.
+ * edges of filled cells), in PDF user space like the text runs. Curves and clipping paths are left out,
+ * and so are the edges of a large rectangle filled without a stroke: a tint behind a sidebar, a slide's
+ * panel or the whole page, whose edges made one ruled grid of the page with the rules around them.
  */
 async function rulesOf(page: PdfPage): Promise<Rule[]> {
   const ops = await page.getOperatorList();
@@ -343,6 +349,8 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
   let ctm: Affine = [1, 0, 0, 1, 0, 0];
   const at = (x: number, y: number) => applyAffine(ctm, x, y);
   let path: Rule[] = [];
+  // Segments of the path that are the edges of a rectangle at least BACKGROUND wide and tall.
+  let background = new Set<Rule>();
   const segment = (a: [number, number], b: [number, number]) =>
     path.push({
       x0: Math.min(a[0], b[0]),
@@ -373,10 +381,13 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
           const b = at(x + w, y);
           const c = at(x + w, y + h);
           const d = at(x, y + h);
+          const from = path.length;
           segment(a, b);
           segment(b, c);
           segment(c, d);
           segment(d, a);
+          if (Math.abs(c[0] - a[0]) >= BACKGROUND && Math.abs(c[1] - a[1]) >= BACKGROUND)
+            for (const r of path.slice(from)) background.add(r);
           cur = start = a;
         } else if (op === O.moveTo) {
           cur = start = at(coords[k], coords[k + 1]);
@@ -398,10 +409,12 @@ async function rulesOf(page: PdfPage): Promise<Rule[]> {
         }
       }
     } else if (PAINT.has(fn)) {
-      rules.push(...path);
+      rules.push(...(FILL_ONLY.has(fn) ? path.filter((r) => !background.has(r)) : path));
       path = [];
+      background = new Set();
     } else if (fn === O.endPath) {
       path = [];
+      background = new Set();
     }
   }
   return rules;
