@@ -1,4 +1,4 @@
-import { textCoverage } from '@rag/ai';
+import { readingOrder, textCoverage } from '@rag/ai';
 import { Stack } from '@rag/testing';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -40,8 +40,9 @@ interface StoredChunk {
 
 /**
  * Text fidelity: every corpus through POST /upload, the stored chunks read back through the API,
- * and each file's `pdftotext -raw` lines (6+ words) looked for in them, in the same run. Also the
- * share of table chunks on pages that have no table, and ingest pages/s beside raw pdf.js.
+ * and each file's `pdftotext -raw` lines (6+ words) looked for in them, in the same run; then the
+ * junctions of consecutive lines in pdftotext's reading order (`readingOrder`). Also the share of
+ * table chunks on pages that have no table, and ingest pages/s beside raw pdf.js.
  */
 export async function textFidelity(ctx: BenchContext): Promise<void> {
   const section = 'Text fidelity';
@@ -95,6 +96,8 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
       let chunksOnProsePages = 0;
       let pages = 0;
       let pagesUnread = 0;
+      let junctions = 0;
+      let junctionsKept = 0;
       for (const file of corpus.files) {
         const name = basename(file);
         const task = tasks.get(taskOf.get(name) ?? '');
@@ -116,6 +119,13 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
         }
         // A file that failed (e.g. no text layer at all) counts with nothing kept.
         const cov = textCoverage(reference, chunks);
+        // pdftotext's default mode reads a page column by column: the reference for reading order.
+        const order = readingOrder(
+          execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 1 << 28 }).toString('utf8'),
+          chunks,
+        );
+        junctions += order.junctions;
+        junctionsKept += order.kept;
         kept += cov.kept;
         keptAsCells += cov.keptAsCells;
         keptInTwoParts += cov.keptInTwoParts;
@@ -139,6 +149,8 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
           keptInTwoParts: cov.keptInTwoParts,
           tableChunks: tables.length,
           missingExamples: cov.missing.slice(0, 3),
+          readingOrder: round((100 * order.kept) / Math.max(1, order.junctions), 2),
+          junctionsMissing: order.missing.slice(0, 3),
         });
       }
       const label = `${corpus.name} (${corpus.files.length} files)`;
@@ -155,6 +167,13 @@ export async function textFidelity(ctx: BenchContext): Promise<void> {
         name: `${label}: of those, found in reading order (not only inside one table's cells)`,
         value: round((100 * (kept - keptAsCells)) / Math.max(1, counted), 2),
         unit: '%',
+      });
+      figure(ctx, {
+        section,
+        name: `${label}: junctions of consecutive prose lines (5+ words) in pdftotext's reading order found in the stored chunks`,
+        value: round((100 * junctionsKept) / Math.max(1, junctions), 2),
+        unit: '%',
+        note: `${junctionsKept} of ${junctions}: the last two words of a line and the first two of the next, together; a page read across its columns breaks them though every line stays whole`,
       });
       if (corpus.tablePages) {
         figure(ctx, {

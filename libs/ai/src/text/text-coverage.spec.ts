@@ -1,4 +1,4 @@
-import { textCoverage } from './text-coverage';
+import { readingOrder, textCoverage } from './text-coverage';
 
 describe('textCoverage', () => {
   const ref =
@@ -73,6 +73,41 @@ describe('textCoverage', () => {
       kept: 1,
       keptInTwoParts: 1,
       missing: ['the income tax tables for this year are not adjusted'],
+    });
+  });
+});
+
+describe('readingOrder', () => {
+  // Two lines of the left column, then two of the right, as pdftotext reads a two-column page.
+  const ref =
+    'staff and patients was reported in the interviews and ob-\nserved to affect the quality of care in the department\f' +
+    'Throughout the department the researcher observed signs\nthat made it easier for patients to find their way\n' +
+    'Table 1\n';
+
+  it('keeps junctions read in order, a word hyphenated across the break included', () => {
+    const chunks = [
+      {
+        text: 'staff and patients was reported in the interviews and observed to affect the quality',
+        dataType: 'text',
+      },
+      { text: 'Throughout the department the researcher observed signs that made it easier', dataType: 'text' },
+    ];
+    expect(readingOrder(ref, chunks)).toEqual({ junctions: 2, kept: 2, missing: [] });
+  });
+
+  it('loses the junction a line of the other column cuts into, though every line is still whole', () => {
+    const chunks = [
+      {
+        text:
+          'staff and patients was reported in the interviews and ob- Throughout the department the researcher ' +
+          'observed signs served to affect the quality of care in the department that made it easier for patients',
+        dataType: 'text',
+      },
+    ];
+    expect(readingOrder(ref, chunks)).toEqual({
+      junctions: 2,
+      kept: 0,
+      missing: ['and ob- | served to', 'observed signs | that made'],
     });
   });
 });

@@ -117,3 +117,44 @@ export function textCoverage(reference: string, chunks: CoverageChunk[], minWord
     missing,
   };
 }
+
+export interface ReadingOrder {
+  /** Pairs of consecutive prose lines in the reference. */
+  junctions: number;
+  /** Of those, the ones the chunks hold in the same order. */
+  kept: number;
+  /** Examples of junctions not found, as "end of one line | start of the next". */
+  missing: string[];
+}
+
+/**
+ * Reading order of a document's chunks against a reference that reads columns in order (`pdftotext`
+ * in its default mode, pages separated by form feeds). Each pair of consecutive lines on a page, both
+ * of at least `minWords` words, is a junction: the last two words of the first line and the first two
+ * of the next. It is kept when the chunks, joined in order, hold those four words together (compared
+ * as lowercase letters and digits, so a word hyphenated across the break matches too). A page read
+ * across its columns, or a caption run into the text beside it, breaks junctions while line coverage
+ * still finds every line whole.
+ */
+export function readingOrder(reference: string, chunks: CoverageChunk[], minWords = 5): ReadingOrder {
+  const hay = chunks.map((c) => norm(plainChunkText(c))).join('');
+  const words = (l: string) =>
+    l
+      .trim()
+      .split(/\s+/)
+      .filter((w) => norm(w));
+  let junctions = 0;
+  let kept = 0;
+  const missing: string[] = [];
+  for (const page of reference.split('\f')) {
+    const lines = page.split('\n').map(words);
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const [a, b] = [lines[i], lines[i + 1]];
+      if (a.length < minWords || b.length < minWords) continue;
+      junctions++;
+      if (hay.includes(norm([...a.slice(-2), ...b.slice(0, 2)].join('')))) kept++;
+      else if (missing.length < 20) missing.push(`${a.slice(-2).join(' ')} | ${b.slice(0, 2).join(' ')}`);
+    }
+  }
+  return { junctions, kept, missing };
+}
