@@ -489,6 +489,26 @@ describe('layoutPage reading order', () => {
     expect(text).toContain(right.join(' '));
   });
 
+  it('reads two columns apart when the last word of a paragraph bridges their narrow gutter', () => {
+    // A Federal Register page: gutters of ~1.2 em; "faa.gov." ends a paragraph one word space from the left column.
+    const size = 8.55;
+    const line = (i: number, side: string) => `${side} column line ${String(i).padStart(2, '0')} of prose text here`;
+    const runs: TextRun[] = [];
+    for (let i = 0; i < 12; i++) {
+      const y = 700 - 11 * i;
+      const left = line(i, 'left').padEnd(40, '.');
+      runs.push(run(left, 45, y, size));
+      const right = i === 5 ? 'faa.gov.' : line(i, 'right');
+      runs.push(run(right, 45 + left.length * size * 0.5 + 10, y, size));
+    }
+    const text = layoutPage(runs, 1)
+      .map((e) => e.text)
+      .join('\n');
+    expect(text.indexOf('left column line 11')).toBeLessThan(text.indexOf('right column line 00'));
+    expect(text).toContain('right column line 04 of prose text here faa.gov. right column line 06');
+    expect(text).not.toContain('faa.gov. left');
+  });
+
   it('reads a field dictionary group of two rows as a table', () => {
     // Rows 7 pt apart in 5.5 pt type, the first description wrapped onto a second line.
     const rows = [

@@ -609,8 +609,19 @@ function xyCut(frags: Fragment[], body: number): Fragment[][] {
 /** Splits at white gutters through the whole region (at least one em wide), or null. */
 function cutColumns(region: Fragment[], body: number): Fragment[][] | null {
   if (region.length < 2) return null;
-  const sorted = [...region].sort((a, b) => a.seg.x0 - b.seg.x0);
   const minGutter = Math.max(3, 0.9 * body);
+  const parts = splitAtGutters(region, minGutter) ?? splitAtBridgedGutter(region, minGutter);
+  if (!parts) return null;
+  // Cells of a table share gutters too: a region whose parts line up row by row stays whole, for
+  // the table test (a small group of three columns or more, two rows of a field dictionary, on two rows).
+  const { aligned, rows } = alignedRows(parts);
+  if (aligned >= (parts.length >= 3 && rows <= 4 ? 2 : 3) && shortCells(region)) return null;
+  return parts;
+}
+
+/** The region's fragments in columns parted by white gutters at least `minGutter` wide, or null when there is none. */
+function splitAtGutters(region: Fragment[], minGutter: number): Fragment[][] | null {
+  const sorted = [...region].sort((a, b) => a.seg.x0 - b.seg.x0);
   const parts: Fragment[][] = [[sorted[0]]];
   let reach = sorted[0].seg.x1;
   for (let i = 1; i < sorted.length; i++) {
@@ -619,12 +630,54 @@ function cutColumns(region: Fragment[], body: number): Fragment[][] | null {
     else parts[parts.length - 1].push(f);
     reach = Math.max(reach, f.seg.x1);
   }
-  if (parts.length < 2) return null;
-  // Cells of a table share gutters too: a region whose parts line up row by row stays whole, for
-  // the table test (a small group of three columns or more, two rows of a field dictionary, on two rows).
-  const { aligned, rows } = alignedRows(parts);
-  if (aligned >= (parts.length >= 3 && rows <= 4 ? 2 : 3) && shortCells(region)) return null;
-  return parts;
+  return parts.length < 2 ? null : parts;
+}
+
+/** Rows a region needs before a gutter a fragment or two bridge is believed: on fewer, word spaces can line up. */
+const BRIDGED_GUTTER_ROWS = 8;
+
+/**
+ * Columns parted by a gutter that no run crosses but a line or two bridge: the last word of a
+ * paragraph set one word space from the next column's text joins that line's two fragments (a
+ * Federal Register page, gutters of 0.7 em). Only on a region of many rows, where at most one
+ * fragment in twenty bridges the gutter; those are parted at it.
+ */
+function splitAtBridgedGutter(region: Fragment[], minGutter: number): Fragment[][] | null {
+  const rows = new Set(region.map((f) => Math.round(f.y))).size;
+  if (rows < BRIDGED_GUTTER_ROWS) return null;
+  const pieces = region.flatMap((f) => f.seg.pieces).sort((a, b) => a.x0 - b.x0);
+  let reach = pieces[0].x1;
+  for (const p of pieces.slice(1)) {
+    if (p.x0 - reach >= minGutter) {
+      const at = (reach + p.x0) / 2;
+      const bridging = region.filter((f) => f.seg.x0 < at && f.seg.x1 > at);
+      const parts = (f: Fragment) => f.seg.pieces.some((q) => q.x1 <= at) && f.seg.pieces.some((q) => q.x0 >= at);
+      // A ruled zone's stand-in, or a line held together by a tab, is no bridge to part.
+      if (bridging.length <= Math.max(1, 0.05 * rows) && bridging.every(parts))
+        return splitAtGutters(
+          region.flatMap((f) => (bridging.includes(f) ? partAt(f, at) : [f])),
+          minGutter,
+        );
+    }
+    reach = Math.max(reach, p.x1);
+  }
+  return null;
+}
+
+/** A fragment whose runs lie both sides of `x` as two, one each side. */
+function partAt(f: Fragment, x: number): Fragment[] {
+  const sides = [f.seg.pieces.filter((p) => p.x1 <= x), f.seg.pieces.filter((p) => p.x0 >= x)];
+  return sides.map((pieces) => ({
+    y: f.y,
+    size: f.size,
+    seg: {
+      x0: pieces[0].x0,
+      x1: Math.max(...pieces.map((p) => p.x1)),
+      text: pieces.map((p) => p.text.trim()).join(' '),
+      size: Math.max(...pieces.map((p) => p.size)),
+      pieces,
+    },
+  }));
 }
 
 /** Splits at the widest horizontal gap that is wider than line spacing, or null. */
