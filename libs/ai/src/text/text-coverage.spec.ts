@@ -95,6 +95,22 @@ describe('readingOrder', () => {
     expect(readingOrder(ref, chunks)).toEqual({ junctions: 2, kept: 2, missing: [] });
   });
 
+  it('makes no junction of a running header, which the chunks leave out on purpose', () => {
+    const header =
+      'Agyeman-Duah et al. BMC Health Services Research 2014\nPublished online by BioMed Central in London\n';
+    const bodies = [
+      'staff shortages were the first barrier named\nby every group of people interviewed there',
+      'patients waited long hours at the outpatient\ndepartment before any clinician could see them',
+      'registers listed over a hundred different diagnoses\nwithout any agreed terms or a thesaurus',
+    ];
+    const chunks = bodies.map((b) => ({ text: b.replace('\n', ' '), dataType: 'text' }));
+    expect(readingOrder(bodies.map((b) => `${header}${b}\n`).join('\f'), chunks)).toEqual({
+      junctions: 3,
+      kept: 3,
+      missing: [],
+    });
+  });
+
   it('loses the junction a line of the other column cuts into, though every line is still whole', () => {
     const chunks = [
       {

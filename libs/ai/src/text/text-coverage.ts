@@ -51,6 +51,16 @@ export function decodeHtmlEntities(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** Whether a line of the reference recurs on at least half its pages (and three): a running header or footer. */
+function runningLines(reference: string): (line: string) => boolean {
+  const pages = reference.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
+  // The page number of a running header sits at its left on even pages and at its right on odd ones.
+  const mask = (l: string) => norm(l.trim().replace(/^\d+\s+|\s+\d+$/, '')).replace(/[0-9]+/g, '#');
+  const onPages = new Map<string, number>();
+  for (const pg of pages) for (const k of new Set(pg.split('\n').map(mask))) onPages.set(k, (onPages.get(k) ?? 0) + 1);
+  return (l) => pages.length >= 3 && (onPages.get(mask(l)) ?? 0) >= Math.max(3, pages.length / 2);
+}
+
 /**
  * Line coverage of a reference text layer (e.g. `pdftotext -raw`, pages separated by form feeds)
  * by a document's chunks in order, compared as lowercase letters and digits only. A line is kept
@@ -61,12 +71,7 @@ export function decodeHtmlEntities(s: string): string {
 export function textCoverage(reference: string, chunks: CoverageChunk[], minWords = 6): TextCoverage {
   const normed = chunks.map((c) => norm(plainChunkText(c)));
   const hay = normed.join('');
-  const pages = reference.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
-  // The page number of a running header sits at its left on even pages and at its right on odd ones.
-  const mask = (l: string) => norm(l.trim().replace(/^\d+\s+|\s+\d+$/, '')).replace(/[0-9]+/g, '#');
-  const onPages = new Map<string, number>();
-  for (const pg of pages) for (const k of new Set(pg.split('\n').map(mask))) onPages.set(k, (onPages.get(k) ?? 0) + 1);
-  const running = (l: string) => pages.length >= 3 && (onPages.get(mask(l)) ?? 0) >= Math.max(3, pages.length / 2);
+  const running = runningLines(reference);
   const across = (l: string) => {
     const w = l.trim().split(/\s+/);
     for (let k = 1; k < w.length; k++) {
@@ -132,17 +137,21 @@ export interface ReadingOrder {
  * in its default mode, pages separated by form feeds). Each pair of consecutive lines on a page, both
  * of at least `minWords` words, is a junction: the last two words of the first line and the first two
  * of the next. It is kept when the chunks, joined in order, hold those four words together (compared
- * as lowercase letters and digits, so a word hyphenated across the break matches too). A page read
+ * as lowercase letters and digits, so a word hyphenated across the break matches too). Running
+ * headers and footers (as `textCoverage` tells them) make none: they are dropped on purpose. A page read
  * across its columns, or a caption run into the text beside it, breaks junctions while line coverage
  * still finds every line whole.
  */
 export function readingOrder(reference: string, chunks: CoverageChunk[], minWords = 5): ReadingOrder {
   const hay = chunks.map((c) => norm(plainChunkText(c))).join('');
+  const running = runningLines(reference);
   const words = (l: string) =>
-    l
-      .trim()
-      .split(/\s+/)
-      .filter((w) => norm(w));
+    running(l)
+      ? []
+      : l
+          .trim()
+          .split(/\s+/)
+          .filter((w) => norm(w));
   let junctions = 0;
   let kept = 0;
   const missing: string[] = [];
