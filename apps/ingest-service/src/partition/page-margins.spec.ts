@@ -64,6 +64,26 @@ describe('dropRepeatedMargins', () => {
     }
   });
 
+  it('drops the running header of a page turned a quarter, set sideways among its text', () => {
+    const header = 'Agyeman-Duah et al. BMC Health Services Research 2014, 14:1';
+    const url = 'http://www.biomedcentral.com/1472-6963/14/1';
+    // Upright pages set the journal's address on the header's baseline; the turned page sets each up its side.
+    const upright = (i: number) => [...page(i, header, `Page ${i} of 10`), { ...run(url, 780), x: 400 }];
+    const side = (str: string, x: number): TextRun => ({ str, x, y: 300, width: 150, size: 7, angle: 270 });
+    const turned = [
+      side(header, 740),
+      side(url, 740),
+      side('Page 5 of 10', 740),
+      side('Staff respondents (n = 4) named the lack of staff', 400),
+      ...page(5, 'Table 2 continued from the page before', 'A footnote to the table'),
+    ];
+    const r = dropRepeatedMargins([...[1, 2, 3, 4].map(upright), turned, ...[6, 7].map(upright)]);
+    expect(r.pages[4].filter((x) => x.angle).map((x) => x.str)).toEqual([
+      'Staff respondents (n = 4) named the lack of staff',
+    ]);
+    expect(r.droppedLines).toBe(12 + 3);
+  });
+
   it('leaves short documents alone', () => {
     const pages = [1, 2].map((i) => page(i, 'Same header', 'Same footer'));
     expect(dropRepeatedMargins(pages)).toEqual({ pages, droppedLines: 0 });

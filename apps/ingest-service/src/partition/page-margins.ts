@@ -17,7 +17,9 @@ const MARGIN_LINES = 2;
  * only in one number that follows the page index ("Page 3 of 10", "MMWR ... 1637"). Those lines are
  * removed before layout, so they neither split columns nor repeat in every chunk; the count is
  * reported. A per-page heading such as "Abstract 3 (PMID 123, 1996)" differs in more than the
- * page number and stays. Documents of fewer than three pages are left alone.
+ * page number and stays. A page turned a quarter sets the same header sideways among its text; runs
+ * there that are such a line, or a long part of one, go too. Documents of fewer than three pages are
+ * left alone.
  */
 export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   if (pages.length < 3) return { pages, droppedLines: 0 };
@@ -34,13 +36,35 @@ export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   const min = Math.max(3, Math.ceil(pages.length / 2));
   const drop = new Set<TextRun>();
   let droppedLines = 0;
-  for (const members of groups.values()) {
+  const running = new Map<string, Array<{ page: number; line: MarginLine }>>();
+  for (const [key, members] of groups) {
     if (members.length < min || !repeats(members)) continue;
     droppedLines += members.length;
     for (const m of members) for (const r of m.line.runs) drop.add(r);
+    running.set(key.replace(/^(top|bottom|side)/, ''), members);
   }
+  // A page turned a quarter (a landscape table) carries the same header up its side as sideways runs
+  // anywhere: a run that is a running line (its number tracking the page), or a long part of one (the
+  // header without the page number an upright page sets on its baseline).
+  if (running.size)
+    pages.forEach((runs, page) => {
+      for (const r of runs) {
+        if (Math.abs(r.angle ?? 0) < 1 || drop.has(r) || !r.str.trim()) continue;
+        const line: MarginLine = { where: 'side', text: normalised(r.str), runs: [r] };
+        const key = withoutEdgeNumber(line.text).replace(/\d+/g, '#');
+        const members = running.get(key);
+        const whole = members && !members.some((m) => m.page === page) && repeats([...members, { page, line }]);
+        const part = key.length >= 24 && [...running.keys()].some((k) => k.includes(key));
+        if (whole || part) {
+          drop.add(r);
+          droppedLines++;
+        }
+      }
+    });
   return { pages: drop.size ? pages.map((runs) => runs.filter((r) => !drop.has(r))) : pages, droppedLines };
 }
+
+const normalised = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
 
 const EDGE_NUMBER = /^\d+\s+|\s+\d+$/;
 const withoutEdgeNumber = (t: string) => t.replace(EDGE_NUMBER, '');
@@ -92,13 +116,12 @@ function marginLines(runs: TextRun[]): MarginLine[] {
   const line = (where: MarginLine['where'], l: TextRun[]): MarginLine => ({
     where,
     runs: l,
-    text: [...l]
-      .sort((a, b) => a.x - b.x)
-      .map((r) => r.str)
-      .join(' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .toLowerCase(),
+    text: normalised(
+      [...l]
+        .sort((a, b) => a.x - b.x)
+        .map((r) => r.str)
+        .join(' '),
+    ),
   });
   // Text set sideways beside the upright text (a stamp down the page's edge: "jbell on DSKJLSW7X2PROD with PROPOSALS").
   const left = upright.reduce((m, r) => Math.min(m, r.x), Infinity);
