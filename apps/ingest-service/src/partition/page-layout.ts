@@ -646,6 +646,7 @@ function splitAtBridgedGutter(region: Fragment[], minGutter: number): Fragment[]
   const rows = new Set(region.map((f) => Math.round(f.y))).size;
   if (rows < BRIDGED_GUTTER_ROWS) return null;
   const pieces = region.flatMap((f) => f.seg.pieces).sort((a, b) => a.x0 - b.x0);
+  if (!pieces.length) return null;
   let reach = pieces[0].x1;
   for (const p of pieces.slice(1)) {
     if (p.x0 - reach >= minGutter) {
@@ -673,7 +674,11 @@ function partAt(f: Fragment, x: number): Fragment[] {
     seg: {
       x0: pieces[0].x0,
       x1: Math.max(...pieces.map((p) => p.x1)),
-      text: pieces.map((p) => p.text.trim()).join(' '),
+      // As the segment was joined: a space where the runs stand apart, none inside a word.
+      text: pieces
+        .reduce((t, p, i) => t + (i && p.x0 - pieces[i - 1].x1 > 0.15 * p.size ? ' ' : '') + p.text, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
       size: Math.max(...pieces.map((p) => p.size)),
       pieces,
     },
