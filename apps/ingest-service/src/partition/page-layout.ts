@@ -676,7 +676,7 @@ function partAt(f: Fragment, x: number): Fragment[] {
       x1: Math.max(...pieces.map((p) => p.x1)),
       // As the segment was joined: a space where the runs stand apart, none inside a word.
       text: pieces
-        .reduce((t, p, i) => t + (i && p.x0 - pieces[i - 1].x1 > 0.15 * p.size ? ' ' : '') + p.text, '')
+        .reduce((t, p, i) => t + (i && p.x0 - pieces[i - 1].x1 > WORD_SPACE * p.size ? ' ' : '') + p.text, '')
         .replace(/\s+/g, ' ')
         .trim(),
       size: Math.max(...pieces.map((p) => p.size)),
@@ -882,6 +882,9 @@ function byBaseline<T>(
 const LIST_MARKER = /^\s*([•●○◦▪■–*]|\(?\d{1,3}[.)]|\[\d{1,3}\])\s*$/;
 const PAGE_NUMBER = /^(\d{1,4}|[ivxlcdm]{1,6})$/i;
 
+/** Ems of white space between two runs that make a word space (less: the runs are one word, kerned apart). */
+const WORD_SPACE = 0.15;
+
 function toSegments(runs: TextRun[]): Segment[] {
   const segs: Segment[] = [];
   for (let i = 0; i < runs.length; i++) {
@@ -912,7 +915,7 @@ function toSegments(runs: TextRun[]): Segment[] {
     // A list marker set apart from its text (a hanging indent: "2.   Franco L, et al") belongs to it.
     const marker = last?.pieces.length === 1 && LIST_MARKER.test(last.text) && gap < 3 * em && /^\s*\p{L}/u.test(r.str);
     if (last && ((gap < 1.5 * em && !gutter) || marker)) {
-      const space = gap > 0.15 * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
+      const space = gap > WORD_SPACE * r.size && !last.text.endsWith(' ') && !r.str.startsWith(' ') ? ' ' : '';
       last.text += space + r.str;
       last.x1 = Math.max(last.x1, r.x + r.width);
       last.pieces.push({ x0: r.x, x1: r.x + r.width, text: r.str, size: r.size });

@@ -27,7 +27,7 @@ export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   pages.forEach((runs, page) => {
     for (const line of marginLines(runs)) {
       // Facing pages set the page number at either end of the same header ("47698 Federal Register …", "Federal Register … 47699").
-      const key = line.where + withoutEdgeNumber(line.text).replace(/\d+/g, '#');
+      const key = line.where + runningKey(line.text);
       const list = groups.get(key) ?? [];
       if (!list.some((m) => m.page === page)) list.push({ page, line });
       groups.set(key, list);
@@ -37,24 +37,25 @@ export function dropRepeatedMargins(pages: TextRun[][]): MarginResult {
   const drop = new Set<TextRun>();
   let droppedLines = 0;
   const running = new Map<string, Array<{ page: number; line: MarginLine }>>();
-  for (const [key, members] of groups) {
+  for (const members of groups.values()) {
     if (members.length < min || !repeats(members)) continue;
     droppedLines += members.length;
     for (const m of members) for (const r of m.line.runs) drop.add(r);
-    running.set(key.replace(/^(top|bottom|side)/, ''), members);
+    running.set(runningKey(members[0].line.text), members);
   }
   // A page turned a quarter (a landscape table) carries the same header up its side as sideways runs
   // anywhere: a run that is a running line (its number tracking the page), or a long part of one (the
   // header without the page number an upright page sets on its baseline).
-  if (running.size)
+  const runningKeys = [...running.keys()];
+  if (runningKeys.length)
     pages.forEach((runs, page) => {
       for (const r of runs) {
         if (Math.abs(r.angle ?? 0) < 1 || drop.has(r) || !r.str.trim()) continue;
         const line: MarginLine = { where: 'side', text: normalised(r.str), runs: [r] };
-        const key = withoutEdgeNumber(line.text).replace(/\d+/g, '#');
+        const key = runningKey(line.text);
         const members = running.get(key);
         const whole = members && !members.some((m) => m.page === page) && repeats([...members, { page, line }]);
-        const part = key.length >= 24 && [...running.keys()].some((k) => k.includes(key));
+        const part = key.length >= 24 && runningKeys.some((k) => k.includes(key));
         if (whole || part) {
           drop.add(r);
           droppedLines++;
@@ -68,6 +69,8 @@ const normalised = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
 
 const EDGE_NUMBER = /^\d+\s+|\s+\d+$/;
 const withoutEdgeNumber = (t: string) => t.replace(EDGE_NUMBER, '');
+/** What the lines of one running header or footer share: their text without the page number at either end, digits masked. */
+const runningKey = (t: string) => withoutEdgeNumber(t).replace(/\d+/g, '#');
 
 /**
  * Same text on every page, or the same but for one number that moves with the page index (in its
