@@ -133,6 +133,38 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
+  it('makes a table of rows ruled apart whose first cell wraps over lines beside short values', () => {
+    const rules = [hRule(50, 300, 712), hRule(50, 300, 694), hRule(50, 300, 634), hRule(50, 300, 574)];
+    const tip = (y: number, lines: string[], oral: string, shot: string) => [
+      ...lines.map((l, i) => run(l, 60, y - 12 * i)),
+      ...(oral ? [run(oral, 210, y)] : []),
+      ...(shot ? [run(shot, 260, y)] : []),
+    ];
+    const runs = [
+      run('Tips', 60, 698),
+      run('Oral', 210, 698),
+      run('Shots', 260, 698),
+      ...tip(
+        686,
+        ['Match your medicine', 'schedule to your life', 'like a daily meal', 'or brushing your', 'teeth each day.'],
+        '✓',
+        '',
+      ),
+      ...tip(
+        626,
+        ['Add a reminder on', 'your phone for your', 'next appointment', 'for the injection', 'at the clinic.'],
+        '',
+        '✓',
+      ),
+    ];
+    const [table] = layoutPage(runs, 6, rules).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual([
+      'Tips | Oral | Shots',
+      'Match your medicine schedule to your life like a daily meal or brushing your teeth each day. | ✓ | ',
+      'Add a reminder on your phone for your next appointment for the injection at the clinic. |  | ✓',
+    ]);
+  });
+
   it("leaves three columns of prose between a page's rules as prose", () => {
     const rules = [hRule(30, 580, 760), hRule(30, 580, 720), hRule(30, 580, 560)];
     const prose = (x: number) =>

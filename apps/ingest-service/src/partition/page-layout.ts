@@ -397,13 +397,43 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
       lines.length <= 12 * bands.size &&
       segs[Math.floor(segs.length / 2)] <= 40 &&
       lines.filter((l) => l.segments.length >= 2).length >= 0.5 * lines.length;
-    if (lines.length > 3 * bands.size && !grouped) continue;
+    if (lines.length > 3 * bands.size && !grouped && !valueRows(lines, cols, ys)) continue;
     const xs = [b.x0, ...cols.slice(1).map(([a], i) => (cols[i][1] + a) / 2), b.x1];
     const table = gridTable(lines, xs, ys, page);
     if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
   return zones;
 }
+
+/**
+ * Rows ruled apart whose first cell wraps over several lines beside short values (ticks, doses,
+ * dates) in the other columns: every band holds text in two columns or more and six lines at
+ * most. Prose between rules fills its columns with long lines instead.
+ */
+function valueRows(lines: Line[], cols: Array<[number, number]>, ys: number[]): boolean {
+  const bands = new Map<number, { lines: number; cols: Set<number> }>();
+  const values: number[] = [];
+  for (const l of lines) {
+    const key = ys.filter((ry) => ry > l.y).length;
+    const band = bands.get(key) ?? { lines: 0, cols: new Set<number>() };
+    band.lines++;
+    for (const s of l.segments) {
+      const c = columnIndex(cols, (s.x0 + s.x1) / 2);
+      band.cols.add(c);
+      if (c > 0) values.push(s.text.length);
+    }
+    bands.set(key, band);
+  }
+  values.sort((a, b) => a - b);
+  return (
+    values.length > 0 &&
+    values[Math.floor(values.length / 2)] <= MAX_VALUE_CHARS &&
+    [...bands.values()].every((b) => b.lines <= 6 && b.cols.size >= 2)
+  );
+}
+
+/** Characters of the median cell beside a wrapped first column for the rows to be read as values. */
+const MAX_VALUE_CHARS = 20;
 
 /** A ruled zone with its stand-in fragment for the XY-cut, as tall and wide as the zone. */
 function zoneOf(
