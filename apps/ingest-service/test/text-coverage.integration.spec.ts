@@ -107,6 +107,24 @@ describe.each(['poppler', 'pdfjs'] as const)(
       );
     });
 
+    it('reads a table ruled between rows whose tips wrap beside Wingdings ticks, the ticks as ✓', async () => {
+      const path = join(DATASETS, 'real-docs/cdc_prep_medication_guide_patient_brochure.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'guide.pdf' },
+        () => undefined,
+      );
+      const tables = r.elements.filter((e) => e.kind === 'table' && e.page === 6);
+      expect(tables).toHaveLength(1);
+      expect(tables[0].rows?.[0]).toEqual(['Tips You Can Use', 'Oral PrEP', 'PrEP Injections']);
+      expect(tables[0].rows).toHaveLength(9);
+      expect(tables[0].rows?.[6]).toEqual([
+        'Add a reminder on your phone or circle the date on a calendar for when it’s time for your next PrEP injection appointment.',
+        '',
+        '✓',
+      ]);
+      expect(r.elements.some((e) => /[\uF020-\uF0FF]/.test(e.text))).toBe(false);
+    });
+
     it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
       try {

@@ -17,6 +17,7 @@ import { dropRepeatedMargins } from './page-margins';
 import { encodePng, RawImage } from './png.encoder';
 import { continueTables, documentBodySize, layoutPage, mayHoldTable, Rule, TextRun } from './page-layout';
 import { readTextLayer, renderPage, TextLayerPage } from './poppler.text-layer';
+import { dingbatGlyphs, hasDingbatCodes, replaceDingbats } from './dingbats';
 import { garbledText } from './text-quality';
 
 // pdf.js looks for a canvas to polyfill these rendering classes and logs a warning without one;
@@ -178,6 +179,12 @@ async function read(
         pageRuns.push(runs);
         pageRules.push([]);
       }
+      if (pageRuns[p - 1].some((r) => hasDingbatCodes(r.str))) {
+        const page = await (await (full ?? (layer ? rulesDoc() : doc()))).getPage(p);
+        const glyphs = await dingbatsOf(page);
+        pageRuns[p - 1] = pageRuns[p - 1].map((r) => ({ ...r, str: replaceDingbats(r.str, glyphs) }));
+        page.cleanup();
+      }
       // A page with text is OCR'd too when asked (OCR=force) or when its text looks like glyph codes;
       // with OCR off or its page limit reached, the text is not looked at again.
       const text = ocrPages.length < maxOcrPages ? pageRuns[p - 1].map((r) => r.str).join(' ') : '';
@@ -276,6 +283,29 @@ async function pagePaints(page: PdfPage): Promise<'image' | 'shapes' | null> {
   ]);
   if (ops.fnArray.some((fn: number) => image.has(fn))) return 'image';
   return ops.fnArray.some((fn: number) => PAINT.has(fn)) ? 'shapes' : null;
+}
+
+/** What the private-use glyph codes a page draws in symbol fonts stand for (a Wingdings tick: ✓). */
+async function dingbatsOf(page: PdfPage): Promise<Map<string, string>> {
+  const ops = await page.getOperatorList();
+  const uses = new Map<string, { font: string; char: string }>();
+  let font = '';
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const args = ops.argsArray[i] as unknown[];
+    if (ops.fnArray[i] === pdfjs.OPS.setFont) {
+      try {
+        font = String((page.commonObjs.get(String(args[0])) as { name?: string } | undefined)?.name ?? '');
+      } catch {
+        font = ''; // a font pdf.js could not load: its codes stay as they are
+      }
+    } else if (ops.fnArray[i] === pdfjs.OPS.showText) {
+      for (const g of args[0] as Array<{ unicode?: string } | number | null>) {
+        const char = typeof g === 'object' && g?.unicode;
+        if (char && hasDingbatCodes(char)) uses.set(`${font}\u0000${char}`, { font, char });
+      }
+    }
+  }
+  return dingbatGlyphs(uses.values());
 }
 
 /** Resolution a page is drawn at for OCR (tesseract's usual), lowered so a poster-sized page stays under 25 megapixels. */
