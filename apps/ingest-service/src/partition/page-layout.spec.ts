@@ -87,6 +87,30 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
+  it('keeps a name and its abbreviation in parentheses on the next line in one row, beside both lines of the cells', () => {
+    const rows = [hRule(50, 400, 712), hRule(50, 400, 692), hRule(50, 400, 660), hRule(50, 400, 628)];
+    const cols = [vRule(50, 628, 712), vRule(150, 628, 712), vRule(400, 628, 712)];
+    const lines = [
+      run('Vaccine', 60, 700),
+      run('19–49 years', 160, 700),
+      run('Varicella', 60, 680),
+      run('2 doses', 160, 680),
+      run('(VAR)', 60, 668),
+      run('(if born in 1980 or later)', 160, 668),
+      run('Mpox', 60, 648),
+      run('2 doses', 160, 648),
+      run('Boosters', 60, 636),
+      run('None', 160, 636),
+    ];
+    const [table] = layoutPage(lines, 2, [...rows, ...cols]).filter((e) => e.kind === 'table');
+    expect(table.text.split('\n')).toEqual([
+      'Vaccine | 19–49 years',
+      'Varicella (VAR) | 2 doses (if born in 1980 or later)',
+      'Mpox | 2 doses',
+      'Boosters | None',
+    ]);
+  });
+
   it('makes a table of rows ruled between them only, taking the header line above the top rule', () => {
     const rows = [hRule(50, 300, 692), hRule(50, 300, 676), hRule(50, 300, 660), hRule(50, 300, 644)];
     const numbers: TextRun[] = [
@@ -619,6 +643,28 @@ describe('tableFromRows', () => {
     expect(headless.html).toBe(
       '<table><tbody><tr><td>Mumps</td><td>870 (8)</td><td>12.5%</td></tr><tr><td>Measles</td><td>517 (5)</td><td>3.1%</td></tr></tbody></table>',
     );
+  });
+
+  it('takes names under the header for a second header row, but not a row of long text (a schedule of doses)', () => {
+    const groups = tableFromRows(
+      [
+        ['', 'Governor', ''],
+        ['County', 'Brian Calley', 'Jim Hines'],
+        ['Alcona', '55', '47'],
+      ],
+      1,
+    );
+    expect(groups.headerRows).toBe(2);
+    const schedule = tableFromRows(
+      [
+        ['Vaccine', '19–26 years', '≥65 years'],
+        ['COVID–19', '1 or more doses of 2024–2025 vaccine (See Notes)', '2 or more doses (See Notes)'],
+        ['Varicella (VAR)', '2 doses (if born in 1980 or later)', ''],
+        ['Mpox', '2 doses', ''],
+      ],
+      1,
+    );
+    expect(schedule.headerRows).toBe(1);
   });
 });
 

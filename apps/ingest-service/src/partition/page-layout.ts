@@ -512,11 +512,15 @@ function gridTable(
     const first = cells.findIndex((c) => c.some(Boolean));
     const cur = rows[rows.length - 1];
     const filled = cells.filter((c) => c.some(Boolean)).length;
-    // A line that fills two or more cells, starting where the row started, is a row of its own; other lines wrap.
+    // A line that fills two or more cells, starting where the row started, is a row of its own; other lines wrap,
+    // and so does a line whose first cell is a parenthesis alone: the name above it goes on ("Varicella" / "(VAR)").
     if (
       !cur ||
       band !== lastBand ||
-      (filled >= 2 && cur[first]?.some(Boolean) && first === cur.findIndex((c) => c.some(Boolean)))
+      (filled >= 2 &&
+        cur[first]?.some(Boolean) &&
+        first === cur.findIndex((c) => c.some(Boolean)) &&
+        !PARENTHESIS.test(cells[first].join(' ')))
     ) {
       rows.push(cells);
       rowBands.push(band);
@@ -550,6 +554,8 @@ function gridTable(
     ? tableFromRows(mergeHeaderLines(table, firstBand < 0 ? table.length : firstBand), page)
     : null;
 }
+
+const PARENTHESIS = /^\([^()]*\)$/;
 
 /**
  * Cells spanning rows: where no rule parts two bands in a column, the bands are one cell of that
@@ -1243,7 +1249,7 @@ export function tableFromRows(rows: string[][], page: number): Element {
     depth > 0 &&
     depth < Math.min(3, rows.length - 1) &&
     rows[depth].filter(Boolean).length >= 2 &&
-    !numbers(rows[depth]) &&
+    !looksLikeData(rows[depth]) &&
     rows.slice(depth + 1).some(numbers)
   )
     depth++;
