@@ -29,6 +29,18 @@ describe('searchText', () => {
     expect(linearTable(table)).toBe('Alcona — Governor Brian Calley: 55; Governor Jim Hines: 47\nState');
   });
 
+  it('names a column under an empty header cell by the header spanning it from the left, never the row labels or a last column', () => {
+    const table =
+      '<table><thead><tr><th>Vaccine</th><th>19–26 years</th><th></th><th>27–49 years</th><th></th></tr></thead>' +
+      '<tbody><tr><td>Varicella (VAR)</td><td></td><td>2 doses (if born in 1980 or later)</td><td></td><td></td></tr>' +
+      '<tr><td></td><td>n/a</td><td></td><td></td><td>* A note set beside the table</td></tr></tbody></table>';
+    expect(linearTable(table).split('\n')).toEqual([
+      'Varicella (VAR) — 19–26 years: 2 doses (if born in 1980 or later)',
+      '19–26 years: n/a; * A note set beside the table',
+      'Vaccine 27–49 years',
+    ]);
+  });
+
   it('reads a table without a header row as its cells in order', () => {
     expect(linearTable('<table><tbody><tr><td>a</td><td></td><td>b</td></tr></tbody></table>')).toBe('a | b');
   });

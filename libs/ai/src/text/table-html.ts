@@ -30,13 +30,21 @@ export function tableCells(html: string): TableCells {
 
 /**
  * Each column's name: its header rows' texts, outermost first ("Governor Brian Calley"), a text a
- * spanning cell repeats over the rows it spans said once.
+ * spanning cell repeats over the rows it spans said once. A header cell left empty right of a named
+ * one, and left of another, is that cell spanning on ("19–26 years" over both columns its bars fill);
+ * the first column's name (the row labels') spans nothing, and nothing spans past the last name (a
+ * column of notes set beside a table).
  */
 export function columnNames(head: string[][]): string[] {
   const width = Math.max(0, ...head.map((r) => r.length));
+  const spanned = head.map((r) => {
+    const end = r.findLastIndex(Boolean);
+    let last = '';
+    return Array.from({ length: width }, (_, i) => (i === 0 || i > end ? (r[i] ?? '') : (last = r[i] || last)));
+  });
   return Array.from({ length: width }, (_, i) =>
-    head
-      .map((r) => r[i] ?? '')
+    spanned
+      .map((r) => r[i])
       .filter((c, k, all) => c && c !== all[k - 1])
       .join(' '),
   );
