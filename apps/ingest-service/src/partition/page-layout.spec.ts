@@ -8,6 +8,7 @@ import {
   Rule,
   TextRun,
   tableFromRows,
+  withoutC0,
 } from './page-layout';
 
 const run = (str: string, x: number, y: number, size = 10): TextRun => ({
@@ -87,7 +88,7 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
-  it('keeps a name and its abbreviation in parentheses on the next line in one row, beside both lines of the cells', () => {
+  it('keeps a name and its abbreviation in parentheses on the next line in one row, and runs that touch one word', () => {
     const rows = [hRule(50, 400, 712), hRule(50, 400, 692), hRule(50, 400, 660), hRule(50, 400, 628)];
     const cols = [vRule(50, 628, 712), vRule(150, 628, 712), vRule(400, 628, 712)];
     const lines = [
@@ -100,7 +101,9 @@ describe('layoutPage ruled tables', () => {
       run('Mpox', 60, 648),
       run('2 doses', 160, 648),
       run('Boosters', 60, 636),
-      run('None', 160, 636),
+      // One word in two runs that touch (a glyph drawn apart): one word in its cell.
+      run('No', 160, 636),
+      run('ne', 170, 636),
     ];
     const [table] = layoutPage(lines, 2, [...rows, ...cols]).filter((e) => e.kind === 'table');
     expect(table.text.split('\n')).toEqual([
@@ -502,6 +505,23 @@ describe('layoutPage reading order', () => {
     expect(text).not.toMatch(/[\u0080-\u009f]/);
     expect(text).toContain('• Store your pills in a secure container.');
     expect(text).toContain('• Keep your pills at room temperature.');
+  });
+
+  it('reads a C0 control set apart before a word as a bullet, and drops one inside a word or drawn over a glyph', () => {
+    const items = [
+      run('\u000f the patient’s perspective of care', 50, 700),
+      run('*\u0007Administer recommended vaccines', 50, 686),
+      run('R', 50, 672),
+      { ...run('\u0007', 50, 672), width: 1.7 },
+      run('ecommended vaccination', 55, 672),
+    ];
+    const text = layoutPage(items, 1)
+      .map((e) => e.text)
+      .join('\n');
+    expect(withoutC0(text)).toBe(text);
+    expect(text).toContain('• the patient’s perspective of care');
+    expect(text).toContain('*Administer recommended vaccines');
+    expect(text).toContain('Recommended vaccination');
   });
 
   it('parts two long runs on one baseline across a narrow gutter (two columns), not two words', () => {

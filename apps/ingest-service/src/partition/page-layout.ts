@@ -51,6 +51,43 @@ interface Line {
  */
 const C1_CONTROLS = /[\u0080-\u009f]/g;
 
+/**
+ * C0 controls (tab aside) are no text either: one set apart before a word is a bullet too (a
+ * journal's list markers come out as U+000F); one inside a word, or drawn over the next glyph
+ * (InDesign's end-of-nested-style marker, U+0007, gives no advance), is dropped.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const C0_CONTROLS = /[\u0000-\u0008\u000a-\u001f]/g;
+
+/** The text without its C0 control characters. */
+export const withoutC0 = (s: string): string => s.replace(C0_CONTROLS, '');
+
+function withoutControls(runs: TextRun[]): TextRun[] {
+  const out: TextRun[] = [];
+  for (const r of runs) {
+    let str = r.str.replace(C1_CONTROLS, '•');
+    const text = withoutC0(str);
+    if (text !== str) {
+      const alone = !text.trim();
+      // A lone marker another glyph on its line starts over: zero-width, no bullet.
+      const overdrawn =
+        alone &&
+        runs.some(
+          (o) =>
+            o !== r &&
+            withoutC0(o.str).trim() &&
+            Math.abs(o.y - r.y) < 0.3 * r.size &&
+            o.x >= r.x - 0.5 &&
+            o.x < r.x + r.width,
+        );
+      if (overdrawn) continue;
+      str = str.replace(C0_CONTROLS, (_c, at: number) => (alone || /\s/.test(str[at + 1] ?? '') ? '•' : ''));
+    }
+    out.push(str === r.str ? r : { ...r, str });
+  }
+  return out;
+}
+
 const BULLET = /^\s*([•●○◦▪■\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
 
 /**
@@ -79,10 +116,7 @@ export function documentBodySize(pages: TextRun[][]): number | undefined {
  * heading only in type larger than both the page's own body and `bodySize` (`documentBodySize`).
  */
 export function layoutPage(runs: TextRun[], page: number, rules: Rule[] = [], bodySize?: number): Element[] {
-  const clean = runs.map((r) => {
-    const str = r.str.replace(C1_CONTROLS, '•');
-    return str === r.str ? r : { ...r, str };
-  });
+  const clean = withoutControls(runs);
   // Upright text first, with the sideways runs its ruled tables take into their cells (column headers set vertically).
   const claimed = new Set<TextRun>();
   const upright = layoutUpright(
@@ -496,9 +530,14 @@ function gridTable(
     const cells = cols.map(() => [] as string[]);
     const band = bandOf(l.y);
     for (const seg of l.segments)
-      for (const p of seg.pieces) {
+      for (const [k, p] of seg.pieces.entries()) {
         const col = columnIndex(cols, (p.x0 + p.x1) / 2);
-        if (!p.sideways) cells[col].push(p.text.trim());
+        const prev = seg.pieces[k - 1];
+        const cell = cells[col];
+        // Runs that touch are one word ("2. p" + "ersons"): joined as the segment joined them, without a space.
+        const touches = prev && !prev.sideways && columnIndex(cols, (prev.x0 + prev.x1) / 2) === col && cell.length > 0;
+        if (!p.sideways && touches && p.x0 - prev.x1 <= WORD_SPACE * p.size) cell[cell.length - 1] += p.text.trim();
+        else if (!p.sideways) cell.push(p.text.trim());
         else {
           if (!turned.has(band))
             turned.set(

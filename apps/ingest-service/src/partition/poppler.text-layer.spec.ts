@@ -98,4 +98,28 @@ describe('parseBboxLayout', () => {
     const [q] = parseBboxLayout(`<doc>${page([...upright, short(320)])}</doc>`);
     expect(q.runs.map((r) => r.angle)).toEqual([0, 0]);
   });
+
+  it('drops a control character another word is drawn over (no advance), and keeps one set apart', () => {
+    // InDesign's U+0007 under the "R" of "Recommended": poppler sets the "R" on a line of its own.
+    const overdrawn = [
+      line([
+        word(41.4, 43.1, 569.9, 579.5, '\u0007'),
+        word(45.6, 91.3, 569.9, 579.5, 'ecommended'),
+        word(92.8, 129.9, 569.9, 579.5, 'vaccination'),
+      ]),
+      line([word(41.4, 45.7, 569.9, 579.5, 'R')]),
+    ];
+    const [p] = parseBboxLayout(`<doc>${page(overdrawn)}</doc>`);
+    expect(p.runs.map((r) => r.str)).toEqual(['ecommended vaccination', 'R']);
+    // A journal's list marker, U+000F, a word space before its text.
+    const bullet = [
+      line([
+        word(312.7, 317.2, 580.2, 591.9, '\u000f'),
+        word(322, 340, 580.2, 591.9, 'the'),
+        word(343, 380, 580.2, 591.9, 'patient'),
+      ]),
+    ];
+    const [q] = parseBboxLayout(`<doc>${page(bullet)}</doc>`);
+    expect(q.runs.map((r) => r.str)).toEqual(['\u000f the patient']);
+  });
 });

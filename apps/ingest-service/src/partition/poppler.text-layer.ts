@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeXML } from 'entities';
-import { alphanumerics, TextRun, weightedMedian } from './page-layout';
+import { alphanumerics, TextRun, weightedMedian, withoutC0 } from './page-layout';
 import { LineDirection, lineDirection, resolveDirections, WordBox } from './word-direction';
 
 /** One page of poppler's text layer: runs in PDF-like space (y grows upwards from the page's foot). */
@@ -72,11 +72,35 @@ export function parseBboxLayout(xhtml: string): TextLayerPage[] {
       }));
       if (words.length) lines.push({ words, dir: lineDirection(words) });
     }
+    dropOverdrawnControls(lines);
     const dirs = resolveDirections(lines.map((l) => l.dir));
     const runs = lines.flatMap((l, i) => lineRuns(l.words, dirs[i], height));
     pages.push({ height, runs });
   }
   return pages;
+}
+
+/**
+ * A word of control characters alone that another word's first glyph is drawn over (InDesign's
+ * end-of-nested-style marker, U+0007, has no advance: poppler sets the "R" of "Recommended" on a
+ * line of its own) is no text and would part the word in two; it is dropped. One set apart is a
+ * list marker, read as a bullet by the layout.
+ */
+function dropOverdrawnControls(lines: PopplerLine[]): void {
+  const controlsOnly = (w: WordBox) => w.text.length > 0 && !withoutC0(w.text);
+  const marks = lines.flatMap((l) => l.words.filter(controlsOnly));
+  if (!marks.length) return;
+  const overdrawn = new Set(
+    marks.filter((m) =>
+      lines.some((l) =>
+        l.words.some(
+          (w) => w !== m && !controlsOnly(w) && w.x0 >= m.x0 - 0.5 && w.x0 < m.x1 && w.y0 < m.y1 && m.y0 < w.y1,
+        ),
+      ),
+    ),
+  );
+  for (const l of lines) l.words = l.words.filter((w) => !overdrawn.has(w));
+  lines.splice(0, lines.length, ...lines.filter((l) => l.words.length));
 }
 
 interface PopplerLine {
