@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chunkElements } from '../src/chunking/chunker';
 import { LocalPartitioner } from '../src/partition/local.partitioner';
+import { withoutC0 } from '../src/partition/page-layout';
 
 const DATASETS = resolve(__dirname, '../../../../shared/datasets');
 
@@ -123,6 +124,39 @@ describe.each(['poppler', 'pdfjs'] as const)(
         '✓',
       ]);
       expect(r.elements.some((e) => /[\uF020-\uF0FF]/.test(e.text))).toBe(false);
+    });
+
+    it('reads the schedule: a vaccine and its abbreviation in one row, and the striped contraindications table whole', async () => {
+      const path = join(DATASETS, 'real-docs/cdc_adult_immunization_schedule_2025.pdf');
+      const r = await partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'schedule.pdf' },
+        () => undefined,
+      );
+      const schedule = r.elements.find((e) => e.kind === 'table' && e.page === 2);
+      expect(schedule?.headerRows).toBe(1);
+      expect(
+        schedule?.rows?.some(
+          (row) => row[0] === 'Varicella (VAR)' && row.includes('2 doses (if born in 1980 or later)'),
+        ),
+      ).toBe(true);
+      const appendix = r.elements.filter((e) => e.kind === 'table' && e.page === 13);
+      expect(appendix).toHaveLength(1);
+      // pdf.js reads the PDF's non-breaking hyphens (U+2011) as they are; poppler as hyphens.
+      expect(appendix[0].rows?.map((row) => row[0].replace(/\u2011/g, '-'))).toEqual([
+        'Vaccines and Other Immunizing Agents',
+        'COVID–19 mRNA vaccines [Pfizer–BioNTech, Moderna]',
+        'COVID–19 protein subunit vaccine [Novavax]',
+        'Influenza, egg-based, inactivated injectable (IIV3)',
+        'Influenza, cell culture–based inactivated injectable (ccIIV3) [Flucelvax]',
+        'Influenza, recombinant injectable (RIV3) [Flublok]',
+        'Influenza, live attenuated (LAIV3) [Flumist]',
+      ]);
+      const text = r.elements.map((e) => e.text).join('\n');
+      // The legend's "R" is drawn over a zero-width control character; no word is parted at it.
+      expect(text).toContain('Recommended vaccination for adults who meet age requirement');
+      expect(text).not.toContain('requirement,R');
+      expect(text).not.toMatch(/[\uF020-\uF0FF]/);
+      expect(withoutC0(text)).toBe(text);
     });
 
     it('names the image-only pages of a mixed document in warnings instead of dropping them silently', async () => {

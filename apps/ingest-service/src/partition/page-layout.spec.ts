@@ -192,6 +192,43 @@ describe('layoutPage ruled tables', () => {
     ]);
   });
 
+  it('reads rows ruled apart, some of them also ruled into columns (shaded rows), as one table of one row a band', () => {
+    const rules = [
+      ...[730, 712, 680, 640, 600].map((y) => hRule(50, 400, y)),
+      // The header and the first row, and the last row, are parted into columns; the row between is not.
+      ...[50, 150, 400].flatMap((x) => [vRule(x, 680, 730), vRule(x, 600, 640)]),
+    ];
+    const runs = [
+      run('Vaccine', 60, 718),
+      run('Contraindicated', 160, 718),
+      run('COVID-19 mRNA', 60, 700),
+      run('• Severe allergic reaction after', 160, 700),
+      run('[Moderna]', 60, 688),
+      run('a previous dose', 160, 688),
+      ...[
+        '• Severe allergic reaction to',
+        'a component of the vaccine',
+        '• Myocarditis within',
+        'three weeks of a dose',
+        '• Acute illness',
+      ].map((t, i) => run(t, 160, 670 - 6 * i, 5)),
+      run('COVID-19 protein', 60, 670, 5),
+      run('[Novavax]', 60, 664, 5),
+      run('Influenza', 60, 628),
+      run('• Severe allergic reaction', 160, 628),
+      run('inactivated', 60, 616),
+      run('• Guillain-Barré syndrome', 160, 616),
+    ];
+    const tables = layoutPage(runs, 13, rules).filter((e) => e.kind === 'table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0].text.split('\n')).toEqual([
+      'Vaccine | Contraindicated',
+      'COVID-19 mRNA [Moderna] | • Severe allergic reaction after a previous dose',
+      'COVID-19 protein [Novavax] | • Severe allergic reaction to a component of the vaccine • Myocarditis within three weeks of a dose • Acute illness',
+      'Influenza inactivated | • Severe allergic reaction • Guillain-Barré syndrome',
+    ]);
+  });
+
   it("leaves three columns of prose between a page's rules as prose", () => {
     const rules = [hRule(30, 580, 760), hRule(30, 580, 720), hRule(30, 580, 560)];
     const prose = (x: number) =>

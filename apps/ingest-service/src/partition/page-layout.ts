@@ -52,12 +52,12 @@ interface Line {
 const C1_CONTROLS = /[\u0080-\u009f]/g;
 
 /**
- * C0 controls (tab aside) are no text either: one set apart before a word is a bullet too (a
+ * C0 controls (tab and line breaks aside) are no text either: one set apart before a word is a bullet too (a
  * journal's list markers come out as U+000F); one inside a word, or drawn over the next glyph
  * (InDesign's end-of-nested-style marker, U+0007, gives no advance), is dropped.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const C0_CONTROLS = /[\u0000-\u0008\u000a-\u001f]/g;
+const C0_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 /** The text without its C0 control characters. */
 export const withoutC0 = (s: string): string => s.replace(C0_CONTROLS, '');
@@ -337,14 +337,8 @@ function ruledZones(rules: Rule[], frags: Fragment[], page: number, sideways: Fr
     zones.push(zoneOf(box, cols, ys, mine, table));
     for (const f of mine) claimed.add(f);
   }
-  zones.push(
-    ...ruledRowZones(
-      h,
-      frags.filter((f) => !claimed.has(f)),
-      page,
-    ),
-  );
-  return zones;
+  const rows = ruledRowZones(h, frags, claimed, zones, page);
+  return [...zones.filter((z) => !rows.absorbed.has(z)), ...rows.zones];
 }
 
 /**
@@ -372,9 +366,18 @@ function rowLabels(
 
 /**
  * Tables ruled between rows only: three or more horizontal rules of the same extent, whose bands
- * hold one row each (a line or two, never paragraphs), with columns found from the text.
+ * hold one row each (a line or two, never paragraphs), with columns found from the text. The grids
+ * of some of its rows ruled into columns too are absorbed into it.
  */
-function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
+function ruledRowZones(
+  h: Rule[],
+  all: Fragment[],
+  claimed: Set<Fragment>,
+  grids: Zone[],
+  page: number,
+): { zones: Zone[]; absorbed: Set<Zone> } {
+  const absorbed = new Set<Zone>();
+  const frags = all.filter((f) => !claimed.has(f));
   // Collinear pieces of one rule (cell by cell) joined first.
   const joined: Rule[] = [];
   for (const r of [...h].sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0)) {
@@ -400,11 +403,35 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
       x1: Math.max(...st.map((r) => r.x1)),
       y1: ys[ys.length - 1],
     };
-    const mine = frags.filter((f) => {
+    const within = (f: Fragment) => {
       const x = (f.seg.x0 + f.seg.x1) / 2;
       const y = f.y + 0.3 * f.size;
       return x >= b.x0 - TOL && x <= b.x1 + TOL && y >= b.y0 && y <= b.y1;
-    });
+    };
+    // Rows ruled into columns between rows that are not (shaded rows whose cells are parted by white rules):
+    // all one table, in the columns those rows rule, however many lines a row holds.
+    const striped = grids.filter(
+      (z) => Math.abs(z.x0 - b.x0) <= 3 && Math.abs(z.x1 - b.x1) <= 3 && z.y0 >= b.y0 - TOL && z.y1 <= b.y1 + TOL,
+    );
+    const stripeXs =
+      striped.length >= 2 &&
+      striped[0].xs.length >= 3 &&
+      striped.every(
+        (z) => z.xs.length === striped[0].xs.length && z.xs.every((x, i) => Math.abs(x - striped[0].xs[i]) <= 3),
+      )
+        ? striped[0].xs
+        : null;
+    if (stripeXs) {
+      const own = new Set(striped.flatMap((z) => z.frags));
+      const cells = all.filter((f) => within(f) && (!claimed.has(f) || own.has(f)));
+      const table = gridTable(regroup(cells), stripeXs, ys, page, undefined, true);
+      if (table) {
+        zones.push(zoneOf(b, stripeXs, ys, cells, table));
+        for (const z of striped) absorbed.add(z);
+        continue;
+      }
+    }
+    const mine = frags.filter(within);
     // The header row usually sits above the top rule: a line of two cells or more within one row's height.
     const rowHeight = (b.y1 - b.y0) / (ys.length - 1);
     const above = regroup(
@@ -436,7 +463,7 @@ function ruledRowZones(h: Rule[], frags: Fragment[], page: number): Zone[] {
     const table = gridTable(lines, xs, ys, page);
     if (table) zones.push(zoneOf(b, xs, ys, mine, table));
   }
-  return zones;
+  return { zones, absorbed };
 }
 
 /**
@@ -514,6 +541,7 @@ function gridTable(
   ys: number[],
   page: number,
   ruledAcross?: (y: number, x: number) => boolean,
+  rowPerBand = false,
 ): Element | null {
   const cols: Array<[number, number]> = [];
   // Only a region its rules already part into columns is split further; a box ruled at its sides alone may frame prose.
@@ -556,7 +584,8 @@ function gridTable(
     if (
       !cur ||
       band !== lastBand ||
-      (filled >= 2 &&
+      (!rowPerBand &&
+        filled >= 2 &&
         cur[first]?.some(Boolean) &&
         first === cur.findIndex((c) => c.some(Boolean)) &&
         !PARENTHESIS.test(cells[first].join(' ')))
