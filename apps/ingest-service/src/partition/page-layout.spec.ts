@@ -1002,6 +1002,22 @@ describe('layoutPage headings', () => {
     expect(out.find((e) => e.text.startsWith('•'))!.kind).toBe('list_item');
   });
 
+  it('takes no heading of a line that goes on with a sentence left open above it, however large it measures', () => {
+    // OCR'd lines: one of brackets and tall glyphs measures a size larger than its neighbours.
+    const runs = [
+      run('Lower PrEP awareness was found among uninsured', 72, 700),
+      run('participants (34.2%) (aPR = 0.76) and among those', 72, 688, 12),
+      run('without a usual source of care (29.1%).', 72, 676),
+      run('Results', 72, 650, 12),
+      run('PrEP awareness was lower among participants born in Mexico.', 72, 636),
+    ];
+    const out = layoutPage(runs, 1, [], 10);
+    expect(out.filter((e) => e.kind === 'title').map((e) => e.text)).toEqual(['Results']);
+    expect(out[0].text).toBe(
+      'Lower PrEP awareness was found among uninsured participants (34.2%) (aPR = 0.76) and among those without a usual source of care (29.1%).',
+    );
+  });
+
   it('counts the letters of every run of a line, not only of the runs that outnumber the text before them', () => {
     // A justified line, one run a word; the quote mark's font makes "the ‘quality" taller.
     const runs = [

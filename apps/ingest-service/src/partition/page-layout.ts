@@ -1247,9 +1247,13 @@ function nearest(cols: Array<[number, number]>, x: number): number {
   return best;
 }
 
+/** A sentence's end: a full stop, ? or !, a colon or semicolon, then closing quotes or brackets. */
+const SENTENCE_END = /[.!?:;]["”’)\]]*$/;
+
 function paragraphs(lines: Line[], page: number, body: number): Element[] {
   const out: Element[] = [];
-  let cur: { kind: Element['kind']; lines: string[]; lastY: number; size: number; from: Line[] } | null = null;
+  // Declared wide: assigned in the loop, read before that in the next line's turn.
+  let cur = null as { kind: Element['kind']; lines: string[]; lastY: number; size: number; from: Line[] } | null;
   const push = () => {
     if (cur) {
       const text = cur.lines.join(' ').replace(/\s+/g, ' ').trim();
@@ -1266,7 +1270,11 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
   };
   for (const l of lines) {
     const text = l.segments.map((s) => s.text).join(' ');
-    const heading = letterSize(l) >= body * 1.15 && text.length < 200;
+    // A line that goes on with a sentence left open above it is no heading, however large its letters
+    // measure (OCR'd lines: a line of tall glyphs and brackets reads a size larger than its neighbours').
+    const above: string | undefined = cur?.kind === 'text' ? cur.lines[cur.lines.length - 1] : undefined;
+    const goesOn: boolean = above !== undefined && /^\p{Ll}/u.test(text) && !SENTENCE_END.test(above);
+    const heading: boolean = !goesOn && letterSize(l) >= body * 1.15 && text.length < 200;
     const bullet = BULLET.test(text);
     const gap = cur ? cur.lastY - l.y : 0;
     const newBlock =
