@@ -41,6 +41,16 @@ describe('searchText', () => {
     ]);
   });
 
+  it('names the columns under a group header by the group, up to the last column the rows under it name', () => {
+    const table =
+      '<table><thead><tr><th></th><th>Cases</th><th></th><th>Deaths</th><th></th><th></th></tr>' +
+      '<tr><th>State</th><th>n</th><th>%</th><th>n</th><th>%</th><th></th></tr></thead>' +
+      '<tbody><tr><td>Ohio</td><td>12</td><td>3.1</td><td>2</td><td>0.5</td><td>see note</td></tr></tbody></table>';
+    expect(linearTable(table).split('\n')[0]).toBe(
+      'Ohio — Cases n: 12; Cases %: 3.1; Deaths n: 2; Deaths %: 0.5; see note',
+    );
+  });
+
   it('reads a table without a header row as its cells in order', () => {
     expect(linearTable('<table><tbody><tr><td>a</td><td></td><td>b</td></tr></tbody></table>')).toBe('a | b');
   });

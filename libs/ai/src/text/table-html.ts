@@ -37,10 +37,12 @@ export function tableCells(html: string): TableCells {
  */
 export function columnNames(head: string[][]): string[] {
   const width = Math.max(0, ...head.map((r) => r.length));
-  const spanned = head.map((r) => {
+  const spanned = head.map((r, k) => {
     const end = r.findLastIndex(Boolean);
+    // Past the last name, a group header spans on only over the columns the rows under it name ("Deaths" over "n | %").
+    const spans = (i: number) => i > 0 && (i <= end || head.slice(k + 1).some((below) => below[i]));
     let last = '';
-    return Array.from({ length: width }, (_, i) => (i === 0 || i > end ? (r[i] ?? '') : (last = r[i] || last)));
+    return Array.from({ length: width }, (_, i) => (spans(i) ? (last = r[i] || last) : (r[i] ?? '')));
   });
   return Array.from({ length: width }, (_, i) =>
     spanned
