@@ -52,9 +52,9 @@ interface Line {
 const C1_CONTROLS = /[\u0080-\u009f]/g;
 
 /**
- * C0 controls (tab and line breaks aside) are no text either: one set apart before a word is a bullet too (a
- * journal's list markers come out as U+000F); one inside a word, or drawn over the next glyph
- * (InDesign's end-of-nested-style marker, U+0007, gives no advance), is dropped.
+ * C0 controls (tab and line breaks aside) are no text either: one set apart before a word is a
+ * bullet too (a journal's list markers come out as U+000F); one inside a word, or drawn over the
+ * next glyph (InDesign's end-of-nested-style marker, U+0007, gives no advance), is dropped.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const C0_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
@@ -1273,8 +1273,8 @@ function paragraphs(lines: Line[], page: number, body: number): Element[] {
     // A line that goes on with a sentence left open above it is no heading, however large its letters
     // measure (OCR'd lines: a line of tall glyphs and brackets reads a size larger than its neighbours').
     const above: string | undefined = cur?.kind === 'text' ? cur.lines[cur.lines.length - 1] : undefined;
-    const goesOn: boolean = above !== undefined && /^\p{Ll}/u.test(text) && !SENTENCE_END.test(above);
-    const heading: boolean = !goesOn && letterSize(l) >= body * 1.15 && text.length < 200;
+    const goesOn = above !== undefined && /^\p{Ll}/u.test(text) && !SENTENCE_END.test(above);
+    const heading = !goesOn && letterSize(l) >= body * 1.15 && text.length < 200;
     const bullet = BULLET.test(text);
     const gap = cur ? cur.lastY - l.y : 0;
     const newBlock =
