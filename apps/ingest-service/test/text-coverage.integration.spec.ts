@@ -2,7 +2,7 @@ import { textCoverage } from '@rag/ai';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chunkElements } from '../src/chunking/chunker';
 import { LocalPartitioner } from '../src/partition/local.partitioner';
 import { withoutC0 } from '../src/partition/page-layout';
@@ -24,13 +24,15 @@ describe.each(['poppler', 'pdfjs'] as const)(
   (textLayer) => {
     const partitioner = new LocalPartitioner({ timeoutMs: 60_000, countImages: false, workers: 1, textLayer });
     afterAll(() => partitioner.close());
+    const partition = (path: string) =>
+      partitioner.partition(
+        { bytes: readFileSync(path), sourceType: 'pdf', filename: basename(path) },
+        () => undefined,
+      );
 
     it.each(FILES)('%s keeps at least 99.5% of the text layer', async (file) => {
       const path = join(DATASETS, file);
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: file },
-        () => undefined,
-      );
+      const r = await partition(path);
       const chunks = chunkElements(r.elements, { maxTokens: 350, overlapTokens: 40 });
       const reference = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-'], {
         maxBuffer: 1 << 28,
@@ -45,10 +47,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
 
     it('emits no table for the prose pages of a three-column print', async () => {
       const path = join(DATASETS, 'real-docs/federal_register_2020_17221_faa_boeing_737max_nprm.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'fr.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       // Pages 5-6 hold the cost table; every other page is prose in three columns.
       const falseTables = r.elements.filter((e) => e.kind === 'table' && e.page !== 5 && e.page !== 6);
       expect(falseTables.map((t) => `p${t.page}: ${t.text.slice(0, 80)}`)).toEqual([]);
@@ -58,10 +57,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
     it('keeps a ruled table whole on a page whose crop box is offset from its media box', async () => {
       // The rules come from pdf.js (crop-box frame); the text must be in the same frame or the grid misses a column.
       const path = join(DATASETS, 'pdf-corpus/tables/camelot_superscript.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'superscript.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       const tables = r.elements.filter((e) => e.kind === 'table');
       expect(tables).toHaveLength(1);
       const rows = tables[0].text.split('\n').map((row) => row.split(' | '));
@@ -84,10 +80,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
     it('reads prose beside a sidebar set on a tint as prose, not as one table of the page', async () => {
       // Page 4: intervals and services ruled between rows on the left, a tinted sidebar of prose on the right.
       const path = join(DATASETS, 'real-docs/cdc_clinicians_quick_guide_oral_hiv_prep.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'guide.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       const page4 = r.elements.filter((e) => e.page === 4);
       expect(page4.filter((e) => e.kind === 'table').map((e) => e.text.slice(0, 80))).toEqual([]);
       const text = page4.map((e) => e.text).join('\n');
@@ -97,10 +90,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
 
     it('keeps the columns of a justified page apart where a line comes one word at a time', async () => {
       const path = join(DATASETS, 'real-docs/bmc_hsr_2014_quality_improvement_barriers_resource_limited.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'bmc.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       const text = r.elements.map((e) => e.text).join('\n');
       expect(text).toContain('find their way round the department without significant difficulty');
       expect(text).toContain(
@@ -110,10 +100,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
 
     it('reads a table ruled between rows whose tips wrap beside Wingdings ticks, the ticks as ✓', async () => {
       const path = join(DATASETS, 'real-docs/cdc_prep_medication_guide_patient_brochure.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'guide.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       const tables = r.elements.filter((e) => e.kind === 'table' && e.page === 6);
       expect(tables).toHaveLength(1);
       expect(tables[0].rows?.[0]).toEqual(['Tips You Can Use', 'Oral PrEP', 'PrEP Injections']);
@@ -128,10 +115,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
 
     it('reads the schedule: a vaccine and its abbreviation in one row, and the striped contraindications table whole', async () => {
       const path = join(DATASETS, 'real-docs/cdc_adult_immunization_schedule_2025.pdf');
-      const r = await partitioner.partition(
-        { bytes: readFileSync(path), sourceType: 'pdf', filename: 'schedule.pdf' },
-        () => undefined,
-      );
+      const r = await partition(path);
       const schedule = r.elements.find((e) => e.kind === 'table' && e.page === 2);
       expect(schedule?.headerRows).toBe(1);
       expect(
@@ -169,10 +153,7 @@ describe.each(['poppler', 'pdfjs'] as const)(
           join(DATASETS, 'real-docs/cdc_mmwr_2021_prep_awareness_disparities_23_urban_areas_scanned.pdf'),
           mixed,
         ]);
-        const r = await partitioner.partition(
-          { bytes: readFileSync(mixed), sourceType: 'pdf', filename: 'mixed.pdf' },
-          () => undefined,
-        );
+        const r = await partition(mixed);
         expect(r.pages).toBe(8);
         expect(r.warnings?.map((w) => [w.page, w.code])).toEqual([
           [6, 'PAGE_WITHOUT_TEXT'],
