@@ -6,7 +6,8 @@ import { codePoint } from 'dingbat-to-unicode';
  */
 const DINGBAT_CODES = /[\uF020-\uF0FF]/g;
 
-export const hasDingbatCodes = (text: string): boolean => /[\uF020-\uF0FF]/.test(text);
+// `search` ignores the pattern's global state, so the one pattern serves both.
+export const hasDingbatCodes = (text: string): boolean => text.search(DINGBAT_CODES) >= 0;
 
 /** The dingbat typeface a PDF font name is ("BWMFRG+Wingdings2" → "Wingdings 2"), else null. */
 export function dingbatTypeface(fontName: string): string | null {

@@ -352,15 +352,15 @@ function rowLabels(
   free: Fragment[],
 ): Fragment[] {
   const middle = (f: Fragment) => f.y + 0.3 * f.size;
-  const bandOf = (f: Fragment) => ys.filter((ry) => ry > middle(f)).length;
+  const bandOfFrag = (f: Fragment) => bandOf(ys, middle(f));
   const beside = free.filter((f) => f.seg.x1 <= b.x0 + TOL && middle(f) > b.y0 && middle(f) < b.y1);
   // Lines of a sentence run on (lower case after the first, a stop at its end); labels are names.
   const prose = (t: string) => t.length > 40 || t.split(' ').length > 5 || /^\p{Ll}/u.test(t) || /[.,;:]$/.test(t);
   if (beside.length < 3 || beside.some((f) => prose(f.seg.text))) return [];
-  const bands = new Set(beside.map(bandOf));
+  const bands = new Set(beside.map(bandOfFrag));
   // Of the rows from the first label to the last, most have one.
   const [first, last] = [Math.min(...bands), Math.max(...bands)];
-  const rows = new Set(cells.map(bandOf).filter((k) => k >= first && k <= last));
+  const rows = new Set(cells.map(bandOfFrag).filter((k) => k >= first && k <= last));
   return bands.size === beside.length && bands.size >= 0.8 * rows.size ? beside : [];
 }
 
@@ -445,7 +445,7 @@ function ruledRowZones(
     if (header && header.segments.length >= 2)
       mine.push(...frags.filter((f) => f.y === header.y && header.segments.includes(f.seg)));
     const lines = regroup(mine);
-    const bands = new Set(lines.map((l) => ys.filter((ry) => ry > l.y).length));
+    const bands = new Set(lines.map((l) => bandOf(ys, l.y)));
     if (bands.size < 2) continue;
     const cols = columnsOf(lines);
     if (cols.length < 2) continue;
@@ -475,7 +475,7 @@ function valueRows(lines: Line[], cols: Array<[number, number]>, ys: number[]): 
   const bands = new Map<number, { lines: number; cols: Set<number> }>();
   const values: number[] = [];
   for (const l of lines) {
-    const key = ys.filter((ry) => ry > l.y).length;
+    const key = bandOf(ys, l.y);
     const band = bands.get(key) ?? { lines: 0, cols: new Set<number>() };
     band.lines++;
     for (const s of l.segments) {
@@ -495,6 +495,11 @@ function valueRows(lines: Line[], cols: Array<[number, number]>, ys: number[]): 
 
 /** Characters of the median cell beside a wrapped first column for the rows to be read as values. */
 const MAX_VALUE_CHARS = 20;
+
+/** The band of a ruled region that y lies in: how many of its horizontal rules lie above it. */
+function bandOf(ys: number[], y: number): number {
+  return ys.filter((ry) => ry > y).length;
+}
 
 /** A ruled zone with its stand-in fragment for the XY-cut, as tall and wide as the zone. */
 function zoneOf(
@@ -548,7 +553,6 @@ function gridTable(
   for (let i = 0; i + 1 < xs.length; i++)
     cols.push(...(xs.length >= 3 ? subColumns(lines, xs[i], xs[i + 1]) : [[xs[i], xs[i + 1]] as [number, number]]));
   if (cols.length < 2 || ys.length < 2) return null;
-  const bandOf = (y: number) => ys.filter((ry) => ry > y).length;
   const rows: string[][][] = [];
   const rowBands: number[] = [];
   // Sideways text (headers set vertically) makes one row of its band, after the band's upright lines.
@@ -556,15 +560,21 @@ function gridTable(
   let lastBand = -1;
   for (const l of lines) {
     const cells = cols.map(() => [] as string[]);
-    const band = bandOf(l.y);
-    for (const seg of l.segments)
-      for (const [k, p] of seg.pieces.entries()) {
+    const band = bandOf(ys, l.y);
+    for (const seg of l.segments) {
+      let prev: { piece: Piece; col: number } | null = null;
+      for (const p of seg.pieces) {
         const col = columnIndex(cols, (p.x0 + p.x1) / 2);
-        const prev = seg.pieces[k - 1];
         const cell = cells[col];
         // Runs that touch are one word ("2. p" + "ersons"): joined as the segment joined them, without a space.
-        const touches = prev && !prev.sideways && columnIndex(cols, (prev.x0 + prev.x1) / 2) === col && cell.length > 0;
-        if (!p.sideways && touches && p.x0 - prev.x1 <= WORD_SPACE * p.size) cell[cell.length - 1] += p.text.trim();
+        const touches =
+          prev !== null &&
+          !prev.piece.sideways &&
+          prev.col === col &&
+          cell.length > 0 &&
+          p.x0 - prev.piece.x1 <= WORD_SPACE * p.size;
+        prev = { piece: p, col };
+        if (!p.sideways && touches) cell[cell.length - 1] += p.text.trim();
         else if (!p.sideways) cell.push(p.text.trim());
         else {
           if (!turned.has(band))
@@ -575,6 +585,7 @@ function gridTable(
           turned.get(band)![col].push(p.text.trim());
         }
       }
+    }
     if (!cells.some((c) => c.length)) continue;
     const first = cells.findIndex((c) => c.some(Boolean));
     const cur = rows[rows.length - 1];
