@@ -255,7 +255,9 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
 
     // The other replica stores the document again (rewritten rows: new row ids) after this one's
     // clauses ran and before it reads their rows.
-    const table = (replicas[0].repo as unknown as { chunks: lancedb.Table }).chunks;
+    const table = (replicas[0].repo as unknown as { tables: Map<string, { table: lancedb.Table }> }).tables.get(
+      'moved',
+    )!.table;
     const take = table.takeRowIds.bind(table);
     const spy = jest.spyOn(table, 'takeRowIds').mockImplementationOnce((ids) => {
       let columns: string[] = [];
@@ -381,50 +383,97 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
     ]);
   });
 
-  it('opens a table written before heading paths: adds the columns, moves the full-text index, keeps every row findable', async () => {
-    const legacyDir = mkdtempSync(join(tmpdir(), 'rag-lance-legacy-'));
-    try {
-      // A table as the previous schema wrote it, with its full-text index on `text`.
-      const lancedb = await import('@lancedb/lancedb');
-      const db = await lancedb.connect(legacyDir);
-      const [vector] = await embedder.embed(['an old chunk about measles outbreaks']);
-      const row = {
-        chunk_id: 'old-0',
-        document_id: 'old',
-        collection_name: 'legacy',
-        filename: 'old.pdf',
+  /** A table of every collection's chunks as an older schema wrote it (no heading paths), full-text index on `text`. */
+  const sharedTable = async (at: string, rows: Array<{ id: string; collection: string; text: string }>) => {
+    const { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } = await import('apache-arrow');
+    const text = (name: string) => new Field(name, new Utf8(), false);
+    const schema = new Schema(
+      [
+        ...['chunk_id', 'document_id', 'collection_name', 'filename'].map(text),
+        new Field('page_number', new Int32(), false),
+        new Field('page_end', new Int32(), false),
+        text('data_type'),
+        new Field('chunk_index', new Int32(), false),
+        ...['text', 'content_hash', 'created_at'].map(text),
+        new Field('vector', new FixedSizeList(64, new Field('item', new Float32(), true)), false),
+      ],
+      new Map([
+        ['embedder_id', embedder.info.id],
+        ['embedder_dims', String(embedder.info.dimensions)],
+      ]),
+    );
+    const table = await (await lancedb.connect(at)).createEmptyTable('chunks', schema);
+    const vectors = await embedder.embed(rows.map((r) => r.text));
+    await table.add(
+      rows.map((r, i) => ({
+        chunk_id: r.id,
+        document_id: r.id,
+        collection_name: r.collection,
+        filename: `${r.id}.pdf`,
         page_number: 1,
         page_end: 1,
         data_type: 'text',
         chunk_index: 0,
-        text: 'an old chunk about measles outbreaks',
+        text: r.text,
         content_hash: 'f'.repeat(64),
         created_at: new Date().toISOString(),
-        vector: Array.from(vector),
+        vector: vectors[i],
+      })),
+    );
+    await table.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }) });
+  };
+
+  it('moves each collection of a table written before heading paths and per-collection tables into its own, keeping every row findable', async () => {
+    const legacyDir = mkdtempSync(join(tmpdir(), 'rag-lance-legacy-'));
+    try {
+      await sharedTable(legacyDir, [
+        { id: 'old-0', collection: 'legacy', text: 'an old chunk about measles outbreaks' },
+        { id: 'old-1', collection: 'legacy', text: 'mumps and rubella doses' },
+        { id: 'old-2', collection: 'other', text: 'measles in another collection' },
+      ]);
+      const open = async () => {
+        const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
+        await repo.onModuleInit();
+        return repo;
       };
-      const table = await db.createTable('chunks', [row]);
-      await table.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }) });
-      // The embedder id the repository checks lives in the schema metadata; a bare table has none, so the check is skipped here.
-      const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
-      await repo.onModuleInit();
+      const repo = await open();
       const found = await repo.ftsSearch('measles', { collectionId: 'legacy' }, 5);
       // Its rows came from text layers: no OCR confidence.
       expect(found.map((c) => [c.chunk_id, c.heading_path, c.source, c.ocr_confidence, c.regions])).toEqual([
         ['old-0', [], 'text', null, []],
       ]);
-      expect(await repo.ftsUnindexedRows()).toBe(0);
-      // A second replica opening the migrated table changes nothing.
-      const again = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
-      await again.onModuleInit();
+      expect((await repo.ftsSearch('measles', { collectionId: 'other' }, 5)).map((c) => c.chunk_id)).toEqual(['old-2']);
+      const [vector] = await embedder.embed(['mumps rubella']);
+      expect((await repo.vectorSearch(vector, { collectionId: 'legacy' }, 1))[0].chunk_id).toBe('old-1');
+      expect(await repo.stats()).toMatchObject({ collections: 2, rows: 3, ftsUnindexedRows: 0 });
+      // The shared table is gone; a second replica starting on the moved tables changes nothing.
+      expect(await (await lancedb.connect(legacyDir)).tableNames()).not.toContain('chunks');
+      const again = await open();
       expect((await again.ftsSearch('measles', { collectionId: 'legacy' }, 5)).length).toBe(1);
+      expect(await again.countChunks({ collectionId: 'legacy' })).toBe(2);
     } finally {
       rmSync(legacyDir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 
-  it('refuses a table built with another embedder', async () => {
+  it('refuses a shared table built with another embedder, and leaves it as it is', async () => {
+    const legacyDir = mkdtempSync(join(tmpdir(), 'rag-lance-legacy-'));
+    try {
+      await sharedTable(legacyDir, [{ id: 'old-0', collection: 'legacy', text: 'measles' }]);
+      const other = new LanceRepository({ ...config, lancedbUri: legacyDir }, new LocalHashEmbedder(32));
+      await other.onModuleInit();
+      expect(() => other.assertUsable()).toThrow(/built with embedder local-hash-v1\/64/);
+      expect(await (await lancedb.connect(legacyDir)).tableNames()).toContain('chunks');
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+
+  it("refuses a collection's table built with another embedder", async () => {
     const other = new LanceRepository(config, new LocalHashEmbedder(32));
     await other.onModuleInit();
-    expect(() => other.assertUsable()).toThrow(/built with embedder local-hash-v1\/64/);
+    await expect(other.ftsSearch('measles', { collectionId: 'paths' }, 5)).rejects.toThrow(
+      /collection "paths" was built with embedder local-hash-v1\/64/,
+    );
   });
 });

@@ -8,9 +8,21 @@ import { loadRetrievalConfig } from '../src/config/retrieval.config';
 import { VectorCalibrationService } from '../src/maintenance/vector-calibration.service';
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchService } from '../src/search/search.service';
-import { ChunkRow, LanceRepository } from '../src/storage/lance.repository';
+import { ChunkRow, DocumentRow, LanceRepository } from '../src/storage/lance.repository';
 import { VectorPlan } from '../src/storage/vector-plan';
 import { ClusteredVectors, mulberry32 } from '../tools/synthetic-corpus';
+
+/** A document row per collection: the documents table is where a replica learns which collections exist. */
+const documentsOf = (collections: string[]): DocumentRow[] =>
+  collections.map((c) => ({
+    document_id: `doc-${c}`,
+    collection_name: c,
+    filename: `${c}.pdf`,
+    content_hash: 'f'.repeat(64),
+    pages: 1,
+    chunks: 1,
+    ingested_at: new Date(0).toISOString(),
+  }));
 
 /** The vector index on a real LanceDB table: how it is built, survives optimize, replaces an old one. */
 describe('vector index (real LanceDB in a temp dir)', () => {
@@ -80,11 +92,13 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         vector: vectors[i],
       });
     });
-    await repo.appendRows(rows, []);
+    await repo.appendRows(rows, documentsOf(['a', 'b']));
     expect(await repo.ensureVectorIndex(5000)).toBe(false); // below the threshold: flat scan
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.ensureVectorIndex(1000)).toBe(false); // built once
-    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq', vectorPartitions: 1 });
+    // One index per collection, each over that collection's rows alone.
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq', collections: 2, vectorIndexedCollections: 2 });
+    expect(await repo.vectorIndexInfo('a')).toMatchObject({ indexedRows: 1500, partitions: 1 });
     // The index alone, one probe and no refine: its 4-bit codes rank loosely.
     expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
 
@@ -127,16 +141,19 @@ describe('vector index (real LanceDB in a temp dir)', () => {
   });
 
   it('replaces an IVF_PQ index left by an older version, and searches it meanwhile', async () => {
-    const table = await (await lancedb.connect(dir)).openTable(config.tableName);
+    // Collection "a"'s own table: the collection id in hex after the configured table name.
+    const table = await (await lancedb.connect(dir)).openTable(`${config.tableName}_c_61`);
     await table.createIndex('vector', {
       config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: 2, numSubVectors: 4 }),
       replace: true,
     });
     const repo = await open();
-    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq' });
+    expect(await repo.vectorIndexInfo('a')).not.toBeNull();
+    expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfPq,IvfRq' });
     expect(await recall(repo, { kind: 'ann', nprobes: 2, refineFactor: 5 })).toBeGreaterThan(0.5);
-    const old = repo.vectorIndexInfo()!;
+    const old = (await repo.vectorIndexInfo('a'))!;
     await repo.saveVectorCalibration({
+      collection_name: 'a',
       index_uuid: old.uuid,
       indexed_rows: old.indexedRows,
       recall_target: config.vectorPlan.recallTarget,
@@ -147,11 +164,11 @@ describe('vector index (real LanceDB in a temp dir)', () => {
       queries: 40,
       measured_at: new Date().toISOString(),
     });
-    expect(repo.vectorIndexInfo()!.measured).toEqual({ nprobes: 1, refineFactor: 3 });
+    expect((await repo.vectorIndexInfo('a'))!.measured).toEqual({ nprobes: 1, refineFactor: 3 });
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
     expect(await repo.stats()).toMatchObject({ vectorIndex: 'IvfRq' });
     // The old index's measurement does not carry over to the new one's partitions.
-    expect(repo.vectorIndexInfo()!.measured).toBeNull();
+    expect((await repo.vectorIndexInfo('a'))!.measured).toBeNull();
     expect(await recall(repo, { kind: 'ann', nprobes: 1, refineFactor: 0 })).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -186,10 +203,12 @@ describe('vector index calibration (real LanceDB in a temp dir)', () => {
   it('measures the probes the target needs, stores them for every replica, and then returns the exact top k', async () => {
     const repo = new LanceRepository(config, embedder);
     await repo.onModuleInit();
-    const rows = Array.from({ length: 24_000 }, (_, i) => ({
-      chunk_id: `${i % 2 ? 'b' : 'a'}-${i}`,
+    // Collection "a" of 24,000 rows (several partitions), "b" of 2,400 beside it.
+    const collectionOf = (i: number) => (i % 11 === 10 ? 'b' : 'a');
+    const rows = Array.from({ length: 26_400 }, (_, i) => ({
+      chunk_id: `${collectionOf(i)}-${i}`,
       document_id: `doc-${Math.floor(i / 100)}`,
-      collection_name: i % 2 ? 'b' : 'a',
+      collection_name: collectionOf(i),
       filename: `f${Math.floor(i / 100)}.pdf`,
       page_number: 1,
       page_end: 1,
@@ -206,29 +225,33 @@ describe('vector index calibration (real LanceDB in a temp dir)', () => {
       vector: topics.near(Math.floor(i / 100)),
     }));
     // Written in four parts: compaction later merges them, which gives the index a new id.
-    for (let i = 0; i < rows.length; i += 6000) await repo.appendRows(rows.slice(i, i + 6000), []);
+    for (let i = 0; i < rows.length; i += 6600)
+      await repo.appendRows(rows.slice(i, i + 6600), i ? [] : documentsOf(['a', 'b']));
     await repo.ensureScalarIndices();
     expect(await repo.ensureVectorIndex(1000)).toBe(true);
-    const partitions = repo.vectorIndexInfo()!.partitions;
+    const partitions = (await repo.vectorIndexInfo('a'))!.partitions;
     expect(partitions).toBeGreaterThanOrEqual(5);
     // Before a measurement: the fixed share of the partitions (here all of them).
     expect(await repo.vectorPlan({ collectionId: 'a' })).toEqual({ kind: 'ann', nprobes: partitions, refineFactor: 5 });
 
     const calibration = new VectorCalibrationService(repo, embedder, config);
     // Queries near a sampled chunk's topic, as the questions below (these vectors are not the embedder's).
-    const measured = await calibration.calibrateIfNeeded(async (chunks) =>
+    const all = await calibration.calibrateIfNeeded(async (chunks) =>
       chunks.map((c) => topics.near(Math.floor(Number(c.chunkId.split('-')[1]) / 100))),
     );
+    // Each collection's index is measured on its own.
+    expect(all.map((m) => m.collection_name).sort()).toEqual(['a', 'b']);
+    const measured = all.find((m) => m.collection_name === 'a');
     expect(measured).toMatchObject({ recall_target: 0.95, indexed_rows: 24_000, queries: 40 });
     expect([2, 5]).toContain(measured!.refine_factor);
     expect(measured!.recall).toBeGreaterThanOrEqual(0.97);
     expect(measured!.nprobes).toBeLessThan(partitions);
-    expect(await calibration.calibrateIfNeeded()).toBeNull(); // still fresh: nothing is measured
-    const uuid = repo.vectorIndexInfo()!.uuid;
+    expect(await calibration.calibrateIfNeeded()).toEqual([]); // still fresh: nothing is measured
+    const uuid = (await repo.vectorIndexInfo('a'))!.uuid;
     await repo.optimize();
     await repo.ensureVectorIndex(1000); // maintenance's order: compaction, then the index state is read again
-    expect(repo.vectorIndexInfo()!.uuid).not.toBe(uuid);
-    expect(await calibration.calibrateIfNeeded()).toBeNull(); // the same partitions: the measurement still holds
+    expect((await repo.vectorIndexInfo('a'))!.uuid).not.toBe(uuid);
+    expect(await calibration.calibrateIfNeeded()).toEqual([]); // the same partitions: the measurement still holds
 
     // Another replica plans with the stored measurement.
     const replica = new LanceRepository(config, embedder);

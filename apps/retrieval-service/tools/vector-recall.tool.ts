@@ -11,39 +11,26 @@ interface Query {
 
 /**
  * The vector search's recall@k against an exact scan of the same filtered rows, and its latency,
- * for filters keeping 100%, 10% and 1% of a table seeded by seed-synthetic (data types in fixed
- * shares). Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
+ * for filters keeping 100%, 10% and 1% of a collection seeded by seed-synthetic (data types in
+ * fixed shares). Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
  *
- *   node vector-recall.tool.js --queries q.json --collections 10 [--count 100] [--k 20] [--sweep]
+ *   node vector-recall.tool.js --queries q.json [--count 100] [--k 20] [--sweep]
  */
 async function main(): Promise<void> {
   const queries = (JSON.parse(readFileSync(argValue('queries'), 'utf8')) as Query[]).slice(
     0,
     Number(argValue('count', '100')),
   );
-  const collections = Number(argValue('collections', '10'));
   const k = Number(argValue('k', '20'));
   const { repo, embedder } = await openToolContext();
   const vectors = await Promise.all(
     queries.map(async (q) => (q.vector ? Float32Array.from(q.vector) : (await embedder.embed([q.query]))[0])),
   );
-  // Shares of the table: the whole table is one collection's scope only when there is one collection.
-  const cells: Array<{ share: number; scope: (q: Query) => ChunkScope | null }> = [
-    { share: 100, scope: (q) => (collections === 1 ? { collectionId: q.collectionId } : null) },
-    {
-      share: 10,
-      scope: (q) =>
-        collections === 1
-          ? { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] }
-          : { collectionId: q.collectionId },
-    },
-    {
-      share: 1,
-      scope: (q) =>
-        collections === 1
-          ? { collectionId: q.collectionId, dataTypes: ['image_summary'] }
-          : { collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] },
-    },
+  // Each collection is a table of its own: the shares are of the query's collection.
+  const cells: Array<{ share: number; scope: (q: Query) => ChunkScope }> = [
+    { share: 100, scope: (q) => ({ collectionId: q.collectionId }) },
+    { share: 10, scope: (q) => ({ collectionId: q.collectionId, dataTypes: ['image_summary', 'table_html'] }) },
+    { share: 1, scope: (q) => ({ collectionId: q.collectionId, dataTypes: ['image_summary'] }) },
   ];
   const sweep: Array<VectorPlan | undefined> = [undefined];
   if (process.argv.includes('--sweep')) {

@@ -54,7 +54,7 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     LANCEDB_URI: lanceDir,
     REDIS_URL: testRedisUrl(),
     LOG_LEVEL: 'warn',
-    VECTOR_INDEX_MIN_ROWS: ctx.quick ? '1000' : '50000',
+    ...(ctx.quick ? { VECTOR_INDEX_MIN_ROWS: '1000' } : {}),
   };
   ctx.log(`seeding ${rows} synthetic chunks`);
   const seed = await runNode(
@@ -89,7 +89,6 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     'word-salad text, local embedder (a worst case for IVF)',
     env,
     queriesPath,
-    10,
   );
   out.profile = await searchProfile(ctx, section, env, queriesPath);
   // A second table of vectors with topics, standing in for a neural embedder, one collection (filters of 100% are real).
@@ -121,7 +120,6 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     'clustered vectors (a stand-in for a neural embedder)',
     clusteredEnv,
     clusteredQueries,
-    1,
   );
   rmSync(clusteredDir, { recursive: true, force: true });
 
@@ -299,27 +297,16 @@ interface RecallCell {
   exactP50Ms: number;
 }
 
-/** The vector search's recall@20 against an exact scan under filters keeping 100%, 10% and 1% of the table, with the service's own plan. */
+/** The vector search's recall@20 against an exact scan under filters keeping 100%, 10% and 1% of a collection, with the service's own plan. */
 async function vectorRecall(
   ctx: BenchContext,
   section: string,
   corpus: string,
   env: Record<string, string>,
   queriesPath: string,
-  collections: number,
 ): Promise<RecallCell[]> {
   const r = await runNode(
-    [
-      join(TOOLS, 'vector-recall.tool.js'),
-      '--queries',
-      queriesPath,
-      '--collections',
-      String(collections),
-      '--count',
-      ctx.quick ? '20' : '100',
-      '--k',
-      '20',
-    ],
+    [join(TOOLS, 'vector-recall.tool.js'), '--queries', queriesPath, '--count', ctx.quick ? '20' : '100', '--k', '20'],
     env,
     ctx.log,
   );

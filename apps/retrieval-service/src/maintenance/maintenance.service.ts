@@ -82,8 +82,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
         await this.documents.withWriteLock(() => this.repo.optimize(), { notify: false });
         if (await this.repo.ensureScalarIndices()) this.logger.info('scalar indices built');
         if (await this.repo.ensureVectorIndex(this.config.vectorIndexMinRows)) this.logger.info('vector index built');
-        const measured = await this.calibration.calibrateIfNeeded();
-        if (measured) this.logger.info({ ...measured }, 'vector search probes measured for the recall target');
+        for (const measured of await this.calibration.calibrateIfNeeded())
+          this.logger.info({ ...measured }, 'vector search probes measured for the recall target');
       });
       // Another replica is maintaining: still learn of the indices and measurements it made.
       if (!ran) await this.repo.refreshIndexState();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@rag/ai';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+import { VectorIndexInfo } from '../storage/chunk-table';
 import { LanceRepository, SampledChunk, VectorCalibrationRow } from '../storage/lance.repository';
 import { calibrateVectorPlan, VectorPlan } from '../storage/vector-plan';
 
@@ -22,8 +23,8 @@ export function span(text: string, i: number): string {
  * same share of partitions returns 99.9% of the exact neighbours on clustered vectors and 55% on
  * word salad at 1M rows (docs/benchmarks.md). The queries are a few words cut from stored chunks,
  * as short as questions are (a whole chunk's vector finds its neighbours far more easily: 97%
- * measured with them where questions got 90%), each searched in its chunk's collection; that
- * chunk is left out of both lists.
+ * measured with them where questions got 90%), searched in the collection; the chunk a query was
+ * cut from is left out of both lists.
  */
 @Injectable()
 export class VectorCalibrationService {
@@ -34,21 +35,34 @@ export class VectorCalibrationService {
   ) {}
 
   /**
-   * Measures the vector index (as of the repository's last index refresh: `ensureVectorIndex`
-   * refreshes) when it has no fresh measurement for the configured target and the probes are not
-   * set explicitly. Returns the stored measurement, or null when none was needed
-   * or there were too few collections large enough to use the index. `queriesFor` makes the query
-   * vectors for the sampled chunks (tooling whose vectors are not the embedder's passes its own).
+   * Measures each collection's vector index (as of the repository's last index refresh:
+   * `ensureVectorIndex` refreshes) that has no fresh measurement for the configured target, unless
+   * the probes are set explicitly. Returns the stored measurements (none when none was needed, or
+   * when a collection's searches scan it exactly anyway). `queriesFor` makes the query vectors for
+   * the sampled chunks (tooling whose vectors are not the embedder's passes its own).
    */
   async calibrateIfNeeded(
     queriesFor: (chunks: SampledChunk[]) => Promise<Float32Array[]> = (chunks) =>
       this.embedder.embed(chunks.map((c, i) => span(c.text, i))),
+  ): Promise<VectorCalibrationRow[]> {
+    if (this.config.vectorPlan.nprobes) return [];
+    const out: VectorCalibrationRow[] = [];
+    for (const { collectionId, index } of await this.repo.unmeasuredVectorIndices()) {
+      const row = await this.calibrate(collectionId, index, queriesFor);
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  private async calibrate(
+    collectionId: string,
+    index: VectorIndexInfo,
+    queriesFor: (chunks: SampledChunk[]) => Promise<Float32Array[]>,
   ): Promise<VectorCalibrationRow | null> {
-    const { recallTarget, nprobes, exactMaxRows } = this.config.vectorPlan;
-    if (nprobes) return null;
-    const index = this.repo.vectorIndexInfo();
-    if (!index || index.measured) return null;
-    const chunks = await this.repo.sampleChunks(QUERIES, exactMaxRows);
+    const { recallTarget, exactMaxRows } = this.config.vectorPlan;
+    // Searches of a collection this small scan it exactly: there is nothing to measure.
+    if (index.indexedRows <= exactMaxRows) return null;
+    const chunks = await this.repo.sampleChunks(collectionId, QUERIES);
     const vectors = await queriesFor(chunks);
     const sample = chunks.map((c, i) => ({ ...c, vector: vectors[i] })).filter((q) => q.vector.some((x) => x !== 0));
     if (sample.length < MIN_QUERIES) return null;
@@ -73,6 +87,7 @@ export class VectorCalibrationService {
       return { recalls, medianMs: ms.sort((a, b) => a - b)[ms.length >> 1] ?? 0 };
     });
     const row: VectorCalibrationRow = {
+      collection_name: collectionId,
       index_uuid: index.uuid,
       indexed_rows: index.indexedRows,
       recall_target: recallTarget,

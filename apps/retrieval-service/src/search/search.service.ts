@@ -26,8 +26,8 @@ export class SearchService {
     this.repo.assertUsable();
     if (!this.cache?.enabled) return this.run(q);
     const t0 = performance.now();
-    // The version this replica reads: a reply cached under it is what a fresh query would return.
-    const key = `${await this.repo.dataVersion()}\u0000${JSON.stringify(q)}`;
+    // The version of the collection this replica reads: a reply cached under it is what a fresh query would return.
+    const key = `${await this.repo.dataVersion(q.collectionId)}\u0000${JSON.stringify(q)}`;
     const { value, hit } = await this.cache.getOrCompute(key, () => this.run(q));
     if (!hit) return value;
     return {

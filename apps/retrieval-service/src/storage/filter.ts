@@ -25,26 +25,46 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export function chunkFilter(scope: ChunkScope): string {
-  const parts = [`collection_name = ${sqlString(scope.collectionId)}`];
+/** The chunks of a collection's table a search keeps (null: all of them). */
+export function chunkFilter(scope: ChunkScope): string | null {
+  const parts: string[] = [];
   if (scope.filenames?.length) parts.push(`filename IN (${scope.filenames.map(sqlString).join(', ')})`);
   if (scope.dataTypes?.length) parts.push(`data_type IN (${scope.dataTypes.map(sqlString).join(', ')})`);
   if (scope.documentIds?.length) parts.push(`document_id IN (${scope.documentIds.map(sqlString).join(', ')})`);
-  return parts.join(' AND ');
+  return parts.length ? parts.join(' AND ') : null;
 }
 
+/** The selected documents' rows in the documents table. */
 export function documentFilter(selector: DocumentSelector): string {
-  const parts = [`collection_name = ${sqlString(selector.collectionId)}`];
+  return [`collection_name = ${sqlString(selector.collectionId)}`, chunkDocumentFilter(selector)]
+    .filter(Boolean)
+    .join(' AND ');
+}
+
+/** The selected documents' chunks in their collection's table (null: all of them). */
+export function chunkDocumentFilter(selector: DocumentSelector): string | null {
+  const parts: string[] = [];
   if (selector.documentId !== undefined) parts.push(`document_id = ${sqlString(selector.documentId)}`);
   if (selector.filename !== undefined) parts.push(`filename = ${sqlString(selector.filename)}`);
-  return parts.join(' AND ');
+  return parts.length ? parts.join(' AND ') : null;
 }
 
+/** The stored versions' rows in the documents table. */
 export function versionsFilter(key: DocumentKey): string {
-  return `collection_name = ${sqlString(key.collectionId)} AND (filename = ${sqlString(key.filename)} OR document_id = ${sqlString(key.documentId)})`;
+  return `collection_name = ${sqlString(key.collectionId)} AND ${chunkVersionsFilter(key)}`;
 }
 
-/** Vector index measurements for one recall target. */
-export function calibrationFilter(recallTarget: number): string {
-  return `recall_target = ${Number(recallTarget)}`;
+/** The stored versions' chunks in their collection's table. */
+export function chunkVersionsFilter(key: DocumentKey): string {
+  return `(filename = ${sqlString(key.filename)} OR document_id = ${sqlString(key.documentId)})`;
+}
+
+/** One collection's vector index measurements for one recall target. */
+export function calibrationFilter(collectionId: string, recallTarget: number): string {
+  return `collection_name = ${sqlString(collectionId)} AND recall_target = ${Number(recallTarget)}`;
+}
+
+/** Every row of one collection (tables keyed by collection). */
+export function collectionFilter(collectionId: string): string {
+  return `collection_name = ${sqlString(collectionId)}`;
 }
