@@ -14,6 +14,7 @@ import { VectorCalibrationService } from '../src/maintenance/vector-calibration.
 import { LexicalReranker } from '../src/search/lexical.reranker';
 import { SearchCache } from '../src/search/search-cache';
 import { SearchService } from '../src/search/search.service';
+import { ChunkTable } from '../src/storage/chunk-table';
 import { LanceRepository } from '../src/storage/lance.repository';
 
 /** Two "replicas" (separate repository + service instances) on one real LanceDB directory and one Redis. */
@@ -431,6 +432,14 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
         { id: 'old-1', collection: 'legacy', text: 'mumps and rubella doses' },
         { id: 'old-2', collection: 'other', text: 'measles in another collection' },
       ]);
+      // A start that stopped after making "other"'s table and before indexing it.
+      const db = await lancedb.connect(legacyDir);
+      const shared = await db.openTable('chunks');
+      await db.createTable(
+        `chunks_c_${Buffer.from('other').toString('hex')}`,
+        await shared.query().where("collection_name = 'other'").toArrow(),
+        { schema: await shared.schema() },
+      );
       const open = async () => {
         const repo = new LanceRepository({ ...config, lancedbUri: legacyDir, tableName: 'chunks' }, embedder);
         await repo.onModuleInit();
@@ -466,6 +475,20 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       expect(await (await lancedb.connect(legacyDir)).tableNames()).toContain('chunks');
     } finally {
       rmSync(legacyDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+
+  it('still maintains a collection whose documents were all deleted, after a restart', async () => {
+    await replicas[0].docs.replace((await doc('emptied', 3)) as never);
+    expect((await replicas[0].docs.deleteCollection('emptied')).deletedChunks).toBeGreaterThan(0);
+    const fresh = new LanceRepository(config, embedder);
+    await fresh.onModuleInit();
+    const optimize = jest.spyOn(ChunkTable.prototype, 'optimize');
+    try {
+      await fresh.optimize();
+      expect(optimize.mock.contexts.map((t) => (t as ChunkTable).collectionId)).toContain('emptied');
+    } finally {
+      optimize.mockRestore();
     }
   });
 

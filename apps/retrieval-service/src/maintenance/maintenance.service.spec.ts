@@ -29,7 +29,7 @@ describe('MaintenanceService index refresh after writes', () => {
     };
     const config = { indexRefreshDelayMs: 1000, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined };
-    const calibration = { calibrateIfNeeded: async () => null };
+    const calibration = { calibrateIfNeeded: async () => [] };
     service = new MaintenanceService(
       repo as never,
       documents as never,

@@ -254,10 +254,11 @@ export class LanceRepository implements OnModuleInit {
     }
     for (const collectionId of names) {
       const name = this.chunkTableName(collectionId);
-      if (await this.openTable(name)) continue;
-      const where = collectionFilter(collectionId);
-      const rows = await shared.query().where(where).limit(total).toArrow();
-      await this.db.createTable(name, rows, { mode: 'create', existOk: true, schema });
+      if (!(await this.openTable(name))) {
+        const rows = await shared.query().where(collectionFilter(collectionId)).limit(total).toArrow();
+        await this.db.createTable(name, rows, { mode: 'create', existOk: true, schema });
+      }
+      // Also when a start before this one stopped between the two.
       const moved = await this.tableOf(collectionId);
       if (moved && !moved.indexSummary().ftsIndex) await moved.rebuildFtsIndex();
     }
@@ -556,12 +557,18 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /**
-   * Every collection's table, those other replicas created included: the collections of the
-   * documents table and those opened here (LanceDB lists no tables on some S3-protocol servers).
-   * One written by another embedder is left out.
+   * Every collection's table, those other replicas created included: the tables LanceDB lists, the
+   * collections of the documents table (LanceDB lists no tables on some S3-protocol servers; a
+   * collection whose documents were all deleted is still listed, so maintenance prunes what they
+   * left on disk) and those opened here. One written by another embedder is left out.
    */
   private async allTables(): Promise<ChunkTable[]> {
     const ids = new Set(this.tables.keys());
+    const prefix = `${this.config.tableName}${CHUNK_TABLE_INFIX}`;
+    for (const name of await this.tableNames()) {
+      const hex = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+      if (/^(?:[0-9a-f]{2})+$/.test(hex)) ids.add(Buffer.from(hex, 'hex').toString('utf8'));
+    }
     const documents = await this.documents.countRows();
     if (documents > 0) {
       const column = (await this.documents.query().select(['collection_name']).limit(documents).toArrow()).getChild(
@@ -582,6 +589,17 @@ export class LanceRepository implements OnModuleInit {
 
   private chunkTableName(collectionId: string): string {
     return `${this.config.tableName}${CHUNK_TABLE_INFIX}${Buffer.from(collectionId, 'utf8').toString('hex')}`;
+  }
+
+  private async tableNames(): Promise<string[]> {
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.db.listTables({ pageToken, limit: 1000 });
+      names.push(...page.tables);
+      pageToken = page.pageToken;
+    } while (pageToken);
+    return names;
   }
 
   /** The table, or null when there is none by that name. */
