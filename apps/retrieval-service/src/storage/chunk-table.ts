@@ -243,7 +243,8 @@ export class ChunkTable {
   /**
    * Builds the vector index once the table has `minRows` rows (IVF with 4-bit RaBitQ codes: seconds
    * to build, no refine step at search), or replaces an IVF_PQ index of an older version. Searches
-   * keep using the flat scan or the old index until the new one commits.
+   * keep using the flat scan or the old index until the new one commits. After a build the caller
+   * discards the old index's measurements, then refreshes the index state.
    */
   async ensureVectorIndex(minRows: number): Promise<boolean> {
     await this.refreshIndexState();
@@ -258,7 +259,6 @@ export class ChunkTable {
       }),
       replace: true,
     });
-    await this.refreshIndexState();
     return true;
   }
 

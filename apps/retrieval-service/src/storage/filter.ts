@@ -36,9 +36,7 @@ export function chunkFilter(scope: ChunkScope): string | null {
 
 /** The selected documents' rows in the documents table. */
 export function documentFilter(selector: DocumentSelector): string {
-  return [`collection_name = ${sqlString(selector.collectionId)}`, chunkDocumentFilter(selector)]
-    .filter(Boolean)
-    .join(' AND ');
+  return [collectionFilter(selector.collectionId), chunkDocumentFilter(selector)].filter(Boolean).join(' AND ');
 }
 
 /** The selected documents' chunks in their collection's table (null: all of them). */
@@ -51,7 +49,7 @@ export function chunkDocumentFilter(selector: DocumentSelector): string | null {
 
 /** The stored versions' rows in the documents table. */
 export function versionsFilter(key: DocumentKey): string {
-  return `collection_name = ${sqlString(key.collectionId)} AND ${chunkVersionsFilter(key)}`;
+  return `${collectionFilter(key.collectionId)} AND ${chunkVersionsFilter(key)}`;
 }
 
 /** The stored versions' chunks in their collection's table. */
@@ -61,7 +59,7 @@ export function chunkVersionsFilter(key: DocumentKey): string {
 
 /** One collection's vector index measurements for one recall target. */
 export function calibrationFilter(collectionId: string, recallTarget: number): string {
-  return `collection_name = ${sqlString(collectionId)} AND recall_target = ${Number(recallTarget)}`;
+  return `${collectionFilter(collectionId)} AND recall_target = ${Number(recallTarget)}`;
 }
 
 /** Every row of one collection (tables keyed by collection). */
