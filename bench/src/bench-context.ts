@@ -3,6 +3,8 @@ import { Figure } from './report';
 /** What every stage gets: where the data is, how big to go, and where figures and details go. */
 export interface BenchContext {
   quick: boolean;
+  /** Table sizes of the scale stage when not its defaults (`--scale-rows=100000`). */
+  scaleRows?: number[];
   datasets: string;
   workDir: string;
   figures: Figure[];

@@ -30,6 +30,7 @@ export type StageName = keyof typeof STAGES;
 export interface RunOptions {
   quick: boolean;
   only?: StageName[];
+  scaleRows?: number[];
   jsonPath: string;
   mdPath: string;
   log?: (msg: string) => void;
@@ -41,6 +42,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResults> {
   const workDir = mkdtempSync(join(tmpdir(), 'rag-bench-'));
   const ctx: BenchContext = {
     quick: opts.quick,
+    scaleRows: opts.scaleRows,
     datasets: DATASETS,
     workDir,
     figures: [],
@@ -75,12 +77,15 @@ if (require.main === module) {
   const quick = args.includes('--quick');
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = onlyArg ? (onlyArg.slice(7).split(',') as StageName[]) : undefined;
+  const rowsArg = args.find((a) => a.startsWith('--scale-rows='));
+  const scaleRows = rowsArg ? rowsArg.slice(13).split(',').map(Number) : undefined;
   // Only a full run replaces the published results; quick and partial runs write beside them.
-  const published = !quick && !only;
-  const out = join(ROOT, 'bench/results', quick ? 'quick' : only ? 'partial' : '');
+  const published = !quick && !only && !scaleRows;
+  const out = join(ROOT, 'bench/results', quick ? 'quick' : published ? '' : 'partial');
   runBench({
     quick,
     only,
+    scaleRows,
     jsonPath: join(out, 'latest.json'),
     mdPath: published ? join(ROOT, 'bench/RESULTS.md') : join(out, 'RESULTS.md'),
   }).then(

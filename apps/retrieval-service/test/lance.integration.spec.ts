@@ -32,6 +32,8 @@ describe('LanceDB storage (real LanceDB in a temp dir, real Redis lock)', () => 
       REDIS_PREFIX: prefix,
       LANCEDB_URI: dir,
       EMBEDDING_DIMENSIONS: '64',
+      // LanceDB's own search paths (clauses, takes, index states); memory-search.integration.spec holds them to it.
+      SEARCH_MEMORY_MB: '0',
     });
     for (let i = 0; i < 2; i++) {
       const repo = new LanceRepository(config, embedder);

@@ -32,6 +32,7 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     REDIS_URL: 'redis://127.0.0.1:1',
     LANCEDB_URI: dir,
     EMBEDDING_DIMENSIONS: '64',
+    SEARCH_MEMORY_MB: '0',
   });
   const rand = mulberry32(7);
   const vocabulary = Array.from({ length: 400 }, (_, i) => `term${i.toString(36)}`);
@@ -118,6 +119,7 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         REDIS_URL: 'redis://127.0.0.1:1',
         LANCEDB_URI: dir,
         EMBEDDING_DIMENSIONS: '64',
+        SEARCH_MEMORY_MB: '0',
         VECTOR_EXACT_MAX_ROWS: '0',
       }),
       embedder,
@@ -130,6 +132,7 @@ describe('vector index (real LanceDB in a temp dir)', () => {
         REDIS_URL: 'redis://127.0.0.1:1',
         LANCEDB_URI: dir,
         EMBEDDING_DIMENSIONS: '64',
+        SEARCH_MEMORY_MB: '0',
         VECTOR_EXACT_MAX_ROWS: '0',
         VECTOR_NPROBES: '3',
         VECTOR_REFINE_FACTOR: '2',
@@ -193,6 +196,7 @@ describe('vector index calibration (real LanceDB in a temp dir)', () => {
     REDIS_URL: 'redis://127.0.0.1:1',
     LANCEDB_URI: dir,
     EMBEDDING_DIMENSIONS: '64',
+    SEARCH_MEMORY_MB: '0',
   });
   // Vectors near one of 48 topics, as a neural embedder's are: a few probes find the neighbours.
   const topics = new ClusteredVectors(64, 5, 48, 0.8);

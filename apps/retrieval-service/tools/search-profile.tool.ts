@@ -4,7 +4,7 @@ import { argValue, openToolContext } from './tool-context';
 
 /**
  * Where an uncached search's time goes: each part of the service's hybrid search (embedding, the
- * vector leg with its plan, the full-text leg with and without the query expansion and the vectors
+ * vector leg with its plan (or from memory), the full-text leg with and without the query expansion and the vectors
  * linear fusion needs, the rerank) called alone in-process, one query at a time, with its wall
  * time and the process CPU time (LanceDB's own threads included) per query. Prints one JSON line.
  *
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       queries: queries.length,
       plan: await repo.vectorPlan({ collectionId: queries[0].collectionId }),
+      memoryCollections: ((await repo.stats()).memorySearch as { collections: number } | null)?.collections ?? 0,
       perQuery: out,
     }) + '\n',
   );

@@ -5,11 +5,13 @@ import { SearchService } from '../src/search/search.service';
 import { LanceRepository } from '../src/storage/lance.repository';
 
 /** The retrieval service's own storage and search code, in-process, configured from the same environment. */
-export async function openToolContext() {
-  const config = loadRetrievalConfig();
+export async function openToolContext(env: NodeJS.ProcessEnv = {}) {
+  const config = loadRetrievalConfig({ ...process.env, ...env });
   const embedder = await createEmbedder(config.embedder);
   const repo = new LanceRepository(config, embedder);
   await repo.onModuleInit();
+  // As the service does at start: collections that fit are searched from memory from the first query.
+  await repo.warmMemorySearchAll();
   // The service's query expansion too: a baseline without it measured less work than the service does.
   const reranker = config.reranker === 'local' ? new LexicalReranker() : new NoReranker();
   const search = new SearchService(

@@ -10,7 +10,7 @@ interface Query {
 }
 
 /**
- * The vector search's recall@k against an exact scan of the same filtered rows, and its latency,
+ * LanceDB's vector search's recall@k against an exact scan of the same filtered rows, and its latency,
  * for filters keeping 100%, 10% and 1% of a collection seeded by seed-synthetic (data types in
  * fixed shares). Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
  *
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     Number(argValue('count', '100')),
   );
   const k = Number(argValue('k', '20'));
-  const { repo, embedder } = await openToolContext();
+  // LanceDB's index and plans, as searched for collections too large for memory (which is exact).
+  const { repo, embedder } = await openToolContext({ SEARCH_MEMORY_MB: '0' });
   const vectors = await Promise.all(
     queries.map(async (q) => (q.vector ? Float32Array.from(q.vector) : (await embedder.embed([q.query]))[0])),
   );

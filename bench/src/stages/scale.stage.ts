@@ -1,4 +1,4 @@
-import { RetrievalSearch } from '@rag/contracts';
+import { RetrievalHealth, RetrievalSearch } from '@rag/contracts';
 import { BusClient, RedisStreamsClient } from '@rag/platform';
 import { testRedisUrl } from '@rag/platform/testing';
 import { ROOT, Stack } from '@rag/testing';
@@ -30,7 +30,7 @@ function dirBytes(dir: string): number {
  * throughput through the gateway under load from a second process.
  */
 export async function searchAtScale(ctx: BenchContext): Promise<void> {
-  const sizes = ctx.quick ? [3000] : [100_000, 1_000_000];
+  const sizes = ctx.scaleRows ?? (ctx.quick ? [3000] : [100_000, 1_000_000]);
   if (!ctx.details.vocabPath || !existsSync(ctx.details.vocabPath as string)) {
     // Run alone: take the vocabulary from the questions file (smaller, still real medical words).
     const counts = new Map<string, number>();
@@ -134,8 +134,23 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     10_000,
   );
   try {
+    // Collections of up to SEARCH_MEMORY_MAX_ROWS (default 50,000) are searched from memory once their
+    // snapshots are built (at start); larger ones in LanceDB.
+    const collections = new Set(queries.map((q) => q.collectionId)).size;
+    const inMemory = rows / collections <= 50_000 ? collections : 0;
+    const warm = async () => {
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        const health = await bus.request(RetrievalHealth, {});
+        const held = (health.details as { memorySearch?: { collections: number } }).memorySearch?.collections ?? 0;
+        if (held >= inMemory) return;
+        if (Date.now() > deadline) throw new Error(`${held} of ${inMemory} collections held in memory after 300 s`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
     // Latency, memory and chat figures are for searches that really run: the reply cache is off.
     let retrieval = await stack.start('retrieval-service', { LANCEDB_URI: lanceDir, SEARCH_CACHE_MB: '0' });
+    await warm();
     const rssIdleKb = procStatusKb(retrieval.proc.pid!, 'VmRSS');
     const viaBus = async (): Promise<number[]> => {
       const ms: number[] = [];
@@ -218,12 +233,13 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
     });
 
     if (is100k) {
-      // The same searches with the vector settings from before recall targets (10 probes, no refine), then the
-      // measured plan once more, so drift over the run falls on both.
+      // The same searches with the vector settings from before recall targets (10 probes, no refine), in
+      // LanceDB as then, then the measured plan once more, so drift over the run falls on both.
       await retrieval.stop();
       const before = await stack.start('retrieval-service', {
         LANCEDB_URI: lanceDir,
         SEARCH_CACHE_MB: '0',
+        SEARCH_MEMORY_MB: '0',
         VECTOR_NPROBES: '10',
         VECTOR_REFINE_FACTOR: '-1',
       });
@@ -231,12 +247,13 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
       const beforeMs = [...(await viaBus()), ...(await viaBus())];
       await before.stop();
       retrieval = await stack.start('retrieval-service', { LANCEDB_URI: lanceDir, SEARCH_CACHE_MB: '0' });
+      await warm();
       for (const q of queries.slice(0, 20)) await bus.request(RetrievalSearch, { ...q, topK: 5 });
       const planned = percentiles([...busMs, ...(await viaBus())]);
       const old = percentiles(beforeMs);
       figure(ctx, {
         section,
-        name: 'hybrid search through the bus with the vector settings before recall targets (10 probes, no refine), same run: p50',
+        name: 'hybrid search through the bus with the vector settings before recall targets (10 probes, no refine) and without memory search, same run: p50',
         value: old.p50,
         unit: 'ms',
       });
@@ -260,9 +277,29 @@ async function oneSize(ctx: BenchContext, rows: number, withChatAndLoad: boolean
         base,
         queriesPath,
         section,
-        'search cache off: every request runs vector + full-text search on LanceDB',
+        inMemory
+          ? 'search cache off: every request runs vector + full-text search, from memory'
+          : 'search cache off: every request runs vector + full-text search on LanceDB',
         { throughput: { op: '>=', value: 300, source: 'issue 21' } },
       );
+      if (inMemory) {
+        // The same load with the collections searched in LanceDB: the same-run baseline.
+        await retrieval.stop();
+        retrieval = await stack.start('retrieval-service', {
+          LANCEDB_URI: lanceDir,
+          SEARCH_CACHE_MB: '0',
+          SEARCH_MEMORY_MB: '0',
+        });
+        for (const q of queries.slice(0, 20)) await bus.request(RetrievalSearch, { ...q, topK: 5 });
+        out.loadLance = await load(
+          ctx,
+          base,
+          queriesPath,
+          section,
+          'baseline, same run: search cache and memory search off, every request searches LanceDB',
+          {},
+        );
+      }
       // Same load against a replica with its reply cache on (the default), warmed with one pass
       // over the queries: the figure for repeated questions, served without touching LanceDB.
       await retrieval.stop();
@@ -297,7 +334,10 @@ interface RecallCell {
   exactP50Ms: number;
 }
 
-/** The vector search's recall@20 against an exact scan under filters keeping 100%, 10% and 1% of a collection, with the service's own plan. */
+/**
+ * LanceDB's vector search's recall@20 against an exact scan under filters keeping 100%, 10% and 1% of a
+ * collection, with the service's own plan: how collections too large for memory search are searched.
+ */
 async function vectorRecall(
   ctx: BenchContext,
   section: string,
@@ -316,7 +356,7 @@ async function vectorRecall(
       c.plan.kind === 'exact' ? 'exact scan' : `index, ${c.plan.nprobes} probes, refine ${c.plan.refineFactor}`;
     figure(ctx, {
       section,
-      name: `vector search recall@20 against exact, ${corpus}, filter keeps ${c.share}% — plan: ${plan}; p50 ${c.p50Ms} ms, exact scan p50 ${c.exactP50Ms} ms`,
+      name: `LanceDB vector search recall@20 against exact, ${corpus}, filter keeps ${c.share}% — plan: ${plan}; p50 ${c.p50Ms} ms, exact scan p50 ${c.exactP50Ms} ms`,
       value: c.recall === null ? NaN : round(c.recall * 100, 1),
       unit: '%',
       floor: { op: '>=', value: 95, source: 'issue 21' },
@@ -325,27 +365,41 @@ async function vectorRecall(
   return cells;
 }
 
-/** Where an uncached hybrid search's time goes: CPU per query of each part, called alone in-process (search-profile.tool). */
+/**
+ * Where an uncached hybrid search's time goes: CPU per query of each part, called alone in-process
+ * (search-profile.tool), with the collections searched from memory where they fit and then, for the
+ * same-run baseline, in LanceDB alone.
+ */
 async function searchProfile(
   ctx: BenchContext,
   section: string,
   env: Record<string, string>,
   queriesPath: string,
 ): Promise<Record<string, unknown>> {
-  const r = await runNode(
-    [join(TOOLS, 'search-profile.tool.js'), '--queries', queriesPath, '--count', ctx.quick ? '40' : '200'],
-    env,
-    ctx.log,
-  );
-  const cpu = (part: string) => (r.perQuery as Record<string, { cpuMs: number }>)[part].cpuMs;
-  const plan = r.plan as RecallCell['plan'];
-  figure(ctx, {
-    section,
-    name: `uncached hybrid search in-process, CPU per query (LanceDB's threads included), one query at a time: vector leg ${cpu('vector')} ms (${plan.kind === 'exact' ? 'exact scan' : `${plan.nprobes} probes, refine ${plan.refineFactor}`}), full-text leg ${cpu('ftsWithVectors')} ms, rerank ${cpu('rerank')} ms, query embedding ${cpu('embed')} ms; without query expansion ${cpu('hybridWithoutExpansion')} ms`,
-    value: cpu('hybrid'),
-    unit: 'ms',
-  });
-  return r;
+  const profile = async (memory: boolean) => {
+    const r = await runNode(
+      [join(TOOLS, 'search-profile.tool.js'), '--queries', queriesPath, '--count', ctx.quick ? '40' : '200'],
+      memory ? env : { ...env, SEARCH_MEMORY_MB: '0' },
+      ctx.log,
+    );
+    const cpu = (part: string) => (r.perQuery as Record<string, { cpuMs: number }>)[part].cpuMs;
+    const plan = r.plan as RecallCell['plan'];
+    const inMemory = Number(r.memoryCollections) > 0;
+    const vectorPlan = inMemory
+      ? 'exact scan in memory'
+      : plan.kind === 'exact'
+        ? 'exact scan'
+        : `${plan.nprobes} probes, refine ${plan.refineFactor}`;
+    figure(ctx, {
+      section,
+      name: `uncached hybrid search in-process, ${inMemory ? 'collections searched from memory' : 'searched in LanceDB'}, CPU per query (LanceDB's threads included), one query at a time: vector leg ${cpu('vector')} ms (${vectorPlan}), full-text leg ${cpu('ftsWithVectors')} ms, rerank ${cpu('rerank')} ms, query embedding ${cpu('embed')} ms; without query expansion ${cpu('hybridWithoutExpansion')} ms`,
+      value: cpu('hybrid'),
+      unit: 'ms',
+    });
+    return { ...r, inMemory };
+  };
+  const first = await profile(true);
+  return first.inMemory ? { ...first, lance: await profile(false) } : first;
 }
 
 async function chatFirstByte(ctx: BenchContext, base: string, queries: Query[], section: string) {

@@ -28,6 +28,8 @@ export interface RetrievalConfig extends BaseConfig {
   writeLockTtlMs: number;
   /** Memory for cached search replies per replica; 0 turns the cache off. */
   searchCacheBytes: number;
+  /** Collections searched from memory: budget per replica (0 turns it off) and the largest collection held. */
+  searchMemory: { bytes: number; maxRows: number };
   /** Full-text search scores every row of the filter instead of using the index when the filter keeps at most this % of the table. */
   ftsFlatSearchPercent: number;
 }
@@ -83,6 +85,9 @@ const schema = z
     VECTOR_EXACT_MAX_ROWS: env.int(2_000, 0),
     WRITE_LOCK_TTL_MS: env.int(10_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
+    // ~3 KB a chunk with 512 dimensions: 1 GB holds some 300k chunks; a collection of 50k takes ~150 MB.
+    SEARCH_MEMORY_MB: env.int(1024, 0, 262_144),
+    SEARCH_MEMORY_MAX_ROWS: env.int(50_000, 0, 10_000_000),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
   })
   .superRefine((e, ctx) => {
@@ -128,6 +133,7 @@ const schema = z
     },
     writeLockTtlMs: e.WRITE_LOCK_TTL_MS,
     searchCacheBytes: e.SEARCH_CACHE_MB * 1024 * 1024,
+    searchMemory: { bytes: e.SEARCH_MEMORY_MB * 1024 * 1024, maxRows: e.SEARCH_MEMORY_MAX_ROWS },
     ftsFlatSearchPercent: e.FTS_FLAT_SEARCH_PERCENT,
   }));
 

@@ -4,6 +4,7 @@ describe('MaintenanceService index refresh after writes', () => {
   let onWrite: () => void;
   let optimized: number[];
   let refreshed: number;
+  let warmed: number[];
   let busyElsewhere: boolean;
   let service: MaintenanceService;
 
@@ -11,6 +12,7 @@ describe('MaintenanceService index refresh after writes', () => {
     jest.useFakeTimers();
     optimized = [];
     refreshed = 0;
+    warmed = [];
     busyElsewhere = false;
     const documents = {
       onWrite: (l: () => void) => (onWrite = l),
@@ -26,6 +28,10 @@ describe('MaintenanceService index refresh after writes', () => {
       ensureScalarIndices: async () => false,
       ensureVectorIndex: async () => false,
       refreshIndexState: async () => void refreshed++,
+      warmMemorySearchAll: async () => {
+        warmed.push(optimized.length);
+        return 1;
+      },
     };
     const config = { indexRefreshDelayMs: 1000, maintenanceIntervalMs: 3_600_000 };
     const logger = { info: () => undefined, warn: () => undefined };
@@ -75,5 +81,14 @@ describe('MaintenanceService index refresh after writes', () => {
     await service.tick();
     expect(optimized.length).toBe(1);
     expect(refreshed).toBe(1); // its own maintenance reads the state as part of its work
+  });
+
+  it('builds the memory snapshots at start and again after each refresh, so searches find them built', async () => {
+    await jest.advanceTimersByTimeAsync(0);
+    expect(warmed).toEqual([0]);
+    onWrite();
+    await jest.advanceTimersByTimeAsync(1000);
+    // After the optimize, which gives the table a new version.
+    expect(warmed).toEqual([0, 1]);
   });
 });

@@ -21,6 +21,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   private dirtySince?: number;
   private stopped = false;
   private inFlight: Promise<boolean> | null = null;
+  private warming: Promise<void> | null = null;
+  private held = 0;
 
   constructor(
     private readonly repo: LanceRepository,
@@ -36,6 +38,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     // Rows written since the last index update are still found (LanceDB scans them), but slowly:
     // refresh the indices shortly after each burst of writes rather than only on the interval.
     this.documents.onWrite(() => this.scheduleSoon());
+    this.warming = this.warmMemorySearch();
   }
 
   /** Stops scheduling and waits for a tick in progress, so the table is not touched after shutdown. */
@@ -44,6 +47,18 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
     clearTimeout(this.soon);
     await this.inFlight;
+    await this.warming;
+  }
+
+  /** Collections searched from memory get their snapshot now, not at their next search (which reads LanceDB). */
+  private async warmMemorySearch(): Promise<void> {
+    try {
+      const held = await this.repo.warmMemorySearchAll();
+      if (held !== this.held) this.logger.info({ collections: held }, 'collections held in memory for search');
+      this.held = held;
+    } catch (err) {
+      this.logger.warn({ err }, 'memory search snapshots not built; searches read LanceDB');
+    }
   }
 
   /**
@@ -87,6 +102,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
       });
       // Another replica is maintaining: still learn of the indices and measurements it made.
       if (!ran) await this.repo.refreshIndexState();
+      if (!this.stopped) await this.warmMemorySearch();
     } catch (err) {
       this.logger.warn({ err }, 'table maintenance failed; will retry next interval');
     } finally {

@@ -1,6 +1,8 @@
 import * as lancedb from '@lancedb/lancedb';
+import { Logger } from '@nestjs/common';
 import { DataType, Regions, RegionsSchema } from '@rag/contracts';
 import { LRUCache } from 'lru-cache';
+import { ChunkPredicate, ChunkSnapshot, SnapshotBuilder, SnapshotCache } from './chunk-snapshot';
 import type { ChunkRow, SampledChunk, ScoredChunk, StoredChunk } from './lance.repository';
 import { MeasuredPlan, planVectorSearch, VectorPlan, VectorPlanSettings } from './vector-plan';
 
@@ -55,6 +57,9 @@ export class ChunkTable {
   private vectorIndexState: VectorIndexInfo | null = null;
   /** Rows each filter keeps, per table version: the last 200 asked. */
   private readonly filterCounts = new LRUCache<string, number>({ max: 200 });
+  private snapshotBuild: Promise<void> | null = null;
+  /** A version found to hold more rows than a snapshot may: it is searched in LanceDB, not counted again. */
+  private tooLargeVersion: number | null = null;
 
   constructor(
     readonly collectionId: string,
@@ -62,14 +67,22 @@ export class ChunkTable {
     private readonly plans: VectorPlanSettings,
     /** The newest measurement of this table's vector index for the configured target, if still fresh. */
     private readonly findMeasurement: (collectionId: string, indexedRows: number) => Promise<MeasuredPlan | null>,
+    /** Where this replica keeps collections searched in memory; null searches LanceDB always. */
+    private readonly snapshots: SnapshotCache | null = null,
   ) {}
 
+  /**
+   * Nearest chunks by cosine. Served from the memory snapshot of the version this replica reads when
+   * there is one (exact) and no plan is forced; `keep` is `where` as a predicate, needed for that.
+   */
   async vectorSearch(
     vector: Float32Array,
     where: string | null,
     limit: number,
-    opts: { plan?: VectorPlan } = {},
+    opts: { plan?: VectorPlan; keep?: ChunkPredicate | null } = {},
   ): Promise<ScoredChunk[]> {
+    const memory = opts.plan ? null : await this.snapshot(where, opts.keep);
+    if (memory) return memory.vectorSearch(vector, opts.keep ?? null, limit);
     const plan = opts.plan ?? (await this.planFor(where));
     let q = this.table.query().nearestTo(vector).distanceType('cosine');
     if (where) q = q.where(where);
@@ -122,7 +135,10 @@ export class ChunkTable {
     limit: number,
     withVectors: boolean,
     expansion: Array<{ words: string[]; weight: number }>,
+    keep?: ChunkPredicate | null,
   ): Promise<ScoredChunk[]> {
+    const memory = await this.snapshot(where, keep);
+    if (memory) return memory.ftsSearch(text, keep ?? null, limit, withVectors, expansion);
     if (!this.ftsReady) {
       await this.refreshIndexState();
       if (!this.ftsReady) return []; // no row was ever written
@@ -185,6 +201,66 @@ export class ChunkTable {
       rows: top.filter(([id]) => byId.has(id)).map(([id, score]) => toScoredRow(byId.get(id)!, score)),
       complete: byId.size === top.length,
     };
+  }
+
+  /**
+   * The memory snapshot of the version this replica reads now, or null (searched in LanceDB). A
+   * missing or stale one is built in the background, one build at a time; searches meanwhile read
+   * LanceDB, so a write is never hidden by an older snapshot.
+   */
+  private async snapshot(where: string | null, keep: ChunkPredicate | null | undefined): Promise<ChunkSnapshot | null> {
+    if (!this.snapshots || (where !== null && !keep)) return null;
+    const version = await this.table.version();
+    const held = this.snapshots.get(this.collectionId, version);
+    if (held || this.snapshotBuild || this.tooLargeVersion === version) return held;
+    this.snapshotBuild = this.buildSnapshot(version, this.snapshots)
+      .catch((e: Error) => new Logger(ChunkTable.name).warn(`memory snapshot of ${this.collectionId}: ${e.message}`))
+      .finally(() => (this.snapshotBuild = null));
+    return null;
+  }
+
+  private async buildSnapshot(version: number, snapshots: SnapshotCache): Promise<void> {
+    if ((await this.table.countRows()) > snapshots.maxRows) {
+      this.tooLargeVersion = version;
+      return;
+    }
+    const t0 = performance.now();
+    const builder = new SnapshotBuilder();
+    let read = 0;
+    // Batch by batch (an await between each): a build never holds the event loop for long.
+    for await (const batch of this.table
+      .query()
+      .select([...RESULT_COLUMNS, FTS_COLUMN, 'vector'])
+      .limit(snapshots.maxRows + 1)) {
+      read += batch.numRows;
+      if (read > snapshots.maxRows) return;
+      builder.add(
+        (batch.toArray() as Array<Record<string, unknown>>).map((r) => ({
+          chunk: toStoredChunk(r),
+          searchText: String(r[FTS_COLUMN] ?? ''),
+          vector: new Float32Array((r.vector as { toArray(): Float32Array }).toArray()),
+        })),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // A commit between the two reads: these rows may be of either version, so they are not kept.
+    if ((await this.table.version()) !== version) return;
+    const snapshot = builder.build();
+    snapshots.set(this.collectionId, version, snapshot);
+    new Logger(ChunkTable.name).debug(
+      `memory snapshot of ${this.collectionId} v${version}: ${snapshot.rows} rows, ${Math.round(snapshot.bytes / 2 ** 20)} MB, ${Math.round(performance.now() - t0)} ms`,
+    );
+  }
+
+  /** Builds the memory snapshot of the version read now, if it may have one; true when it is held. */
+  async warmSnapshot(): Promise<boolean> {
+    // A build already under way may be of an older version: then one more.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.snapshot(null, null)) return true;
+      if (!this.snapshotBuild) return false;
+      await this.snapshotBuild;
+    }
+    return false;
   }
 
   async countRows(where: string | null = null): Promise<number> {

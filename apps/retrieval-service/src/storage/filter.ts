@@ -34,6 +34,25 @@ export function chunkFilter(scope: ChunkScope): string | null {
   return parts.length ? parts.join(' AND ') : null;
 }
 
+/** `chunkFilter` as a test of one chunk, for searches served from memory (null: all of them). */
+export function chunkPredicate(scope: ChunkScope): ((chunk: FilteredFields) => boolean) | null {
+  const filenames = scope.filenames?.length ? new Set(scope.filenames) : null;
+  const dataTypes = scope.dataTypes?.length ? new Set<string>(scope.dataTypes) : null;
+  const documentIds = scope.documentIds?.length ? new Set(scope.documentIds) : null;
+  if (!filenames && !dataTypes && !documentIds) return null;
+  return (c) =>
+    (!filenames || filenames.has(c.filename)) &&
+    (!dataTypes || dataTypes.has(c.data_type)) &&
+    (!documentIds || documentIds.has(c.document_id));
+}
+
+/** The columns a search filter reads. */
+export interface FilteredFields {
+  filename: string;
+  data_type: string;
+  document_id: string;
+}
+
 /** The selected documents' rows in the documents table. */
 export function documentFilter(selector: DocumentSelector): string {
   return [collectionFilter(selector.collectionId), chunkDocumentFilter(selector)].filter(Boolean).join(' AND ');

@@ -5,11 +5,13 @@ import { DataType, Regions, TextSource } from '@rag/contracts';
 import { DomainError } from '@rag/platform';
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { RETRIEVAL_CONFIG, RetrievalConfig } from '../config/retrieval.config';
+import { SnapshotCache } from './chunk-snapshot';
 import { ChunkTable, VectorIndexInfo } from './chunk-table';
 import {
   calibrationFilter,
   chunkDocumentFilter,
   chunkFilter,
+  chunkPredicate,
   ChunkScope,
   chunkVersionsFilter,
   collectionFilter,
@@ -121,11 +123,16 @@ export class LanceRepository implements OnModuleInit {
   private readonly opening = new Map<string, Promise<ChunkTable | null>>();
   /** Set when the chunks were written by another embedder: searches and writes refuse with a reason. */
   private mismatch: string | null = null;
+  /** Collections this replica searches in memory (`ChunkSnapshot`); null when SEARCH_MEMORY_MB is 0. */
+  private readonly snapshots: SnapshotCache | null;
 
   constructor(
     @Inject(RETRIEVAL_CONFIG) private readonly config: RetrievalConfig,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
-  ) {}
+  ) {
+    const { bytes, maxRows } = config.searchMemory;
+    this.snapshots = bytes > 0 && maxRows > 0 ? new SnapshotCache(bytes, maxRows) : null;
+  }
 
   async onModuleInit(): Promise<void> {
     // LanceDB reads this once per process, at the first full-text search. Its default (10) scores
@@ -278,7 +285,7 @@ export class LanceRepository implements OnModuleInit {
     opts: { plan?: VectorPlan } = {},
   ): Promise<ScoredChunk[]> {
     const table = await this.tableOf(scope.collectionId);
-    return table ? table.vectorSearch(vector, chunkFilter(scope), limit, opts) : [];
+    return table ? table.vectorSearch(vector, chunkFilter(scope), limit, { ...opts, keep: chunkPredicate(scope) }) : [];
   }
 
   /** The plan `vectorSearch` takes for this scope now. */
@@ -296,7 +303,27 @@ export class LanceRepository implements OnModuleInit {
     expansion: Array<{ words: string[]; weight: number }> = [],
   ): Promise<ScoredChunk[]> {
     const table = await this.tableOf(scope.collectionId);
-    return table ? table.ftsSearch(text, chunkFilter(scope), limit, withVectors, expansion) : [];
+    return table ? table.ftsSearch(text, chunkFilter(scope), limit, withVectors, expansion, chunkPredicate(scope)) : [];
+  }
+
+  /** Builds the collection's memory snapshot now rather than at its next search; true when it is held. */
+  async warmMemorySearch(collectionId: string): Promise<boolean> {
+    const table = await this.tableOf(collectionId);
+    return table ? table.warmSnapshot() : false;
+  }
+
+  /**
+   * Builds the memory snapshots of the collections that may have one, one at a time, until the
+   * budget is 80% used (warming more would only evict what was just built); returns how many are held.
+   */
+  async warmMemorySearchAll(): Promise<number> {
+    if (!this.snapshots) return 0;
+    let held = 0;
+    for (const table of await this.allTables()) {
+      if (this.snapshots.stats().bytes > 0.8 * this.snapshots.maxBytes) break;
+      if (await table.warmSnapshot()) held++;
+    }
+    return held;
   }
 
   /** The version of a collection's chunks this replica currently reads (moves on every commit to them, any replica). */
@@ -468,6 +495,7 @@ export class LanceRepository implements OnModuleInit {
       vectorIndexedCollections: tables.filter((t) => t.indexSummary().vectorIndex).length,
       embedder: this.embedder.info,
       cacheMb: this.session ? Math.round(Number(this.session.sizeBytes()) / 2 ** 20) : null,
+      memorySearch: this.snapshots?.stats() ?? null,
     };
   }
 
@@ -545,8 +573,12 @@ export class LanceRepository implements OnModuleInit {
         `collection "${collectionId}" was built with embedder ${builtWith}, this service is configured with ${this.ownEmbedder()}: re-ingest into a new LANCEDB_TABLE or restore the embedder settings`,
       );
     }
-    const chunks = new ChunkTable(collectionId, table, this.config.vectorPlan, (c, rows) =>
-      this.findVectorCalibration(c, rows),
+    const chunks = new ChunkTable(
+      collectionId,
+      table,
+      this.config.vectorPlan,
+      (c, rows) => this.findVectorCalibration(c, rows),
+      this.snapshots,
     );
     await chunks.addSearchColumns();
     await chunks.refreshIndexState();
