@@ -1,4 +1,4 @@
-import { LocalHashEmbedder } from '@rag/ai';
+import { contentWords, LocalHashEmbedder } from '@rag/ai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,8 @@ describe('memory search (real LanceDB in a temp dir)', () => {
       (r) => r.chunk_id === actual[0].chunk_id,
     )!;
     expect(actual.every((r) => r.vector?.length === 64)).toBe(true);
+    // The reranker's words, kept with each chunk.
+    for (const r of actual) expect(r.words).toEqual(contentWords(r.text));
     expect(actual[0]).toMatchObject({ ...expected, score: expect.any(Number), vector: expect.any(Float32Array) });
   });
 

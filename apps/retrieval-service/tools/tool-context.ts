@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createEmbedder, createQueryExpander } from '@rag/ai';
 import { loadRetrievalConfig } from '../src/config/retrieval.config';
 import { LexicalReranker, NoReranker } from '../src/search/lexical.reranker';
@@ -6,6 +7,8 @@ import { LanceRepository } from '../src/storage/lance.repository';
 
 /** The retrieval service's own storage and search code, in-process, configured from the same environment. */
 export async function openToolContext(env: NodeJS.ProcessEnv = {}) {
+  // stdout carries the tool's JSON result: Nest's console logger keeps to warnings.
+  Logger.overrideLogger(['warn', 'error']);
   const config = loadRetrievalConfig({ ...process.env, ...env });
   const embedder = await createEmbedder(config.embedder);
   const repo = new LanceRepository(config, embedder);

@@ -12,7 +12,8 @@ interface Query {
 /**
  * LanceDB's vector search's recall@k against an exact scan of the same filtered rows, and its latency,
  * for filters keeping 100%, 10% and 1% of a collection seeded by seed-synthetic (data types in
- * fixed shares). Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
+ * fixed shares), and memory search's against the same scan where the collections are held in memory.
+ * Prints one JSON line. `--sweep` also measures a grid of explicit probes and refine factors.
  *
  *   node vector-recall.tool.js --queries q.json [--count 100] [--k 20] [--sweep]
  */
@@ -73,7 +74,29 @@ async function main(): Promise<void> {
       });
     }
   }
-  process.stdout.write(JSON.stringify({ k, queries: queries.length, cells: out }) + '\n');
+  // Memory search (collections of up to SEARCH_MEMORY_MAX_ROWS) against the same exact scan.
+  const memory = await openToolContext();
+  const memoryCollections = ((await memory.repo.stats()).memorySearch as { collections: number } | null)?.collections;
+  const memoryCells = [];
+  if (memoryCollections) {
+    for (const cell of cells) {
+      let found = 0;
+      let expected = 0;
+      const ms: number[] = [];
+      for (const [i, q] of queries.entries()) {
+        const exact = new Set(
+          (await repo.vectorSearch(vectors[i], cell.scope(q), k, { plan: { kind: 'exact' } })).map((c) => c.chunk_id),
+        );
+        const t0 = performance.now();
+        const got = await memory.repo.vectorSearch(vectors[i], cell.scope(q), k);
+        ms.push(performance.now() - t0);
+        found += got.filter((c) => exact.has(c.chunk_id)).length;
+        expected += exact.size;
+      }
+      memoryCells.push({ share: cell.share, recall: expected ? found / expected : null, p50Ms: median(ms) });
+    }
+  }
+  process.stdout.write(JSON.stringify({ k, queries: queries.length, cells: out, memoryCells }) + '\n');
 }
 
 function median(xs: number[]): number {

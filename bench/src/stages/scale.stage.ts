@@ -351,6 +351,14 @@ async function vectorRecall(
     ctx.log,
   );
   const cells = r.cells as RecallCell[];
+  for (const c of (r.memoryCells ?? []) as Array<{ share: number; recall: number | null; p50Ms: number }>)
+    figure(ctx, {
+      section,
+      name: `memory search recall@20 against LanceDB's exact scan, ${corpus}, filter keeps ${c.share}% — 8-bit scan of 4× the candidates, rescored on float vectors; p50 ${c.p50Ms} ms`,
+      value: c.recall === null ? NaN : round(c.recall * 100, 1),
+      unit: '%',
+      floor: { op: '>=', value: 95, source: 'issue 21' },
+    });
   for (const c of cells) {
     const plan =
       c.plan.kind === 'exact' ? 'exact scan' : `index, ${c.plan.nprobes} probes, refine ${c.plan.refineFactor}`;

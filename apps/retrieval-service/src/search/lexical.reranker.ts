@@ -30,7 +30,7 @@ export class LexicalReranker implements Reranker {
     const refs = namedReferences(query);
     const seen = new Uint8Array(slot.size);
     const scored = candidates.map((c) => {
-      const words = contentWords(c.chunk.text);
+      const words = c.chunk.words ?? contentWords(c.chunk.text);
       seen.fill(0);
       let covered = 0;
       let pairHits = 0;

@@ -98,6 +98,8 @@ export interface ScoredChunk extends StoredChunk {
   score: number;
   /** Only when asked for (full-text candidates, to score them on the vector side too). */
   vector?: Float32Array;
+  /** `contentWords` of the text, when the search had them at hand (memory search keeps them): for the reranker. */
+  words?: readonly string[];
 }
 
 /** Chunk tables are named `<LANCEDB_TABLE>_c_<the collection id's UTF-8 bytes in hex>` (no two ids share a name on any file system). */
