@@ -10,11 +10,19 @@ const stem = (word: string) => {
   return s;
 };
 
-/** The English stop words of LanceDB's default analyzer (tantivy's list, Lucene's EnglishAnalyzer set). */
-const STOP_WORDS = new Set(
+/**
+ * What LanceDB's default analyzer drops after stemming: NLTK's English stop words as their stems
+ * ("does" stems to "doe" and stays; "being" stems to "be" and goes). Read off LanceDB 0.39 by
+ * indexing each candidate word alone; memory-search.integration.spec checks it against the index.
+ */
+const STOP_STEMS = new Set(
   (
-    'a an and are as at be but by for if in into is it no not of on or such that the their then there these ' +
-    'they this to was will with'
+    'i me my myself we our you your yourself he him his himself she her herself it itself they them their what ' +
+    'which who whom this that these those am is are was were be been have has had do did should a an the and but ' +
+    'if or as until while of at by for with about against between into through after below to from up down in ' +
+    'out on off over under again further then here there when where how all both each few more most other some ' +
+    'such no nor not own same so than too s t can will just don now d ll m o re ve y ain aren couldn didn doesn ' +
+    'hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn'
   ).split(' '),
 );
 
@@ -28,7 +36,7 @@ const COMBINING_MARKS = /\p{M}+/gu;
 
 /**
  * The terms LanceDB's default full-text index (`Index.fts()`: simple tokenizer, long-token filter,
- * lower case, English stop words, ASCII folding, English stemmer) makes of `text`, in order, repeats
+ * lower case, ASCII folding, English stemmer, English stop words) makes of `text`, in order, repeats
  * kept: a query's repeated word counts twice there too. Memory search scores with these terms, so
  * its BM25 is the index's (chunk-snapshot.spec.ts compares the two on the same rows).
  */
@@ -38,9 +46,9 @@ export function ftsTerms(text: string): string[] {
   for (const word of text.match(unicode ? UNICODE_WORD : ASCII_WORD) ?? []) {
     if ((unicode ? Buffer.byteLength(word) : word.length) >= MAX_TOKEN_BYTES) continue;
     let token = word.toLowerCase();
-    if (STOP_WORDS.has(token)) continue;
     if (unicode) token = token.normalize('NFKD').replace(COMBINING_MARKS, '');
-    out.push(stem(token));
+    token = stem(token);
+    if (!STOP_STEMS.has(token)) out.push(token);
   }
   return out;
 }
