@@ -165,6 +165,18 @@ describe('memory search (real LanceDB in a temp dir)', () => {
     expect((await memory.vectorSearch(vec, { collectionId: 'm' }, 1))[0].chunk_id).toBe('m-601');
   });
 
+  it('after a refresh rebuilds only the collections already held, at their new version', async () => {
+    const fresh = new LanceRepository(loadRetrievalConfig(env), embedder);
+    await fresh.onModuleInit();
+    expect(await fresh.warmMemorySearchAll({ searchedOnly: true })).toBe(0);
+    expect(await fresh.warmMemorySearchAll()).toBe(1);
+    await fresh.appendRows(await rowsOf('m', ['asdfghjkl warfarin'], 700), []);
+    expect(await fresh.warmMemorySearchAll({ searchedOnly: true })).toBe(1);
+    const stats = (await fresh.stats()).memorySearch as { bytes: number };
+    expect((await fresh.ftsSearch('asdfghjkl', { collectionId: 'm' }, 5)).map((r) => r.chunk_id)).toEqual(['m-700']);
+    expect(((await fresh.stats()).memorySearch as { bytes: number }).bytes).toBe(stats.bytes);
+  });
+
   it('leaves a collection larger than SEARCH_MEMORY_MAX_ROWS to LanceDB', async () => {
     const small = new LanceRepository(loadRetrievalConfig({ ...env, SEARCH_MEMORY_MAX_ROWS: '100' }), embedder);
     await small.onModuleInit();

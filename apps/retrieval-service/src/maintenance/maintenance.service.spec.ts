@@ -4,7 +4,7 @@ describe('MaintenanceService index refresh after writes', () => {
   let onWrite: () => void;
   let optimized: number[];
   let refreshed: number;
-  let warmed: number[];
+  let warmed: string[];
   let busyElsewhere: boolean;
   let service: MaintenanceService;
 
@@ -28,8 +28,8 @@ describe('MaintenanceService index refresh after writes', () => {
       ensureScalarIndices: async () => false,
       ensureVectorIndex: async () => false,
       refreshIndexState: async () => void refreshed++,
-      warmMemorySearchAll: async () => {
-        warmed.push(optimized.length);
+      warmMemorySearchAll: async (opts: { searchedOnly?: boolean } = {}) => {
+        warmed.push(`${optimized.length}${opts.searchedOnly ? ' searched' : ''}`);
         return 1;
       },
     };
@@ -83,12 +83,12 @@ describe('MaintenanceService index refresh after writes', () => {
     expect(refreshed).toBe(1); // its own maintenance reads the state as part of its work
   });
 
-  it('builds the memory snapshots at start and again after each refresh, so searches find them built', async () => {
+  it('builds the memory snapshots at start, and after each refresh those of the collections searched', async () => {
     await jest.advanceTimersByTimeAsync(0);
-    expect(warmed).toEqual([0]);
+    expect(warmed).toEqual(['0']);
     onWrite();
     await jest.advanceTimersByTimeAsync(1000);
     // After the optimize, which gives the table a new version.
-    expect(warmed).toEqual([0, 1]);
+    expect(warmed).toEqual(['0', '1 searched']);
   });
 });

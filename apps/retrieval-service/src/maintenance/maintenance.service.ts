@@ -38,7 +38,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     // Rows written since the last index update are still found (LanceDB scans them), but slowly:
     // refresh the indices shortly after each burst of writes rather than only on the interval.
     this.documents.onWrite(() => this.scheduleSoon());
-    this.warming = this.warmMemorySearch();
+    this.warming = this.warmMemorySearch(false);
   }
 
   /** Stops scheduling and waits for a tick in progress, so the table is not touched after shutdown. */
@@ -50,10 +50,13 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     await this.warming;
   }
 
-  /** Collections searched from memory get their snapshot now, not at their next search (which reads LanceDB). */
-  private async warmMemorySearch(): Promise<void> {
+  /**
+   * Collections searched from memory get their snapshot now, not at their next search (which reads
+   * LanceDB): all of them at start, after a refresh those already searched.
+   */
+  private async warmMemorySearch(searchedOnly: boolean): Promise<void> {
     try {
-      const held = await this.repo.warmMemorySearchAll();
+      const held = await this.repo.warmMemorySearchAll({ searchedOnly });
       if (held !== this.held) this.logger.info({ collections: held }, 'collections held in memory for search');
       this.held = held;
     } catch (err) {
@@ -102,7 +105,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
       });
       // Another replica is maintaining: still learn of the indices and measurements it made.
       if (!ran) await this.repo.refreshIndexState();
-      if (!this.stopped) await this.warmMemorySearch();
+      if (!this.stopped) await this.warmMemorySearch(true);
     } catch (err) {
       this.logger.warn({ err }, 'table maintenance failed; will retry next interval');
     } finally {

@@ -331,8 +331,9 @@ export class SnapshotCache {
     this.lru.set(collectionId, { version, snapshot });
   }
 
-  delete(collectionId: string): void {
-    this.lru.delete(collectionId);
+  /** Whether any version of the collection is held. */
+  holds(collectionId: string): boolean {
+    return this.lru.has(collectionId);
   }
 
   stats() {

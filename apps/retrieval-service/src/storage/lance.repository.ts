@@ -315,17 +315,20 @@ export class LanceRepository implements OnModuleInit {
   }
 
   /**
-   * Builds the memory snapshots of the collections that may have one, one at a time, until the
-   * budget is 80% used (warming more would only evict what was just built); returns how many are held.
+   * Builds the memory snapshots of the collections that may have one (`searchedOnly`: only those
+   * already held, at any version: a collection being written and not searched is not rebuilt after
+   * every write), one at a time, until the budget is 80% used (warming more would only evict what was
+   * just built); returns how many are held.
    */
-  async warmMemorySearchAll(): Promise<number> {
-    if (!this.snapshots) return 0;
-    let held = 0;
+  async warmMemorySearchAll(opts: { searchedOnly?: boolean } = {}): Promise<number> {
+    const snapshots = this.snapshots;
+    if (!snapshots) return 0;
     for (const table of await this.allTables()) {
-      if (this.snapshots.stats().bytes > 0.8 * this.snapshots.maxBytes) break;
-      if (await table.warmSnapshot()) held++;
+      if (snapshots.stats().bytes > 0.8 * snapshots.maxBytes) break;
+      if (opts.searchedOnly && !snapshots.holds(table.collectionId)) continue;
+      await table.warmSnapshot();
     }
-    return held;
+    return snapshots.stats().collections;
   }
 
   /** The version of a collection's chunks this replica currently reads (moves on every commit to them, any replica). */
