@@ -85,7 +85,7 @@ const schema = z
     VECTOR_EXACT_MAX_ROWS: env.int(2_000, 0),
     WRITE_LOCK_TTL_MS: env.int(10_000, 1000),
     SEARCH_CACHE_MB: env.int(64, 0, 16_384),
-    // ~3 KB a chunk with 512 dimensions: 1 GB holds some 300k chunks; a collection of 50k takes ~150 MB.
+    // ~8 KB a chunk with 512 dimensions (the benchmark's chunks): 1 GB holds some 130k; a collection of 50k ~400 MB.
     SEARCH_MEMORY_MB: env.int(1024, 0, 262_144),
     SEARCH_MEMORY_MAX_ROWS: env.int(50_000, 0, 10_000_000),
     FTS_FLAT_SEARCH_PERCENT: env.int(1, 0, 100),
