@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadRetrievalConfig } from '../src/config/retrieval.config';
 import { ChunkRow, DocumentRow, LanceRepository, ScoredChunk } from '../src/storage/lance.repository';
 import { mulberry32 } from '../tools/synthetic-corpus';
+import { chunkRow } from './chunk-row.fixture';
 
 const WORDS = (
   'patient patients dose doses dosing dosed renal kidney kidneys failure failing warfarin heparin bleeding bleeds ' +
@@ -30,25 +31,20 @@ describe('memory search (real LanceDB in a temp dir)', () => {
 
   const rowsOf = async (collection: string, texts: string[], from = 0): Promise<ChunkRow[]> => {
     const vectors = await embedder.embed(texts);
-    return texts.map((t, i) => ({
-      chunk_id: `${collection}-${from + i}`,
-      document_id: `doc-${(from + i) % 4}`,
-      collection_name: collection,
-      filename: `f${(from + i) % 4}.pdf`,
-      page_number: 1 + (i % 7),
-      page_end: 1 + (i % 7),
-      data_type: i % 5 === 0 ? 'table_html' : 'text',
-      chunk_index: from + i,
-      text: t,
-      heading_path: '[]',
-      search_text: t,
-      source: 'text',
-      ocr_confidence: null,
-      regions: '[]',
-      content_hash: 'f'.repeat(64),
-      created_at: new Date(0).toISOString(),
-      vector: vectors[i],
-    }));
+    return texts.map((t, i) =>
+      chunkRow({
+        chunk_id: `${collection}-${from + i}`,
+        document_id: `doc-${(from + i) % 4}`,
+        collection_name: collection,
+        filename: `f${(from + i) % 4}.pdf`,
+        page_number: 1 + (i % 7),
+        page_end: 1 + (i % 7),
+        data_type: i % 5 === 0 ? 'table_html' : 'text',
+        chunk_index: from + i,
+        text: t,
+        vector: vectors[i],
+      }),
+    );
   };
   const documents = (collection: string): DocumentRow[] =>
     [0, 1, 2, 3].map((d) => ({

@@ -11,6 +11,7 @@ import { SearchService } from '../src/search/search.service';
 import { ChunkRow, DocumentRow, LanceRepository } from '../src/storage/lance.repository';
 import { VectorPlan } from '../src/storage/vector-plan';
 import { ClusteredVectors, mulberry32 } from '../tools/synthetic-corpus';
+import { chunkRow } from './chunk-row.fixture';
 
 /** A document row per collection: the documents table is where a replica learns which collections exist. */
 const documentsOf = (collections: string[]): DocumentRow[] =>
@@ -73,25 +74,17 @@ describe('vector index (real LanceDB in a temp dir)', () => {
     const vectors = await embedder.embed(texts);
     texts.forEach((t, i) => {
       const collection = i % 2 ? 'b' : 'a';
-      rows.push({
-        chunk_id: `${collection}-${i}`,
-        document_id: `doc-${Math.floor(i / 100)}`,
-        collection_name: collection,
-        filename: `f${Math.floor(i / 100)}.pdf`,
-        page_number: 1,
-        page_end: 1,
-        data_type: 'text',
-        chunk_index: i % 100,
-        text: t,
-        heading_path: '[]',
-        search_text: t,
-        source: 'text',
-        ocr_confidence: null,
-        regions: '[]',
-        content_hash: 'f'.repeat(64),
-        created_at: new Date(0).toISOString(),
-        vector: vectors[i],
-      });
+      rows.push(
+        chunkRow({
+          chunk_id: `${collection}-${i}`,
+          document_id: `doc-${Math.floor(i / 100)}`,
+          collection_name: collection,
+          filename: `f${Math.floor(i / 100)}.pdf`,
+          chunk_index: i % 100,
+          text: t,
+          vector: vectors[i],
+        }),
+      );
     });
     await repo.appendRows(rows, documentsOf(['a', 'b']));
     expect(await repo.ensureVectorIndex(5000)).toBe(false); // below the threshold: flat scan
