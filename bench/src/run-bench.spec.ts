@@ -42,7 +42,7 @@ describe('benchmark harness (quick variant)', () => {
     // The one scan of the quick run is read, not lost: its error rate is far from 100%.
     expect(value(/^character error rate, upright pages/)).toBeLessThan(30);
     const loads = written.figures.filter((f) => /non-2xx responses/.test(f.name));
-    expect(loads).toHaveLength(2); // search cache off, then on
+    expect(loads).toHaveLength(3); // search cache off (memory search, then LanceDB alone), then on
     for (const f of loads) expect(f.value).toBe(0);
     const md = readFileSync(join(dir, 'RESULTS.md'), 'utf8');
     expect(md).toContain('| figure | value | floor | meets |');
