@@ -76,7 +76,8 @@ export class ChunkTable {
 
   /**
    * Nearest chunks by cosine. Served from the memory snapshot of the version this replica reads when
-   * there is one (exact) and no plan is forced; `keep` is `where` as a predicate, needed for that.
+   * there is one and no plan is forced (8-bit candidates rescored on floats, `ChunkSnapshot.vectorSearch`);
+   * `keep` is `where` as a predicate, needed for that.
    */
   async vectorSearch(
     vector: Float32Array,

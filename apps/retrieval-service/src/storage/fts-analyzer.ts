@@ -38,7 +38,7 @@ const COMBINING_MARKS = /\p{M}+/gu;
  * The terms LanceDB's default full-text index (`Index.fts()`: simple tokenizer, long-token filter,
  * lower case, ASCII folding, English stemmer, English stop words) makes of `text`, in order, repeats
  * kept: a query's repeated word counts twice there too. Memory search scores with these terms, so
- * its BM25 is the index's (chunk-snapshot.spec.ts compares the two on the same rows).
+ * its BM25 is the index's (memory-search.integration.spec.ts compares the two on the same rows).
  */
 export function ftsTerms(text: string): string[] {
   const unicode = NON_ASCII.test(text);
