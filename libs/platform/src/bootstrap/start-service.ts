@@ -27,9 +27,11 @@ export async function startService(opts: StartServiceOptions): Promise<INestAppl
   });
   app.enableShutdownHooks();
   if (opts.configureHttp) await opts.configureHttp(app);
+  // Registered on the app and inherited: a connected microservice cannot take filters of its own once created.
+  if (opts.bus) app.useGlobalFilters(new BusExceptionFilter(opts.logger));
+  // Modules are initialised before the bus delivers a message: a handler never meets a repository still opening.
+  await app.init();
   if (opts.bus) {
-    // Registered on the app and inherited: a connected microservice cannot take filters of its own once created.
-    app.useGlobalFilters(new BusExceptionFilter(opts.logger));
     app.connectMicroservice(
       {
         strategy: new RedisStreamsServer({
@@ -43,11 +45,7 @@ export async function startService(opts: StartServiceOptions): Promise<INestAppl
     );
     await app.startAllMicroservices();
   }
-  if (opts.httpPort > 0) {
-    await app.listen(opts.httpPort, opts.httpHost ?? '0.0.0.0');
-  } else {
-    await app.init();
-  }
+  if (opts.httpPort > 0) await app.listen(opts.httpPort, opts.httpHost ?? '0.0.0.0');
   opts.logger.info({ httpPort: opts.httpPort, bus: opts.bus }, `${opts.name} started`);
   return app;
 }
