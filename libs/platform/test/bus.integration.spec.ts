@@ -147,6 +147,14 @@ describe('Redis Streams bus (real Redis)', () => {
     const perReplica = new Map<string, number>();
     for (const h of handled.requests) perReplica.set(h.replica, (perReplica.get(h.replica) ?? 0) + 1);
     expect([...perReplica.keys()].sort()).toEqual(['replica-a', 'replica-b']);
+    // Every entry acknowledged and deleted (the acks ride with each replica's next read).
+    const redis = createRedis(testRedisUrl(), 'acks');
+    const stream = redisKeys(prefix).busStream(Echo.pattern);
+    const left = async () => [await redis.xlen(stream), ((await redis.xpending(stream, BUS_GROUP)) as unknown[])[0]];
+    const until = Date.now() + 5000;
+    while (Date.now() < until && (await left()).some((n) => n !== 0)) await new Promise((r) => setTimeout(r, 50));
+    expect(await left()).toEqual([0, 0]);
+    await redis.quit();
   });
 
   it('gives the handler the caller of the request it was sent in, none for an internal call, and no rights for a garbled one', async () => {
