@@ -173,6 +173,19 @@ describe('memory search (real LanceDB in a temp dir)', () => {
     expect(((await fresh.stats()).memorySearch as { bytes: number }).bytes).toBe(stats.bytes);
   });
 
+  it('after a refresh also builds a collection searched since the last one, though not held', async () => {
+    await lance.appendRows(await rowsOf('w', ['one warfarin', 'two', 'three', 'four', 'five']), []);
+    await lance.rebuildFtsIndex();
+    const capped = new LanceRepository(loadRetrievalConfig({ ...env, SEARCH_MEMORY_MAX_ROWS: '4' }), embedder);
+    await capped.onModuleInit();
+    expect((await capped.ftsSearch('warfarin', { collectionId: 'w' }, 5)).map((r) => r.chunk_id)).toEqual(['w-0']);
+    // Five rows: that version stays in LanceDB, and nothing is held.
+    expect(await capped.warmMemorySearch('w')).toBe(false);
+    await lance.deleteDocuments({ collectionId: 'w', documentId: 'doc-0' });
+    expect(await capped.warmMemorySearchAll({ searchedOnly: true })).toBe(1);
+    expect((await capped.ftsSearch('three', { collectionId: 'w' }, 5)).map((r) => r.chunk_id)).toEqual(['w-2']);
+  });
+
   it('leaves a collection larger than SEARCH_MEMORY_MAX_ROWS to LanceDB', async () => {
     const small = new LanceRepository(loadRetrievalConfig({ ...env, SEARCH_MEMORY_MAX_ROWS: '100' }), embedder);
     await small.onModuleInit();

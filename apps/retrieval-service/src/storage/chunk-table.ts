@@ -63,6 +63,10 @@ export class ChunkTable {
   private snapshotBuild: Promise<void> | null = null;
   /** A version found to hold more rows than a snapshot may: it is searched in LanceDB, not counted again. */
   private tooLargeVersion: number | null = null;
+  /** Searched since the last warm pass: that pass builds the version maintenance left (`takeSearched`). */
+  private searched = false;
+  /** One read of the version for the searches that ask at once (both legs of a search, concurrent searches). */
+  private versionRead: Promise<number> | null = null;
 
   constructor(
     readonly collectionId: string,
@@ -116,7 +120,7 @@ export class ChunkTable {
 
   /** Rows a filter keeps, counted once per table version (a scalar-index lookup, cached for repeated scopes). */
   private async filteredRows(where: string | null): Promise<number> {
-    const key = `${await this.table.version()}\u0000${where ?? ''}`;
+    const key = `${await this.currentVersion()}\u0000${where ?? ''}`;
     const known = this.filterCounts.get(key);
     if (known !== undefined) return known;
     const n = await this.table.countRows(where ?? undefined);
@@ -212,9 +216,14 @@ export class ChunkTable {
    * missing or stale one is built in the background, one build at a time; searches meanwhile read
    * LanceDB, so a write is never hidden by an older snapshot.
    */
-  private async snapshot(where: string | null, keep: ChunkPredicate | null | undefined): Promise<ChunkSnapshot | null> {
+  private async snapshot(
+    where: string | null,
+    keep: ChunkPredicate | null | undefined,
+    searching = true,
+  ): Promise<ChunkSnapshot | null> {
     if (!this.snapshots || (where !== null && !keep)) return null;
-    const version = await this.table.version();
+    if (searching) this.searched = true;
+    const version = await this.currentVersion();
     const held = this.snapshots.get(this.collectionId, version);
     if (held || this.snapshotBuild || this.tooLargeVersion === version) return held;
     this.snapshotBuild = this.buildSnapshot(version, this.snapshots)
@@ -248,6 +257,11 @@ export class ChunkTable {
     // A commit between the two reads: these rows may be of either version, so they are not kept.
     if ((await this.table.version()) !== version) return;
     const snapshot = builder.build();
+    // Kept by no cache of this budget: not built again for this version.
+    if (snapshot.bytes > snapshots.maxBytes) {
+      this.tooLargeVersion = version;
+      return;
+    }
     snapshots.set(this.collectionId, version, snapshot);
     new Logger(ChunkTable.name).debug(
       `memory snapshot of ${this.collectionId} v${version}: ${snapshot.rows} rows, ${Math.round(snapshot.bytes / 2 ** 20)} MB, ${Math.round(performance.now() - t0)} ms`,
@@ -258,11 +272,37 @@ export class ChunkTable {
   async warmSnapshot(): Promise<boolean> {
     // A build already under way may be of an older version: then one more.
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.snapshot(null, null)) return true;
+      if (await this.snapshot(null, null, false)) return true;
       if (!this.snapshotBuild) return false;
       await this.snapshotBuild;
     }
     return false;
+  }
+
+  /** Whether a search asked for this table since the last call. */
+  takeSearched(): boolean {
+    const searched = this.searched;
+    this.searched = false;
+    return searched;
+  }
+
+  /**
+   * The version this replica reads now. Callers asking while a read is under way share it; a write
+   * here starts a fresh read, so a search after its own write never sees the version before it.
+   */
+  currentVersion(): Promise<number> {
+    if (this.versionRead) return this.versionRead;
+    const read = this.table.version();
+    const done = () => {
+      if (this.versionRead === read) this.versionRead = null;
+    };
+    read.then(done, done);
+    this.versionRead = read;
+    return read;
+  }
+
+  private wrote(): void {
+    this.versionRead = null;
   }
 
   async countRows(where: string | null = null): Promise<number> {
@@ -289,6 +329,7 @@ export class ChunkTable {
   async deleteRows(where: string | null): Promise<number> {
     const n = await this.countRows(where);
     if (n > 0) await this.table.delete(where ?? 'true');
+    this.wrote();
     return n;
   }
 
@@ -307,15 +348,18 @@ export class ChunkTable {
         .whenNotMatchedBySourceDelete({ where: scope })
         .execute(rows as unknown as Record<string, unknown>[]);
     }
+    this.wrote();
     await this.ensureFtsIndex();
   }
 
   async appendRows(rows: ChunkRow[]): Promise<void> {
     if (rows.length) await this.table.add(rows as unknown as Record<string, unknown>[]);
+    this.wrote();
   }
 
   async optimize(olderThan: Date): Promise<void> {
     await this.table.optimize({ cleanupOlderThan: olderThan });
+    this.wrote();
   }
 
   /**

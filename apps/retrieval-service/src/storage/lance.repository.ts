@@ -316,8 +316,9 @@ export class LanceRepository implements OnModuleInit {
 
   /**
    * Builds the memory snapshots of the collections that may have one (`searchedOnly`: only those
-   * already held, at any version: a collection being written and not searched is not rebuilt after
-   * every write), one at a time, until the budget is 80% used (warming more would only evict what was
+   * held, at any version, or searched since the last pass: a collection being written and not
+   * searched is not rebuilt after every write, and one searched while maintenance was still
+   * committing gets the version it left), one at a time, until the budget is 80% used (warming more would only evict what was
    * just built); returns how many are held.
    */
   async warmMemorySearchAll(opts: { searchedOnly?: boolean } = {}): Promise<number> {
@@ -325,7 +326,7 @@ export class LanceRepository implements OnModuleInit {
     if (!snapshots) return 0;
     for (const table of await this.allTables()) {
       if (snapshots.stats().bytes > 0.8 * snapshots.maxBytes) break;
-      if (opts.searchedOnly && !snapshots.holds(table.collectionId)) continue;
+      if (opts.searchedOnly && !table.takeSearched() && !snapshots.holds(table.collectionId)) continue;
       await table.warmSnapshot();
     }
     return snapshots.stats().collections;
@@ -334,7 +335,7 @@ export class LanceRepository implements OnModuleInit {
   /** The version of a collection's chunks this replica currently reads (moves on every commit to them, any replica). */
   async dataVersion(collectionId: string): Promise<number> {
     const table = await this.tableOf(collectionId);
-    return table ? table.table.version() : 0;
+    return table ? table.currentVersion() : 0;
   }
 
   async countChunks(scope: ChunkScope): Promise<number> {
