@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       rows,
+      collections,
       loadMs: Math.round(loadedMs),
       indexMs: Math.round(performance.now() - ti),
       vectorIndex,
