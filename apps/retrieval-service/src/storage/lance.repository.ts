@@ -318,8 +318,8 @@ export class LanceRepository implements OnModuleInit {
    * Builds the memory snapshots of the collections that may have one (`searchedOnly`: only those
    * held, at any version, or searched since the last pass: a collection being written and not
    * searched is not rebuilt after every write, and one searched while maintenance was still
-   * committing gets the version it left), one at a time, until the budget is 80% used (warming more would only evict what was
-   * just built); returns how many are held.
+   * committing gets the version it left), one at a time, until the budget is 80% used (warming
+   * more would only evict what was just built); returns how many are held.
    */
   async warmMemorySearchAll(opts: { searchedOnly?: boolean } = {}): Promise<number> {
     const snapshots = this.snapshots;

@@ -38,7 +38,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private active = 0;
   private slotWaiter?: () => void;
   private readonly inflight = new Map<string, Subscription>();
-  /** Entries the read loop picked up, acknowledged with its next read in the same write (one syscall less per request). */
+  /** Entries the read loop picked up, acknowledged with its next read in one write (a syscall less per request). */
   private readonly toAck = new Map<string, string[]>();
   private loops: Promise<void>[] = [];
   private readonly concurrency: number;
@@ -252,7 +252,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     void RequestContext.run(store, () => this.handleRequestEntry(env, handler));
   }
 
-  /** Acknowledged on pickup (at most once: a caller that times out asks again), without waiting for it. */
+  /**
+   * The entry was acknowledged on pickup (at most once: a caller that times out asks again); should the
+   * replica die before that ack is written, the entry is claimed after `claimIdleMs` and dropped there
+   * once past its pickup deadline.
+   */
   private async handleRequestEntry(env: BusEnvelope, handler: MessageHandler): Promise<void> {
     const replyTo = env.replyTo!;
     const respond = async (packet: WritePacket) => {
