@@ -161,7 +161,7 @@ describe('memory search (real LanceDB in a temp dir)', () => {
     expect((await memory.vectorSearch(vec, { collectionId: 'm' }, 1))[0].chunk_id).toBe('m-601');
   });
 
-  it('after a refresh rebuilds only the collections already held, at their new version', async () => {
+  it('after a refresh rebuilds the collections already held, at their new version, and leaves the others', async () => {
     const fresh = new LanceRepository(loadRetrievalConfig(env), embedder);
     await fresh.onModuleInit();
     expect(await fresh.warmMemorySearchAll({ searchedOnly: true })).toBe(0);
